@@ -1,0 +1,134 @@
+"""The shapes of everything in the store: study facts and ADaM-like patient records.
+
+Field names of the record types follow CDISC ADaM (ADSL, ADRS, ADAE, ADTTE) so that a team with
+the real data can map theirs onto the same schema and point stormchat at it with ``--db``.
+Every model forbids unknown fields: a store that does not match the schema is rejected when it
+is loaded rather than half-understood.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Source grades, as in published_facts.md: the news item (seed) outranks a primary source
+# (NEJM abstract, FDA, label), which outranks a secondary one (news or congress summaries);
+# "derived" is arithmetic on the others.
+SourceGrade = Literal["seed", "primary", "secondary", "derived"]
+
+# IMWG uniform response categories, best first.
+ResponseCategory = Literal["sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE"]
+RESPONSE_ORDER: tuple[str, ...] = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE")
+
+# The time-to-event parameters the store carries and the unit each is published in.
+TTE_PARAMS: dict[str, str] = {
+    "PFS": "months",
+    "OS": "months",
+    "DOR": "months",
+    "TTR": "weeks",
+    "TRTDUR": "weeks",
+}
+TTEParam = Literal["PFS", "OS", "DOR", "TTR", "TRTDUR"]
+
+AEAction = Literal["DOSE NOT CHANGED", "DOSE MODIFIED", "DRUG WITHDRAWN"]
+AEOutcome = Literal["RECOVERED", "NOT RECOVERED", "FATAL"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StudyFact(_Strict):
+    """One published statement about the study, with where it comes from.
+
+    ``value`` holds the figure or text; numbers that belong to it (a numerator, a CI, a range)
+    have their own fields so that answers and ``verify`` can use them without parsing text.
+    """
+
+    id: str = Field(description="stable key, e.g. 'efficacy.orr'")
+    topic: str = Field(description="design, dosing, endpoint, publication, people, quote, "
+                       "definition, baseline, efficacy, subgroup, safety, discrepancy")
+    label: str = Field(description="what the figure is, in a few words")
+    value: str | float | int | None = None
+    unit: str | None = None
+    n: int | None = Field(default=None, description="numerator, where the figure is a count")
+    population: str | None = Field(default=None, description="mITT, safety, penta-refractory …")
+    population_n: int | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    range_low: float | None = None
+    range_high: float | None = None
+    text: str = Field(description="the fact as a sentence, as it may be shown to a user")
+    source: str
+    grade: SourceGrade
+    note: str | None = None
+
+
+class Subject(_Strict):
+    """ADSL: one row per patient."""
+
+    USUBJID: str
+    MITTFL: bool = Field(description="in the modified intention-to-treat population (122)")
+    SAFFL: bool = Field(description="in the safety population (123)")
+    PENTAFL: bool = Field(description="penta-refractory (bortezomib, carfilzomib, "
+                          "lenalidomide, pomalidomide, daratumumab)")
+    AGE: float = Field(description="years")
+    DIAGYRS: float = Field(description="years since diagnosis")
+    PRIORREG: int = Field(description="number of prior regimens")
+    HIGHRISK: bool = Field(description="high-risk cytogenetic abnormality")
+    DOSEADJFL: bool = Field(description="needed a dose adjustment")
+    DCSREAS: Literal["ONGOING", "ADVERSE EVENT", "PROGRESSIVE DISEASE", "OTHER"] = Field(
+        description="why treatment ended; ONGOING = still on treatment at last follow-up")
+    DTHFL: bool = Field(description="died during follow-up")
+
+
+class BestResponse(_Strict):
+    """ADRS, PARAMCD BOR: best overall response, IMWG, independent review.
+
+    ``AVALC`` is None for patients below minimal response: the sources say only that 74 had
+    stable disease, progressive disease or were not evaluable, without the split, so the
+    reconstruction does not invent one.
+    """
+
+    USUBJID: str
+    PARAMCD: Literal["BOR"] = "BOR"
+    AVALC: ResponseCategory | None
+
+
+class AdverseEvent(_Strict):
+    """ADAE: one row per patient and preferred term, at the worst grade (CTCAE)."""
+
+    USUBJID: str
+    AEDECOD: str = Field(description="MedDRA preferred term, British spelling")
+    AETOXGR: int = Field(ge=1, le=5, description="worst CTCAE grade; 5 = fatal")
+    AESER: bool = Field(description="serious")
+    BLEEDFL: bool = Field(description="a bleeding event")
+    AEOUT: AEOutcome
+    AEREL: bool = Field(description="judged related to treatment")
+    AEACN: AEAction = Field(description="action taken with study treatment")
+    ILLUSFL: bool = Field(default=False, description="illustrative: no published counterpart")
+
+
+class TimeToEvent(_Strict):
+    """ADTTE: one row per patient and parameter. ``CNSR`` 0 = event, 1 = censored (CDISC)."""
+
+    USUBJID: str
+    PARAMCD: TTEParam
+    AVAL: float = Field(gt=0)
+    AVALU: Literal["months", "weeks"]
+    CNSR: Literal[0, 1]
+
+
+class StoreMeta(_Strict):
+    """What the store is and how it was made; shown to users who ask."""
+
+    study: str
+    schema_version: int
+    reconstructed: bool
+    description: str
+    seed: int | None = None
+    # The lowest grade reconstructed for each adverse-event term. Counts below it (e.g.
+    # any-grade neutropenia, where only grade >= 3 is published) are not in the records and
+    # must be answered as not reported.
+    ae_min_grade: dict[str, int] = Field(default_factory=dict)
