@@ -1,0 +1,33 @@
+"""``stormchat verify``: the table of published figures against the records."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from knowledge.store import Store
+from knowledge.verify import verify
+
+
+def print_report(store: Store, out: TextIO) -> int:
+    """Print the table; return 0 when every figure matches, 1 otherwise."""
+    checks = verify(store)
+    headers = ("", "figure", "published", "from the records", "source")
+    rows = [("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source)
+            for c in checks]
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers) - 1)]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        return "  ".join([*cells, row[-1]]).rstrip()
+
+    out.write(f"Store: {store.path}\n")
+    if store.meta.reconstructed:
+        out.write("Records: reconstructed from the published aggregates (not the trial's "
+                  "individual patient data).\n\n")
+    out.write(line(headers) + "\n")
+    for row in rows:
+        out.write(line(row) + "\n")
+    failed = sum(1 for c in checks if not c.ok)
+    out.write(f"\n{len(checks)} figures: {len(checks) - failed} match, {failed} differ\n")
+    out.flush()
+    return 0 if failed == 0 else 1

@@ -1,0 +1,232 @@
+"""Open the study store read-only, validate it, and hold it as typed in-memory indexes.
+
+TinyDB is neither thread- nor process-safe and its writes are not atomic, so the store is
+treated as a build artefact: read once with ``access_mode="r"``, validated with pydantic, and
+never written at run time. Every failure to read becomes one ``StoreError`` naming the file and
+what is wrong, which the CLI turns into one line on stderr and exit 3.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from knowledge.models import (
+    AdverseEvent,
+    BestResponse,
+    StoreMeta,
+    StudyFact,
+    Subject,
+    TimeToEvent,
+)
+
+SCHEMA_VERSION = 1
+
+# Table name → the model each of its documents must validate as.
+TABLES: dict[str, type[BaseModel]] = {
+    "meta": StoreMeta,
+    "facts": StudyFact,
+    "adsl": Subject,
+    "adrs": BestResponse,
+    "adae": AdverseEvent,
+    "adtte": TimeToEvent,
+}
+
+POPULATIONS: dict[str, str] = {
+    "mITT": "modified intention-to-treat population",
+    "safety": "safety population",
+    "penta": "penta-refractory patients",
+    "non_penta": "patients not penta-refractory",
+}
+
+
+def default_store_path() -> Path:
+    """The store that ships inside the package."""
+    return Path(str(resources.files("knowledge.data").joinpath("storm.json")))
+
+
+class StoreError(Exception):
+    """The store cannot be used: missing, unreadable, not JSON, or not the expected shape."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The whole study, validated and indexed for the questions people ask."""
+
+    path: str
+    meta: StoreMeta
+    facts: dict[str, StudyFact]
+    subjects: dict[str, Subject]
+    responses: dict[str, BestResponse]
+    # term → subject → that subject's row for the term (one row per patient and term).
+    adverse_events: dict[str, dict[str, AdverseEvent]]
+    # PARAMCD → subject → row.
+    tte: dict[str, dict[str, TimeToEvent]]
+    _populations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def population(self, name: str) -> tuple[str, ...]:
+        """The subject ids of a population: mITT, safety, penta, non_penta."""
+        try:
+            return self._populations[name]
+        except KeyError:
+            known = ", ".join(POPULATIONS)
+            raise KeyError(f"unknown population {name!r}; one of {known}") from None
+
+    def fact(self, fact_id: str) -> StudyFact | None:
+        return self.facts.get(fact_id)
+
+    def facts_under(self, prefix: str) -> list[StudyFact]:
+        """Facts whose id starts with ``prefix`` (e.g. "safety.ae."), in store order."""
+        return [fact for key, fact in self.facts.items() if key.startswith(prefix)]
+
+    def worst_grades(self, term: str) -> dict[str, int]:
+        """subject → worst grade of one adverse-event term."""
+        return {sid: row.AETOXGR for sid, row in self.adverse_events.get(term, {}).items()}
+
+    @property
+    def ae_terms(self) -> list[str]:
+        return sorted(self.adverse_events)
+
+
+def _validate_rows(path: Path, table: str, rows: Iterable[dict[str, Any]],
+                   model: type[M]) -> list[M]:
+    out: list[M] = []
+    for position, row in enumerate(rows, start=1):
+        try:
+            out.append(model.model_validate(row))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(record)"
+            key = row.get("USUBJID") or row.get("id") if isinstance(row, dict) else None
+            record = f"record {position}" + (f" ({key})" if key else "")
+            raise StoreError(path, f"table {table!r}, {record}, field {where!r}: "
+                                   f"{first['msg']}") from None
+    return out
+
+
+def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Read every table through TinyDB, read-only, as plain documents in id order."""
+    from tinydb import TinyDB
+
+    if not path.exists():
+        raise StoreError(path, "no such file")
+    if path.is_dir():
+        raise StoreError(path, "is a directory, not a store file")
+    try:
+        with TinyDB(path, access_mode="r") as db:
+            raw = db.storage.read()
+            if not raw:
+                raise StoreError(path, "the store is empty")
+            if not isinstance(raw, dict):
+                raise StoreError(path, "not a stormchat store: the top level is not an object")
+            tables: dict[str, list[dict[str, Any]]] = {}
+            for name in TABLES:
+                table = raw.get(name)
+                if not isinstance(table, dict):
+                    raise StoreError(path, f"not a stormchat store: table {name!r} is missing")
+                docs = [table[key] for key in sorted(table, key=_doc_order)]
+                if not all(isinstance(doc, dict) for doc in docs):
+                    raise StoreError(path, f"table {name!r} holds something other than records")
+                tables[name] = docs
+            return tables
+    except StoreError:
+        raise
+    except PermissionError:
+        raise StoreError(path, "permission denied") from None
+    except json.JSONDecodeError as error:
+        raise StoreError(path, f"not valid JSON (line {error.lineno}, column {error.colno}): "
+                               f"{error.msg}; the file may be truncated or corrupt") from None
+    except UnicodeDecodeError:
+        raise StoreError(path, "not a text file: the store must be UTF-8 JSON") from None
+    except OSError as error:
+        raise StoreError(path, error.strerror or str(error)) from None
+    except (TypeError, ValueError) as error:
+        raise StoreError(path, f"not a stormchat store: {error}") from None
+
+
+def _doc_order(key: str) -> tuple[int, str]:
+    # TinyDB keys documents by their id as a string; order "10" after "9".
+    return (int(key), "") if key.isdigit() else (1 << 62, key)
+
+
+def load_store(path: Path | str | None = None) -> Store:
+    """Open, validate and index a store; ``None`` means the one shipped with the package."""
+    store_path = Path(path) if path is not None else default_store_path()
+    tables = _read_tables(store_path)
+
+    metas = _validate_rows(store_path, "meta", tables["meta"], StoreMeta)
+    if len(metas) != 1:
+        raise StoreError(store_path, f"table 'meta' must hold one record, not {len(metas)}")
+    meta = metas[0]
+    if meta.schema_version != SCHEMA_VERSION:
+        raise StoreError(store_path, f"schema version {meta.schema_version}; this stormchat "
+                                     f"reads version {SCHEMA_VERSION}")
+    facts = _validate_rows(store_path, "facts", tables["facts"], StudyFact)
+    subjects = _validate_rows(store_path, "adsl", tables["adsl"], Subject)
+    responses = _validate_rows(store_path, "adrs", tables["adrs"], BestResponse)
+    events = _validate_rows(store_path, "adae", tables["adae"], AdverseEvent)
+    times = _validate_rows(store_path, "adtte", tables["adtte"], TimeToEvent)
+
+    subject_index = _unique(store_path, "adsl", ((s.USUBJID, s) for s in subjects))
+    fact_index = _unique(store_path, "facts", ((f.id, f) for f in facts))
+    known = set(subject_index)
+    for table, rows in (("adrs", responses), ("adae", events), ("adtte", times)):
+        for row in rows:
+            if row.USUBJID not in known:
+                raise StoreError(store_path, f"table {table!r}: subject {row.USUBJID!r} "
+                                             "is not in 'adsl'")
+    response_index = _unique(store_path, "adrs", ((r.USUBJID, r) for r in responses))
+    ae_index: dict[str, dict[str, AdverseEvent]] = defaultdict(dict)
+    for row in events:
+        if row.USUBJID in ae_index[row.AEDECOD]:
+            raise StoreError(store_path, f"table 'adae': {row.USUBJID} has two rows for "
+                                         f"{row.AEDECOD!r}; one row per patient and term")
+        ae_index[row.AEDECOD][row.USUBJID] = row
+    tte_index: dict[str, dict[str, TimeToEvent]] = defaultdict(dict)
+    for row in times:
+        if row.USUBJID in tte_index[row.PARAMCD]:
+            raise StoreError(store_path, f"table 'adtte': {row.USUBJID} has two "
+                                         f"{row.PARAMCD} rows")
+        tte_index[row.PARAMCD][row.USUBJID] = row
+
+    ordered = list(subject_index.values())
+    populations = {
+        "mITT": tuple(s.USUBJID for s in ordered if s.MITTFL),
+        "safety": tuple(s.USUBJID for s in ordered if s.SAFFL),
+        "penta": tuple(s.USUBJID for s in ordered if s.MITTFL and s.PENTAFL),
+        "non_penta": tuple(s.USUBJID for s in ordered if s.MITTFL and not s.PENTAFL),
+    }
+    return Store(
+        path=str(store_path),
+        meta=meta,
+        facts=fact_index,
+        subjects=subject_index,
+        responses=response_index,
+        adverse_events=dict(ae_index),
+        tte=dict(tte_index),
+        _populations=populations,
+    )
+
+
+def _unique(path: Path, table: str, pairs: Iterable[tuple[str, M]]) -> dict[str, M]:
+    index: dict[str, M] = {}
+    for key, row in pairs:
+        if key in index:
+            raise StoreError(path, f"table {table!r}: {key!r} appears twice")
+        index[key] = row
+    return index
