@@ -66,6 +66,8 @@ def write_store(path: Path) -> Path:
             db.drop_tables()
             for name, docs in store_tables().items():
                 db.table(name).insert_multiple(docs)
+        # mkstemp creates the file private (0600); the store is meant to be world-readable.
+        temp.chmod(0o644)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

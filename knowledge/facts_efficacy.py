@@ -26,6 +26,12 @@ def baseline_facts() -> list[StudyFact]:
             note="65.2 years to one decimal (multiplemyelomahub.com, secondary).",
         ),
         StudyFact(
+            id="baseline.age.precise", topic="baseline", label="Median age, one decimal",
+            value=65.2, unit="years", **MITT,
+            text="The median age was 65.2 years.",
+            source=MMHUB, grade="secondary",
+        ),
+        StudyFact(
             id="baseline.diagnosis_years", topic="baseline",
             label="Median time since diagnosis",
             value=6.6, unit="years", **MITT,

@@ -8,6 +8,7 @@ cold ``stormchat ask``, and many questions (study facts, help) never compute a s
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -158,7 +159,11 @@ def km_curve(times: Sequence[float], events: Sequence[int | bool],
         return Curve((0.0,), (1.0,), (1.0,), (1.0,), tuple(sorted(censored)))
     data = stats.CensoredData(uncensored=observed, right=censored)
     sf = stats.ecdf(data).sf
-    band = sf.confidence_interval(confidence_level=level, method="log-log")
+    with warnings.catch_warnings():
+        # scipy warns that the log-log band is undefined where S(t) is 0 or 1; those points
+        # come back as NaN and are handled below, so the warning would only alarm users.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = sf.confidence_interval(confidence_level=level, method="log-log")
     grid = [float(q) for q in sf.quantiles]
     surv = [float(v) for v in sf.probabilities]
     low = [float(v) for v in band.low.evaluate(grid)]

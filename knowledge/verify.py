@@ -35,6 +35,13 @@ def _fmt(x: float | None, decimals: int) -> str:
     return "not reached" if x is None else f"{rounded(x, decimals):.{decimals}f}"
 
 
+def _plain(value: object) -> str:
+    """A published number as the source wrote it: 19.0 from JSON is shown as 19."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _decimals(value: float) -> int:
     """How many decimals a published figure was given to (26 → 0, 25.3 → 1)."""
     text = repr(float(value))
@@ -86,7 +93,13 @@ class _Checker:
             d = max(_decimals(fact.ci_low), _decimals(fact.ci_high))
             return rounded(low, d) == fact.ci_low and rounded(high, d) == fact.ci_high
 
-        self._add(figure, fact_id, lambda f: f"{f.ci_low}–{f.ci_high}",
+        def published(f: StudyFact) -> str:
+            if f.ci_low is None or f.ci_high is None:
+                return "—"
+            d = max(_decimals(f.ci_low), _decimals(f.ci_high))
+            return f"{f.ci_low:.{d}f}–{f.ci_high:.{d}f}"
+
+        self._add(figure, fact_id, published,
                   f"{low:.1f}–{high:.1f}", ok)
 
     def value(self, figure: str, fact_id: str, computed: float | None, decimals: int = 1,
@@ -99,7 +112,8 @@ class _Checker:
             return rounded(computed, decimals) == rounded(float(published), decimals)
 
         self._add(figure, fact_id,
-                  lambda f: "not estimable" if getattr(f, attr) is None else str(getattr(f, attr)),
+                  lambda f: "not estimable" if getattr(f, attr) is None
+                  else _plain(getattr(f, attr)),
                   _fmt(computed, decimals), ok)
 
     def claim(self, figure: str, fact_id: str, published: str, computed: str, ok: bool) -> None:
@@ -180,6 +194,7 @@ def _subgroup(c: _Checker, store: Store) -> None:
 
 def _baseline(c: _Checker, store: Store) -> None:
     for label, fact_id, field in (("median age (years)", "baseline.age", "AGE"),
+                                  ("median age, one decimal", "baseline.age.precise", "AGE"),
                                   ("median years since diagnosis", "baseline.diagnosis_years",
                                    "DIAGYRS"),
                                   ("median prior regimens", "baseline.prior_regimens",
