@@ -1,0 +1,155 @@
+"""Greeting, help, thanks, clarification, scope, statistics settings and "how was that
+computed?"."""
+
+from __future__ import annotations
+
+from assistant.answer import Answer
+from assistant.handlers.context import Context, Settings
+from assistant.handlers.figures import METHOD_SHORT, answer, level_text
+from intents.schema import Parse
+
+# Example questions by area: the help answer, the unknown answer and clarifications use them,
+# and the chat app's help screen shows the same list.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "Response": ("What was the overall response rate?", "What was the clinical benefit rate?",
+                 "Give me the best-response breakdown", "How many had VGPR or better?"),
+    "Safety": ("How many had grade 3 or worse thrombocytopenia?",
+               "What were the most common side effects?", "How many had serious bleeding?",
+               "How many patients died from adverse events?"),
+    "Survival": ("What was the median progression-free survival?", "median OS",
+                 "How long did responses last?", "How quickly did patients respond?"),
+    "Patients": ("What was the median age?", "How many prior regimens?",
+                 "How many patients were penta-refractory?"),
+    "Study": ("What dose of selinexor was given?", "What does selinexor do?",
+              "What was the primary endpoint?", "What did Paul Richardson say?"),
+    "Subgroups and statistics": (
+        "What was the response rate in penta-refractory patients?",
+        "Compare the response rate in penta-refractory patients with the other patients",
+        "ORR with a 90% confidence interval", "use Wilson intervals from now on"),
+    "Records": ("list patients with VGPR",
+                "which patients had thrombocytopenia and grade 3 bleeding?"),
+}
+INTENT_EXAMPLES: dict[str, str] = {
+    "response_rate": "What was the overall response rate?",
+    "response_category": "How many stringent complete responses were there?",
+    "response_breakdown": "Give me the best-response breakdown",
+    "ae_incidence": "How many had grade 3 or higher thrombocytopenia?",
+    "ae_bleeding": "How many patients had serious bleeding?",
+    "ae_deaths": "How many patients died from adverse events?",
+    "ae_action": "How many discontinued because of adverse events?",
+    "ae_top": "What were the most common side effects?",
+    "tte_median": "What was the median progression-free survival?",
+    "baseline": "What was the median age?",
+    "study_fact": "What was the study design?",
+    "quote": "What did Paul Richardson say?",
+    "definition": "What does triple-class refractory mean?",
+    "discrepancy": "Where do the sources disagree?",
+    "compare": "Compare the response rate in penta-refractory patients with the others",
+    "set_stats": "Use a 90% interval from now on",
+    "explain_method": "How was that computed?",
+    "records": "list patients with VGPR",
+}
+
+
+def greeting(ctx: Context, parse: Parse, question: str) -> Answer:
+    return answer(parse, question, "answered",
+                  "Hello. Ask me about STORM Part 2 — selinexor with dexamethasone in 122 "
+                  "patients with triple-class-refractory myeloma: response rates, adverse "
+                  "events, survival, the patients and the study itself. Type 'help' for "
+                  "examples.")
+
+
+def thanks(ctx: Context, parse: Parse, question: str) -> Answer:
+    return answer(parse, question, "answered", "You're welcome.")
+
+
+def help_answer(ctx: Context, parse: Parse, question: str) -> Answer:
+    lines = [f"{area}: " + "; ".join(f"\"{e}\"" for e in examples)
+             for area, examples in EXAMPLES.items()]
+    markdown = "\n".join(f"**{area}**\n" + "\n".join(f"- {e}" for e in examples) + "\n"
+                         for area, examples in EXAMPLES.items())
+    text = ("You can ask about response, safety, survival, the patients, the study, "
+            "subgroups and statistics, and the records. Follow-ups such as \"and grade 3 or "
+            "higher?\" or \"and in penta-refractory patients?\" reuse the previous question. "
+            + " ".join(lines))
+    return answer(parse, question, "answered", text,
+                  {"areas": list(EXAMPLES)}, markdown=markdown)
+
+
+def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
+    readings = [INTENT_EXAMPLES[alt.intent] for alt in parse.alternatives
+                if alt.intent in INTENT_EXAMPLES]
+    readings = list(dict.fromkeys(readings))[:3]
+    missing = parse.get("missing")
+    if missing == "term":
+        text = ("Which adverse event do you mean? For example: \"grade 3 or higher "
+                "thrombocytopenia\", \"grade 3 anaemia\", \"grade 4 neutropenia\".")
+    elif readings:
+        text = "Did you mean one of these? " + " / ".join(f"\"{r}\"" for r in readings)
+    else:
+        text = ("Could you say a little more? For example: \"What was the overall response "
+                "rate?\" or \"How many had grade 3 or higher thrombocytopenia?\"")
+    return answer(parse, question, "clarify", text, {"readings": readings})
+
+
+def out_of_scope(ctx: Context, parse: Parse, question: str) -> Answer:
+    return answer(parse, question, "out_of_scope",
+                  "I only answer questions about the STORM Part 2 study of selinexor with "
+                  "dexamethasone, from its published results. I can't advise on anyone's "
+                  "treatment — that is a conversation for their doctor — or answer about other "
+                  "studies or topics.")
+
+
+def unknown(ctx: Context, parse: Parse, question: str) -> Answer:
+    examples = [EXAMPLES[area][0] for area in ("Response", "Safety", "Survival", "Study")]
+    if not question.strip():
+        lead = "Please type a question about STORM Part 2."
+    else:
+        lead = "I didn't understand that."
+    truncated = (" (The question was very long: only its first 2,000 characters were read.)"
+                 if ctx.truncated else "")
+    return answer(parse, question, "unknown",
+                  f"{lead}{truncated} Try: " + " / ".join(f"\"{e}\"" for e in examples)
+                  + " — or type 'help'.", {"examples": examples})
+
+
+def settings_text(settings: Settings) -> str:
+    return f"{METHOD_SHORT[settings.ci_method]} intervals at {level_text(settings.level)}"
+
+
+def set_stats(ctx: Context, parse: Parse, question: str) -> Answer:
+    """The settings themselves are changed by the dispatcher; this confirms them."""
+    return answer(parse, question, "answered",
+                  f"From now on in this conversation: {settings_text(ctx.settings)}.",
+                  {"ci_method": ctx.settings.ci_method, "level": ctx.settings.level})
+
+
+def explain_method(ctx: Context, parse: Parse, question: str) -> Answer:
+    last = ctx.last_answer
+    if last is None:
+        return answer(parse, question, "answered",
+                      "Rates are k of n with an exact (Clopper–Pearson) 95 % interval unless "
+                      "you ask for another; adverse events count each patient once per term at "
+                      "the worst grade over the 123 patients of the safety population; medians "
+                      "of survival are Kaplan–Meier with a Brookmeyer–Crowley interval (log-log)."
+                      " Ask a question first and I will explain how its figure was computed.")
+    values = last.values
+    parts = [f"For \"{last.question.strip()[:80]}\":"]
+    if "ci_method" in values and "N" in values:
+        parts.append(f"{values.get('n')} of {values.get('N')} patients, a proportion with a "
+                     f"{level_text(values['level'])} {METHOD_SHORT[values['ci_method']]} "
+                     "confidence interval (scipy.stats.binomtest).")
+    if "median" in values and "events" in values:
+        parts.append("A Kaplan–Meier median (first time the survival curve is at or below "
+                     "0.5), its interval by Brookmeyer–Crowley from the log-log pointwise band "
+                     f"({values.get('n')} patients, {values.get('events')} events).")
+    elif "median" in values:
+        parts.append("The observed median and range of the values, as the sources report it.")
+    if "p_value" in values:
+        parts.append("Fisher's exact test (two-sided) and a Wald interval for the difference.")
+    if last.intent and last.intent.startswith("ae_"):
+        parts.append("Adverse events count each patient once per term, at the worst grade, "
+                     "over the safety population.")
+    parts.append("Sources: " + "; ".join(last.sources) + "." if last.sources else
+                 "No figure was computed.")
+    return answer(parse, question, "answered", " ".join(parts), dict(values), list(last.sources))

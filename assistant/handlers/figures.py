@@ -1,0 +1,145 @@
+"""How figures are written in answers, so every handler writes them the same way.
+
+A rate reads "26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson), mITT. Published: 26 %
+(95 % CI 19–35)." — numerator, denominator, one decimal, the interval with its method and
+level, the population, and the published figure beside it where there is one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.answer import ILLUSTRATIVE_SOURCE, RECORDS_SOURCE, Answer, Status
+from intents.schema import Parse
+from knowledge.models import StudyFact
+from knowledge.stats import CI_METHODS, Median, Rate
+from knowledge.store import Store
+
+POPULATION_LABELS: dict[str, str] = {
+    "mITT": "mITT",
+    "safety": "safety population",
+    "penta": "penta-refractory",
+    "non_penta": "not penta-refractory",
+}
+
+METHOD_SHORT: dict[str, str] = {
+    "clopper-pearson": "Clopper–Pearson",
+    "wilson": "Wilson",
+    "wilson-cc": "Wilson with continuity correction",
+    "jeffreys": "Jeffreys",
+    "agresti-coull": "Agresti–Coull",
+}
+assert set(METHOD_SHORT) == set(CI_METHODS)
+
+
+def num(x: float, decimals: int = 1) -> str:
+    return f"{x:.{decimals}f}"
+
+
+def level_text(level: float) -> str:
+    """0.95 → "95 %", 0.999 → "99.9 %"."""
+    pct = round(level * 100, 1)
+    return f"{pct:g} %"
+
+
+def rate_figure(rate: Rate) -> str:
+    """ "26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson)" """
+    return (f"{num(100 * rate.rate)} % ({rate.n}/{rate.N}; {level_text(rate.level)} CI "
+            f"{num(100 * rate.ci_low)}–{num(100 * rate.ci_high)}, "
+            f"{METHOD_SHORT[rate.ci_method]})")
+
+
+def published_rate(fact: StudyFact) -> str:
+    """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)" or "59 %", as the source gave it."""
+    inner = f"{_plain(fact.value)} %"
+    if fact.ci_low is not None and fact.ci_high is not None:
+        inner += f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}"
+    if fact.n is None:
+        return inner
+    count = f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)
+    return f"{count} ({inner})"
+
+
+def ci_pair(low: float, high: float) -> str:
+    """Both limits to the same number of decimals: 16.4–36.0, 19–35."""
+    decimals = max(_decimals(low), _decimals(high))
+    return f"{low:.{decimals}f}–{high:.{decimals}f}"
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter only (str.capitalize would lower "VGPR")."""
+    return text[:1].upper() + text[1:]
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def median_figure(median: Median, unit: str, with_ci: bool) -> str:
+    """ "4.4 months (95 % CI 3.7–10.8)"; "not reached" where the curve never falls to 0.5."""
+    if median.median is None:
+        text = "not reached"
+    else:
+        text = f"{num(median.median)} {unit}"
+    if with_ci:
+        low = "not reached" if median.ci_low is None else num(median.ci_low)
+        high = "not estimable" if median.ci_high is None else num(median.ci_high)
+        text += f" ({level_text(median.level)} CI {low}–{high})"
+    return text
+
+
+def published_median(fact: StudyFact) -> str:
+    text = f"{fact.value} {fact.unit or ''}".strip()
+    if fact.ci_low is not None:
+        high = "not estimable" if fact.ci_high is None else _plain(fact.ci_high)
+        text += f" (95 % CI {_plain(fact.ci_low)}–{high})"
+    if fact.range_low is not None and fact.range_high is not None:
+        text += f" (range {_plain(fact.range_low)}–{_plain(fact.range_high)})"
+    return text
+
+
+def sources_for(*facts: StudyFact | None, records: bool = True,
+                illustrative: bool = False) -> list[str]:
+    """Published sources first (deduplicated, in order), then the records' provenance."""
+    out: list[str] = []
+    for fact in facts:
+        if fact is not None:
+            label = f"{fact.source} — {fact.grade}"
+            if label not in out:
+                out.append(label)
+    if records:
+        out.append(RECORDS_SOURCE)
+    if illustrative:
+        out.append(ILLUSTRATIVE_SOURCE)
+    return out
+
+
+def answer(parse: Parse, question: str, status: Status, text: str,
+           values: dict[str, Any] | None = None, sources: list[str] | None = None,
+           markdown: str | None = None, **extra: Any) -> Answer:
+    """Build an answer; the intent recorded is the parse's."""
+    intent = None if parse.intent == "unknown" else parse.intent
+    return Answer(question=question, status=status, intent=intent, text=text,
+                  values=values or {}, sources=sources or [], markdown=markdown, **extra)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (the chat app renders it; batch text keeps the plain text)."""
+    def cell(value: str) -> str:
+        return value.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def population_n(store: Store, population: str) -> str:
+    return f"{POPULATION_LABELS[population]}, n = {len(store.population(population))}"

@@ -1,0 +1,315 @@
+"""Safety questions: incidence by term and grade, bleeding, deaths, dose changes, top events.
+
+Adverse events are counted once per patient and term at the worst grade, over the safety
+population (123). A grade band is answered only where the sources publish it or it follows by
+arithmetic from what they publish; otherwise the answer says what is known.
+"""
+
+from __future__ import annotations
+
+from assistant.answer import Answer, Chart
+from assistant.handlers.context import Context
+from assistant.handlers.figures import (
+    answer,
+    published_rate,
+    rate_figure,
+    sources_for,
+    table,
+)
+from intents.schema import Parse
+from knowledge import queries as q
+from knowledge.models import StudyFact
+from knowledge.stats import rate_ci
+
+GRADE_KEY_LABEL = {"any": "any grade", "g3": "grade 3", "g4": "grade 4", "g34": "grade 3–4",
+                   "g12": "grade 1–2"}
+
+
+def _grade_key(op: str, low: int | None, high: int | None) -> str | None:
+    """The published band a threshold corresponds to, or None if no source publishes it.
+
+    No reconstructed term has grade-5 rows except the fatal ones, so "grade 3 or higher" is
+    the published "grade 3–4" band."""
+    if op == "any" or (op == "ge" and (low or 1) <= 1):
+        return "any"
+    if op == "eq" and low in (3, 4):
+        return f"g{low}"
+    if (op == "ge" and low == 3) or (op == "between" and (low, high) == (3, 4)):
+        return "g34"
+    if op == "ge" and low == 4:
+        return "g4"
+    if op == "between" and (low, high) == (1, 2):
+        return "g12"
+    return None
+
+
+def _band_label(op: str, low: int | None, high: int | None) -> str:
+    if op == "any":
+        return "any grade"
+    if op == "eq":
+        return f"grade {low}"
+    if op == "ge":
+        return f"grade {low} or higher"
+    return f"grade {low}–{high}"
+
+
+def _term_facts(ctx: Context, term: str) -> dict[str, StudyFact]:
+    prefix = f"safety.ae.{term.lower()}."
+    return {f.id[len(prefix):]: f for f in ctx.store.facts_under(prefix)}
+
+
+def _known(ctx: Context, term: str) -> str:
+    """Everything published about a term, as a clause."""
+    facts = _term_facts(ctx, term)
+    parts = []
+    for key, fact in facts.items():
+        grades = ctx.store.worst_grades(term)
+        rows = {"any": ("any", None, None), "g3": ("eq", 3, None), "g4": ("eq", 4, None),
+                "g34": ("between", 3, 4)}
+        if key in rows and grades:
+            op, low, high = rows[key]
+            rate = q.ae_rate(ctx.store, term, op, low, high)  # type: ignore[arg-type]
+            parts.append(f"{GRADE_KEY_LABEL[key]} {rate.n} of {rate.N} "
+                         f"({100 * rate.rate:.1f} %; published {fact.value} %)")
+        else:
+            parts.append(f"{GRADE_KEY_LABEL.get(key, key)} {fact.value} %")
+    return "; ".join(parts)
+
+
+def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
+    term = parse.get("term")
+    op = parse.get("grade_op", "any")
+    low, high = parse.get("grade_low"), parse.get("grade_high")
+    population = parse.get("population", "safety")
+    if term is None:
+        return answer(parse, question, "clarify",
+                      "Which adverse event? For example: \"How many had thrombocytopenia?\", "
+                      "\"grade 3 or higher anaemia\", \"How common was fatigue?\"")
+    if term == q.ANY_EVENT:
+        return _any_event(ctx, parse, question, op, low, high)
+    if term == "Haemorrhage":
+        return ae_bleeding(ctx, parse, question)
+    if population not in ("safety", "mITT"):
+        return answer(parse, question, "not_reported",
+                      f"The sources do not report adverse events by subgroup. In the whole "
+                      f"safety population: {_known(ctx, term) or 'no figures'}.",
+                      sources=sources_for(*_term_facts(ctx, term).values(), records=False))
+    band = _band_label(op, low, high)
+    if op == "eq" and low == 5 or op == "ge" and low == 5:
+        return ae_deaths(ctx, parse, question)
+    min_grade = ctx.store.meta.ae_min_grade.get(term)
+    facts = _term_facts(ctx, term)
+    if term not in ctx.store.adverse_events:
+        return _not_in_records(ctx, parse, question, term)
+    if min_grade == 5:
+        return answer(parse, question, "not_reported",
+                      f"The sources report {term.lower()} only as a cause of death: "
+                      f"{_fatal_clause(ctx, term)}. No incidence of {term.lower()} "
+                      "is published.", sources=sources_for(ctx.store.fact("safety.deaths.related"),
+                                                           records=False))
+    lowest_asked = 1 if op == "any" else (low or 1)
+    if min_grade is not None and lowest_asked < min_grade:
+        return answer(parse, question, "not_reported",
+                      f"The sources do not report {band} {term.lower()}: only grade "
+                      f"{min_grade} or higher is published. Known: {_known(ctx, term)}.",
+                      sources=sources_for(*facts.values(), records=False))
+    key = _grade_key(op, low, high)
+    rate = q.ae_rate(ctx.store, term, op, low, high, "safety", ctx.settings.ci_method,
+                     ctx.settings.level)
+    values = {**rate.values(), "term": term, "grade": band, "population": "safety"}
+    lead = f"{term}, {band}: {rate_figure(rate)}, safety population."
+    if key in facts:
+        text = f"{lead} Published: {published_rate(facts[key])}."
+        return answer(parse, question, "answered", text, values, sources_for(facts[key]),
+                      chart=_grade_chart(ctx, term))
+    if key == "g34" and "g3" in facts and "g4" not in facts:
+        # Only grade 3 is published for this term: the records carry no grade 4 rows, so the
+        # count is the grade-3 one, and the answer says grade 4 is not reported.
+        text = (f"{lead} Published: grade 3 in {facts['g3'].value} %; grade 4 "
+                f"{term.lower()} is not reported in the sources.")
+        return answer(parse, question, "answered", text, values, sources_for(facts["g3"]))
+    if key == "g34" and "g3" in facts and "g4" in facts:
+        text = (f"{lead} Not published as one figure; the sum of the published grade 3 "
+                f"({facts['g3'].value} %) and grade 4 ({facts['g4'].value} %).")
+        return answer(parse, question, "answered", text, values,
+                      sources_for(facts["g3"], facts["g4"]))
+    if key == "g12" and "any" in facts and "g34" in facts:
+        text = (f"{lead} Not published as such: derived as any grade ({facts['any'].value} %) "
+                f"minus grade 3–4 ({facts['g34'].value} %).")
+        return answer(parse, question, "answered", text, values,
+                      sources_for(facts["any"], facts["g34"]))
+    return answer(parse, question, "not_reported",
+                  f"The sources do not report {band} {term.lower()}. "
+                  f"Known: {_known(ctx, term) or 'no figures'}.",
+                  sources=sources_for(*facts.values(), records=False))
+
+
+def _not_in_records(ctx: Context, parse: Parse, question: str, term: str) -> Answer:
+    slug = term.lower().replace(" ", "_")
+    fact = ctx.store.fact(f"safety.{slug}")
+    if fact is not None:
+        return answer(parse, question, "not_reported",
+                      f"No count of {term.lower()} is published. {fact.text}",
+                      sources=sources_for(fact, records=False))
+    terms = ", ".join(sorted({f.id.split('.')[2] for f in ctx.store.facts_under("safety.ae.")}))
+    return answer(parse, question, "not_reported",
+                  f"The sources give no figure for {term.lower()}. Adverse events with "
+                  f"published figures: {terms}.")
+
+
+def _fatal_clause(ctx: Context, term: str) -> str:
+    fatal = [(sid, rel) for sid, name, rel in q.fatal_events(ctx.store) if name == term]
+    related = sum(1 for _, rel in fatal if rel)
+    return (f"{len(fatal)} fatal {term.lower()} event(s)"
+            + (", judged treatment-related" if related else ""))
+
+
+def _any_event(ctx: Context, parse: Parse, question: str, op: str, low: int | None,
+               high: int | None) -> Answer:
+    fact = ctx.store.fact("safety.any_g34")
+    if op in ("ge", "between") and low == 3 and fact is not None:
+        hits = q.any_grade34_subjects(ctx.store)
+        rate = rate_ci(len(hits), len(ctx.store.population("safety")), ctx.settings.ci_method,
+                       ctx.settings.level)
+        discrepancy = ctx.store.fact("discrepancy.any_g34")
+        text = (f"Any grade 3–4 adverse event: {rate_figure(rate)}, safety population. "
+                f"Published: {fact.value} %.")
+        if discrepancy is not None:
+            text += f" Sources differ: {discrepancy.text}"
+        return answer(parse, question, "answered", text,
+                      {**rate.values(), "term": "any", "grade": "grade 3–4"},
+                      sources_for(fact, discrepancy))
+    known = f" Published: any grade 3–4 adverse event in {fact.value} %." if fact else ""
+    return answer(parse, question, "not_reported",
+                  f"The sources do not report the number of patients with "
+                  f"{_band_label(op, low, high)} adverse events of any kind.{known}",
+                  sources=sources_for(fact, records=False))
+
+
+def _grade_chart(ctx: Context, term: str) -> Chart | None:
+    grades = ctx.store.worst_grades(term)
+    if not grades:
+        return None
+    counts = [sum(1 for g in grades.values() if g == grade) for grade in range(1, 6)]
+    series: list[dict[str, object]] = [
+        {"label": f"G{grade}", "value": count}
+        for grade, count in zip(range(1, 6), counts, strict=True) if count]
+    return Chart(kind="bar", title=f"{term}: patients by worst grade (n = 123)",
+                 series=series, x_label="worst grade", y_label="patients")
+
+
+def ae_bleeding(ctx: Context, parse: Parse, question: str) -> Answer:
+    fact = ctx.store.fact("safety.bleeding.ge3")
+    bleeders = q.ae_subjects(ctx.store, "Haemorrhage", "ge", 3)
+    thrombo = ctx.store.worst_grades("Thrombocytopenia")
+    with_thrombo = sum(1 for sid in bleeders if sid in thrombo)
+    rate = rate_ci(len(bleeders), len(ctx.store.population("safety")), ctx.settings.ci_method,
+                   ctx.settings.level)
+    text = (f"Clinically significant (grade ≥3) bleeding: {rate_figure(rate)}, safety "
+            f"population; {with_thrombo} of the {len(bleeders)} had thrombocytopenia.")
+    if fact is not None:
+        text += f" Published: {fact.text}"
+    return answer(parse, question, "answered", text,
+                  {**rate.values(), "with_thrombocytopenia": with_thrombo},
+                  sources_for(fact))
+
+
+def ae_deaths(ctx: Context, parse: Parse, question: str) -> Answer:
+    fatal = q.fatal_events(ctx.store)
+    related = [term for _, term, rel in fatal if rel]
+    facts = [ctx.store.fact(i) for i in ("safety.deaths.ae", "safety.deaths.related",
+                                         "discrepancy.deaths")]
+    rate = rate_ci(len(fatal), len(ctx.store.population("safety")), ctx.settings.ci_method,
+                   ctx.settings.level)
+    text = (f"Deaths from adverse events: {rate_figure(rate)}, safety population; "
+            f"{len(related)} judged treatment-related ({', '.join(t.lower() for t in related)})."
+            " The causes of the other deaths are not reported.")
+    published = facts[0]
+    if published is not None:
+        text += f" Published: {published.text}"
+    if facts[2] is not None:
+        text += f" Sources differ: {facts[2].text}"
+    return answer(parse, question, "answered", text,
+                  {**rate.values(), "treatment_related": len(related),
+                   "related_causes": [t.lower() for t in related]},
+                  sources_for(*facts))
+
+
+ACTION_FACTS = {
+    ("discontinuation", None): "safety.discontinued_ae",
+    ("dose_modification", None): "safety.dose_adjusted",
+    ("dose_modification", "Thrombocytopenia"): "safety.dose_mod.thrombocytopenia",
+    ("dose_modification", "Fatigue"): "safety.dose_mod.fatigue",
+}
+ACTION_LABEL = {"discontinuation": "Discontinued treatment for adverse events",
+                "dose_modification": "Needed a dose adjustment"}
+
+
+def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
+    action = parse.get("action", "discontinuation")
+    term = parse.get("term")
+    fact_id = ACTION_FACTS.get((action, term))
+    fact = ctx.store.fact(fact_id) if fact_id else None
+    label = ACTION_LABEL.get(action, ACTION_LABEL["discontinuation"])
+    if term is not None:
+        label = f"Dose modified or interrupted for {term.lower()}" \
+            if action == "dose_modification" else f"Discontinued for {term.lower()}"
+    if fact is None:
+        return answer(parse, question, "not_reported",
+                      "The sources do not report that. Published: "
+                      + "; ".join(f.text for f in (ctx.store.fact(i) for i in
+                                  ACTION_FACTS.values()) if f is not None),
+                      sources=sources_for(records=False))
+    subjects = q.action_subjects(ctx.store, action, term)
+    rate = rate_ci(len(subjects), len(ctx.store.population("safety")), ctx.settings.ci_method,
+                   ctx.settings.level)
+    text = f"{label}: {rate_figure(rate)}, safety population. Published: {fact.value} %."
+    discrepancy = ctx.store.fact("discrepancy.discontinuation") \
+        if action == "discontinuation" else None
+    if discrepancy is not None:
+        text += f" Sources differ: {discrepancy.text}"
+    return answer(parse, question, "answered", text,
+                  {**rate.values(), "action": action, "term": term},
+                  sources_for(fact, discrepancy))
+
+
+def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
+    """The most common events, ranked by the published figure for the band asked."""
+    top_n = max(1, min(int(parse.get("top_n", 5) or 5), 20))
+    severe = parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
+    key_order = ("g34", "g3") if severe else ("any",)
+    ranked: list[tuple[float, str, str, StudyFact]] = []
+    for term in ctx.store.ae_terms:
+        facts = _term_facts(ctx, term)
+        for key in key_order:
+            if key in facts and isinstance(facts[key].value, int | float):
+                ranked.append((float(facts[key].value), term, key, facts[key]))
+                break
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    ranked = ranked[:top_n]
+    if not ranked:
+        return answer(parse, question, "not_reported", "No adverse-event figures are published.")
+    bands = {"any": ("any", None, None), "g34": ("between", 3, 4), "g3": ("eq", 3, None)}
+    rows, lines, bars = [], [], []
+    for _, term, key, fact in ranked:
+        op, low, high = bands[key]
+        rate = q.ae_rate(ctx.store, term, op, low, high)  # type: ignore[arg-type]
+        rows.append([term, GRADE_KEY_LABEL[key], f"{rate.n}/{rate.N}",
+                     f"{100 * rate.rate:.1f} %", f"{fact.value} %"])
+        lines.append(f"{term.lower()} {rate.n}/{rate.N} ({100 * rate.rate:.1f} %; "
+                     f"published {fact.value} %, {GRADE_KEY_LABEL[key]})")
+        bars.append({"label": term, "value": rate.n})
+    what = "grade 3 or higher" if severe else "any grade"
+    text = f"Most common adverse events ({what}), safety population: " + "; ".join(lines) + "."
+    common = ctx.store.fact("safety.common_low_grade")
+    if not severe and common is not None:
+        text += f" {common.text}"
+    markdown = (f"**Most common adverse events ({what}), safety population (n = 123)**\n\n"
+                + table(["event", "grade", "patients", "%", "published"], rows))
+    chart = Chart(kind="bar", title=f"Most common adverse events ({what})", series=bars,
+                  x_label="event", y_label="patients")
+    return answer(parse, question, "answered", text,
+                  {"events": [{"term": t, "band": k, "published_pct": v}
+                              for v, t, k, _ in ranked]},
+                  sources_for(*[f for *_, f in ranked], common),
+                  markdown=markdown, chart=chart)

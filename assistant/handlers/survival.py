@@ -1,0 +1,143 @@
+"""Time-to-event questions: PFS, OS (overall and by response), duration of response, time to
+response and duration of treatment.
+
+PFS, OS and DOR are Kaplan–Meier medians; time to response and duration of treatment are the
+simple medians and ranges the sources report.
+"""
+
+from __future__ import annotations
+
+from assistant.answer import Answer, Chart
+from assistant.handlers.context import Context
+from assistant.handlers.figures import (
+    POPULATION_LABELS,
+    answer,
+    level_text,
+    median_figure,
+    published_median,
+    sentence_case,
+    sources_for,
+)
+from intents.schema import Parse
+from knowledge import queries as q
+from knowledge.models import TTE_PARAMS, StudyFact
+from knowledge.stats import km_curve
+
+NAMES = {
+    "PFS": "progression-free survival",
+    "OS": "overall survival",
+    "DOR": "duration of response",
+    "TTR": "time to response",
+    "TRTDUR": "duration of treatment",
+}
+KAPLAN_MEIER = ("PFS", "OS", "DOR")
+GROUP_NAMES = {"PR": "patients with a partial response or better",
+               "MR": "patients with a minimal response or better"}
+# (endpoint, population, response group) → the published fact.
+PUBLISHED = {
+    ("PFS", "mITT", None): "efficacy.pfs",
+    ("OS", "mITT", None): "efficacy.os",
+    ("OS", "mITT", "PR"): "efficacy.os.pr_or_better",
+    ("OS", "mITT", "MR"): "efficacy.os.mr_or_better",
+    ("DOR", "mITT", None): "efficacy.dor",
+    ("DOR", "penta", None): "penta.dor",
+    ("TTR", "mITT", None): "efficacy.ttr",
+    ("TTR", "penta", None): "penta.ttr",
+    ("TRTDUR", "mITT", None): "efficacy.trtdur",
+}
+
+
+def _subjects(ctx: Context, endpoint: str, population: str, group: str | None) -> list[str]:
+    if endpoint == "TRTDUR":
+        # Treatment duration is published over everyone treated (the safety population).
+        return list(ctx.store.population("safety" if population == "mITT" else population))
+    if endpoint in ("DOR", "TTR"):
+        return q.responders(ctx.store, population, q.categories_at_or_above("PR"))
+    if group is not None:
+        return q.responders(ctx.store, population, q.categories_at_or_above(group))
+    return list(ctx.store.population(population))
+
+
+def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
+    endpoint = parse.get("endpoint", "PFS")
+    population = parse.get("population", "mITT")
+    population = "mITT" if population == "safety" else population
+    group = parse.get("response_group") if endpoint in ("OS", "PFS") else None
+    name = NAMES[endpoint]
+    who = GROUP_NAMES.get(group or "", POPULATION_LABELS[population])
+    if endpoint == "TRTDUR":
+        who = "all treated patients (safety population)" if population == "mITT" else who
+    elif endpoint in ("DOR", "TTR"):
+        who = f"responders (partial response or better), {who}"
+    fact_id = PUBLISHED.get((endpoint, population, group))
+    fact = ctx.store.fact(fact_id) if fact_id else None
+    if fact is None:
+        return _not_reported(ctx, parse, question, endpoint, who)
+    subjects = _subjects(ctx, endpoint, population, group)
+    unit = TTE_PARAMS[endpoint]
+    if endpoint in KAPLAN_MEIER:
+        return _kaplan_meier(ctx, parse, question, endpoint, subjects, fact, who)
+    median, low, high = q.observed_median(ctx.store, endpoint, subjects)
+    text = (f"Median {name}, {who}: {median:.1f} {unit} (range {low:g}–{high:g}; "
+            f"n = {len(subjects)}). Published: {published_median(fact)}.")
+    values: dict[str, object] = {"median": median, "min": low, "max": high,
+                                 "n": len(subjects), "unit": unit, "endpoint": endpoint,
+                                 "method": "observed median and range"}
+    if endpoint == "TRTDUR":
+        ongoing = ctx.store.fact("efficacy.disposition.ongoing")
+        still = sum(1 for sid in subjects if ctx.store.tte["TRTDUR"][sid].CNSR == 1)
+        values["ongoing"] = still
+        text += f" {still} were still on treatment at last follow-up."
+        if ongoing is not None:
+            text += f" Published: {ongoing.text}"
+        return answer(parse, question, "answered", text, values, sources_for(fact, ongoing))
+    return answer(parse, question, "answered", text, values, sources_for(fact))
+
+
+def _kaplan_meier(ctx: Context, parse: Parse, question: str, endpoint: str,
+                  subjects: list[str], fact: StudyFact, who: str) -> Answer:
+    level = ctx.settings.level
+    median = q.tte_median(ctx.store, endpoint, subjects, level)
+    unit = TTE_PARAMS[endpoint]
+    published_ci = fact.ci_low is not None
+    standard_level = abs(level - 0.95) < 1e-9
+    with_ci = published_ci or not standard_level
+    text = (f"Median {NAMES[endpoint]}, {who}: {median_figure(median, unit, with_ci)} "
+            f"(Kaplan–Meier, n = {median.n}, {median.events} events). "
+            f"Published: {published_median(fact)}.")
+    illustrative = False
+    if not published_ci:
+        if standard_level:
+            text += " The sources give no confidence interval for this median."
+        else:
+            illustrative = True
+    elif not standard_level:
+        illustrative = True
+    if illustrative:
+        text += (f" The {level_text(level)} interval comes from the reconstructed records "
+                 "and is illustrative — not a published figure.")
+    values = {**median.values(), "unit": unit, "endpoint": endpoint}
+    if not with_ci:
+        values.pop("ci_low")
+        values.pop("ci_high")
+    curve = km_curve([ctx.store.tte[endpoint][s].AVAL for s in subjects
+                      if s in ctx.store.tte[endpoint]],
+                     [1 - ctx.store.tte[endpoint][s].CNSR for s in subjects
+                      if s in ctx.store.tte[endpoint]])
+    chart = Chart(kind="km", title=f"{sentence_case(NAMES[endpoint])}, {who} "
+                                   "(reconstructed records)",
+                  series=[{"label": who, "times": list(curve.times),
+                           "survival": list(curve.survival)}],
+                  x_label=unit, y_label="probability")
+    return answer(parse, question, "answered", text, values,
+                  sources_for(fact, illustrative=illustrative), chart=chart)
+
+
+def _not_reported(ctx: Context, parse: Parse, question: str, endpoint: str,
+                  who: str) -> Answer:
+    known = [ctx.store.fact(fid) for key, fid in PUBLISHED.items() if key[0] == endpoint]
+    known_text = "; ".join(f"{f.label}: {published_median(f)}" for f in known if f is not None)
+    text = (f"The sources do not report {NAMES[endpoint]} for {who}."
+            + (f" Published: {known_text}." if known_text else ""))
+    return answer(parse, question, "not_reported", text, {"endpoint": endpoint},
+                  sources_for(*known, records=False))
