@@ -11,9 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
+from assistant.output import FORMATS
 from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
+
+if TYPE_CHECKING:
+    from assistant.engine import Engine
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -72,6 +76,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print each published figure the records reproduce, the computed value, "
                     "the source and ✓/✗. Exit 0 when all match, 1 otherwise.")
     _global_options(verify, suppress=True)
+
+    ask = commands.add_parser(
+        "ask", help="one answer on stdout",
+        description="Answer one question and print the answer and its sources (or, with "
+                    "--json, the answer as one JSON object). Any answer, even 'not "
+                    "understood', exits 0.")
+    ask.add_argument("question", nargs="+", metavar="QUESTION",
+                     help="the question (quote it, or give it as several words)")
+    ask.add_argument("--json", action="store_true",
+                     help="print the answer as one JSON object with its six fields")
+    _global_options(ask, suppress=True)
+
+    batch = commands.add_parser(
+        "batch", help="answer every line of a file",
+        description="Every line of FILE is a question; consecutive lines are one conversation "
+                    "(follow-ups refer back), a blank line starts a new one, lines starting "
+                    "with # are comments. One answer per question, in order, written as soon "
+                    "as it is computed.")
+    batch.add_argument("file", metavar="FILE", help="the questions, or - for standard input")
+    batch.add_argument("--format", choices=list(FORMATS), default="text",
+                       help="text (default), jsonl (one JSON object per line), csv or markdown")
+    batch.add_argument("-o", "--output", metavar="OUT",
+                       help="write to OUT (complete or not at all) instead of stdout")
+    batch.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    _global_options(batch, suppress=True)
     return parser
 
 
@@ -82,8 +111,85 @@ def _run_verify(args: argparse.Namespace) -> int:
     return print_report(load_store(args.db), sys.stdout)
 
 
+def _load_engine(args: argparse.Namespace) -> Engine:
+    from assistant.engine import Engine
+
+    return Engine.load(args.db, args.ci_method, args.level)
+
+
+def _run_ask(args: argparse.Namespace) -> int:
+    from assistant.batch import safe_ask, stdout_sink
+    from assistant.output import render_ask, to_json
+
+    # Several words are one question, so `stormchat ask what was the ORR` works unquoted.
+    question = " ".join(args.question)
+    answer = safe_ask(_load_engine(args).conversation(), question, warn=sys.stderr)
+    try:
+        sink = stdout_sink()
+        if args.json:
+            sink.write(to_json(answer) + "\n")
+        else:
+            sink.write(render_ask(answer, dim=_color(sys.stdout)))
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise UsageError(f"cannot write stdout: {error.strerror or error}") from None
+    # Every answer is a successful run: not understood / not reported are answers too.
+    return EXIT_OK
+
+
+def _color(stream: object) -> bool:
+    """Dim text only on a terminal that wants it (https://no-color.org)."""
+    import os
+
+    isatty = getattr(stream, "isatty", None)
+    return (callable(isatty) and bool(isatty()) and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb")
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from assistant import batch
+    from assistant.atomic import OutputExistsError, atomic_writer, check_target
+    from assistant.output import make_formatter
+
+    output = Path(args.output) if args.output not in (None, "-") else None
+    try:
+        # Everything about the files is checked before the store is loaded: a typo in a
+        # file name should fail at once, and leave nothing behind.
+        source = batch.open_input(args.file)
+        with source:
+            if output is not None:
+                check_target(output, args.force)
+            engine = _load_engine(args)
+            formatter = make_formatter(args.format)
+            progress = batch.make_progress(source, to_stdout=output is None)
+            items = batch.parse_lines(batch.read_lines(source.stream, source.name))
+            if output is None:
+                batch.run_batch(items, engine, formatter, batch.stdout_sink(), progress)
+            else:
+                with atomic_writer(output, args.force) as handle:
+                    batch.run_batch(items, engine, formatter, batch.Sink(handle), progress)
+    except batch.InputError as error:
+        raise UsageError(str(error)) from None
+    except OutputExistsError as error:
+        raise UsageError(str(error)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        # The output could not be written (a directory, no such folder, disk full): the run
+        # has failed, in one line; with -o nothing half-written is left.
+        if error.strerror:
+            message = f"{error.filename or args.output or 'stdout'}: {error.strerror}"
+        else:
+            message = str(error)  # check_target's own one-line message
+        raise UsageError(f"cannot write {message}") from None
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify": _run_verify,
+    "ask": _run_ask,
+    "batch": _run_batch,
 }
 
 
@@ -95,7 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             # Until the chat app exists, the bare command verifies the store.
             args.command = "verify"
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        # A reader that went away (`| head -1`) shows up here, inside the handlers below,
+        # rather than in the interpreter's final flush as "Exception ignored".
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return code
     except UsageError as error:
         print(f"stormchat: {error}", file=sys.stderr)
         return EXIT_USAGE

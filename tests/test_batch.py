@@ -1,0 +1,457 @@
+"""``stormchat batch``: input rules, formats, files, pipes, interrupts, and golden output.
+
+Most tests run ``assistant.cli.main`` in-process on a fake engine whose answers say which
+conversation and turn they belong to, so the batch rules (conversations, comments, CRLF, bad
+lines) are checked exactly without depending on how the real handlers word anything. The real
+engine is exercised through subprocess runs (1,000 questions, closed pipe, Ctrl-C, follow-ups)
+and the golden files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import batch, cli
+from assistant.answer import STATUSES, Answer
+
+FIELDS = {"question", "status", "intent", "text", "values", "sources"}
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+CLI = [sys.executable, "-m", "assistant.cli"]
+
+
+# ---------------------------------------------------------------------------- a fake engine
+
+
+class FakeConversation:
+    def __init__(self, engine: FakeEngine, number: int) -> None:
+        self.engine, self.number, self.turn = engine, number, 0
+
+    def ask(self, question: str) -> Answer:
+        self.turn += 1
+        if question in self.engine.interrupt_on:
+            raise KeyboardInterrupt
+        if question in self.engine.fail_on:
+            raise ValueError("handler exploded")
+        answer = Answer(question=question, status="answered", intent="echo",
+                        text=f"c{self.number} t{self.turn}: {question}",
+                        values={"conversation": self.number, "turn": self.turn},
+                        sources=["fake source"])
+        return answer
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.conversations: list[FakeConversation] = []
+        self.interrupt_on: set[str] = set()
+        self.fail_on: set[str] = set()
+
+    def conversation(self) -> FakeConversation:
+        conv = FakeConversation(self, len(self.conversations) + 1)
+        self.conversations.append(conv)
+        return conv
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+    engine = FakeEngine()
+    monkeypatch.setattr(cli, "_load_engine", lambda args: engine)
+    return engine
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def jsonl(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def write(tmp_path: Path, data: bytes | str, name: str = "q.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+# ---------------------------------------------------------------------------- input rules
+
+
+def test_conversations_comments_and_blank_lines(fake: FakeEngine, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a\nb\n# a comment keeps the conversation\nc\n\n\nd\n   \ne\n")
+    code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
+    assert code == 0 and err == ""
+    answers = jsonl(out)
+    assert [a["question"] for a in answers] == ["a", "b", "c", "d", "e"]
+    assert [(a["values"]["conversation"], a["values"]["turn"]) for a in answers] == [
+        (1, 1), (1, 2), (1, 3), (2, 1), (3, 1)]
+
+
+def test_crlf_bom_and_missing_final_newline(fake: FakeEngine, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, b"\xef\xbb\xbfa\r\nb\r\n\r\nc")
+    code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
+    answers = jsonl(out)
+    assert code == 0
+    assert [a["question"] for a in answers] == ["a", "b", "c"]
+    assert [a["values"]["conversation"] for a in answers] == [1, 1, 2]
+
+
+def test_invalid_utf8_line_is_answered_and_the_rest_go_on(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, b"first\nbad \xff\xfe line\nthird \xc3\xa9\n")
+    code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
+    assert code == 0
+    first, bad, third = jsonl(out)
+    assert bad["status"] == "unknown" and bad["intent"] is None
+    assert "UTF-8" in bad["text"] and "\ufffd" in bad["question"]
+    assert set(bad) == FIELDS
+    # The bad line was not asked and did not break the conversation.
+    assert (third["question"], third["values"]["turn"]) == ("third é", 2)
+
+
+def test_very_long_line_is_read_on_a_bounded_prefix(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    long = "é" * (5 * 1024 * 1024)  # 10 MB of two-byte characters on one line
+    path = write(tmp_path, f"before\n{long}\nafter\n")
+    code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
+    assert code == 0
+    answers = jsonl(out)
+    assert [a["question"] for a in answers][::2] == ["before", "after"]
+    middle = answers[1]["question"]
+    # Cut at the byte bound, on a character boundary (no replacement character).
+    assert set(middle) == {"é"} and len(middle.encode()) <= batch.MAX_LINE_BYTES
+
+
+def test_stdin_dash(fake: FakeEngine, monkeypatch: pytest.MonkeyPatch,
+                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x\ny\n\nz\n")))
+    code, out, _ = run(["batch", "-", "--format", "jsonl"], capsys)
+    assert code == 0
+    assert [(a["question"], a["values"]["conversation"]) for a in jsonl(out)] == [
+        ("x", 1), ("y", 1), ("z", 2)]
+
+
+def test_engine_failure_on_one_question_costs_one_answer(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.fail_on.add("boom")
+    path = write(tmp_path, "ok\nboom\nstill ok\n")
+    code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
+    answers = jsonl(out)
+    assert code == 0 and len(answers) == 3
+    assert answers[1]["status"] == "unknown" and set(answers[1]) == FIELDS
+    assert err.count("\n") == 1 and err.startswith("stormchat:") and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------- bad input: exit 2
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda tmp: tmp / "missing.txt", "no such file"),
+    (lambda tmp: tmp, "is a directory"),
+    (lambda tmp: write(tmp, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256))),
+     "not a text file"),
+    (lambda tmp: write(tmp, "ORR?\n".encode("utf-16")), "UTF-16"),
+])
+def test_unusable_input_is_a_usage_error(make, expected: str, fake: FakeEngine,
+                                         tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["batch", str(make(tmp_path))], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("stormchat: ") and err.count("\n") == 1 and expected in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file_is_a_usage_error(fake: FakeEngine, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "ORR\n")
+    path.chmod(0)
+    code, _, err = run(["batch", str(path)], capsys)
+    assert code == 2 and "permission denied" in err
+
+
+def test_missing_file_argument_and_bad_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["batch"], capsys)[0] == 2
+    code, _, err = run(["batch", "-", "--format", "xml"], capsys)
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_unreadable_store_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "ORR\n")
+    code, out, err = run(["batch", str(path), "--db", str(tmp_path / "nope.json")], capsys)
+    assert code == 3 and out == "" and err.startswith("stormchat:") and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------- -o OUT
+
+
+def test_output_file_is_written_whole_and_not_overwritten(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = write(tmp_path, "a\nb\n")
+    out_path = tmp_path / "answers.jsonl"
+    code, out, err = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path)],
+                         capsys)
+    assert (code, out, err) == (0, "", "")
+    assert [a["question"] for a in jsonl(out_path.read_text())] == ["a", "b"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.jsonl", "q.txt"]
+    # Readable by others as any new file (mkstemp would have made it 0600).
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out_path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+    # An existing file is refused, and left as it was.
+    out_path.write_text("keep me\n")
+    code, _, err = run(["batch", str(questions), "-o", str(out_path)], capsys)
+    assert code == 2 and "already exists" in err and err.count("\n") == 1
+    assert out_path.read_text() == "keep me\n"
+
+    # --force replaces it.
+    code, _, _ = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path),
+                      "--force"], capsys)
+    assert code == 0 and len(jsonl(out_path.read_text())) == 2
+
+
+def test_output_into_a_missing_directory_or_onto_a_directory(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = write(tmp_path, "a\n")
+    for target in (tmp_path / "no" / "out.txt", tmp_path):
+        code, _, err = run(["batch", str(questions), "-o", str(target), "--force"], capsys)
+        assert code == 2 and err.startswith("stormchat: ") and err.count("\n") == 1
+
+
+def test_interrupted_run_leaves_no_output_file(fake: FakeEngine, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    fake.interrupt_on.add("stop")
+    questions = write(tmp_path, "a\nb\nstop\nc\n")
+    out_path = tmp_path / "answers.csv"
+    code, _, err = run(["batch", str(questions), "--format", "csv", "-o", str(out_path)],
+                       capsys)
+    assert code == 130 and "interrupted" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.txt"]
+
+
+def test_interrupted_run_on_stdout_printed_whole_answers(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.interrupt_on.add("stop")
+    code, out, _ = run(["batch", str(write(tmp_path, "a\nb\nstop\nc\n")), "--format", "jsonl"],
+                       capsys)
+    assert code == 130
+    assert [a["question"] for a in jsonl(out)] == ["a", "b"] and out.endswith("\n")
+
+
+def test_ctrl_c_held_back_until_a_write_is_complete() -> None:
+    sink_out = io.BytesIO()
+
+    class Interrupting(io.BytesIO):
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of a write
+            time.sleep(0.01)
+            return sink_out.write(data)
+
+    with pytest.raises(KeyboardInterrupt), batch.Sink(Interrupting()) as sink:
+        sink.write("one whole line\n")
+    assert sink_out.getvalue() == b"one whole line\n"
+    # The handler is put back afterwards.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def test_csv_round_trips_and_keeps_newlines(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.output import CSV_COLUMNS, CsvFormatter
+
+    answer = Answer(question='say "hi", twice', status="answered", intent=None,
+                    text="line one\nline two, with a comma", values={"n": 32, "rate": 0.2623},
+                    sources=["NEJM 2019", "computed"])
+    formatter = CsvFormatter()
+    rows = list(csv.reader(io.StringIO(formatter.header() + formatter.format(answer))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    question, status, intent, text, values, sources = rows[1]
+    assert (question, status, intent, text) == (answer.question, "answered", "",
+                                                answer.text)
+    assert json.loads(values) == answer.values and json.loads(sources) == answer.sources
+
+
+def test_markdown_escapes_question_and_answer() -> None:
+    from assistant.output import MarkdownFormatter
+
+    answer = Answer(question="# not a heading *or bold* <b>x</b> [link](y) ##",
+                    status="clarify", intent="some_intent",
+                    text="- not a list\n1. not numbered\n> not a quote\n    not code",
+                    sources=["a_b"])
+    lines = MarkdownFormatter().format(answer).splitlines()
+    heading = next(line for line in lines if line.startswith("### Q: "))
+    assert heading == (r"### Q: \# not a heading \*or bold\* \<b\>x\</b\> \[link\](y) \#\#")
+    # Each line but the last ends in a backslash: a hard line break.
+    assert lines[lines.index("*Status: clarify, intent some\\_intent*") + 2:][:4] == [
+        "\\- not a list\\", "1\\. not numbered\\", "\\> not a quote\\", "not code"]
+    assert r"- a\_b" in lines
+
+
+def test_text_format_shows_control_characters_instead_of_sending_them() -> None:
+    from assistant.output import TextFormatter
+
+    answer = Answer(question="evil \x1b[2J question", status="unknown", intent=None,
+                    text="two\nlines")
+    assert TextFormatter().format(answer) == "Q: evil \\x1b[2J question\nA: two\n   lines\n"
+
+
+def test_json_is_strict_even_with_odd_values() -> None:
+    from assistant.output import to_json
+
+    answer = Answer(question="q", status="answered", intent="x", text="t",
+                    values={"nan": float("nan"), "inf": float("inf"), "ok": 1.5, "set": {1}})
+    data = json.loads(to_json(answer), parse_constant=lambda name: pytest.fail(name))
+    assert data["values"] == {"nan": None, "inf": None, "ok": 1.5, "set": [1]}
+
+
+def test_every_format_gives_one_answer_per_question(
+        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a\nb\n\nc\n")
+    outputs = {fmt: run(["batch", str(path), "--format", fmt], capsys)[1]
+               for fmt in ("text", "jsonl", "csv", "markdown")}
+    assert len(outputs["jsonl"].splitlines()) == 3
+    assert len(list(csv.reader(io.StringIO(outputs["csv"])))) == 4
+    assert outputs["markdown"].count("\n### Q: ") == 3
+    assert outputs["text"].count("\nQ: ") == 2 and outputs["text"].startswith("Q: a\n")
+
+
+# ---------------------------------------------------------------------------- the real engine
+
+
+def cli_run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CLI + args, capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          **kwargs)
+
+
+PHRASINGS = [
+    "What was the ORR?", "overall response rate", "ORR with a 90% CI", "response rate",
+    "How many patients responded?", "What was the median PFS?", "median progression-free "
+    "survival", "median OS", "overall survival", "What was the median duration of response?",
+    "DOR", "time to response", "How many patients had thrombocytopenia?", "grade 3 anaemia",
+    "anemia", "nausea", "fatigue", "grade 3 or 4 hyponatremia", "serious adverse events",
+    "How many patients were enrolled?", "how many in the mITT population", "safety population",
+    "What dose of selinexor?", "dexamethasone dose", "penta-refractory patients",
+    "clinical benefit rate", "VGPR or better", "stringent complete response",
+    "very good partial response", "partial response", "minimal response", "stable disease",
+    "discontinued for adverse events", "deaths", "bleeding events", "diarrhoea",
+    "What about Wilson?", "and the 99% interval?", "Is selinexor better than daratumumab?",
+    "What's the weather like?", "", "ORR 😀 ümlaut", "#not a comment? no, a comment",
+]
+
+
+def thousand_questions(path: Path) -> int:
+    """1,000 questions in conversations of 1–5 lines, from the phrasings above."""
+    lines, asked, index = [], 0, 0
+    while asked < 1000:
+        size = min(1 + index % 5, 1000 - asked)
+        for _ in range(size):
+            phrase = PHRASINGS[index % len(PHRASINGS)]
+            index += 1
+            if not phrase.strip() or phrase.startswith("#"):
+                phrase = f"question {index}"
+            lines.append(phrase)
+            asked += 1
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return asked
+
+
+def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> None:
+    path = tmp_path / "thousand.txt"
+    assert thousand_questions(path) == 1000
+    expected = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+    result = cli_run(["batch", str(path), "--format", "jsonl"])
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1000
+    answers = [json.loads(line) for line in lines]
+    assert all(set(answer) == FIELDS for answer in answers)
+    assert [answer["question"] for answer in answers] == expected
+    assert all(answer["status"] in STATUSES for answer in answers)
+    assert all(isinstance(a["text"], str) and a["text"] for a in answers)
+    assert all(isinstance(a["values"], dict) and isinstance(a["sources"], list)
+               for a in answers)
+
+
+def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "many.txt"
+    path.write_text("What was the ORR?\n" * 3000)
+    process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    json.loads(process.stdout.readline())
+    process.stdout.close()  # `| head -1`
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
+    path = tmp_path / "many.txt"
+    path.write_text("What was the ORR?\nmedian PFS\n" * 5000)
+    process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    rest, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    output = (first + rest).decode()
+    assert output.endswith("\n") and 1 <= len(output.splitlines()) < 10000
+    assert all(set(json.loads(line)) == FIELDS for line in output.splitlines())
+    assert "Traceback" not in stderr.decode()
+
+
+def test_follow_up_uses_context_and_blank_line_resets_it(tmp_path: Path) -> None:
+    # The same elliptical follow-up, once right after a question it refines and once at the
+    # start of a new conversation: only the first can be read as "the ORR, in that group".
+    path = write(tmp_path, "What was the ORR?\nin penta-refractory patients?\n\n"
+                           "in penta-refractory patients?\n")
+    result = cli_run(["batch", str(path), "--format", "jsonl"])
+    assert result.returncode == 0, result.stderr
+    orr, follow_up, alone = jsonl(result.stdout)
+    assert orr["status"] == follow_up["status"] == "answered"
+    assert follow_up["intent"] == orr["intent"]
+    assert follow_up["values"] != orr["values"]  # a different population
+    assert alone["intent"] != orr["intent"]
+
+
+def test_no_textual_on_the_headless_path() -> None:
+    code = ("import assistant.batch, assistant.output, assistant.atomic, assistant.cli, sys; "
+            "assert 'textual' not in sys.modules, 'textual imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+
+
+# ---------------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl", "csv", "markdown"])
+def test_golden(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole output, byte for byte. After an intended change to the answers or formats,
+    regenerate with ``STORMCHAT_UPDATE_GOLDEN=1 pytest tests/test_batch.py -k golden`` and
+    review the diff."""
+    code = cli.main(["batch", str(GOLDEN / "batch_input.txt"), "--format", fmt])
+    out = capsys.readouterr().out.encode("utf-8")
+    assert code == 0
+    golden = GOLDEN / f"batch.{fmt}"
+    if os.environ.get("STORMCHAT_UPDATE_GOLDEN") == "1":
+        golden.write_bytes(out)
+    assert out == golden.read_bytes(), (
+        f"{golden.name} differs; if the change is intended, rerun with "
+        f"STORMCHAT_UPDATE_GOLDEN=1 and review the diff")
