@@ -230,3 +230,22 @@ def test_answers_dump_exactly_the_six_contract_fields(store: Store) -> None:
     for intent in ("response_breakdown", "tte_median", "help", "unknown"):
         dump = ask(store, intent).model_dump()
         assert list(dump) == ["question", "status", "intent", "text", "values", "sources"]
+
+
+def test_unlisted_event_and_serious_events_are_not_reported(store: Store) -> None:
+    weight = ask(store, "ae_incidence", term_text="weight loss")
+    assert weight.status == "not_reported" and "weight loss" in weight.text
+    serious = ask(store, "ae_incidence", term="any", serious=True)
+    assert serious.status == "not_reported" and "six patients" in serious.text
+
+
+def test_clarify_offers_each_reading_as_a_question(store: Store) -> None:
+    from intents.schema import Alternative
+
+    parse = Parse(text="survival", intent="clarify", confidence=0.5, alternatives=[
+        Alternative(intent="tte_median", confidence=0.5,
+                    slots={"endpoint": Slot(name="endpoint", value=e)}) for e in ("OS", "PFS")])
+    answer, _ = dispatch(Context(store, Settings("clopper-pearson", 0.95)), parse, "survival")
+    assert answer.status == "clarify"
+    assert "median overall survival" in answer.text
+    assert "median progression-free survival" in answer.text

@@ -76,14 +76,34 @@ def help_answer(ctx: Context, parse: Parse, question: str) -> Answer:
                   {"areas": list(EXAMPLES)}, markdown=markdown)
 
 
+ENDPOINT_NAMES = {"PFS": "progression-free survival", "OS": "overall survival",
+                  "DOR": "duration of response", "TTR": "time to response",
+                  "TRTDUR": "duration of treatment"}
+
+
+def example_for(intent: str, slots: dict[str, object]) -> str | None:
+    """A question that asks for one reading of an ambiguous parse."""
+    if intent == "tte_median" and slots.get("endpoint") in ENDPOINT_NAMES:
+        return f"What was the median {ENDPOINT_NAMES[str(slots['endpoint'])]}?"
+    if intent == "ae_incidence" and isinstance(slots.get("term"), str) and slots["term"] != "any":
+        return f"How many patients had {str(slots['term']).lower()}?"
+    if intent == "response_rate" and slots.get("threshold") == "MR":
+        return "What was the clinical benefit rate?"
+    return INTENT_EXAMPLES.get(intent)
+
+
 def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
-    readings = [INTENT_EXAMPLES[alt.intent] for alt in parse.alternatives
-                if alt.intent in INTENT_EXAMPLES]
-    readings = list(dict.fromkeys(readings))[:3]
+    readings = [example_for(alt.intent, {k: s.value for k, s in alt.slots.items()})
+                for alt in parse.alternatives]
+    readings = list(dict.fromkeys(r for r in readings if r))[:3]
     missing = parse.get("missing")
     if missing == "term":
         text = ("Which adverse event do you mean? For example: \"grade 3 or higher "
                 "thrombocytopenia\", \"grade 3 anaemia\", \"grade 4 neutropenia\".")
+    elif missing == "level":
+        text = (f"A confidence level must be between 50 and 99.9 % "
+                f"(you asked for {parse.get('level_text', 'another')}). For example: "
+                "\"use a 90% interval\".")
     elif readings:
         text = "Did you mean one of these? " + " / ".join(f"\"{r}\"" for r in readings)
     else:

@@ -81,6 +81,10 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
     op = parse.get("grade_op", "any")
     low, high = parse.get("grade_low"), parse.get("grade_high")
     population = parse.get("population", "safety")
+    if parse.get("serious") and term in (None, q.ANY_EVENT):
+        return _serious(ctx, parse, question)
+    if term is None and parse.get("term_text"):
+        return _not_in_records(ctx, parse, question, str(parse.get("term_text")))
     if term is None:
         return answer(parse, question, "clarify",
                       "Which adverse event? For example: \"How many had thrombocytopenia?\", "
@@ -155,6 +159,17 @@ def _not_in_records(ctx: Context, parse: Parse, question: str, term: str) -> Ans
     return answer(parse, question, "not_reported",
                   f"The sources give no figure for {term.lower()}. Adverse events with "
                   f"published figures: {terms}.")
+
+
+def _serious(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Serious adverse events as a whole are not counted in the sources; the serious events
+    they do count are the grade >= 3 bleeds and the deaths."""
+    facts = [ctx.store.fact(i) for i in ("safety.bleeding.ge3", "safety.deaths.ae")]
+    known = " ".join(f.text for f in facts if f is not None)
+    return answer(parse, question, "not_reported",
+                  "The sources do not report how many patients had serious adverse events. "
+                  f"What they do report: {known}",
+                  sources=sources_for(*facts, records=False))
 
 
 def _fatal_clause(ctx: Context, term: str) -> str:
