@@ -186,7 +186,14 @@ def _run_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_app(args: argparse.Namespace) -> int:
+    from assistant.app import run_app
+
+    return run_app(_load_engine(args))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "app": _run_app,
     "verify": _run_verify,
     "ask": _run_ask,
     "batch": _run_batch,
@@ -199,8 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            # Until the chat app exists, the bare command verifies the store.
-            args.command = "verify"
+            args.command = "app"
         code = COMMANDS[args.command](args)
         # A reader that went away (`| head -1`) shows up here, inside the handlers below,
         # rather than in the interpreter's final flush as "Exception ignored".

@@ -1,0 +1,28 @@
+"""The Textual chat app. Importing this package does not import Textual: ``run_app`` and
+``StormChatApp`` load it on first use, so the headless paths stay headless."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.app.app import AnswerShown, StormChatApp
+    from assistant.engine import Engine
+
+__all__ = ["AnswerShown", "StormChatApp", "run_app"]
+
+
+def run_app(engine: Engine, *, first_run_hint: bool = True) -> int:
+    """Run the chat app until the user quits; the exit code for the CLI."""
+    from assistant.app.app import StormChatApp
+
+    result = StormChatApp(engine, first_run_hint=first_run_hint).run()
+    return result if isinstance(result, int) else 0
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("StormChatApp", "AnswerShown"):
+        from assistant.app import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

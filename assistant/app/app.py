@@ -1,0 +1,266 @@
+"""The stormchat chat app: a transcript, an input, a study card; keys and palette commands.
+
+For scripted use (the demo) ``await app.ask(question)`` shows a question and its answer and
+returns the ``Answer``; every answer shown also posts ``AnswerShown`` to the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from assistant.answer import Answer
+from assistant.app.commands import StormCommands
+from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
+from assistant.app.export import conversation_markdown, default_path, write_new
+from assistant.app.history import History
+from assistant.app.prompt import PromptInput
+from assistant.app.settings_screen import SettingsScreen, settings_line
+from assistant.app.study_card import StudyCard
+from assistant.app.suggestions import QuestionSuggester
+from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
+from assistant.handlers.context import Settings
+
+if TYPE_CHECKING:
+    from assistant.engine import Engine
+
+# Below this width the transcript needs the room more than the card does.
+CARD_MIN_WIDTH = 110
+
+
+class AnswerShown(Message):
+    """An answer is on screen (posted to the app after it is mounted)."""
+
+    def __init__(self, question: str, answer: Answer) -> None:
+        super().__init__()
+        self.question = question
+        self.answer = answer
+
+
+class StormChatApp(App[int]):
+    TITLE = "stormchat"
+    SUB_TITLE = "STORM Part 2 · selinexor + dexamethasone"
+    COMMANDS = App.COMMANDS | {StormCommands}
+    CSS = """
+    #main { height: 1fr; }
+    #chat { height: 1fr; }
+    #status { height: 1; padding: 0 2; color: $text-muted; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("f2,ctrl+b", "toggle_card", "Card"),
+        Binding("f3", "settings", "CI"),
+        Binding("f4", "copy_answer", "Copy"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+    ]
+    AUTO_FOCUS = "#prompt"
+
+    def __init__(self, engine: Engine, *, first_run_hint: bool = True,
+                 history: History | None = None, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.engine = engine
+        self.first_run_hint = first_run_hint
+        self.history = History.load() if history is None else history
+        self.cursor_blink = cursor_blink
+        self.conversation = engine.conversation()
+        # (question as typed, answer) for export: the typed text, not the engine's cleaned one.
+        self.turns: list[tuple[str, Answer]] = []
+        self._card_toggled = False
+        self._history_warned = False
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="chat"):
+                yield Transcript(id="transcript")
+                yield PromptInput(self.history, self._suggester(), self.cursor_blink)
+                yield Static(settings_line(self.settings), id="status", markup=False)
+            yield StudyCard(self.engine, self.settings, id="card")
+        yield Footer()
+
+    def _suggester(self) -> QuestionSuggester:
+        store_terms = list(getattr(self.engine.store, "ae_terms", []))
+        examples = all_examples()
+        # Newest history first: what you asked recently is the likeliest completion.
+        return QuestionSuggester(lambda: [*reversed(self.history.entries), *examples],
+                                 [*TERMS, *store_terms])
+
+    async def on_mount(self) -> None:
+        self.card.display = self.size.width >= CARD_MIN_WIDTH
+        if self.first_run_hint:
+            # The full welcome on a first run (no history yet); a one-line hint after that.
+            await self.transcript.add(Welcome(WELCOME_EXAMPLES,
+                                              compact=bool(self.history.entries)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Follow the width until the user has chosen for themselves. (event.size: this
+        # handler runs before App's own updates self.size.)
+        if not self._card_toggled:
+            self.card.display = event.size.width >= CARD_MIN_WIDTH
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one(PromptInput)
+
+    @property
+    def card(self) -> StudyCard:
+        return self.query_one(StudyCard)
+
+    @property
+    def settings(self) -> Settings:
+        settings = self.conversation.settings
+        return settings if settings is not None else self.engine.defaults
+
+    @property
+    def last_answer(self) -> Answer | None:
+        return self.turns[-1][1] if self.turns else None
+
+    # ----------------------------------------------------------------- asking
+    async def ask(self, question: str, *, remember: bool = True) -> Answer:
+        """Show ``question`` and its answer; return the answer once it is on screen.
+
+        ``remember=False`` keeps it out of the input history (a scripted demo should not
+        fill the user's history)."""
+        if remember and not self.history.add(question) and not self._history_warned:
+            self._history_warned = True
+            self.notify("Could not save the input history; it is kept for this session only.",
+                        severity="warning")
+        await self.transcript.add(QuestionView(question))
+        settings_before = self.settings
+        error = False
+        try:
+            answer = self.conversation.ask(question)
+        except Exception as exc:  # noqa: BLE001 - one bad question must not end the session
+            error = True
+            answer = Answer(question=question, status="unknown", intent=None,
+                            text=f"Sorry, that question hit an internal error: "
+                                 f"{type(exc).__name__}: {exc}")
+        else:
+            self.turns.append((question, answer))
+        await self.transcript.add(AnswerView(answer, error=error))
+        if self.settings != settings_before:
+            # "use Wilson from now on" changed the settings: the status and card follow.
+            self._update_status()
+            await self.card.refresh_results(self.settings)
+        self.post_message(AnswerShown(question, answer))
+        return answer
+
+    async def type_and_ask(self, question: str, *, delay: float = 0.04,
+                           remember: bool = False) -> Answer:
+        """Type ``question`` into the input one character every ``delay`` seconds, then ask
+        it: for the demo, so the audience sees the question being typed."""
+        prompt = self.prompt
+        prompt.clear()
+        for char in question:
+            prompt.insert_text_at_cursor(char)
+            await asyncio.sleep(delay)
+        prompt.clear()
+        return await self.ask(question, remember=remember)
+
+    @on(PromptInput.Submitted)
+    async def _submitted(self, event: PromptInput.Submitted) -> None:
+        question = event.value.strip()
+        event.input.clear()
+        if question:
+            await self.ask(question)
+        else:
+            self.history.reset()
+
+    @on(ExampleLink.Chosen)
+    async def _example(self, event: ExampleLink.Chosen) -> None:
+        await self.ask(event.question)
+        self.prompt.focus()
+
+    def _update_status(self) -> None:
+        # A question like "use Wilson from now on" changes the settings too.
+        self.query_one("#status", Static).update(settings_line(self.settings))
+
+    # ----------------------------------------------------------------- actions
+    def action_help(self) -> None:
+        from assistant.app.help_screen import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_toggle_card(self) -> None:
+        self._card_toggled = True
+        self.card.display = not self.card.display
+
+    def action_settings(self) -> None:
+        def chosen(settings: Settings | None) -> None:
+            if settings is not None:
+                self.call_later(self.set_ci, settings.ci_method, settings.level)
+
+        self.push_screen(SettingsScreen(self.settings), chosen)
+
+    async def set_ci(self, method: str | None = None, level: float | None = None) -> None:
+        """Change the CI method and/or level for the rest of the conversation."""
+        current = self.settings
+        new = Settings(method or current.ci_method, current.level if level is None else level)
+        self.conversation.settings = new
+        self._update_status()
+        await self.card.refresh_results(new)
+        self.notify(settings_line(new), title="Settings")
+
+    def action_copy_answer(self) -> None:
+        answer = self.last_answer
+        if answer is None:
+            self.notify("There is no answer to copy yet.", severity="warning")
+            return
+        text = answer.text
+        if answer.sources:
+            text += "\nSource: " + "; ".join(answer.sources)
+        self.copy_to_clipboard(text)
+        self.notify("Copied the last answer to the clipboard.")
+
+    def action_export(self) -> Path | None:
+        if not self.turns:
+            self.notify("Nothing to export yet.", severity="warning")
+            return None
+        now = datetime.now()
+        path = default_path(now)
+        try:
+            write_new(path, conversation_markdown(self.turns, settings_line(self.settings),
+                                                  now))
+        except OSError as exc:
+            self.notify(f"Could not export: {exc}", severity="error", markup=False)
+            return None
+        shown = path.name if path.parent == Path.cwd() else str(path)
+        self.notify(f"Exported the conversation to {shown}", markup=False)
+        return path
+
+    async def action_clear(self) -> None:
+        settings = self.settings
+        await self.transcript.clear()
+        self.turns.clear()
+        # A new conversation forgets the context, but the CI settings chosen stay.
+        self.conversation = self.engine.conversation()
+        self.conversation.settings = settings
+        self.notify("Conversation cleared.")
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        with contextlib.suppress(Exception):
+            if direction < 0:
+                self.transcript.scroll_page_up()
+            else:
+                self.transcript.scroll_page_down()
+
+    def answers_shown(self) -> list[AnswerView]:
+        return self.transcript.answers

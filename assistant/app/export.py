@@ -1,0 +1,74 @@
+"""The conversation as a Markdown file. Plain Python: no Textual, testable on its own.
+
+Written to a temp file and then linked into place, so the file appears whole or not at all,
+and an existing file is never overwritten: a default name that is taken gets a numeric
+suffix; a name the user chose that is taken is an error for the user to resolve.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from assistant.answer import Answer
+from assistant.app.text import multi_line, one_line
+
+TITLE = "stormchat conversation: STORM Part 2 (selinexor-dexamethasone)"
+
+
+def default_path(now: datetime | None = None, directory: Path | None = None) -> Path:
+    """``stormchat-conversation-YYYYMMDD-HHMMSS.md`` in ``directory`` (default: the current
+    one), with ``-2``, ``-3`` … added if that name is taken."""
+    now = now or datetime.now()
+    directory = Path.cwd() if directory is None else directory
+    stem = f"stormchat-conversation-{now:%Y%m%d-%H%M%S}"
+    path = directory / f"{stem}.md"
+    suffix = 2
+    while path.exists():
+        path = directory / f"{stem}-{suffix}.md"
+        suffix += 1
+    return path
+
+
+def conversation_markdown(turns: Sequence[tuple[str, Answer]], settings_line: str,
+                          now: datetime | None = None) -> str:
+    """One section per question: the question as typed, the answer, its sources."""
+    now = now or datetime.now()
+    lines = [f"# {TITLE}", "", f"Exported {now:%Y-%m-%d %H:%M}. {settings_line}", ""]
+    for number, (question, answer) in enumerate(turns, start=1):
+        lines += [f"## {number}. {one_line(question)}", ""]
+        body = answer.markdown or answer.text
+        lines += [multi_line(body).rstrip(), ""]
+        if answer.chart is not None:
+            lines += [f"*Chart in the app: {one_line(answer.chart.title)}*", ""]
+        if answer.sources:
+            lines += ["Source: " + "; ".join(one_line(s) for s in answer.sources), ""]
+    return "\n".join(lines)
+
+
+def write_new(path: Path, text: str) -> Path:
+    """Create ``path`` with ``text``; ``FileExistsError`` if it exists."""
+    path = path.expanduser()
+    if path.exists():
+        raise FileExistsError(f"{path} already exists")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            # link() fails if the name was taken meanwhile: no silent overwrite even in a race.
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            # Filesystems without hard links: the exists() check above is the guard.
+            os.replace(tmp, path)
+            return path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return path

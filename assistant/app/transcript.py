@@ -1,0 +1,164 @@
+"""The transcript: questions, answers (Markdown, chart, sources) and the welcome panel.
+
+Everything shown here that came from the user, the store or an exception is built with
+``markup=False`` (or is Markdown, which never parses Textual markup), after control characters
+have been neutralised by ``text``.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+from assistant.answer import Answer
+from assistant.app.text import multi_line, one_line
+
+
+class QuestionView(Static):
+    """What the user asked, right-aligned in a tinted block like a chat bubble."""
+
+    DEFAULT_CSS = """
+    QuestionView {
+        width: auto;
+        max-width: 90%;
+        margin: 1 1 0 8;
+        padding: 0 1;
+        background: $primary 15%;
+        color: $text;
+        border-left: outer $primary;
+    }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__(one_line(question), markup=False)
+
+
+class AnswerView(Vertical):
+    """One answer: the body, the chart when there is one, and the provenance line, dimmed."""
+
+    DEFAULT_CSS = """
+    AnswerView {
+        height: auto;
+        margin: 1 1 0 1;
+        padding: 0 0 0 1;
+        border-left: outer $secondary;
+    }
+    AnswerView.-clarify, AnswerView.-unknown, AnswerView.-out_of_scope {
+        border-left: outer $warning;
+    }
+    AnswerView.-error { border-left: outer $error; }
+    AnswerView > Markdown { margin: 0; padding: 0 1 0 0; }
+    AnswerView > Markdown > *:last-child { margin-bottom: 0; }
+    AnswerView > .body { padding: 0 1 0 0; }
+    /* Tables as wide as their content, rows without rules between them: denser to read. */
+    AnswerView MarkdownTable { width: auto; margin-bottom: 0; }
+    AnswerView MarkdownTableContent { grid-gutter: 0 1; keyline: none; }
+    AnswerView > .sources { color: $text-muted; text-style: italic; padding: 0 1 0 0; }
+    """
+
+    def __init__(self, answer: Answer, *, error: bool = False) -> None:
+        super().__init__(classes=f"-{answer.status}" + (" -error" if error else ""))
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        answer = self.answer
+        if answer.markdown:
+            yield Markdown(multi_line(answer.markdown), open_links=False)
+        else:
+            yield Static(multi_line(answer.text), markup=False, classes="body")
+        if answer.chart is not None:
+            from assistant.app.charts import ChartView  # plotext only when a chart is drawn
+
+            yield ChartView(answer.chart)
+        if answer.sources:
+            sources = "Source: " + "; ".join(one_line(source) for source in answer.sources)
+            yield Static(sources, markup=False, classes="sources")
+
+
+class ExampleLink(Static):
+    """An example question; clicking it asks it."""
+
+    DEFAULT_CSS = """
+    ExampleLink {
+        width: auto;
+        color: $text-accent;
+        padding: 0 1;
+    }
+    ExampleLink:hover { background: $accent 20%; text-style: underline; }
+    """
+
+    class Chosen(Message):
+        def __init__(self, question: str) -> None:
+            super().__init__()
+            self.question = question
+
+    def __init__(self, question: str) -> None:
+        super().__init__(f"› {question}", markup=False)
+        self.question = question
+
+    def on_click(self) -> None:
+        self.post_message(self.Chosen(self.question))
+
+
+class Welcome(Vertical):
+    """Shown once at start: what this is, and a few questions to click."""
+
+    DEFAULT_CSS = """
+    Welcome {
+        height: auto;
+        margin: 1 1 0 1;
+        padding: 0 1;
+        border: round $primary 50%;
+        border-title-color: $primary;
+    }
+    Welcome > .lead { color: $text; }
+    Welcome > .hint { color: $text-muted; }
+    """
+
+    def __init__(self, examples: list[str], *, compact: bool = False) -> None:
+        super().__init__()
+        self.examples = examples
+        self.compact = compact
+        self.border_title = "stormchat" if compact else "Welcome to stormchat"
+
+    def compose(self) -> ComposeResult:
+        if self.compact:
+            yield Static("Ask about STORM Part 2. Up recalls your earlier questions; F1 lists "
+                         "the keys and example questions.", markup=False, classes="hint")
+            return
+        yield Static(
+            "Answers about STORM Part 2: oral selinexor 80 mg + dexamethasone 20 mg twice "
+            "weekly in 122 patients with triple-class-refractory myeloma (N Engl J Med "
+            "2019;381:727-38). Every figure comes with its numerator, denominator, "
+            "interval, method and source. Click a question, or type your own:",
+            markup=False, classes="lead")
+        for question in self.examples:
+            yield ExampleLink(question)
+        yield Static("F1 help · F2 study card · F3 CI settings · ctrl+p all commands",
+                     markup=False, classes="hint")
+
+
+class Transcript(VerticalScroll, can_focus=False):
+    """The conversation, pinned to the newest message (anchored, as in Textual's mother.py)
+    until the user scrolls up. Not focusable: focus stays in the input."""
+
+    DEFAULT_CSS = """
+    Transcript { height: 1fr; padding: 0 0 1 0; background: $surface; }
+    """
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    async def add(self, widget: Widget) -> None:
+        await self.mount(widget)
+        self.anchor()
+
+    async def clear(self) -> None:
+        await self.remove_children()
+
+    @property
+    def answers(self) -> list[AnswerView]:
+        return list(self.query(AnswerView))

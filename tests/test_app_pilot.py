@@ -1,0 +1,314 @@
+"""The chat app driven with Textual's Pilot against the real engine: what a user types, what
+the app shows, the messages it posts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from textual.message import Message  # noqa: E402
+from textual.notifications import Notify  # noqa: E402
+from textual.widgets import Markdown, Static  # noqa: E402
+
+from assistant.app import AnswerShown, StormChatApp  # noqa: E402
+from assistant.app.charts import ChartView  # noqa: E402
+from assistant.app.history import DATA_DIR_ENV, History  # noqa: E402
+from assistant.app.transcript import AnswerView, ExampleLink, QuestionView  # noqa: E402
+from assistant.engine import Engine  # noqa: E402
+
+SIZE = (100, 30)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Never the real home: history goes to a temp dir, exports to the temp cwd."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "data"
+
+
+def make_app(engine: Engine, **kwargs: object) -> StormChatApp:
+    return StormChatApp(engine, cursor_blink=False, **kwargs)  # type: ignore[arg-type]
+
+
+def shown(app: StormChatApp) -> str:
+    """The transcript's text as displayed: Static content as rendered, Markdown source."""
+    parts: list[str] = []
+    for widget in app.transcript.query("*"):
+        if isinstance(widget, Markdown):
+            parts.append(widget.source)
+        elif isinstance(widget, Static) and not isinstance(widget.parent, Markdown):
+            parts.append(getattr(widget.visual, "plain", str(widget.visual)))
+    return "\n".join(parts)
+
+
+async def type_and_submit(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    app.prompt.value = text  # press() of each key is slow and covered once below
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_typed_question_is_answered_with_its_figure(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await pilot.press(*"ORR", "enter")
+        await pilot.pause()
+        assert "26.2" in shown(app)
+        answers = [m for m in posted if isinstance(m, AnswerShown)]
+        assert len(answers) == 1 and answers[0].question == "ORR"
+        assert answers[0].answer.values["n"] == 32
+        assert app.prompt.value == "" and app.focused is app.prompt
+        # The provenance line sits under the answer.
+        view = app.query_one(AnswerView)
+        assert view.query(".sources")
+
+
+@pytest.mark.asyncio
+async def test_ask_returns_the_answer_once_it_is_on_screen(engine: Engine) -> None:
+    app = make_app(engine, first_run_hint=False)
+    async with app.run_test(size=SIZE):
+        answer = await app.ask("What was the median progression-free survival?",
+                               remember=False)
+        assert answer.status == "answered"
+        assert answer.chart is not None and answer.chart.kind == "km"
+        assert app.query_one(AnswerView).answer is answer
+        assert len(app.query(ChartView)) == 1
+        assert app.history.entries == []
+
+
+@pytest.mark.asyncio
+async def test_follow_up_uses_the_context(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_submit(pilot, "How many had anaemia?")
+        await type_and_submit(pilot, "and grade 3 or higher?")
+        last = app.query(AnswerView).last()
+        assert last.answer.values["n"] == 54
+        assert "54" in shown(app)
+
+
+@pytest.mark.asyncio
+async def test_history_recall_and_persistence(engine: Engine, data_dir: Path) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        for question in ["ORR", "CBR", "ORR"]:
+            await type_and_submit(pilot, question)
+        app.prompt.value = "draft"
+        await pilot.press("up")
+        assert app.prompt.value == "ORR"
+        await pilot.press("up")
+        assert app.prompt.value == "CBR"
+        await pilot.press("up")  # only two distinct entries: stays at the oldest
+        assert app.prompt.value == "CBR"
+        await pilot.press("down", "down")
+        assert app.prompt.value == "draft"
+    saved = json.loads((data_dir / "history.json").read_text())["entries"]
+    assert saved == ["CBR", "ORR"]
+    # A new run recalls the previous run's questions.
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("up")
+        assert app.prompt.value == "ORR"
+
+
+@pytest.mark.asyncio
+async def test_corrupt_history_file_does_not_stop_the_app(engine: Engine,
+                                                          data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "history.json").write_bytes(b"\x00{garbage")
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("up")
+        assert app.prompt.value == ""
+        await type_and_submit(pilot, "ORR")
+    assert json.loads((data_dir / "history.json").read_text())["entries"] == ["ORR"]
+
+
+MARKUP_LIKE = ["[/", "[bold]x[/bold]", "ORR [95% CI]", "[link=x]y", "\x1b[31mred\x07"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("question", MARKUP_LIKE)
+async def test_markup_like_input_is_shown_literally(engine: Engine, question: str) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_submit(pilot, question)
+        await pilot.pause()
+        shown_question = app.query_one(QuestionView).visual
+        expected = question.replace("\x1b", "␛").replace("\x07", "␇")
+        assert getattr(shown_question, "plain", None) == expected
+        assert len(app.query(AnswerView)) == 1
+        app.export_screenshot()  # the whole screen renders
+
+
+@pytest.mark.asyncio
+async def test_markdown_answer_with_brackets_renders() -> None:
+    """Store text reaches Markdown: "[/" in it must not crash the widget."""
+    from textual.app import App, ComposeResult
+
+    from assistant.answer import Answer
+
+    answer = Answer(question="q", status="answered", intent=None, text="t",
+                    markdown="| a [/ | b |\n|---|---|\n| [bold]x[/bold] | ORR [95% CI] |",
+                    sources=["[/source]"])
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield AnswerView(answer)
+
+    app = One()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.query_one(".sources", Static).visual.plain == "Source: [/source]"
+        app.export_screenshot()
+
+
+@pytest.mark.asyncio
+async def test_clicking_a_welcome_example_asks_it(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        link = app.query(ExampleLink).first()
+        await pilot.click(link)
+        await pilot.pause()
+        assert app.query_one(QuestionView).visual.plain == link.question
+        assert app.focused is app.prompt
+
+
+@pytest.mark.asyncio
+async def test_clear_empties_the_transcript_and_forgets_context(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_submit(pilot, "How many had anaemia?")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert len(app.transcript.children) == 0 and app.turns == []
+        await type_and_submit(pilot, "and grade 3 or higher?")
+        assert app.query_one(AnswerView).answer.values.get("n") != 54
+
+
+@pytest.mark.asyncio
+async def test_copy_puts_the_answer_on_the_clipboard_and_notifies(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+
+    def notes() -> list[str]:
+        return [m.notification.message for m in posted if isinstance(m, Notify)]
+
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await pilot.press("f4")
+        assert "no answer" in notes()[-1]
+        await type_and_submit(pilot, "ORR")
+        await pilot.press("f4")
+        assert "26.2" in app.clipboard and "Source:" in app.clipboard
+        assert notes()[-1] == "Copied the last answer to the clipboard."
+
+
+@pytest.mark.asyncio
+async def test_export_writes_a_new_markdown_file(engine: Engine, tmp_path: Path) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_submit(pilot, "ORR")
+        await type_and_submit(pilot, "[bold]x[/bold]")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # a second export in the same second: a new name
+        await pilot.pause()
+    files = sorted(tmp_path.glob("stormchat-conversation-*.md"))
+    assert len(files) == 2
+    text = files[0].read_text()
+    assert "## 1. ORR" in text and "26.2" in text and "## 2. [bold]x[/bold]" in text
+
+
+@pytest.mark.asyncio
+async def test_settings_change_the_interval(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        wilson = screen.query_one("#method-wilson")
+        level = screen.query_one("#level-900")
+        await pilot.click(wilson)
+        await pilot.click(level)
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert (app.settings.ci_method, app.settings.level) == ("wilson", 0.9)
+        assert "Wilson" in str(app.query_one("#status", Static).visual)
+        await type_and_submit(pilot, "ORR")
+        values = app.query(AnswerView).last().answer.values
+        assert (values["ci_method"], values["level"]) == ("wilson", 0.9)
+
+
+@pytest.mark.asyncio
+async def test_palette_commands_and_help(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.set_ci(method="jeffreys")
+        assert app.settings.ci_method == "jeffreys"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"clear conv", "enter")
+        await pilot.pause()
+        assert len(app.transcript.children) == 0
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.prompt
+
+
+@pytest.mark.asyncio
+async def test_card_hidden_when_narrow_and_toggled(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.card.display
+        await pilot.press("f2")
+        assert app.card.display
+        figures = [w.visual.plain for w in app.card.query(".figure")]
+        assert any("32/122" in figure for figure in figures)
+    app = make_app(engine)
+    async with app.run_test(size=(130, 40)) as pilot:
+        assert app.card.display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.card.display  # follows the width until the user toggles
+
+
+def test_run_app_is_exposed() -> None:
+    from assistant.app import run_app
+
+    assert callable(run_app)
+    assert History  # imported for the type; history has its own tests
+
+
+@pytest.mark.asyncio
+async def test_returning_user_gets_the_short_welcome(engine: Engine, tmp_path: Path) -> None:
+    history = History(tmp_path / "h.json", entries=["ORR"])
+    app = make_app(engine, history=history)
+    async with app.run_test(size=SIZE):
+        assert not app.query(ExampleLink)
+        assert "F1" in shown(app)
+
+
+@pytest.mark.asyncio
+async def test_type_and_ask_for_the_demo(engine: Engine) -> None:
+    app = make_app(engine, first_run_hint=False)
+    async with app.run_test(size=SIZE):
+        answer = await app.type_and_ask("CBR", delay=0)
+        assert answer.values["n"] == 48
+        assert app.query_one(AnswerView).answer is answer  # on screen when it returns
+        assert app.prompt.value == "" and app.history.entries == []

@@ -1,0 +1,73 @@
+"""SVG snapshots of the chat app (pytest-textual-snapshot). Fixed terminal sizes, cursor blink
+off, no history file, no welcome panel unless it is the subject: stable across runs.
+
+Update the baselines after an intended change with ``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pytest_textual_snapshot")
+
+from textual.pilot import Pilot  # noqa: E402
+
+from assistant.app.app import StormChatApp  # noqa: E402
+from assistant.app.history import DATA_DIR_ENV, History  # noqa: E402
+from assistant.engine import Engine  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+@pytest.fixture(autouse=True)
+def no_real_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+
+
+def make_app(engine: Engine, *, welcome: bool = False, theme: str | None = None) -> StormChatApp:
+    app = StormChatApp(engine, first_run_hint=welcome, history=History(None),
+                       cursor_blink=False)
+    if theme:
+        app.theme = theme
+    return app
+
+
+def asking(*questions: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, StormChatApp)
+        for question in questions:
+            await app.ask(question, remember=False)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_main_screen_with_an_answer_and_the_card(snap_compare: Any, engine: Engine) -> None:
+    assert snap_compare(make_app(engine), terminal_size=(120, 32),
+                        run_before=asking("What was the overall response rate?"))
+
+
+def test_welcome_at_80x24(snap_compare: Any, engine: Engine) -> None:
+    assert snap_compare(make_app(engine, welcome=True), terminal_size=(80, 24))
+
+
+def test_help_screen(snap_compare: Any, engine: Engine) -> None:
+    assert snap_compare(make_app(engine), terminal_size=(100, 30), press=["f1"])
+
+
+def test_km_chart(snap_compare: Any, engine: Engine) -> None:
+    assert snap_compare(make_app(engine), terminal_size=(100, 34),
+                        run_before=asking("What was the median progression-free survival?"))
+
+
+def test_bar_chart_and_table_light_theme(snap_compare: Any, engine: Engine) -> None:
+    assert snap_compare(make_app(engine, theme="textual-light"), terminal_size=(100, 40),
+                        run_before=asking("Show the best response breakdown"))
