@@ -2,7 +2,9 @@
 medians, adverse-event incidence and two-group comparisons.
 
 scipy is imported inside the functions that need it: importing it costs a large share of a
-cold ``stormchat ask``, and many questions (study facts, help) never compute a statistic.
+cold ``stormchat ask``, and many questions (study facts, help) never compute a statistic. Rates
+need only ``scipy.special`` (``knowledge.intervals`` reproduces scipy.stats' intervals exactly);
+``scipy.stats`` itself is loaded for Kaplan–Meier and Fisher's test alone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
+
+from knowledge.intervals import interval, normal_quantile
 
 CIMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
 CI_METHODS: dict[str, str] = {
@@ -74,23 +79,9 @@ def rate_ci(k: int, n: int, method: str = DEFAULT_METHOD, level: float = DEFAULT
     check_method(method)
     if n <= 0 or k < 0 or k > n:
         raise StatsError(f"a rate needs 0 <= k <= n and n > 0, not {k}/{n}")
-    from scipy import stats
-
-    if method in ("clopper-pearson", "wilson", "wilson-cc"):
-        scipy_name = {"clopper-pearson": "exact", "wilson": "wilson", "wilson-cc": "wilsoncc"}
-        ci = stats.binomtest(k, n).proportion_ci(confidence_level=level,
-                                                 method=scipy_name[method])
-        low, high = float(ci.low), float(ci.high)
-    elif method == "jeffreys":
-        alpha = 1 - level
-        low = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k + 0.5, n - k + 0.5))
-        high = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 0.5, n - k + 0.5))
-    else:  # agresti-coull
-        z = float(stats.norm.ppf(1 - (1 - level) / 2))
-        n_tilde = n + z * z
-        p_tilde = (k + z * z / 2) / n_tilde
-        half = z * math.sqrt(p_tilde * (1 - p_tilde) / n_tilde)
-        low, high = max(0.0, p_tilde - half), min(1.0, p_tilde + half)
+    # Clopper–Pearson, Wilson (±cc) as binomtest(k, n).proportion_ci gives them; Jeffreys from
+    # beta.ppf; Agresti–Coull from norm.ppf: identical figures without importing scipy.stats.
+    low, high = interval(k, n, method, level)
     return Rate(k, n, k / n, low, high, method, level)
 
 
@@ -150,10 +141,19 @@ def km_curve(times: Sequence[float], events: Sequence[int | bool],
     check_level(level)
     if len(times) == 0 or len(times) != len(events):
         raise StatsError("Kaplan–Meier needs one event flag per time and at least one time")
+    return _km_curve(tuple(map(float, times)), tuple(map(bool, events)), level)
+
+
+# The store is immutable, so the same (times, events, level) comes back for every repeat of a
+# question (and twice per median answer: the median and its chart): scipy's ecdf and band cost
+# about a millisecond, a lookup microseconds. Curves are frozen tuples, safe to share; the
+# bound keeps memory flat for big stores.
+@lru_cache(maxsize=64)
+def _km_curve(times: tuple[float, ...], events: tuple[bool, ...], level: float) -> Curve:
     from scipy import stats
 
-    observed = [float(t) for t, e in zip(times, events, strict=True) if e]
-    censored = [float(t) for t, e in zip(times, events, strict=True) if not e]
+    observed = [t for t, e in zip(times, events, strict=True) if e]
+    censored = [t for t, e in zip(times, events, strict=True) if not e]
     if not observed:
         # No event: the curve stays at 1, and nothing is estimable.
         return Curve((0.0,), (1.0,), (1.0,), (1.0,), tuple(sorted(censored)))
@@ -260,6 +260,9 @@ class Comparison:
         }
 
 
+# Memoised as the intervals are: Fisher's test costs about a millisecond, and the answer depends
+# on these six values only (``typed`` keeps 1 and 1.0 apart, as the Rate fields would show).
+@lru_cache(maxsize=256, typed=True)
 def compare_rates(k1: int, n1: int, k2: int, n2: int, method: str = DEFAULT_METHOD,
                   level: float = DEFAULT_LEVEL) -> Comparison:
     """Compare k1/n1 with k2/n2: each rate's CI, the difference and Fisher's exact p."""
@@ -267,7 +270,7 @@ def compare_rates(k1: int, n1: int, k2: int, n2: int, method: str = DEFAULT_METH
 
     first, second = rate_ci(k1, n1, method, level), rate_ci(k2, n2, method, level)
     diff = first.rate - second.rate
-    z = float(stats.norm.ppf(1 - (1 - level) / 2))
+    z = normal_quantile(1 - (1 - level) / 2)  # = stats.norm.ppf
     se = math.sqrt(first.rate * (1 - first.rate) / n1 + second.rate * (1 - second.rate) / n2)
     result = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])
     return Comparison(first, second, diff, max(-1.0, diff - z * se), min(1.0, diff + z * se),

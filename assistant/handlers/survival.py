@@ -21,7 +21,6 @@ from assistant.handlers.figures import (
 from intents.schema import Parse
 from knowledge import queries as q
 from knowledge.models import TTE_PARAMS, StudyFact
-from knowledge.stats import km_curve
 
 NAMES = {
     "PFS": "progression-free survival",
@@ -120,10 +119,7 @@ def _kaplan_meier(ctx: Context, parse: Parse, question: str, endpoint: str,
     if not with_ci:
         values.pop("ci_low")
         values.pop("ci_high")
-    curve = km_curve([ctx.store.tte[endpoint][s].AVAL for s in subjects
-                      if s in ctx.store.tte[endpoint]],
-                     [1 - ctx.store.tte[endpoint][s].CNSR for s in subjects
-                      if s in ctx.store.tte[endpoint]])
+    curve = q.tte_curve(ctx.store, endpoint, subjects)
     chart = Chart(kind="km", title=f"{sentence_case(NAMES[endpoint])}, {who} "
                                    "(reconstructed records)",
                   series=[{"label": who, "times": list(curve.times),

@@ -1,0 +1,301 @@
+"""stormchat's benchmark: one table of figures, each beside its target (issue 8).
+
+    python bench/run.py            the full run (about 1–2 minutes)
+    python bench/run.py --quick    fewer repetitions (about 30 s)
+
+Every figure is the median of several runs, shown with the min and max. Each part runs in
+fresh processes (``worker.py``), so no figure inherits another's imports or caches. Timing
+lives here only: the tests never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    BENCH,
+    REPO,
+    Summary,
+    batch_text,
+    child_env,
+    load_conversations,
+    python,
+    run_child,
+)
+
+ASK_QUESTION = "What was the ORR?"
+BATCH_QUESTIONS = 1000
+SCALES = (1, 10, 100)
+
+
+@dataclass(frozen=True)
+class Plan:
+    passes: int  # timed passes over the development questions
+    cold: int  # cold `ask` runs (and as many floor runs, interleaved)
+    batch: int
+    app: int
+    scale_loads: int
+    scale_passes: int
+
+
+FULL = Plan(passes=9, cold=9, batch=5, app=5, scale_loads=3, scale_passes=5)
+QUICK = Plan(passes=3, cold=3, batch=2, app=2, scale_loads=1, scale_passes=2)
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    value: Summary | None
+    unit: str
+    target: str = ""
+    limit: float | None = None  # the figure must be <= limit; None: shown for information
+    note: str = ""
+
+
+def _ensure_stormchat() -> None:
+    """Run under the project's virtual environment when started with another Python."""
+    try:
+        import assistant  # noqa: F401
+    except ImportError:
+        venv = REPO / ".venv" / "bin" / "python"
+        if venv.exists() and Path(sys.executable).resolve() != venv.resolve():
+            os.execv(str(venv), [str(venv), str(Path(__file__).resolve()), *sys.argv[1:]])
+        raise SystemExit("bench: stormchat is not installed; do the set-up in README.md "
+                         "first") from None
+
+
+def _bytecode_cache(tmp: Path) -> None:
+    """Let the child processes keep compiled byte-code, in the temporary directory.
+
+    A user's installation has it (pip compiles the libraries; Python caches stormchat's own
+    modules on the first run), so a cold start that recompiled every module would measure
+    something no user sees. A prefix outside the repository leaves the working tree alone,
+    and it works where PYTHONDONTWRITEBYTECODE is set. The warm-up run of each part fills it.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+
+
+def _say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _worker(*args: str) -> dict[str, object]:
+    import subprocess
+
+    out = subprocess.run([python(), str(BENCH / "worker.py"), *args], capture_output=True,
+                         text=True, cwd=REPO, env=child_env())
+    if out.returncode != 0:
+        raise SystemExit(f"bench: worker {' '.join(args)} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _floats(data: dict[str, object], key: str) -> list[float]:
+    values = data[key]
+    assert isinstance(values, list)
+    return [float(v) for v in values]
+
+
+def stormchat() -> list[str]:
+    """The command as users run it: the console script installed beside this Python, or
+    ``python -m assistant.cli`` where there is none (runpy adds a few milliseconds)."""
+    script = Path(python()).parent / "stormchat"
+    return [str(script)] if script.exists() else [python(), "-m", "assistant.cli"]
+
+
+# ------------------------------------------------------------------------------ the parts
+
+
+def in_process(plan: Plan) -> list[Row]:
+    _say(f"per-question times in process ({plan.passes} passes after a warm-up)")
+    data = _worker("questions", "--passes", str(plan.passes))
+    n = data["questions"]
+    return [
+        Row(f"one question in process, p50 ({n} turns, warm)", Summary.of(_floats(data, "p50_ms")),
+            "ms"),
+        Row("one question in process, p95 (warm)", Summary.of(_floats(data, "p95_ms")), "ms",
+            "<= 1 ms", 1.0),
+        Row("  p95 with the statistics caches cleared", Summary.of(
+            _floats(data, "uncached_p95_ms")), "ms", note="first time a figure is asked"),
+    ]
+
+
+def _library(module: str) -> str:
+    """The name a module is shown under: its distribution, and for scipy the public
+    subpackage (scipy.special, not scipy.stats); "" for the support modules they pull in."""
+    parts = module.split(".")
+    if parts[0] == "scipy":
+        return f"scipy.{parts[1]}" if len(parts) > 1 and not parts[1].startswith("_") \
+            and parts[1] != "version" else ""
+    if parts[0].startswith("_") or parts[0] in ("typing_extensions",
+                                                 "typing_inspection", "annotated_types"):
+        return ""
+    return parts[0]
+
+
+def cold_ask(plan: Plan, tmp: Path) -> list[Row]:
+    _say("cold `stormchat ask` beside the floor (importing the libraries it loads)")
+    modules = _worker("imports", ASK_QUESTION)["modules"]
+    assert isinstance(modules, list)
+    # Named by distribution, and scipy by the subpackages used (scipy.special, not scipy.stats).
+    libraries = sorted({_library(str(m)) for m in modules} - {""})
+    floor = tmp / "floor.py"
+    # Exactly the third-party modules `ask` loads, in the order it loads them: the cost of
+    # the libraries themselves, which stormchat's own code cannot go below.
+    floor.write_text("import importlib\n"
+                     f"for name in {modules!r}:\n"
+                     "    try:\n        importlib.import_module(name)\n"
+                     "    except Exception:\n        pass\n", encoding="utf-8")
+    ask = [*stormchat(), "ask", ASK_QUESTION]
+    base = [python(), str(floor)]
+    run_child(ask), run_child(base)  # warm-up: byte-code compiled, files in the page cache
+    asks, floors = [], []
+    for _ in range(plan.cold):  # interleaved, so drift in the machine hits both alike
+        floors.append(run_child(base))
+        asks.append(run_child(ask))
+    ratios = [a.seconds / f.seconds for a, f in zip(asks, floors, strict=True)]
+    return [
+        Row(f"`stormchat ask \"{ASK_QUESTION}\"`, cold process",
+            Summary.of([a.seconds for a in asks]), "s"),
+        Row("  floor: import the libraries ask loads", Summary.of([f.seconds for f in floors]),
+            "s", note=f"{len(modules)} modules of {', '.join(libraries)}"),
+        Row("  ask / floor", Summary.of(ratios), "x", "<= 1.3 x", 1.3),
+        Row("peak memory of `stormchat ask`", Summary.of([a.max_rss_mb for a in asks]), "MB",
+            "<= 150 MB", 150.0,
+            note=f"floor {Summary.of([f.max_rss_mb for f in floors]).median:.0f} MB"),
+    ]
+
+
+def batch(plan: Plan, tmp: Path) -> list[Row]:
+    _say(f"`stormchat batch` of {BATCH_QUESTIONS} questions")
+    questions = tmp / "questions.txt"
+    questions.write_text(batch_text(load_conversations(), BATCH_QUESTIONS), encoding="utf-8")
+    argv = [*stormchat(), "batch", str(questions), "--format", "jsonl"]
+    run_child(argv)  # warm-up
+    runs = [run_child(argv).seconds for _ in range(plan.batch)]
+    return [Row(f"`stormchat batch` of {BATCH_QUESTIONS:,} questions, whole process",
+                Summary.of(runs), "s", "<= 2 s", 2.0)]
+
+
+def app(plan: Plan) -> list[Row]:
+    _say("chat app start (headless, Pilot)")
+    _worker("app")  # warm-up
+    ready, launch = [], []
+    for _ in range(plan.app):
+        started = time.time()
+        data = _worker("app")
+        ready.append(float(data["ready_s"]))  # type: ignore[arg-type]
+        launch.append(float(data["ready_epoch"]) - started)  # type: ignore[arg-type]
+    return [
+        Row("chat app: created -> input focused", Summary.of(ready), "s", "<= 1.5 s", 1.5),
+        Row("  launch -> input focused (imports, store, app)", Summary.of(launch), "s"),
+    ]
+
+
+def scaling(plan: Plan, tmp: Path) -> list[Row]:
+    from scale import build, shipped_store
+
+    rows: list[Row] = []
+    p95: dict[int, float] = {}
+    load: dict[int, float] = {}
+    for factor in SCALES:
+        path = tmp / f"store-{factor}x.json"
+        subjects = build(shipped_store(), path, factor)
+        _say(f"scaling: {factor}x store ({subjects:,} patients)")
+        data = _worker("questions", "--db", str(path), "--passes", str(plan.scale_passes),
+                       "--loads", str(plan.scale_loads))
+        p = Summary.of(_floats(data, "p95_ms"))
+        s = Summary.of(_floats(data, "load_s"))
+        p95[factor], load[factor] = p.median, s.median
+        target, limit = ("<= 20 ms", 20.0) if factor == SCALES[-1] else ("", None)
+        rows.append(Row(f"{factor:>3}x store ({subjects:,} patients): p95 per question", p,
+                        "ms", target, limit))
+        rows.append(Row(f"{factor:>3}x store: load (read, validate, index; parser)", s, "s"))
+    for factor in SCALES[1:]:
+        for name, table in (("p95", p95), ("load", load)):
+            growth = table[factor] / table[1]
+            rows.append(Row(f"growth 1x -> {factor}x, {name}", Summary(growth, growth, growth, 1),
+                            "x", f"<= {factor} x (linear)", float(factor)))
+    return rows
+
+
+# ------------------------------------------------------------------------------ the table
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "ms":
+        return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.2f} x"
+
+
+def _verdict(row: Row) -> str:
+    if row.limit is None or row.value is None:
+        return ""
+    share = row.value.median / row.limit
+    word = "met" if share <= 1 else "MISSED"
+    return f"{word} ({share:.0%} of target)"
+
+
+def render(rows: list[Row]) -> str:
+    header = ("figure", "median", "min", "max", "runs", "target", "verdict")
+    cells = [header]
+    for row in rows:
+        v = row.value
+        assert v is not None
+        spread = ("", "") if v.runs == 1 else (_fmt(v.low, row.unit), _fmt(v.high, row.unit))
+        verdict = _verdict(row)
+        if row.note:
+            verdict = f"{verdict}; {row.note}" if verdict else row.note
+        cells.append((row.figure, _fmt(v.median, row.unit), *spread, str(v.runs), row.target,
+                      verdict))
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    lines = []
+    for number, line in enumerate(cells):
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
+                     + " |")
+        if number == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (~30 s)")
+    args = parser.parse_args(argv)
+    _ensure_stormchat()
+    plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    parts: list[Callable[[Path], list[Row]]] = [
+        lambda tmp: in_process(plan),
+        lambda tmp: cold_ask(plan, tmp),
+        lambda tmp: batch(plan, tmp),
+        lambda tmp: app(plan),
+        lambda tmp: scaling(plan, tmp),
+    ]
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="stormchat-bench-") as name:
+        _bytecode_cache(Path(name))
+        for part in parts:
+            rows.extend(part(Path(name)))
+    print(render(rows))
+    print(f"\n{'quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s; "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
