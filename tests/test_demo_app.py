@@ -1,0 +1,200 @@
+"""The presenter mode driven with Textual's Pilot: the script typed and answered step by step,
+the keys (space/→ next, ← back, p pause, / ask, q quit) and the caption bar. Typing is
+instant (delay 0) and steps advance by key presses, so nothing here depends on timing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from textual.message import Message  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+from assistant.app import AnswerShown  # noqa: E402
+from assistant.app.history import DATA_DIR_ENV, History  # noqa: E402
+from assistant.app.transcript import AnswerView, QuestionView  # noqa: E402
+from assistant.demo import BUILTIN, Script  # noqa: E402
+from assistant.demo.app_demo import CaptionBar, DemoApp, StepShown  # noqa: E402
+from assistant.demo.script import parse_text  # noqa: E402
+from assistant.engine import Engine  # noqa: E402
+
+SIZE = (110, 36)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "data"
+
+
+def make_app(engine: Engine, script: Script = BUILTIN, **kwargs: object) -> DemoApp:
+    return DemoApp(engine, script, typing_delay=0, history=History(None),  # type: ignore[arg-type]
+                   cursor_blink=False, **kwargs)
+
+
+async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Press keys, then wait until the step they started is on screen."""
+    await pilot.press(*keys)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def caption(app: DemoApp) -> str:
+    widget = app.caption_bar.query_one("#caption", Static)
+    return str(getattr(widget.visual, "plain", widget.visual))
+
+
+def steps_shown(posted: list[Message]) -> list[StepShown]:
+    return [m for m in posted if isinstance(m, StepShown)]
+
+
+@pytest.mark.asyncio
+async def test_builtin_script_runs_end_to_end_with_space(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    total = len(BUILTIN)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        assert f"{total} steps" in caption(app) and app.focused is None
+        for index, step in enumerate(BUILTIN):
+            await press(pilot, "space" if index % 2 == 0 else "right")
+            assert caption(app) == f"Step {index + 1}/{total} — {step.caption}"
+        shown = steps_shown(posted)
+        assert [m.index for m in shown] == list(range(total))
+        assert [m.answer.status for m in shown] == ["answered"] * total
+        assert [m.answer.question for m in shown] == [s.question for s in BUILTIN]
+        # Each step is also an ordinary answer of the app, in the transcript with its chart.
+        assert len([m for m in posted if isinstance(m, AnswerShown)]) == total
+        assert len(app.query(AnswerView)) == total
+        assert [v.answer.status for v in app.query(AnswerView)] == ["answered"] * total
+        assert app.history.entries == []  # the script does not fill the input history
+        await press(pilot, "space")
+        assert caption(app).startswith("End of the walkthrough")
+        await press(pilot, "space")  # past the end: nothing more is asked
+        assert len(app.query(AnswerView)) == total
+
+
+@pytest.mark.asyncio
+async def test_left_goes_back_without_asking_again(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await press(pilot, "space", "space", "space")
+        assert app.position == 2
+        await press(pilot, "left")
+        assert app.position == 1 and caption(app).startswith(f"Step 2/{len(BUILTIN)}")
+        await press(pilot, "left", "left", "left")  # stops at the first step
+        assert app.position == 0
+        assert len(app.query(QuestionView)) == 3 and len(steps_shown(posted)) == 3
+        # Forward over steps already shown scrolls to them; the next new one is asked.
+        await press(pilot, "right", "right")
+        assert app.position == 2 and len(steps_shown(posted)) == 3
+        await press(pilot, "space")
+        assert app.position == 3 and [m.index for m in steps_shown(posted)] == [0, 1, 2, 3]
+
+
+@pytest.mark.asyncio
+async def test_a_cleared_step_is_asked_again(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await press(pilot, "space", "space")
+        await press(pilot, "ctrl+l")
+        assert len(app.query(AnswerView)) == 0
+        await press(pilot, "left")
+        assert app.position == 0 and [m.index for m in steps_shown(posted)] == [0, 1, 0]
+        assert len(app.query(AnswerView)) == 1
+
+
+@pytest.mark.asyncio
+async def test_p_pauses_and_resumes_auto_advance(engine: Engine) -> None:
+    # A long interval: the test presses and checks state; it never waits for the timer.
+    app = make_app(engine, auto=600.0)
+    async with app.run_test(size=SIZE) as pilot:
+        state = app.caption_bar.query_one("#state", Static)
+        assert "auto every 600 s" in str(state.visual)
+        assert app._timer is not None
+        await press(pilot, "p")
+        assert app.paused and app._timer is None and "paused" in str(state.visual)
+        app._auto_next()  # a timer that fired anyway must not advance a paused demo
+        await app.workers.wait_for_complete()
+        assert app.position == -1
+        await press(pilot, "p")
+        assert not app.paused and app._timer is not None
+        app._auto_next()  # what the timer does when it fires
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.position == 0 and len(app.query(AnswerView)) == 1
+        assert app._timer is not None  # counting down to the next step
+
+
+@pytest.mark.asyncio
+async def test_p_without_auto_says_how_to_get_it(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "p")
+        assert not app.paused
+        assert any("--auto" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.asyncio
+async def test_presenter_can_type_a_question_between_steps(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await press(pilot, "space")
+        await press(pilot, "slash")
+        assert app.focused is app.prompt
+        # While typing, space, q and p are text, not presenter keys.
+        await press(pilot, *"q p", "backspace", "backspace", "backspace")
+        assert app.prompt.value == "" and app.position == 0 and app.is_running
+        await press(pilot, *"CBR", "enter")
+        assert app.focused is None  # back to the presenter keys
+        answers = [m for m in posted if isinstance(m, AnswerShown)]
+        assert answers[-1].question == "CBR" and answers[-1].answer.values["n"] == 48
+        assert len(steps_shown(posted)) == 1
+        await press(pilot, "space")
+        assert app.position == 1 and len(steps_shown(posted)) == 2
+        await press(pilot, "slash", *"xyz", "escape")
+        assert app.focused is None and app.prompt.value == ""
+
+
+@pytest.mark.asyncio
+async def test_keys_go_to_dialogs_while_one_is_open(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "f1")
+        assert len(app.screen_stack) == 2
+        await press(pilot, "space", "q")
+        assert app.position == -1 and app.is_running
+        await press(pilot, "escape")
+        assert len(app.screen_stack) == 1
+
+
+@pytest.mark.asyncio
+async def test_q_quits_with_exit_code_0(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value == 0
+
+
+@pytest.mark.asyncio
+async def test_captions_from_a_script_are_shown_verbatim(engine: Engine) -> None:
+    script = parse_text("ORR [95% CI] [/b] [bold]x :: What was the ORR?\n")
+    app = make_app(engine, script)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "space")
+        assert caption(app) == "Step 1/1 — ORR [95% CI] [/b] [bold]x"
+        assert isinstance(app.caption_bar, CaptionBar)
