@@ -112,6 +112,8 @@ def open_input(name: str) -> Source:
 
     Raises ``InputError`` with a message fit for one line on stderr."""
     if name == "-":
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise InputError("standard input is closed; give a file of questions instead")
         stream: BinaryIO = getattr(sys.stdin, "buffer", None) or sys.stdin  # type: ignore[assignment]
         source = Source(_peekable(stream), "standard input", owned=False)
     else:

@@ -2,12 +2,15 @@
 
 Exit codes (DESIGN.md): 0 done; 1 ``verify`` found a mismatch; 2 usage error; 3 the store
 cannot be read or is invalid; 130 interrupted. Errors are one plain line on stderr, prefixed
-``stormchat:``, never a traceback.
+``stormchat:``, never a traceback. A bug is one line too ("internal error", exit 1, as Python
+itself would exit); ``STORMCHAT_DEBUG=1`` lets its traceback through.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -101,7 +104,48 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write to OUT (complete or not at all) instead of stdout")
     batch.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     _global_options(batch, suppress=True)
+
+    demo = commands.add_parser(
+        "demo", help="walk an audience through the study's findings",
+        description="Present STORM Part 2 step by step in the chat app: each question of the "
+                    "script is typed, answered and captioned. Keys: space or right next, left "
+                    "back, p pause, / ask your own, q quit. A script is a text file (one "
+                    "'caption :: question' or 'question' per line, # comments) or a YAML "
+                    "file (.yaml/.yml: a list of {caption, question}, or a mapping with "
+                    "'steps:').")
+    demo.add_argument("--script", metavar="FILE",
+                      help="your own script instead of the built-in walkthrough")
+    demo.add_argument("--plain", action="store_true",
+                      help="print the walkthrough to stdout instead of running the app")
+    demo.add_argument("--auto", type=_seconds, metavar="SECONDS",
+                      help="advance by itself SECONDS after each answer (p pauses)")
+    demo.add_argument("--pace", type=_pace, default=0.04, metavar="SECONDS",
+                      help="typing speed, seconds per character (default 0.04; 0 = at once)")
+    demo.add_argument("--export", metavar="FILE",
+                      help="also write the whole walkthrough as Markdown to FILE")
+    demo.add_argument("--force", action="store_true", help="overwrite the --export FILE")
+    _global_options(demo, suppress=True)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0.5 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0.5 and 3600 seconds, not {text}")
+    return value
+
+
+def _pace(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 second, not {text}")
+    return value
 
 
 def _run_verify(args: argparse.Namespace) -> int:
@@ -186,6 +230,38 @@ def _run_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_demo(args: argparse.Namespace) -> int:
+    from assistant.atomic import OutputExistsError, check_target
+    from assistant.demo import BUILTIN, ScriptError, load_script
+    from assistant.demo.plain import export_walkthrough, print_walkthrough
+
+    export = Path(args.export) if args.export else None
+    try:
+        # The script and the export target are checked before the store is loaded: a typo
+        # should fail at once and leave nothing behind.
+        script = BUILTIN if args.script is None else load_script(args.script)
+        if export is not None:
+            check_target(export, args.force)
+        engine = _load_engine(args)
+        results = print_walkthrough(script, engine, sys.stdout) if args.plain else None
+        if export is not None:
+            # Written before the app starts, the same content as --plain: the handout exists
+            # however the presentation ends.
+            export_walkthrough(export, script, engine, args.force, results)
+    except (ScriptError, OutputExistsError) as error:
+        raise UsageError(str(error)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        message = f"{error.filename}: {error.strerror}" if error.strerror else str(error)
+        raise UsageError(f"cannot write {message}") from None
+    if args.plain:
+        return EXIT_OK
+    from assistant.demo.app_demo import run_demo_app
+
+    return run_demo_app(engine, script, auto=args.auto, typing_delay=args.pace)
+
+
 def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
 
@@ -197,10 +273,32 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify": _run_verify,
     "ask": _run_ask,
     "batch": _run_batch,
+    "demo": _run_demo,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as error:  # noqa: BLE001 - the contract: one line, never a traceback
+        if os.environ.get("STORMCHAT_DEBUG"):
+            raise
+        detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        _error(f"internal error ({detail}); set STORMCHAT_DEBUG=1 to see where")
+        return EXIT_MISMATCH
+
+
+def _error(message: str) -> None:
+    """One line on stderr. Messages quote file names and arguments the user typed, which may
+    hold escape sequences: those are shown, not sent to the terminal."""
+    from assistant.output import visible
+
+    line = " ".join(visible(message).split("\n"))
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"stormchat: {line}", file=sys.stderr)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from knowledge.store import StoreError
 
     try:
@@ -214,13 +312,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         return code
     except UsageError as error:
-        print(f"stormchat: {error}", file=sys.stderr)
+        _error(str(error))
         return EXIT_USAGE
     except StoreError as error:
-        print(f"stormchat: cannot use the store {error}", file=sys.stderr)
+        _error(f"cannot use the store {error}")
         return EXIT_STORE
     except KeyboardInterrupt:
-        print("stormchat: interrupted", file=sys.stderr)
+        _error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()

@@ -254,6 +254,16 @@ class Parser:
                 alts: list[Alternative], followup: bool, ex: Extraction) -> Parse:
         if intent not in INTENTS:
             intent, slots = "unknown", {}
+        bad_level = ex.first("level")
+        if intent in context.DATA_INTENTS and bad_level is not None and bad_level.weight < 0:
+            # A level outside 50–99.9 % must be asked back, not silently replaced by 95 %.
+            alt = Alternative(intent=intent, confidence=0.4,
+                              slots={k: v for k, v in slots.items() if k != "level"})
+            return Parse(text=raw, intent="clarify", confidence=0.5, truncated=truncated,
+                         followup=followup, alternatives=[alt],
+                         slots={"missing": Slot(name="missing", value="level"),
+                                "level_text": self._slot(ex, "level_text", bad_level.value,
+                                                         bad_level)})
         # Validation after merging: a grade needs an adverse event to attach to.
         grade_without_event = (intent in context.DATA_INTENTS
                                and intent not in context.GRADE_INTENTS and ex.has("grade")

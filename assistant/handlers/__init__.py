@@ -74,6 +74,12 @@ def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Set
     handler = HANDLERS.get(parse.intent, conversation.unknown)
     try:
         result = handler(replace(context, settings=asked), parse, question)
+    except StatsError as error:
+        # Understood, but the records of this store cannot give the figure (a --db store
+        # with no patients, an empty group): the data's limit, not a bug to report.
+        result = Answer(question=question, status="not_reported", intent=parse.intent,
+                        text=f"The records in this study store cannot give this figure "
+                             f"({error}).", values={}, sources=[])
     except Exception as error:  # noqa: BLE001 - the last line of defence for the user
         result = Answer(question=question, status="unknown", intent=parse.intent,
                         text=f"Sorry: stormchat failed while answering this "

@@ -101,9 +101,11 @@ def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
         text = ("Which adverse event do you mean? For example: \"grade 3 or higher "
                 "thrombocytopenia\", \"grade 3 anaemia\", \"grade 4 neutropenia\".")
     elif missing == "level":
-        text = (f"A confidence level must be between 50 and 99.9 % "
-                f"(you asked for {parse.get('level_text', 'another')}). For example: "
-                "\"use a 90% interval\".")
+        asked = parse.get("level_text")
+        shown = f"{asked * 100:g} %" if isinstance(asked, int | float) and asked <= 1 else \
+            f"{asked} %" if isinstance(asked, int | float) else "another level"
+        text = (f"A confidence level must be between 50 and 99.9 % (you asked for {shown}). "
+                "For example: \"use a 90% interval\".")
     elif readings:
         text = "Did you mean one of these? " + " / ".join(f"\"{r}\"" for r in readings)
     else:

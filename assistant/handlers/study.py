@@ -45,6 +45,10 @@ def _facts(ctx: Context, ids: tuple[str, ...]) -> list[StudyFact]:
 
 def _from_facts(parse: Parse, question: str, facts: list[StudyFact],
                 extra: str = "") -> Answer:
+    if not facts:
+        # A store (--db) without these facts: say so, rather than "answered" with no text.
+        return answer(parse, question, "not_reported",
+                      "The study store in use holds no published fact on this.")
     text = " ".join(fact.text for fact in facts) + extra
     values = {fact.id: fact.value for fact in facts}
     return answer(parse, question, "answered", text.strip(), values,
