@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="stormchat",
         description="Answers about STORM Part 2 (selinexor-dexamethasone in "
                     "triple-class-refractory myeloma; N Engl J Med 2019;381:727-38), computed "
-                    "from published facts and reconstructed patient records.",
+                    "from published facts and reconstructed patient records. Without a "
+                    "command, opens the chat app.",
         epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage error, "
                "3 store unreadable or invalid, 130 interrupted",
     )
