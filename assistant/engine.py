@@ -7,7 +7,6 @@ and the tests check that the headless path stays headless.
 from __future__ import annotations
 
 import gc
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +21,6 @@ from knowledge.store import Store, load_store
 # Questions are answered on a bounded prefix: nobody asks a 10 MB question, and the parser's
 # cost must not grow with a paste.
 MAX_QUESTION_CHARS = 2000
-# Terminal escape sequences (colour codes pasted with the text, OSC titles): removed whole, so
-# "\x1b[31mweight loss" reads as "weight loss" rather than "[31mweight loss".
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]"
-                      r"|\x9b[0-?]*[ -/]*[@-~]")
-
-
 class Engine:
     """Holds the store and the parser; hands out conversations."""
 
@@ -91,8 +84,7 @@ class Conversation:
         assert self.settings is not None
         # Only a cut that loses words counts: trailing blanks after the prefix lose nothing.
         truncated = bool(question[MAX_QUESTION_CHARS:].strip())
-        context = Context(self.engine.store, self.settings, self.last_answer,
-                          truncated=truncated)
+        context = Context(self.engine.store, self.settings, self.last_answer)
         answer, settings = dispatch(context, parse, question)
         if truncated:
             # Said here, once for every status, rather than left to each handler: an answer
@@ -108,8 +100,7 @@ class Conversation:
         return answer
 
 
-# The words every answer to a cut question carries (the ``unknown`` handler writes the same
-# words itself, so they are looked for before being added).
+# The words every answer to a cut question carries.
 TRUNCATION_MARK = f"only its first {MAX_QUESTION_CHARS:,} characters were read"
 TRUNCATION_NOTE = f"(The question was very long: {TRUNCATION_MARK}.)"
 
@@ -125,7 +116,6 @@ def with_truncation_note(answer: Answer) -> Answer:
 
 
 def clean_question(question: str) -> str:
-    """The text the parser sees: a bounded prefix without its escape sequences, and other
-    control characters (NUL, bell) turned into spaces."""
-    prefix = _ESCAPES.sub("", question[:MAX_QUESTION_CHARS])
-    return "".join(ch if ch.isprintable() else " " for ch in prefix)
+    """The text the parser sees: a bounded prefix. The parser itself drops escape sequences
+    and control characters (intents.normalise), keeping offsets into what was typed."""
+    return question[:MAX_QUESTION_CHARS]

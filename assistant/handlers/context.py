@@ -21,4 +21,3 @@ class Context:
     store: Store
     settings: Settings
     last_answer: Answer | None = None
-    truncated: bool = False

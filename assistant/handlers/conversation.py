@@ -128,10 +128,8 @@ def unknown(ctx: Context, parse: Parse, question: str) -> Answer:
         lead = "Please type a question about STORM Part 2."
     else:
         lead = "I didn't understand that."
-    truncated = (" (The question was very long: only its first 2,000 characters were read.)"
-                 if ctx.truncated else "")
     return answer(parse, question, "unknown",
-                  f"{lead}{truncated} Try: " + " / ".join(f"\"{e}\"" for e in examples)
+                  f"{lead} Try: " + " / ".join(f"\"{e}\"" for e in examples)
                   + " — or type 'help'.", {"examples": examples})
 
 
