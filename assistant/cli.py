@@ -118,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="your own script instead of the built-in walkthrough")
     demo.add_argument("--plain", action="store_true",
                       help="print the walkthrough to stdout instead of running the app")
-    demo.add_argument("--auto", type=_seconds, metavar="SECONDS",
+    demo.add_argument("--auto", type=_seconds(0.5, 3600), metavar="SECONDS",
                       help="advance by itself SECONDS after each answer (p pauses)")
-    demo.add_argument("--pace", type=_pace, default=0.04, metavar="SECONDS",
+    demo.add_argument("--pace", type=_seconds(0, 1), default=0.04, metavar="SECONDS",
                       help="typing speed, seconds per character (default 0.04; 0 = at once)")
     demo.add_argument("--export", metavar="FILE",
                       help="also write the whole walkthrough as Markdown to FILE")
@@ -129,24 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0.5 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be between 0.5 and 3600 seconds, not {text}")
-    return value
-
-
-def _pace(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 second, not {text}")
-    return value
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a number of seconds between ``low`` and ``high``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be between {low:g} and {high:g} seconds, not {text}")
+        return value
+    return parse
 
 
 def _run_verify(args: argparse.Namespace) -> int:
