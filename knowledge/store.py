@@ -251,18 +251,8 @@ def _build(store_path: Path) -> Store:
                 raise StoreError(store_path, f"table {table!r}: subject {row.USUBJID!r} "
                                              "is not in 'adsl'")
     response_index = _unique(store_path, "adrs", ((r.USUBJID, r) for r in responses))
-    ae_index: dict[str, dict[str, AdverseEvent]] = defaultdict(dict)
-    for row in events:
-        if row.USUBJID in ae_index[row.AEDECOD]:
-            raise StoreError(store_path, f"table 'adae': {row.USUBJID} has two rows for "
-                                         f"{row.AEDECOD!r}; one row per patient and term")
-        ae_index[row.AEDECOD][row.USUBJID] = row
-    tte_index: dict[str, dict[str, TimeToEvent]] = defaultdict(dict)
-    for row in times:
-        if row.USUBJID in tte_index[row.PARAMCD]:
-            raise StoreError(store_path, f"table 'adtte': {row.USUBJID} has two "
-                                         f"{row.PARAMCD} rows")
-        tte_index[row.PARAMCD][row.USUBJID] = row
+    ae_index = _grouped(store_path, "adae", events, lambda row: row.AEDECOD)
+    tte_index = _grouped(store_path, "adtte", times, lambda row: row.PARAMCD)
 
     ordered = list(subject_index.values())
     populations = {
@@ -277,10 +267,27 @@ def _build(store_path: Path) -> Store:
         facts=fact_index,
         subjects=subject_index,
         responses=response_index,
-        adverse_events=dict(ae_index),
-        tte=dict(tte_index),
+        adverse_events=ae_index,
+        tte=tte_index,
         _populations=populations,
     )
+
+
+R = TypeVar("R", AdverseEvent, TimeToEvent)
+
+
+def _grouped(path: Path, table: str, rows: Iterable[R],
+             group: Callable[[R], str]) -> dict[str, dict[str, R]]:
+    """group → subject → row, refusing a second row for the same subject and group (one row
+    per patient and term in ADAE, per patient and parameter in ADTTE)."""
+    index: dict[str, dict[str, R]] = defaultdict(dict)
+    for row in rows:
+        key = group(row)
+        if row.USUBJID in index[key]:
+            raise StoreError(path, f"table {table!r}: {row.USUBJID} has two rows for {key!r}; "
+                                   "one row per patient and group")
+        index[key][row.USUBJID] = row
+    return dict(index)
 
 
 def _unique(path: Path, table: str, pairs: Iterable[tuple[str, M]]) -> dict[str, M]:
