@@ -8,6 +8,11 @@ from textual.widgets import Input
 
 from assistant.app.history import MAX_ENTRY_CHARS, History
 
+# Room for well over what the engine reads (MAX_ENTRY_CHARS, the same 2,000), so a long paste
+# reaches it and the answer says only the start was read; a bound all the same, so a pasted
+# file does not bog the input down.
+MAX_INPUT_CHARS = 10 * MAX_ENTRY_CHARS
+
 
 class PromptInput(Input):
     DEFAULT_CSS = """
@@ -24,10 +29,23 @@ class PromptInput(Input):
                  cursor_blink: bool = True) -> None:
         super().__init__(
             placeholder="Ask about STORM Part 2, e.g. What was the overall response rate?",
-            suggester=suggester, max_length=MAX_ENTRY_CHARS, id="prompt",
+            suggester=suggester, max_length=MAX_INPUT_CHARS, id="prompt",
         )
         self.history = history
         self.cursor_blink = cursor_blink
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Textual refuses a paste that would pass max_length whole (a bell, and the paste is
+        # gone); keep as much of it as fits instead.
+        value = self.value
+        replaced = max(0, min(len(value), max(start, end)) - max(0, min(start, end)))
+        room = max(0, self.max_length - (len(value) - replaced)) if self.max_length else None
+        if room is not None and len(text) > room:
+            if room == 0:
+                self.restricted()
+                return
+            text = text[:room]
+        super().replace(text, start, end)
 
     def _show(self, text: str) -> None:
         self.value = text
