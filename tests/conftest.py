@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
+from assistant.engine import Engine
 from knowledge.store import Store, default_store_path, load_store
 
 
@@ -25,3 +28,17 @@ def shipped_store_is_never_written() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def store() -> Store:
     return load_store()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """One engine for the whole run: it is immutable, and conversations are per test."""
+    return Engine.load()
+
+
+@pytest.fixture
+def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Never the real home: the app's history goes to a temp dir, exports to the temp cwd."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "data"

@@ -4,7 +4,6 @@ the app shows, the messages it posts."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,17 @@ from textual.widgets import Markdown, Static  # noqa: E402
 
 from assistant.app import AnswerShown, StormChatApp  # noqa: E402
 from assistant.app.charts import ChartView  # noqa: E402
-from assistant.app.history import DATA_DIR_ENV, History  # noqa: E402
+from assistant.app.history import History  # noqa: E402
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 
 SIZE = (100, 30)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Never the real home: history goes to a temp dir, exports to the temp cwd."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path / "data"
+def data_dir(app_home: Path) -> Path:
+    return app_home
 
 
 def make_app(engine: Engine, **kwargs: object) -> StormChatApp:

@@ -21,11 +21,6 @@ from assistant.app.history import DATA_DIR_ENV, History  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
-
 @pytest.fixture(autouse=True)
 def no_real_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))

@@ -4,7 +4,6 @@ instant (delay 0) and steps advance by key presses, so nothing here depends on t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from textual.message import Message  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from assistant.app import AnswerShown  # noqa: E402
-from assistant.app.history import DATA_DIR_ENV, History  # noqa: E402
+from assistant.app.history import History  # noqa: E402
 from assistant.app.transcript import AnswerView, QuestionView  # noqa: E402
 from assistant.demo import BUILTIN, Script  # noqa: E402
 from assistant.demo.app_demo import CaptionBar, DemoApp, StepShown  # noqa: E402
@@ -25,16 +24,10 @@ from assistant.engine import Engine  # noqa: E402
 SIZE = (110, 36)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path / "data"
+def data_dir(app_home: Path) -> Path:
+    return app_home
 
 
 def make_app(engine: Engine, script: Script = BUILTIN, **kwargs: object) -> DemoApp:

@@ -10,7 +10,6 @@ asserts on timing: every wait is a Pilot pause or a wait for the app's workers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,6 @@ from assistant.app import AnswerShown, StormChatApp  # noqa: E402
 from assistant.app import app as app_module  # noqa: E402
 from assistant.app.charts import ChartView  # noqa: E402
 from assistant.app.history import (  # noqa: E402
-    DATA_DIR_ENV,
     HISTORY_FILE,
     MAX_ENTRY_CHARS,
     History,
@@ -44,17 +42,10 @@ SIZE = (100, 30)
 SMALL = (40, 12)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Never the real home: history goes to a temp dir, exports to the temp cwd."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path / "data"
+def data_dir(app_home: Path) -> Path:
+    return app_home
 
 
 def make_app(engine: Engine, *, history: History | None = None,

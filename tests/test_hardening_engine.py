@@ -52,10 +52,6 @@ LONG_TEXT = st.tuples(STUDY_TEXT, st.sampled_from(["x", " é", "😀", "\x1b[0m"
 QUESTION = st.one_of(ANY_TEXT, STUDY_TEXT, STUDY_TEXT, LONG_TEXT)
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
 
 def check(answer: Answer, question: str) -> None:
     """The contract every answer keeps, whatever the question."""
