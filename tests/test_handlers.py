@@ -183,6 +183,17 @@ def test_non_standard_level_on_reconstructed_times_is_labelled_illustrative(stor
     assert "illustrative" in answer.text and ILLUSTRATIVE_SOURCE in answer.sources
 
 
+def test_no_interval_where_none_is_published_whatever_the_level(store: Store) -> None:
+    answer = ask(store, "tte_median", endpoint="PFS", level=0.9)
+    assert "90 % CI" not in answer.text and "none is given at 90 %" in answer.text
+    assert "ci_low" not in answer.values
+
+
+def test_grade_4_is_derived_from_grade_3_4_minus_grade_3(store: Store) -> None:
+    answer = ask(store, "ae_incidence", term="Neutropenia", grade_op="eq", grade_low=4)
+    assert answer.status == "answered" and "3/123" in answer.text and "derived" in answer.text
+
+
 def test_km_answers_carry_a_curve(store: Store) -> None:
     chart = ask(store, "tte_median", endpoint="OS").chart
     assert chart is not None and chart.kind == "km"

@@ -137,6 +137,11 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
                 f"({facts['g3'].value} %) and grade 4 ({facts['g4'].value} %).")
         return answer(parse, question, "answered", text, values,
                       sources_for(facts["g3"], facts["g4"]))
+    if key == "g4" and "g34" in facts and "g3" in facts and "g4" not in facts:
+        text = (f"{lead} Not published as such: derived as grade 3–4 ({facts['g34'].value} %) "
+                f"minus grade 3 ({facts['g3'].value} %).")
+        return answer(parse, question, "answered", text, values,
+                      sources_for(facts["g34"], facts["g3"]))
     if key == "g12" and "any" in facts and "g34" in facts:
         text = (f"{lead} Not published as such: derived as any grade ({facts['any'].value} %) "
                 f"minus grade 3–4 ({facts['g34'].value} %).")

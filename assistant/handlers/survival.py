@@ -100,19 +100,19 @@ def _kaplan_meier(ctx: Context, parse: Parse, question: str, endpoint: str,
     unit = TTE_PARAMS[endpoint]
     published_ci = fact.ci_low is not None
     standard_level = abs(level - 0.95) < 1e-9
-    with_ci = published_ci or not standard_level
+    # An interval is shown only where the sources publish one: the reconstructed times were
+    # built to reproduce the published interval, so at another level it is illustrative, and
+    # where none is published (PFS, OS) any interval from them would be an artefact.
+    with_ci = published_ci
     text = (f"Median {NAMES[endpoint]}, {who}: {median_figure(median, unit, with_ci)} "
             f"(Kaplan–Meier, n = {median.n}, {median.events} events). "
             f"Published: {published_median(fact)}.")
-    illustrative = False
+    illustrative = published_ci and not standard_level
     if not published_ci:
-        if standard_level:
-            text += " The sources give no confidence interval for this median."
-        else:
-            illustrative = True
-    elif not standard_level:
-        illustrative = True
-    if illustrative:
+        text += " The sources give no confidence interval for this median"
+        text += ("." if standard_level else f", so none is given at {level_text(level)}: one "
+                 "from the reconstructed records would only reflect how they were built.")
+    elif illustrative:
         text += (f" The {level_text(level)} interval comes from the reconstructed records "
                  "and is illustrative — not a published figure.")
     values = {**median.values(), "unit": unit, "endpoint": endpoint}
