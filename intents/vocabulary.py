@@ -156,7 +156,9 @@ ENDPOINT_PATTERNS: list[tuple[str, str, float]] = [
                r"\bhow long (?:were|was|did|do) [^?.!]{0,30}?(?:treated|on (?:treatment|therapy|"
                r"selinexor|the drug|study|the study|drug)|"
                r"stay\w* on|remain\w* on|receiv\w*|take it|taking it|continue\w*)\b|"
-               r"\b(?:stay|stayed|remain|remained) on (?:treatment|selinexor|therapy|the drug)\b",
+               r"\b(?:stay|stayed|remain|remained) on (?:treatment|selinexor|therapy|the drug)\b|"
+               r"\bstill (?:on|receiving|taking|being treated)\b|\b(?:ongoing|continuing) "
+               r"(?:treatment|therapy)\b",
                4.0),
     ("PFS", r"\bpfs\b|\bprogression[- ]?free(?: survival)?\b|\btime to (?:disease )?progression\b|"
             r"\bttp\b|\b(?:until|before|till) (?:the )?(?:disease|cancer|myeloma|patients?|they) "

@@ -288,9 +288,14 @@ def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
         if action == "discontinuation" else None
     if discrepancy is not None:
         text += f" Sources differ: {discrepancy.text}"
+    stopped = ctx.store.fact("efficacy.disposition.discontinued") \
+        if action == "discontinuation" and term is None else None
+    if stopped is not None:
+        # "How many stopped treatment?" may mean for any reason: say that figure too.
+        text += f" For any reason: {stopped.text}"
     return answer(parse, question, "answered", text,
                   {**rate.values(), "action": action, "term": term},
-                  sources_for(fact, discrepancy))
+                  sources_for(fact, discrepancy, stopped))
 
 
 def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
