@@ -54,12 +54,14 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
 def _median(ctx: Context, parse: Parse, question: str, variable: str) -> Answer:
     fact_id, field, unit = MEDIANS[variable]
     fact = ctx.store.fact(fact_id)
-    median, low, high = q.median_range(q.baseline_values(ctx.store, field))
-    text = f"{NAMES[variable]}: {median:g} {unit} (range {low:g}–{high:g}), mITT (n = 122)."
+    values = q.baseline_values(ctx.store, field)
+    median, low, high = q.median_range(values)
+    text = (f"{NAMES[variable]}: {median:g} {unit} (range {low:g}–{high:g}), mITT "
+            f"(n = {len(values)}).")
     if fact is not None:
         text += f" Published: {fact.text}"
     return answer(parse, question, "answered", text,
-                  {"median": median, "min": low, "max": high, "unit": unit, "N": 122},
+                  {"median": median, "min": low, "max": high, "unit": unit, "N": len(values)},
                   sources_for(fact))
 
 

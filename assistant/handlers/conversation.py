@@ -53,10 +53,9 @@ INTENT_EXAMPLES: dict[str, str] = {
 
 def greeting(ctx: Context, parse: Parse, question: str) -> Answer:
     return answer(parse, question, "answered",
-                  "Hello. Ask me about STORM Part 2 — selinexor with dexamethasone in 122 "
-                  "patients with triple-class-refractory myeloma: response rates, adverse "
-                  "events, survival, the patients and the study itself. Type 'help' for "
-                  "examples.")
+                  f"Hello. Ask me about {ctx.store.meta.study} ({len(ctx.store.population('mITT'))}"
+                  " patients): response rates, adverse events, survival, the patients and the "
+                  "study itself. Type 'help' for examples.")
 
 
 def thanks(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -150,7 +149,7 @@ def explain_method(ctx: Context, parse: Parse, question: str) -> Answer:
         return answer(parse, question, "answered",
                       "Rates are k of n with an exact (Clopper–Pearson) 95 % interval unless "
                       "you ask for another; adverse events count each patient once per term at "
-                      "the worst grade over the 123 patients of the safety population; medians "
+                      "the worst grade over the whole safety population; medians "
                       "of survival are Kaplan–Meier with a Brookmeyer–Crowley interval (log-log)."
                       " Ask a question first and I will explain how its figure was computed.")
     values = last.values

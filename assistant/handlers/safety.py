@@ -214,7 +214,8 @@ def _grade_chart(ctx: Context, term: str) -> Chart | None:
     series: list[dict[str, object]] = [
         {"label": f"G{grade}", "value": count}
         for grade, count in zip(range(1, 6), counts, strict=True) if count]
-    return Chart(kind="bar", title=f"{term}: patients by worst grade (n = 123)",
+    n = len(ctx.store.population("safety"))
+    return Chart(kind="bar", title=f"{term}: patients by worst grade (n = {n})",
                  series=series, x_label="worst grade", y_label="patients")
 
 
@@ -329,7 +330,8 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     common = ctx.store.fact("safety.common_low_grade")
     if not severe and common is not None:
         text += f" {common.text}"
-    markdown = (f"**Most common adverse events ({what}), safety population (n = 123)**\n\n"
+    n = len(ctx.store.population("safety"))
+    markdown = (f"**Most common adverse events ({what}), safety population (n = {n})**\n\n"
                 + table(["event", "grade", "patients", "%", "published"], rows))
     chart = Chart(kind="bar", title=f"Most common adverse events ({what})", series=bars,
                   x_label="event", y_label="patients")
