@@ -233,20 +233,25 @@ class Sink:
         self._text = isinstance(stream, io.TextIOBase)
         self._writing = False
         self._pending = False
-        self._previous: object = None
+        self._previous: dict[int, object] = {}
+
+    # Ctrl-C, and a polite kill (SIGTERM) treated the same way: stop at a line boundary, clean
+    # up (-o leaves no temporary file), exit 130. Each only while nobody else handles it.
+    _DEFAULTS = ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL))
 
     def __enter__(self) -> Sink:
-        # Only the main thread receives signals, and a Ctrl-C the caller chose to ignore
+        # Only the main thread receives signals, and a signal the caller chose to handle
         # (SIG_IGN, a handler of its own) stays theirs.
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
-            self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        if threading.current_thread() is threading.main_thread():
+            for signum, default in self._DEFAULTS:
+                if signal.getsignal(signum) is default:
+                    self._previous[signum] = signal.signal(signum, self._on_interrupt)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
-            self._previous = None
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        self._previous = {}
 
     def _on_interrupt(self, signum: int, frame: object) -> None:
         if self._writing:

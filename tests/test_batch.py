@@ -267,6 +267,21 @@ def test_ctrl_c_held_back_until_a_write_is_complete() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_sigterm_is_held_back_like_ctrl_c() -> None:
+    sink_out = io.BytesIO()
+
+    class Terminating(io.BytesIO):
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            os.kill(os.getpid(), signal.SIGTERM)  # a polite kill in the middle of a write
+            time.sleep(0.01)
+            return sink_out.write(data)
+
+    with pytest.raises(KeyboardInterrupt), batch.Sink(Terminating()) as sink:
+        sink.write("one whole line\n")
+    assert sink_out.getvalue() == b"one whole line\n"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 # ---------------------------------------------------------------------------- formats
 
 
