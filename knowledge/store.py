@@ -158,6 +158,9 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
         raise StoreError(path, "no such file")
     if path.is_dir():
         raise StoreError(path, "is a directory, not a store file")
+    if not path.is_file():
+        # A device or a pipe (/dev/zero, a FIFO) would be read without end.
+        raise StoreError(path, "not a regular file")
     try:
         with TinyDB(path, access_mode="r") as db:
             raw = db.storage.read()

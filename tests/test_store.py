@@ -92,6 +92,14 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         load_store(tmp_path)
 
 
+def test_device_or_pipe_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):
+        with pytest.raises(StoreError, match="not a regular file"):
+            load_store(path)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_file(tmp_path: Path) -> None:
     path = _broken(tmp_path, "{}")
