@@ -41,7 +41,8 @@ INTENTS: dict[str, str] = {
     "study_fact": "slot topic (design|phase|regimen|dose_selinexor|dose_dexamethasone|"
                   "schedule|mechanism|eligibility|primary_endpoint|secondary_endpoint|"
                   "endpoints|response_criteria|publication|authors|sponsor|sites|news_item|"
-                  "registry|population|limitations), optional person (richardson|bahlis|chari)",
+                  "registry|population|limitations|follow_up), optional person "
+                  "(richardson|bahlis|chari)",
     "quote": "what an investigator said: slot person (richardson|bahlis)",
     "definition": "what a term means: slot term (triple_class_refractory|penta_refractory|"
                   "overall_response|clinical_benefit|mitt|safety_population|sCR|CR|VGPR|PR|MR|"

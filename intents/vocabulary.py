@@ -389,6 +389,8 @@ TOPIC_PATTERNS: list[tuple[str, str, float]] = [
                    r"\bwhich patients were (?:studied|enrolled|included)\b|"
                    r"\bpatient population\b|\bwhat population\b|\bwho was (?:studied|included|"
                    r"treated)\b", 4.0),
+    ("follow_up",
+     r"\bfollow[- ]?ups?\b|\bhow long (?:were|was) (?:patients|they) followed\b", 4.5),
     ("limitations",
      r"\blimitations?\b|\bweakness\w*|\bcaveats?\b|\bshortcomings?\b|\bbias\w*|\bno control\b|"
                     r"\bdrawbacks?\b|\bflaws?\b|\bhow reliable\b|\bcriticis\w*|\bcriticiz\w*", 4.0),

@@ -260,3 +260,8 @@ def test_clarify_offers_each_reading_as_a_question(store: Store) -> None:
     assert answer.status == "clarify"
     assert "median overall survival" in answer.text
     assert "median progression-free survival" in answer.text
+
+
+def test_follow_up_is_not_reported(store: Store) -> None:
+    answer = ask(store, "study_fact", topic="follow_up")
+    assert answer.status == "not_reported" and "follow-up" in answer.text

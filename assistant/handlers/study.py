@@ -32,6 +32,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "population": ("population.mitt", "population.safety", "population.penta"),
     "limitations": ("design.design",),
 }
+# Topics understood but not reported by any source: answered as such, never guessed.
+UNREPORTED_TOPICS = {"follow_up": "the duration of follow-up"}
 PEOPLE = {"chari": "people.chari", "richardson": "people.richardson",
           "bahlis": "people.bahlis"}
 # Definitions that live under another id than definition.<term>.
@@ -60,6 +62,10 @@ def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
     if person in PEOPLE:
         return _from_facts(parse, question, _facts(ctx, (PEOPLE[person],)))
     topic = parse.get("topic", "design")
+    if topic in UNREPORTED_TOPICS:
+        return answer(parse, question, "not_reported",
+                      f"The sources do not report {UNREPORTED_TOPICS[topic]}.",
+                      sources=sources_for(records=False))
     if topic == "limitations":
         return _limitations(ctx, parse, question)
     facts = _facts(ctx, TOPICS.get(topic, TOPICS["design"]))
