@@ -123,6 +123,8 @@ async def test_ten_thousand_character_paste_is_answered_and_says_it_was_cut(
         assert len(views) == 2 and TRUNCATION_MARK in answer_text(views.last())
         # The earlier question and answer are still there, in order.
         assert questions_shown(app)[0] == "CBR" and views.first().answer.values["n"] == 48
+        # The transcript shows the start of the paste and how much more there was.
+        assert questions_shown(app)[1].endswith(f"({len(LONG) - 500:,} more characters)")
         assert prompt.value == "" and app.focused is prompt
         app.export_screenshot()
 

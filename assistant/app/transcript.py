@@ -32,8 +32,15 @@ class QuestionView(Static):
     }
     """
 
+    # A pasted page would fill the screen many times over; the engine reads only a prefix
+    # anyway, and the answer says so.
+    SHOWN_CHARS = 500
+
     def __init__(self, question: str) -> None:
-        super().__init__(one_line(question), markup=False)
+        text = one_line(question)
+        if len(text) > self.SHOWN_CHARS:
+            text = f"{text[:self.SHOWN_CHARS]}… ({len(text) - self.SHOWN_CHARS:,} more characters)"
+        super().__init__(text, markup=False)
 
 
 class AnswerView(Vertical):
