@@ -17,13 +17,12 @@ from knowledge.facts_design import (
 )
 from knowledge.facts_efficacy import baseline_facts, efficacy_facts, subgroup_facts
 from knowledge.facts_gaps import discrepancy_facts, not_reported_facts
-from knowledge.facts_safety import AE_TERMS, GRADE_KEYS, safety_facts
+from knowledge.facts_safety import AE_TERMS, safety_facts
 from knowledge.models import StudyFact
 
 __all__ = [
     "AE_TERMS",
     "BAHLIS_QUOTE",
-    "GRADE_KEYS",
     "RICHARDSON_QUOTE",
     "TOPICS",
     "published_facts",

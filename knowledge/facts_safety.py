@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from knowledge.facts_common import NEWS, SAFETY
-from knowledge.models import SourceGrade, StudyFact
+from knowledge.models import AE_BANDS, SourceGrade, StudyFact
 
 # Fact key → MedDRA preferred term (British spelling, as MedDRA has it).
 AE_TERMS: dict[str, str] = {
@@ -23,13 +23,6 @@ AE_TERMS: dict[str, str] = {
     "leukopenia": "Leukopenia",
     "diarrhoea": "Diarrhoea",
     "vomiting": "Vomiting",
-}
-
-GRADE_KEYS: dict[str, str] = {
-    "any": "any grade",
-    "g3": "grade 3",
-    "g4": "grade 4",
-    "g34": "grade 3–4",
 }
 
 _NURSE = "nursingcenter.com; Oncology Nurse Advisor"
@@ -72,7 +65,7 @@ _CELLS: tuple[_Cell, ...] = (
 
 def _ae(cell: _Cell) -> StudyFact:
     term = AE_TERMS[cell.term]
-    grade_label = GRADE_KEYS[cell.grade_key]
+    grade_label = AE_BANDS[cell.grade_key].label
     what = f"{term}" if cell.grade_key == "any" else f"{term} of {grade_label}"
     grade: SourceGrade = "secondary"
     return StudyFact(

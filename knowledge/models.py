@@ -8,7 +8,7 @@ is loaded rather than half-understood.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +30,26 @@ TTE_PARAMS: dict[str, str] = {
     "TRTDUR": "weeks",
 }
 TTEParam = Literal["PFS", "OS", "DOR", "TTR", "TRTDUR"]
+
+
+
+class AEBand(NamedTuple):
+    """A grade band the sources publish adverse events in, and the worst-grade threshold it
+    means (as ``knowledge.stats.grade_matches`` takes it)."""
+
+    label: str
+    op: Literal["any", "eq", "ge", "between"]
+    low: int | None
+    high: int | None
+
+
+# Keyed by the suffix of the fact ids: safety.ae.<term>.<band>.
+AE_BANDS: dict[str, AEBand] = {
+    "any": AEBand("any grade", "any", None, None),
+    "g3": AEBand("grade 3", "eq", 3, None),
+    "g4": AEBand("grade 4", "eq", 4, None),
+    "g34": AEBand("grade 3–4", "between", 3, 4),
+}
 
 AEAction = Literal["DOSE NOT CHANGED", "DOSE MODIFIED", "DRUG WITHDRAWN"]
 AEOutcome = Literal["RECOVERED", "NOT RECOVERED", "FATAL"]

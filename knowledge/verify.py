@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from knowledge import queries as q
-from knowledge.models import StudyFact
+from knowledge.models import AE_BANDS, StudyFact
 from knowledge.stats import Rate
 from knowledge.store import Store
 
@@ -211,38 +211,26 @@ def _baseline(c: _Checker, store: Store) -> None:
               q.flag_count(store, "HIGHRISK", "safety"))
 
 
-# (term in the records, fact key, grade op, low, high)
-_AE_FIGURES: tuple[tuple[str, str, str, int | None, int | None], ...] = (
-    ("Thrombocytopenia", "thrombocytopenia.any", "any", None, None),
-    ("Thrombocytopenia", "thrombocytopenia.g3", "eq", 3, None),
-    ("Thrombocytopenia", "thrombocytopenia.g4", "eq", 4, None),
-    ("Thrombocytopenia", "thrombocytopenia.g34", "between", 3, 4),
-    ("Fatigue", "fatigue.any", "any", None, None),
-    ("Fatigue", "fatigue.g3", "eq", 3, None),
-    ("Nausea", "nausea.any", "any", None, None),
-    ("Nausea", "nausea.g3", "eq", 3, None),
-    ("Anaemia", "anaemia.any", "any", None, None),
-    ("Anaemia", "anaemia.g3", "eq", 3, None),
-    ("Anaemia", "anaemia.g34", "between", 3, 4),
-    ("Neutropenia", "neutropenia.g3", "eq", 3, None),
-    ("Neutropenia", "neutropenia.g34", "between", 3, 4),
-    ("Hyponatraemia", "hyponatraemia.g3", "eq", 3, None),
-    ("Hyponatraemia", "hyponatraemia.g34", "between", 3, 4),
-    ("Leukopenia", "leukopenia.g3", "eq", 3, None),
-    ("Diarrhoea", "diarrhoea.g3", "eq", 3, None),
-    ("Vomiting", "vomiting.g3", "eq", 3, None),
+# Every published adverse-event figure: (term in the records, band). A band missing from the
+# facts is itself a failed check.
+_AE_FIGURES: tuple[tuple[str, str], ...] = (
+    ("Thrombocytopenia", "any"), ("Thrombocytopenia", "g3"), ("Thrombocytopenia", "g4"),
+    ("Thrombocytopenia", "g34"), ("Fatigue", "any"), ("Fatigue", "g3"), ("Nausea", "any"),
+    ("Nausea", "g3"), ("Anaemia", "any"), ("Anaemia", "g3"), ("Anaemia", "g34"),
+    ("Neutropenia", "g3"), ("Neutropenia", "g34"), ("Hyponatraemia", "g3"),
+    ("Hyponatraemia", "g34"), ("Leukopenia", "g3"), ("Diarrhoea", "g3"), ("Vomiting", "g3"),
 )
-_GRADE_LABEL = {"any": "any grade", "g3": "grade 3", "g4": "grade 4", "g34": "grade 3–4"}
 
 
 def _safety(c: _Checker, store: Store) -> None:
-    for term, key, op, low, high in _AE_FIGURES:
-        rate = q.ae_rate(store, term, op, low, high)  # type: ignore[arg-type]
-        label = f"{term}, {_GRADE_LABEL[key.split('.')[1]]}"
-        fact = store.fact(f"safety.ae.{key}")
+    for term, key in _AE_FIGURES:
+        band = AE_BANDS[key]
+        rate = q.ae_rate(store, term, band.op, band.low, band.high)
+        label, fact_id = f"{term}, {band.label}", f"safety.ae.{term.lower()}.{key}"
+        fact = store.fact(fact_id)
         if fact is not None and fact.n is not None:
-            c.count(f"{label}: patients", f"safety.ae.{key}", rate.n)
-        c.percent(f"{label}: %", f"safety.ae.{key}", rate)
+            c.count(f"{label}: patients", fact_id, rate.n)
+        c.percent(f"{label}: %", fact_id, rate)
 
     bleeders = q.ae_subjects(store, "Haemorrhage", "ge", 3)
     c.count("grade ≥3 bleeding: patients", "safety.bleeding.ge3", len(bleeders))

@@ -18,11 +18,11 @@ from assistant.handlers.figures import (
 )
 from intents.schema import Parse
 from knowledge import queries as q
-from knowledge.models import StudyFact
+from knowledge.models import AE_BANDS, StudyFact
 from knowledge.stats import rate_ci
 
-GRADE_KEY_LABEL = {"any": "any grade", "g3": "grade 3", "g4": "grade 4", "g34": "grade 3–4",
-                   "g12": "grade 1–2"}
+# The published bands, and the one derived from them (any grade minus grade 3–4).
+GRADE_KEY_LABEL = {**{key: band.label for key, band in AE_BANDS.items()}, "g12": "grade 1–2"}
 
 
 def _grade_key(op: str, low: int | None, high: int | None) -> str | None:
@@ -62,14 +62,12 @@ def _known(ctx: Context, term: str) -> str:
     """Everything published about a term, as a clause."""
     facts = _term_facts(ctx, term)
     parts = []
+    recorded = term in ctx.store.adverse_events
     for key, fact in facts.items():
-        grades = ctx.store.worst_grades(term)
-        rows = {"any": ("any", None, None), "g3": ("eq", 3, None), "g4": ("eq", 4, None),
-                "g34": ("between", 3, 4)}
-        if key in rows and grades:
-            op, low, high = rows[key]
-            rate = q.ae_rate(ctx.store, term, op, low, high)  # type: ignore[arg-type]
-            parts.append(f"{GRADE_KEY_LABEL[key]} {rate.n} of {rate.N} "
+        band = AE_BANDS.get(key)
+        if band is not None and recorded:
+            rate = q.ae_rate(ctx.store, term, band.op, band.low, band.high)
+            parts.append(f"{band.label} {rate.n} of {rate.N} "
                          f"({100 * rate.rate:.1f} %; published {fact.value} %)")
         else:
             parts.append(f"{GRADE_KEY_LABEL.get(key, key)} {fact.value} %")
@@ -315,11 +313,10 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     ranked = ranked[:top_n]
     if not ranked:
         return answer(parse, question, "not_reported", "No adverse-event figures are published.")
-    bands = {"any": ("any", None, None), "g34": ("between", 3, 4), "g3": ("eq", 3, None)}
     rows, lines, bars = [], [], []
     for _, term, key, fact in ranked:
-        op, low, high = bands[key]
-        rate = q.ae_rate(ctx.store, term, op, low, high)  # type: ignore[arg-type]
+        band = AE_BANDS[key]
+        rate = q.ae_rate(ctx.store, term, band.op, band.low, band.high)
         rows.append([term, GRADE_KEY_LABEL[key], f"{rate.n}/{rate.N}",
                      f"{100 * rate.rate:.1f} %", f"{fact.value} %"])
         lines.append(f"{term.lower()} {rate.n}/{rate.N} ({100 * rate.rate:.1f} %; "
