@@ -251,12 +251,16 @@ def test_interrupted_run_on_stdout_printed_whole_answers(
     assert [a["question"] for a in jsonl(out)] == ["a", "b"] and out.endswith("\n")
 
 
-def test_ctrl_c_held_back_until_a_write_is_complete() -> None:
+@pytest.mark.parametrize(("signum", "default"), [
+    (signal.SIGINT, signal.default_int_handler),  # Ctrl-C
+    (signal.SIGTERM, signal.SIG_DFL),  # a polite kill
+])
+def test_interruption_held_back_until_a_write_is_complete(signum: int, default: object) -> None:
     sink_out = io.BytesIO()
 
     class Interrupting(io.BytesIO):
         def write(self, data: bytes) -> int:  # type: ignore[override]
-            os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of a write
+            os.kill(os.getpid(), signum)  # arrives in the middle of a write
             time.sleep(0.01)
             return sink_out.write(data)
 
@@ -264,22 +268,7 @@ def test_ctrl_c_held_back_until_a_write_is_complete() -> None:
         sink.write("one whole line\n")
     assert sink_out.getvalue() == b"one whole line\n"
     # The handler is put back afterwards.
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-def test_sigterm_is_held_back_like_ctrl_c() -> None:
-    sink_out = io.BytesIO()
-
-    class Terminating(io.BytesIO):
-        def write(self, data: bytes) -> int:  # type: ignore[override]
-            os.kill(os.getpid(), signal.SIGTERM)  # a polite kill in the middle of a write
-            time.sleep(0.01)
-            return sink_out.write(data)
-
-    with pytest.raises(KeyboardInterrupt), batch.Sink(Terminating()) as sink:
-        sink.write("one whole line\n")
-    assert sink_out.getvalue() == b"one whole line\n"
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signum) is default
 
 
 # ---------------------------------------------------------------------------- formats
