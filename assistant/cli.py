@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the question (quote it, or give it as several words)")
     ask.add_argument("--json", action="store_true",
                      help="print the answer as one JSON object with its six fields")
+    ask.add_argument("--parse", action="store_true",
+                     help="also show how the question was read: intent, slots, each query of "
+                          "a compound question, qualifiers, corrected and unaccounted words "
+                          "(with --json, under the key \"parse\")")
     _global_options(ask, suppress=True)
 
     batch = commands.add_parser(
@@ -158,17 +162,22 @@ def _load_engine(args: argparse.Namespace) -> Engine:
 
 def _run_ask(args: argparse.Namespace) -> int:
     from assistant.batch import safe_ask, stdout_sink
-    from assistant.output import render_ask, to_json
+    from assistant.output import render_ask, render_parse, to_json
 
     # Several words are one question, so `stormchat ask what was the ORR` works unquoted.
     question = " ".join(args.question)
-    answer = safe_ask(_load_engine(args).conversation(), question, warn=sys.stderr)
+    conversation = _load_engine(args).conversation()
+    answer = safe_ask(conversation, question, warn=sys.stderr)
+    parse = conversation.last_parse.summary() if args.parse and conversation.last_parse \
+        else None
     try:
         sink = stdout_sink()
         if args.json:
-            sink.write(to_json(answer) + "\n")
+            sink.write(to_json(answer, parse=parse) + "\n")
         else:
             sink.write(render_ask(answer, dim=_color(sys.stdout)))
+            if parse is not None:
+                sink.write(render_parse(parse))
     except BrokenPipeError:
         raise
     except OSError as error:

@@ -28,7 +28,8 @@ class Engine:
                  level: float = DEFAULT_LEVEL) -> None:
         self.store = store
         self.defaults = Settings(check_method(ci_method), check_level(level))
-        self.parser = Parser(terms=store.ae_terms + _unrecorded_terms(store))
+        self.parser = Parser(terms=store.ae_terms + _unrecorded_terms(store),
+                             known_numbers=_known_numbers(store))
 
     @classmethod
     def load(cls, db: Path | str | None = None, ci_method: str = DEFAULT_METHOD,
@@ -58,6 +59,18 @@ def _freeze_startup_heap() -> None:
         gc.freeze()
 
 
+def _known_numbers(store: Store) -> set[float]:
+    """Every figure the store publishes: a question that quotes one ("the 26 %", "72 of 123")
+    is checking it, not restricting the question to a subgroup."""
+    numbers: set[float] = {float(len(store.population(p))) for p in ("mITT", "safety")}
+    for fact in store.facts.values():
+        for value in (fact.value, fact.n, fact.population_n, fact.ci_low, fact.ci_high,
+                      fact.range_low, fact.range_high):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                numbers.add(float(value))
+    return numbers
+
+
 def _unrecorded_terms(store: Store) -> list[str]:
     """Terms the sources mention without a count (decreased appetite): the parser must know
     them so the answer can say what is known instead of "not understood"."""
@@ -73,6 +86,7 @@ class Conversation:
     settings: Settings | None = None
     previous: Parse | None = None
     last_answer: Answer | None = None
+    last_parse: Parse | None = None  # how the last question was read (ask --parse)
 
     def __post_init__(self) -> None:
         if self.settings is None:
@@ -81,6 +95,7 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         text = clean_question(question)
         parse = self.engine.parser.parse(text, previous=self.previous)
+        self.last_parse = parse
         assert self.settings is not None
         # Only a cut that loses words counts: trailing blanks after the prefix lose nothing.
         truncated = bool(question[MAX_QUESTION_CHARS:].strip())

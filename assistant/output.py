@@ -23,13 +23,16 @@ CSV_COLUMNS: tuple[str, ...] = ("question", "status", "intent", "text", "values"
 _DIM, _RESET = "\x1b[2m", "\x1b[0m"
 
 
-def to_json(answer: Answer) -> str:
-    """The contract dump (exactly the six fields) as one line of JSON, no trailing newline.
+def to_json(answer: Answer, parse: dict[str, Any] | None = None) -> str:
+    """The contract dump (exactly the six fields) as one line of JSON, no trailing newline;
+    with ``parse``, a seventh key holding how the question was read (``ask --parse``).
 
     Every line must parse as strict JSON, so a stray NaN or infinity in ``values`` becomes
     null (``json.dumps`` would write the non-standard ``NaN``) and a number type json does not
     know (a numpy scalar) is written as the plain number it holds."""
     data = answer.model_dump()
+    if parse is not None:
+        data["parse"] = parse
     try:
         return json.dumps(data, ensure_ascii=False, allow_nan=False, default=_plain)
     except ValueError:
@@ -232,3 +235,25 @@ def make_formatter(name: str) -> Formatter:
         "markdown": MarkdownFormatter,
     }
     return formatters[name]()
+
+
+def render_parse(parse: dict[str, Any]) -> str:
+    """How the question was read, for ``ask --parse`` (plain text, one item a line)."""
+    def slots(values: dict[str, Any]) -> str:
+        return ", ".join(f"{k}={v}" for k, v in values.items()) or "no slots"
+
+    lines = [f"Parse: {parse['intent']} (confidence {parse['confidence']:.2f})"]
+    queries = parse.get("queries") or []
+    if len(queries) > 1:
+        lines += [f"  query {i}: {q['intent']}: {slots(q['slots'])}"
+                  for i, q in enumerate(queries, 1)]
+    else:
+        lines.append(f"  slots: {slots(parse.get('slots') or {})}")
+    for q in parse.get("qualifiers") or []:
+        served = "served" if q.get("served") else "not reported"
+        lines.append(f"  qualifier: {q['kind']} {q['value']} ({q['text']!r}, {served})")
+    if parse.get("corrections"):
+        lines.append("  corrected: " + ", ".join(f"{a} -> {b}" for a, b in parse["corrections"]))
+    if parse.get("unaccounted"):
+        lines.append("  unaccounted: " + ", ".join(parse["unaccounted"]))
+    return "\n".join(lines) + "\n"

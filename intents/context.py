@@ -1,77 +1,68 @@
-"""Follow-ups: decide whether a question leans on the previous turn, and merge the two.
+"""Follow-ups: what a turn that leans on the previous one inherits from it.
 
-Policy (documented in schema.py):
+Policy:
 
-* A fragment that only *modifies* ("grade 3 or higher?", "in penta-refractory patients?", "with a
-  90% interval instead", "severe?") re-asks the previous question with that change.
-* A question that names its own subject inherits only when it is marked as a follow-up ("and
-  OS?", "what about nausea?", "in responders?", "… instead"). Then the previous intent is kept
-  when the new subject fits it (a new term for a dose-modification question stays a
-  dose-modification question), otherwise the new intent takes only the context slots
-  (population, CI method and level; grades move between adverse-event intents).
-* A full question without such a marker ("what was the median PFS?") starts afresh: stale
-  slots such as a subgroup are not carried.
+* A turn that only modifies ("grade 3 or higher?", "in penta-refractory patients?", "with a 90 %
+  interval instead", "and OS?" after PFS) re-asks the previous question with that change; what
+  it may change is the previous intent's ``followups`` in ``intents.yaml``.
+* A turn with a new subject marked as a follow-up ("and what about deaths?") asks the new
+  intent, carrying only the context: population and interval settings (grades move between
+  adverse-event intents).
+* A full question without such a marker starts afresh: nothing is inherited.
 """
 
 from __future__ import annotations
 
-from intents.schema import Parse, Slot
+from typing import Any
 
-# Intents whose figures depend on population / CI settings: these accept carried context.
-DATA_INTENTS = frozenset({
-    "response_rate", "response_category", "response_breakdown", "ae_incidence", "ae_bleeding",
-    "ae_deaths", "ae_action", "ae_top", "tte_median", "baseline", "compare", "records",
-})
-GRADE_INTENTS = frozenset({"ae_incidence", "ae_top", "ae_bleeding", "records", "compare"})
-CONTEXT_SLOTS = ("population", "ci_method", "level")
+from intents.schema import Parse, Slot
+from intents.spec import Spec
+
+CONTEXT_SLOTS = ("population", "ci_method", "level", "statistic")
+GRADE = frozenset({"grade_op", "grade_low", "grade_high"})
 # Slots that replace each other: a new grade replaces all of the old grade.
 GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"term", "term_text", "serious"}),
-    frozenset({"grade_op", "grade_low", "grade_high"}),
-    frozenset({"threshold", "category"}),
-    frozenset({"endpoint"}), frozenset({"population"}), frozenset({"ci_method"}),
-    frozenset({"level"}), frozenset({"response_group"}), frozenset({"action"}),
-    frozenset({"top_n"}), frozenset({"bleeding"}), frozenset({"mode"}), frozenset({"measure"}),
-    frozenset({"variable"}), frozenset({"topic"}), frozenset({"person"}), frozenset({"group"}),
-    frozenset({"persist"}),
+    frozenset({"term", "serious"}), GRADE, frozenset({"threshold", "category"}),
+    frozenset({"statistic", "null_rate"}),
 )
 
 
-def previous_intent(previous: Parse | None) -> str | None:
+def previous_intent(previous: Parse | None, spec: Spec) -> str | None:
     """The intent a follow-up can lean on (a clarify turn offers its first reading)."""
     if previous is None:
         return None
-    if previous.intent in DATA_INTENTS:
+    if previous.intent in spec.data_intents:
         return previous.intent
-    if previous.intent == "clarify":
-        if previous.alternatives and previous.alternatives[0].intent in DATA_INTENTS:
-            return previous.alternatives[0].intent
-        if "grade_op" in previous.slots:
-            return "ae_incidence"
+    if previous.intent == "compound" and previous.queries:
+        last = previous.queries[-1].intent
+        return last if last in spec.data_intents else None
+    if previous.intent == "clarify" and previous.alternatives:
+        first = previous.alternatives[0].intent
+        return first if first in spec.data_intents else None
     return None
 
 
 def previous_slots(previous: Parse) -> dict[str, Slot]:
     if previous.intent == "clarify" and previous.alternatives:
         merged = dict(previous.alternatives[0].slots)
-        merged.update({k: v for k, v in previous.slots.items() if k != "missing"})
+        merged.update({k: v for k, v in previous.slots.items()
+                       if k not in ("missing", "level_text")})
         return merged
+    if previous.intent == "compound" and previous.queries:
+        return dict(previous.queries[-1].slots)
     return {k: v for k, v in previous.slots.items() if k != "missing"}
 
 
-def target_intent(fresh: str | None, prev: str, fresh_slots: dict[str, Slot]) -> str:
-    """Which intent a follow-up asks, given its own reading (None = modifiers only)."""
-    if fresh is None or fresh == prev:
-        return prev
+def target_intent(fresh: str, prev: str) -> str:
+    """Which intent a marked follow-up with a new subject asks."""
     if fresh == "ae_incidence" and prev in ("ae_action", "records", "compare"):
         return prev
-    if fresh in ("response_rate", "response_category"):
-        if prev in ("records", "compare"):
-            return prev
-        if prev == "response_rate" and fresh == "response_category":
-            return "response_rate"  # "ORR" → "and CR?" reads as CR-or-better
+    if fresh in ("response_rate", "response_category") and prev in ("records", "compare"):
+        return prev
     if fresh == "ae_bleeding" and prev == "records":
         return prev
+    if fresh == "ae_incidence" and prev == "disposition":
+        return "ae_action"  # "how many stopped?" → "how many because of side effects?"
     return fresh
 
 
@@ -79,47 +70,53 @@ def _inherit(slot: Slot) -> Slot:
     return Slot(name=slot.name, value=slot.value, inherited=True)
 
 
-def merge(target: str, prev_intent: str, prev: dict[str, Slot],
-          fresh: dict[str, Slot]) -> dict[str, Slot]:
+def merge(target: str, prev_intent: str, prev: dict[str, Slot], fresh: dict[str, Slot],
+          spec: Spec) -> dict[str, Slot]:
     """Previous slots (marked inherited) overridden group-wise by the fresh ones."""
-    fresh = dict(fresh)
-    # Re-read fresh response slots for the target intent.
-    if target == "response_rate" and "category" in fresh and "threshold" not in fresh:
-        cat = fresh.pop("category")
-        fresh["threshold"] = Slot(name="threshold", value=cat.value, text=cat.text,
-                                  start=cat.start, end=cat.end)
-    if target == "compare":
-        if "term" in fresh or "term_text" in fresh:
-            fresh.setdefault("measure", Slot(name="measure", value="ae_incidence"))
-        elif "threshold" in fresh or "category" in fresh:
-            fresh.setdefault("measure", Slot(name="measure", value="response_rate"))
-            if "category" in fresh and "threshold" not in fresh:
-                cat = fresh.pop("category")
-                fresh["threshold"] = Slot(name="threshold", value=cat.value, text=cat.text,
-                                          start=cat.start, end=cat.end)
-    if target == "records" and "bleeding" in fresh:
-        fresh.pop("grade_op", None)
-        fresh.pop("grade_low", None)
-        fresh.pop("grade_high", None)
-
     if target == prev_intent:
         carry = set(prev)
     else:
         carry = set(CONTEXT_SLOTS)
-        if target in GRADE_INTENTS and prev_intent in GRADE_INTENTS:
-            carry |= {"grade_op", "grade_low", "grade_high"}
-    new_measure, old_measure = fresh.get("measure"), prev.get("measure")
-    if target == "compare" and new_measure is not None and old_measure is not None \
-            and new_measure.value != old_measure.value:
-        # Switching the measure of a comparison drops the old measure's slots.
-        carry -= {"term", "term_text", "threshold", "grade_op", "grade_low", "grade_high"}
+        if target in ("compare", "records"):
+            # "compare penta with the rest" / "which patients?" after a figure: that figure's
+            # subject is what is compared or listed.
+            carry |= {"term", "threshold", "category", "bleeding"} | GRADE
+        both = {target, prev_intent}
+        if all("grade" in spec.intents[i].slots for i in both if i in spec.intents):
+            carry |= GRADE
     overridden: set[str] = set()
-    for group in GROUPS:
-        if group & fresh.keys():
-            overridden |= group
+    for name in fresh:
+        group = next((g for g in GROUPS if name in g), frozenset({name}))
+        overridden |= group
     out: dict[str, Slot] = {}
     for name, slot in prev.items():
         if name in carry and name not in overridden:
             out[name] = slot if slot.inherited else _inherit(slot)
     out.update(fresh)
+    if target == "records":
+        # At patient level "any grade" and "any event" are no condition at all.
+        for name in ("grade_op", "term"):
+            if name in out and out[name].value == "any":
+                out.pop(name)
+    if target == "ae_incidence" and "grade_op" not in out:
+        out["grade_op"] = Slot(name="grade_op", value="any")
     return out
+
+
+def spread_trailing(readings: list[Any], spec: Spec) -> None:
+    """A modifier named once, in the last part of a compound question, applies to every part
+    that can take it: "ORR and CBR in the penta-refractory"."""
+    last = readings[-1]
+    for group in (frozenset({"population"}), GRADE, frozenset({"ci_method"}),
+                  frozenset({"level"})):
+        given = {k: v for k, v in last.slots.items() if k in group and not v.inherited
+                 and v.start is not None}
+        if not given:
+            continue
+        for reading in readings[:-1]:
+            allowed = spec.allowed_slots(reading.intent)
+            if any(k in reading.slots and reading.slots[k].start is not None for k in group):
+                continue
+            if all(k in allowed for k in given):
+                reading.slots = {**{k: v for k, v in reading.slots.items() if k not in group},
+                                 **given}

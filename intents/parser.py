@@ -1,58 +1,115 @@
-"""The pipeline: normalise → rules → typo correction → slots → scorer → follow-up → fallback.
+"""The cascade: normalise → scope rules → typo correction → entities → clauses → scorer →
+slots → follow-up → coverage.
 
-Fallback policy (after Rasa): top score below ``MIN_SCORE`` → ``unknown`` (or ``clarify`` when a
-fragment such as "grade 3" was understood but lacks its subject); top two within
-``CLOSE_MARGIN`` → ``clarify`` with both readings as alternatives; an explicit ``out_of_scope``
-from the rules. ``parse()`` never raises.
+- Scope rules (``scope.yaml``) settle greetings, help and out-of-scope questions outright.
+- Entities come from the lexicons (``lexicon.py``); the trained scorer (``model.py``) reads the
+  question's shape with the entities replaced by their types.
+- A question with several subjects joined by "and", "/", "," … is several queries, read in
+  turn, each later one against the one before ("grade 3 fatigue and nausea").
+- Slots are filled as ``intents.yaml`` says; entities the intent does not use become qualifiers
+  (an age band, a hazard ratio …) or are listed as unused, never silently dropped.
+- Fallback (after Rasa): a weak best score → ``unknown``; two close readings → ``clarify``.
+
+``parse()`` never raises.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from intents import context
+from intents.features import features
+from intents.lexicon import Hit, Lexicon, Matches, tokens
+from intents.model import Model, Scores
 from intents.normalise import Text, bound, normalise
-from intents.rules import match as match_rules
-from intents.schema import INTENTS, Alternative, Parse, Slot
-from intents.scorer import CLOSE_MARGIN, MIN_SCORE, confidence, ranked, score
-from intents.slots import Extraction, Extractor, Hit
+from intents.schema import Alternative, Parse, Qualifier, Query, Slot
+from intents.scope import ScopeRules
+from intents.spec import CONVERSATION, Spec, load_spec
+from intents.typos import Corrector
 
-_COMMON = frozenset({"population", "ci_method", "level", "persist"})
-_GRADE = frozenset({"grade_op", "grade_low", "grade_high"})
-_TERM = frozenset({"term", "term_text", "serious"})
-# Which slots each intent may carry (anything else found in the question is dropped).
-ALLOWED: dict[str, frozenset[str]] = {
-    "response_rate": _COMMON | {"threshold"},
-    "response_category": _COMMON | {"category"},
-    "response_breakdown": _COMMON,
-    "ae_incidence": _COMMON | _TERM | _GRADE,
-    "ae_bleeding": _COMMON | _GRADE,
-    "ae_deaths": _COMMON,
-    "ae_action": _COMMON | _TERM | {"action"},
-    "ae_top": _COMMON | _GRADE | {"top_n"},
-    "tte_median": _COMMON | {"endpoint", "response_group"},
-    "baseline": _COMMON | {"variable"},
-    "study_fact": frozenset({"topic", "person"}),
-    "quote": frozenset({"person"}),
-    "definition": frozenset({"term"}),
-    "discrepancy": frozenset({"topic"}),
-    "compare": frozenset({"ci_method", "level", "persist", "measure", "threshold", "group"})
-    | _TERM | _GRADE,
-    "set_stats": frozenset({"ci_method", "level", "persist"}),
-    "explain_method": frozenset(),
-    "records": frozenset({"population", "mode", "category", "threshold", "bleeding"})
-    | _TERM | _GRADE,
-}
-_MODIFIERS = ("grade", "population", "ci_method", "level", "top_n")
-_CONVERSATION = frozenset({"greeting", "help", "thanks", "out_of_scope", "unknown"})
+# Below this probability nothing was recognised well enough to answer.
+MIN_PROBABILITY = 0.30
+# A question in which no lexicon word occurs must be read with at least this probability
+# ("; DROP TABLE facts; --" is not a question about the study).
+MIN_PROBABILITY_WITHOUT_EVIDENCE = 0.75
+_EVIDENCE_CUES = frozenset({"median_cue", "count_cue", "list_cue", "compare_cue", "explain_cue",
+                            "define_cue", "discrepancy_cue", "top", "quote_word", "dex",
+                            "selinexor", "definition_term", "study_name", "reconstructed_cue"})
+# Two readings closer than this, both with evidence in the question: ask which one.
+CLOSE_MARGIN = 0.10
+# A learned slot (a study topic the lexicon did not name) needs at least this probability.
+LEARNED_SLOT_PROBABILITY = 0.5
+# Where a question with several subjects divides into queries.
+_COORDINATOR = re.compile(
+    r"\s*(?:,|;|/(?<!\bw/)(?<!\bn/)(?<!\bk/)(?<!\band/)|&|\+|\?(?=\s*\S)|\band\b|\bplus\b|"
+    r"\bas well as\b|\balong with\b|\balso\b|\bthen\b|(?P<alt>\bvs\.?|\bversus\b|\bor\b))\s*")
+# Intents whose questions name several things on purpose ("penta vs the others", "patients with
+# thrombocytopenia and bleeding", "10 or 12 deaths?"): never divided.
+_WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "definition",
+                    "set_stats", "quote", "response_breakdown", "ae_table", "ae_top"})
+# Baseline variables that, beside an outcome, are subgroups of it.
+_SUBGROUP_VARIABLES = frozenset({"sex", "race", "ecog", "iss", "transplant", "renal"})
+_SETTINGS = frozenset({"ci_method", "level", "statistic", "null_rate", "persist", "population"})
+# A part of a compound question must be read with at least this probability to stand alone.
+PART_PROBABILITY = 0.5
+# A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
+_SENTENCE = re.compile(r"\S.*?(?:(?<!\be\.g)(?<!\bi\.e)[.!?]+(?=\s|$)|$)")
+# A sentence that tells rather than asks.
+_REMARK = re.compile(r"(?:i|we) (?:know|think|realise|realize|understand|believe|guess|assume|"
+                     r"suspect|appreciate|remember|recall|read|saw|heard)\b|i'?m (?:aware|sure|"
+                     r"guessing|assuming)\b|(?:note|fyi|btw|ps)\b|(?:thanks|thank you|cheers)\b")
+# An aside that explains rather than asks: "(i.e. not VGPR or better)", "i.e. …", "e.g. …".
+_ASIDE = re.compile(r"\((?:i\.?e\.?|e\.?g\.?|ie|eg|that is|not|excluding|rather than)\b[^)]*\)|"
+                    r"\b(?:i\.e\.|e\.g\.)[^,;?]*")
+# Words that set what follows apart as a clarification, not a restriction: "a PR as best
+# response (i.e. not VGPR or better)".
+_CLARIFYING = re.compile(r"(?:\bi\.?e\.?,?|\bnot|\brather than|\bexcluding|\bexcept|"
+                         r"\bother than|\bunlike|\bas opposed to)\s*(?:an? |the )?$")
+_LEVEL_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?) ?(%|percent\b|per ?cent\b|pct\b)?")
+_TOP_N = re.compile(r"\btop (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b|"
+                    r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) (?:most|commonest|"
+                    r"main|leading)\b")
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
+_PERCENT = re.compile(r"(\d{1,2}(?:\.\d+)?) ?%")
+
+
+@dataclass
+class Reading:
+    """What one clause (or the whole question) asks."""
+
+    intent: str
+    confidence: float
+    slots: dict[str, Slot] = field(default_factory=dict)
+    qualifiers: list[Qualifier] = field(default_factory=list)
+    used: list[Hit] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
+    followup: bool = False
+    start: int = 0
+    end: int = 0
+    refined: bool = False  # a follow-up that only added slots to the previous query
 
 
 class Parser:
     """Turns one typed question (plus the previous turn's parse) into a ``Parse``."""
 
-    def __init__(self, terms: Iterable[str] = ()) -> None:
-        # All patterns are compiled here, once; parse() only scans.
-        self.extractor = Extractor(list(terms or ()))
+    def __init__(self, terms: Iterable[str] = (), known_numbers: Iterable[float] = (),
+                 spec: Spec | None = None, model: Model | None = None) -> None:
+        self.spec = spec or load_spec()
+        self.lexicon = Lexicon(self.spec, list(terms or ()))
+        self.corrector = Corrector(self.lexicon.words())
+        self.model = model or Model.load()
+        self.rules = ScopeRules(self.spec.scope)
+        self.known_numbers = {round(float(n), 1) for n in known_numbers}
+        # Entity types that name what a question is about (an interval method only says how
+        # to answer it).
+        self.heads = frozenset(h for i in self.spec.intents.values() for h in i.heads
+                               if h != "ci_method" and not (h in self.spec.entities
+                                                            and self.spec.entities[h].overlay))
+        self.qualifier_types = frozenset(self.spec.leftover_qualifiers)
 
     # ------------------------------------------------------------------ public
     def parse(self, text: str, previous: Parse | None = None) -> Parse:
@@ -63,397 +120,765 @@ class Parser:
         except Exception:  # noqa: BLE001 - the contract is "never raises"; say "unknown" instead
             return Parse(text=raw, intent="unknown", confidence=0.0, truncated=truncated)
 
+    def analyse(self, text: str) -> tuple[Text, Matches]:
+        """The corrected working text and its entities (for training and evaluation)."""
+        t, _ = self.corrector.correct(normalise(bound(text)[0]))
+        return t, self.lexicon.match(t.norm)
+
     # ------------------------------------------------------------------ pipeline
     def _parse(self, raw: str, truncated: bool, previous: Parse | None) -> Parse:
         t0 = normalise(raw)
-        rule = match_rules(t0)
+        rule = self.rules.match(self._questions_only(t0))
         if rule is not None:
             return Parse(text=raw, intent=rule.intent, confidence=rule.confidence,
                          truncated=truncated)
-        t = self.extractor.correct(t0)
-        ex = self.extractor.extract(t)
-        scores = score(ex)
-        rank = ranked(scores)
-        s1 = rank[0][1] if rank else 0.0
-        s2 = rank[1][1] if len(rank) > 1 else 0.0
-        fresh = rank[0][0] if s1 >= MIN_SCORE else None
-        prev_intent = context.previous_intent(previous)
-        marked = bool(ex.flags & {"followup_start", "followup_end"})
-        if previous is not None and previous.intent == "clarify" and prev_intent is not None \
-                and "missing" in previous.slots:
-            # The answer to our own question ("grade 3" → "which event?" → "thrombocytopenia").
-            marked = True
-        conf = confidence(s1, s2)
-
-        def out(intent: str, slots: dict[str, Slot], c: float,
-                alts: list[Alternative] | None = None, followup: bool = False) -> Parse:
-            return self._finish(raw, truncated, intent, slots, c, alts or [], followup, ex)
-
-        # "OS" → "in patients who responded?": the response words name a response *group*.
-        if (fresh == "response_rate" and prev_intent == "tte_median" and marked
-                and not ex.has("endpoint")):
-            assert previous is not None
-            fresh_slots = self._slots(ex)
-            thr = fresh_slots.pop("threshold", None)
-            if thr is not None:
-                fresh_slots["response_group"] = Slot(name="response_group", value=thr.value,
-                                                     text=thr.text, start=thr.start, end=thr.end)
-            merged = context.merge("tte_median", prev_intent, context.previous_slots(previous),
-                                   fresh_slots)
-            return out("tte_median", merged, 0.85, followup=True)
-
-        if fresh is None and prev_intent is not None and ex.flags & {"mode_list", "mode_count"}:
-            assert previous is not None
-            return self._mode_followup(raw, truncated, prev_intent, previous, ex)
-
-        has_stats = ex.has("ci_method") or ex.has("level")
-        if fresh is None:
-            modifiers = any(ex.has(n) for n in _MODIFIERS)
-            if has_stats and (prev_intent is None or "persist" in ex.flags):
-                return self._set_stats(raw, truncated, ex)
-            if prev_intent is not None and modifiers:
-                assert previous is not None
-                return self._followup(raw, truncated, None, prev_intent, previous, ex, 0.85)
-            if ex.has("grade") or "grade_bare" in ex.flags:
-                slots = self._slots(ex)
-                slots["missing"] = Slot(name="missing", value="term")
-                partial = {k: v for k, v in slots.items() if k in ALLOWED["ae_incidence"]}
-                alts = [Alternative(intent="ae_incidence", confidence=0.4, slots=partial),
-                        Alternative(intent="ae_top", confidence=0.3)]
-                return out("clarify", slots, 0.5, alts)
-            if "median" in ex.flags:
-                return out("clarify", {"missing": Slot(name="missing", value="endpoint")}, 0.5,
-                           [self._alt("tte_median", {"endpoint": "OS"}, 0.3),
-                            self._alt("tte_median", {"endpoint": "PFS"}, 0.3),
-                            self._alt("baseline", {"variable": "age"}, 0.2)])
-            if has_stats:
-                return self._set_stats(raw, truncated, ex)
-            return Parse(text=raw, intent="unknown", confidence=round(min(0.3, s1 / 4), 3),
-                         truncated=truncated)
-
-        # A set_stats request that also names "from now on" but no question.
-        if fresh in ("explain_method",) or fresh not in context.DATA_INTENTS:
-            if fresh in ALLOWED and s1 - s2 < CLOSE_MARGIN and s2 > 0:
-                return self._clarify_close(raw, truncated, rank, ex)
-            return out(fresh, self._slots_for(fresh, ex), conf)
-
-        # Bare "survival": overall or progression-free? (With a response group it can only
-        # be OS, the one reported by response.)
-        if ("survival_bare" in ex.flags and fresh == "tte_median"
-                and not (ex.has("threshold") or ex.has("category"))
-                and not (marked and prev_intent == "tte_median")):
-            return out("clarify", {"missing": Slot(name="missing", value="endpoint")}, 0.5,
-                       [self._alt("tte_median", {"endpoint": "OS"}, 0.45),
-                        self._alt("tte_median", {"endpoint": "PFS"}, 0.4)])
-
-        if s2 > 0 and s1 - s2 < CLOSE_MARGIN and not (marked and prev_intent):
-            return self._clarify_close(raw, truncated, rank, ex)
-
-        if prev_intent is not None and marked:
-            assert previous is not None
-            return self._followup(raw, truncated, fresh, prev_intent, previous, ex, conf)
-
-        slots = self._slots_for(fresh, ex)
-        if fresh == "compare" and "measure" not in slots:
-            if prev_intent is not None and previous is not None:
-                return self._followup(raw, truncated, "compare", prev_intent, previous, ex, conf)
-            slots["missing"] = Slot(name="missing", value="measure")
-            return out("clarify", slots, 0.5,
-                       [self._alt("compare", {"measure": "response_rate", "threshold": "PR",
-                                              "group": "penta"}, 0.4)])
-        return out(fresh, slots, conf)
-
-    # ------------------------------------------------------------------ pieces
-    def _followup(self, raw: str, truncated: bool, fresh: str | None, prev_intent: str,
-                  previous: Parse, ex: Extraction, conf: float) -> Parse:
-        fresh_slots = self._slots(ex)
-        if fresh is not None:
-            own = self._slots_for(fresh, ex)
-            context_slots = {k: v for k, v in fresh_slots.items() if k in _GRADE or k in _COMMON}
-            fresh_slots = {**context_slots, **own}
-        target = context.target_intent(fresh, prev_intent, fresh_slots)
-        if fresh is None or target == prev_intent:
-            # Keep the fresh slots that make sense for the target.
-            keep = ALLOWED.get(target, frozenset()) | _GRADE
-            fresh_slots = {k: v for k, v in fresh_slots.items() if k in keep or k == "category"}
-        prev_slots = context.previous_slots(previous)
-        merged = context.merge(target, prev_intent, prev_slots, fresh_slots)
-        if target == "compare" and "measure" not in merged:
-            merged.update(self._measure_from(prev_intent, prev_slots))
-        if target == "compare":
-            if "group" not in merged:
-                merged["group"] = Slot(name="group", value="penta", inherited=True)
-            merged.pop("population", None)
-        return self._finish(raw, truncated, target, merged, conf, [], True, ex)
-
-    def _mode_followup(self, raw: str, truncated: bool, prev_intent: str, previous: Parse,
-                       ex: Extraction) -> Parse:
-        """ "which patients?" / "how many?" after a question: the same conditions, patient level."""
-        mode = "list" if "mode_list" in ex.flags else "count"
-        prev = context.previous_slots(previous)
-        inh = {k: Slot(name=k, value=v.value, inherited=True) for k, v in prev.items()}
-        if mode == "count" and prev_intent != "records":
-            # "how many?" after a count question asks the same thing again.
-            return self._finish(raw, truncated, prev_intent, inh, 0.8, [], True, ex)
-        conditions: dict[str, Slot] = {}
-        if prev_intent in ("ae_incidence", "response_category", "response_rate", "records"):
-            keep = _TERM | _GRADE | {"category", "threshold", "bleeding", "population"}
-            conditions = {k: v for k, v in inh.items() if k in keep}
-            for name in ("term", "grade_op"):  # "any" is no condition at patient level
-                if conditions.get(name) is not None and conditions[name].value == "any":
-                    conditions.pop(name)
-        elif prev_intent == "ae_bleeding":
-            conditions = {"bleeding": Slot(name="bleeding", value=True, inherited=True)}
-        if not conditions:
-            return Parse(text=raw, intent="unknown", confidence=0.2, truncated=truncated)
-        conditions["mode"] = Slot(name="mode", value=mode)
-        return self._finish(raw, truncated, "records", conditions, 0.8, [], True, ex)
+        t, corrections = self.corrector.correct(t0)
+        m = self._without_asides(t.norm, self._without_commentary(t.norm,
+                                                                   self.lexicon.match(t.norm)))
+        whole = self._read(t, m, 0, len(t.norm), previous)
+        readings = [whole]
+        segments = self.segments(t.norm, m)
+        if len(segments) > 1 and whole.intent not in _WHOLE:
+            parts = self._read_parts(t, m, segments, previous)
+            if len(parts) > 1:
+                readings = parts
+        elif whole.intent == "explain_method":
+            readings = self._explain_with_subject(t, m, whole, previous)
+        readings = self._qualify_all(t, m, readings)
+        return self._finish(raw, truncated, t, m, readings, corrections)
 
     @staticmethod
-    def _measure_from(prev_intent: str, prev: dict[str, Slot]) -> dict[str, Slot]:
-        """A comparison asked right after a rate compares that rate."""
-        inh = {k: Slot(name=k, value=v.value, inherited=True) for k, v in prev.items()}
-        if prev_intent == "response_rate":
-            return {"measure": Slot(name="measure", value="response_rate", inherited=True),
-                    **{k: v for k, v in inh.items() if k == "threshold"}}
-        if prev_intent == "response_category" and "category" in inh:
-            return {"measure": Slot(name="measure", value="response_rate", inherited=True),
-                    "threshold": Slot(name="threshold", value=inh["category"].value,
-                                      inherited=True)}
-        if prev_intent in ("ae_incidence", "ae_bleeding"):
-            keep = {k: v for k, v in inh.items() if k in _TERM | _GRADE}
-            return {"measure": Slot(name="measure", value="ae_incidence", inherited=True), **keep}
-        return {"measure": Slot(name="measure", value="response_rate", inherited=True),
-                "threshold": Slot(name="threshold", value="PR", inherited=True)}
+    def _without_asides(norm: str, m: Matches) -> Matches:
+        """Drop what a parenthesis or an "i.e." says: "a PR as best response (i.e. not VGPR or
+        better)" asks about PR alone."""
+        spans = [(x.start(), x.end()) for x in _ASIDE.finditer(norm)]
+        if not spans:
+            return m
 
-    def _set_stats(self, raw: str, truncated: bool, ex: Extraction) -> Parse:
-        slots = self._slots(ex)
-        level = ex.first("level")
-        if level is not None and level.weight < 0:
-            return self._finish(raw, truncated, "clarify",
-                                {"missing": Slot(name="missing", value="level"),
-                                 "level_text": self._slot(ex, "level_text", level.value, level)},
-                                0.5, [], False, ex)
-        slots = {k: v for k, v in slots.items() if k in ("ci_method", "level")}
-        slots["persist"] = Slot(name="persist", value=True)
-        return self._finish(raw, truncated, "set_stats", slots, 0.95, [], False, ex)
+        def outside(h: Hit) -> bool:
+            return not any(a <= h.start and h.end <= b for a, b in spans)
 
-    def _clarify_close(self, raw: str, truncated: bool, rank: list[tuple[str, float]],
-                       ex: Extraction) -> Parse:
-        total = sum(s for _, s in rank[:2]) + 1.0
-        alts = [Alternative(intent=i, confidence=round(s / total, 3), slots=self._slots_for(i, ex))
-                for i, s in rank[:2]]
-        return self._finish(raw, truncated, "clarify", {}, 0.5, alts, False, ex)
+        return Matches([h for h in m.hits if outside(h)], m.overlays, m.numbers)
+
+    def _questions_only(self, text: Text) -> Text:
+        """The sentences that ask (for the scope rules): "Some of our team come from solid
+        tumours." is context, not a question about another disease."""
+        sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(text.norm)
+                     if x.group().strip()]
+        if len(sentences) < 2:
+            return text
+        m = self.lexicon.match(text.norm)
+        asks = [(a, b) for a, b in sentences if self._asks(text.norm, m, a, b)]
+        if not asks or len(asks) == len(sentences):
+            return text
+        edits = [(a, b, " " * (b - a)) for a, b in sentences if (a, b) not in asks]
+        return text.replace(edits)
+
+    def _without_commentary(self, norm: str, m: Matches) -> Matches:
+        """Drop what sentences that are not questions say ("One of our KOLs prefers 90 %
+        intervals." after the question): they explain the question, they do not ask."""
+        sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip()]
+        if len(sentences) < 2:
+            return m
+        asks = [self._asks(norm, m, a, b) for a, b in sentences]
+        if not any(asks):
+            return m
+        keep = [span for span, ask in zip(sentences, asks, strict=True) if ask]
+
+        def inside(h: Hit) -> bool:
+            return any(a <= h.start and h.end <= b for a, b in keep)
+
+        return Matches([h for h in m.hits if inside(h)], [h for h in m.overlays if inside(h)],
+                       [h for h in m.numbers if inside(h)])
 
     @staticmethod
-    def _alt(intent: str, values: dict[str, object], c: float) -> Alternative:
+    def _asks(norm: str, m: Matches, a: int, b: int) -> bool:
+        text = norm[a:b].strip()
+        if _REMARK.match(text):
+            return False  # "I know it's single arm."
+        if text.endswith("?") or len(tokens(text)) <= 6:
+            return True
+        head = m.cue("question_head")
+        return any(h.type == "question_head" and h.start == a + len(norm[a:b]) - len(
+            norm[a:b].lstrip()) for h in m.overlays) or (head is not None and head.start == a)
+
+    def segments(self, norm: str, m: Matches) -> list[tuple[int, int]]:
+        """Clauses that each name a subject of their own (several → a compound question)."""
+        parens = _parentheses(norm)
+        cuts = [(c.start(), c.end()) for c in _COORDINATOR.finditer(norm)
+                if not any(h.start < c.end() and c.start() < h.end for h in m.hits)
+                and not any(a < c.start() < b for a, b in parens)  # "(del17p, t(4;14))"
+                and (c.group("alt") is None or self._same_kind_around(m, c.start(), c.end()))]
+        # A bare list of the same kind of subject: "sCR VGPR and PR", "nausea vomiting".
+        strong = [h for h in m.hits if h.type in self.heads and not h.weak]
+        for first, second in zip(strong, strong[1:], strict=False):
+            if first.type == second.type and first.value != second.value \
+                    and not norm[first.end:second.start].strip():
+                cuts.append((first.end, second.start))
+        cuts.sort()
+        bounds: list[tuple[int, int]] = []
+        pos = 0
+        for a, b in cuts:
+            bounds.append((pos, a))
+            pos = b
+        bounds.append((pos, len(norm)))
+        parts: list[tuple[int, int]] = []
+        for a, b in bounds:
+            if self._has_subject(m, a, b) or (parts and self._has_variant(m, a, b)) \
+                    or not parts:
+                parts.append((a, b))
+            else:
+                parts[-1] = (parts[-1][0], b)
+        # A clause before the first subject ("for the penta-refractory, ORR and DOR") belongs
+        # to what follows it, unless it is a variant of it ("G3 and G4 thrombo").
+        if len(parts) > 1 and not self._has_subject(m, *parts[0]) and not (
+                self._has_variant(m, *parts[0]) and self._has_variant(m, *parts[1])):
+            parts[1] = (parts[0][0], parts[1][1])
+            parts.pop(0)
+        return parts
+
+    def _same_kind_around(self, m: Matches, a: int, b: int) -> bool:
+        """ "or" and "vs" join two questions only between subjects of one kind ("grade 3
+        fatigue vs grade 3 nausea"); otherwise they compare or qualify ("PFS in high-risk vs
+        standard-risk", "dose held or reduced")."""
+        before = [h for h in m.hits if h.end <= a and h.type in self.heads and not h.weak]
+        after = [h for h in m.hits if h.start >= b and h.type in self.heads and not h.weak]
+        return bool(before and after) and before[-1].type == after[0].type \
+            and before[-1].value != after[0].value and before[-1].type not in (
+                "baseline_variable", "action")
+
+    def _has_subject(self, m: Matches, a: int, b: int) -> bool:
+        return any(h.type in self.heads and not h.weak and h.type != "ae_generic"
+                   and a <= h.start and h.end <= b for h in m.hits)
+
+    def _has_variant(self, m: Matches, a: int, b: int) -> bool:
+        """A clause that re-asks with another population or grade ("… and in the other 39",
+        "any grade and grade 3")."""
+        return any(h.type in ("population", "grade") and h.value != ("bare", None, None)
+                   and a <= h.start and h.end <= b for h in m.hits)
+
+    def _read_parts(self, t: Text, m: Matches, segments: list[tuple[int, int]],
+                    previous: Parse | None) -> list[Reading]:
+        readings: list[Reading] = []
+        prev = previous
+        if not self._has_subject(m, *segments[0]):
+            # "G3 and G4 thrombo": the first clause borrows the subject of the second.
+            second = self._read(t, m, *segments[1], previous)
+            first = self._read(t, m, *segments[0], self._as_parse(t.original, second),
+                               inner=True)
+            readings = [first, second]
+            prev = self._as_parse(t.original, second)
+            segments = segments[2:]
+        for a, b in segments:
+            reading = self._read(t, m, a, b, prev, inner=bool(readings))
+            if readings and not self._stands_alone(reading, t, m):
+                # Not a question of its own ("… I realise it may not be published"): part of
+                # the clause before it.
+                merged = self._read(t, m, readings[-1].start, b, previous if len(readings) == 1
+                                    else self._as_parse(t.original, readings[-2]),
+                                    inner=len(readings) > 1)
+                readings[-1] = merged
+                prev = self._as_parse(t.original, merged)
+                continue
+            if readings and (reading.refined or _same(readings[-1], reading)):
+                # "haematological toxicity, focusing on grade 3 or higher": one query, refined;
+                # "how many felt sick, like nausea": one query, said twice.
+                readings[-1] = reading
+            else:
+                readings.append(reading)
+            if reading.intent not in CONVERSATION:
+                prev = self._as_parse(t.original, reading)
+        # "renal impairment and ORR": a subgroup the sources do not report, beside an outcome,
+        # restricts the outcome; it is not a question about the patients of its own.
+        outcomes = [r for r in readings if r.intent in self.spec.data_intents
+                    and r.intent != "baseline"]
+        if outcomes:
+            readings = [r for r in readings if not (r.intent == "baseline"
+                        and r.slots.get("variable") is not None
+                        and r.slots["variable"].value in _SUBGROUP_VARIABLES)] or readings
+            for r in readings:
+                r.used = [h for h in r.used if h.type != "baseline_variable"
+                          or h.value not in _SUBGROUP_VARIABLES]
+        data = [r for r in readings if r.intent in self.spec.data_intents]
+        if len(data) >= 2:
+            context.spread_trailing(data, self.spec)
+        return readings
+
+    def _explain_with_subject(self, t: Text, m: Matches, whole: Reading,
+                              previous: Parse | None) -> list[Reading]:
+        """"Which method gives the published 31–49 % for clinical benefit?": the figure named,
+        then how it is computed."""
+        heads = [h for h in m.hits if h.type in self.heads and not h.weak]
+        if not heads:
+            return [whole]
+        scores = self.model.score(features(t.norm, m))
+        label = next((i for i, _ in scores.ranked if i in self.spec.data_intents
+                      and self._evidence(i, heads)), None)
+        if label is None:
+            return [whole]
+        # The figure asked about is the published one: an interval method named in the
+        # question is the one the user tried ("Wilson gives me 31.1–48.2"), not the one asked.
+        hits = [h for h in m.hits if h.type != "ci_method"]
+        subject = self._fresh(label, whole.confidence, t, m, 0, len(t.norm), hits, None)
+        if subject.intent not in self.spec.data_intents:
+            return [whole]
+        return [subject, whole]
+
+    def _stands_alone(self, reading: Reading, t: Text, m: Matches) -> bool:
+        """A later clause is a query of its own when it is read confidently as a question
+        about the study with a subject of its own kind."""
+        if reading.followup:
+            return True  # "… and grade 4?": a variant of the clause before
+        spec = self.spec.intents.get(reading.intent)
+        if spec is None or reading.intent in CONVERSATION or reading.confidence < PART_PROBABILITY:
+            return False
+        return any(h.type in spec.heads and not h.weak and reading.start <= h.start
+                   and h.end <= reading.end for h in m.hits)
+
+    def _as_parse(self, text: str, reading: Reading) -> Parse:
+        return Parse(text=text, intent=reading.intent, confidence=reading.confidence,
+                     slots=reading.slots, alternatives=reading.alternatives)
+
+    # ------------------------------------------------------------------ one clause
+    def _read(self, t: Text, m: Matches, a: int, b: int, previous: Parse | None,
+              inner: bool = False) -> Reading:
+        scores = self.model.score(features(t.norm, m, a, b))
+        label, p = scores.best
+        hits = [h for h in m.hits if a <= h.start and h.end <= b]
+        heads = [h for h in hits if h.type in self.heads and not h.weak]
+        prev_intent = context.previous_intent(previous, self.spec)
+        marked = inner or self._marked(m, a, b)
+        level = self._level(t, m, a, b)
+        stats_only = all(h.type == "ci_method" for h in hits) and (
+            any(h.type == "ci_method" for h in hits) or level is not None)
+
+        if stats_only and m.cue("persist") is not None:
+            return self._set_stats(t, m, a, b, hits, level)  # "switch to Wilson": from now on
+        if prev_intent is not None and previous is not None:
+            words = [w for w, _, _ in tokens(t.norm[a:b]) if w[0].isalnum()]
+            short = len(words) <= 4 and not m.cue("question_head")
+            if label == "fragment" or marked or short or not heads:
+                if level is None and (short or marked):
+                    level = self._bare_level(m, a, b)
+                follow = self._follow(t, m, a, b, hits, heads, label, scores, prev_intent,
+                                      previous, marked, level, short)
+                if follow is not None:
+                    return follow
+        if stats_only and label not in ("explain_method", "definition"):
+            return self._set_stats(t, m, a, b, hits, level)
+        if not hits and not self._cues(m, a, b) and p < MIN_PROBABILITY_WITHOUT_EVIDENCE:
+            return Reading("unknown", p, start=a, end=b)
+        if label == "fragment":
+            # Nothing to lean on: the best reading of it as a question of its own, if any:
+            # one whose subject the question names, else the next likeliest.
+            named = next(((i, q) for i, q in scores.ranked if i in self.spec.data_intents
+                          and self._evidence(i, heads)), None)
+            second, p2 = scores.second
+            if named is not None:
+                label, p = named[0], max(named[1], MIN_PROBABILITY)
+            elif second not in ("clarify", "") and p2 >= MIN_PROBABILITY:
+                label, p = second, p2
+            else:
+                return self._missing_subject(t, m, a, b, hits, scores, level)
+        if label == "clarify":
+            return self._ambiguous(t, m, a, b, hits, scores, level)
+        if p < MIN_PROBABILITY:
+            return Reading("unknown", p, start=a, end=b)
+        if level is not None and level.weak and label in self.spec.data_intents:
+            # A level outside 50–99.9 % is asked back, never silently replaced by 95 %.
+            slots, _ = self._fill(label, t, m, hits, None, bounds=(a, b))
+            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="level"),
+                                            "level_text": self._slot(t, "level_text",
+                                                                     level.value, level)},
+                           alternatives=[Alternative(intent=label, confidence=0.4,
+                                                     slots=slots)], start=a, end=b)
+        if label == "set_stats":
+            return self._set_stats(t, m, a, b, hits, level)
+        second, p2 = scores.second
+        if (p - p2 < CLOSE_MARGIN and second in self.spec.data_intents
+                and label in self.spec.data_intents and second != label
+                and self._evidence(second, heads) and self._evidence(label, heads)):
+            alts = [Alternative(intent=i, confidence=round(q, 3),
+                                slots=self._fill(i, t, m, hits, level)[0])
+                    for i, q in (scores.best, scores.second)]
+            return Reading("clarify", p, alternatives=alts, start=a, end=b)
+        return self._fresh(label, p, t, m, a, b, hits, level)
+
+    @staticmethod
+    def _cues(m: Matches, a: int, b: int) -> bool:
+        """Words that say what kind of question this is, even without a subject."""
+        return any(h.type in _EVIDENCE_CUES and a <= h.start and h.end <= b for h in m.overlays)
+
+    def _cue_evidence(self, intent: str, m: Matches, a: int, b: int) -> bool:
+        """The clause has a cue word that is the subject of this intent ("compare", "which
+        patients")."""
+        spec = self.spec.intents.get(intent)
+        return spec is not None and any(h.type in spec.heads and a <= h.start and h.end <= b
+                                        for h in m.overlays)
+
+    def _evidence(self, intent: str, heads: list[Hit]) -> bool:
+        spec = self.spec.intents.get(intent)
+        return spec is not None and any(h.type in spec.heads for h in heads)
+
+    def _marked(self, m: Matches, a: int, b: int) -> bool:
+        for cue in ("followup_start", "followup_end"):
+            hit = m.cue(cue)
+            if hit is not None and a <= hit.start and hit.end <= b:
+                return True
+        return False
+
+    def _fresh(self, intent: str, p: float, t: Text, m: Matches, a: int, b: int,
+               hits: list[Hit], level: Hit | None) -> Reading:
+        slots, used = self._fill(intent, t, m, hits, level, bounds=(a, b))
+        reading = Reading(intent, p, slots, used=used, start=a, end=b)
+        return self._check_required(reading, t, m, hits)
+
+    def _check_required(self, reading: Reading, t: Text, m: Matches,
+                        hits: list[Hit]) -> Reading:
+        spec = self.spec.intents.get(reading.intent)
+        if spec is None:
+            return reading
+        for name, slot in spec.slots.items():
+            if slot.required and name not in reading.slots:
+                alt = Alternative(intent=reading.intent, confidence=0.4, slots=reading.slots)
+                slots = {**reading.slots, "missing": Slot(name="missing", value=name)}
+                return Reading("clarify", 0.5, slots, used=reading.used, alternatives=[alt],
+                               start=reading.start, end=reading.end)
+        return reading
+
+    def _missing_subject(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit],
+                         scores: Scores, level: Hit | None) -> Reading:
+        """A fragment with nothing to lean on ("grade 3?", "CI?"): ask what it is about."""
+        if any(h.type == "grade" for h in hits):
+            slots, used = self._fill("ae_incidence", t, m, hits, level)
+            slots["missing"] = Slot(name="missing", value="term")
+            alts = [Alternative(intent="ae_incidence", confidence=0.4,
+                                slots={k: v for k, v in slots.items() if k != "missing"}),
+                    Alternative(intent="ae_top", confidence=0.3)]
+            return Reading("clarify", 0.5, slots, used=used, alternatives=alts, start=a,
+                           end=b)
+        if m.cue("median_cue"):
+            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="endpoint")},
+                           alternatives=[self._alt("tte_median", {"endpoint": "OS"}, 0.4),
+                                         self._alt("tte_median", {"endpoint": "PFS"}, 0.4)],
+                           start=a, end=b)
+        data = [(i, q) for i, q in scores.ranked if i in self.spec.data_intents][:2]
+        return Reading("clarify", 0.4, {"missing": Slot(name="missing", value="subject")},
+                       alternatives=[Alternative(intent=i, confidence=round(q, 3))
+                                     for i, q in data], start=a, end=b)
+
+    def _ambiguous(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit], scores: Scores,
+                   level: Hit | None) -> Reading:
+        """The readings to offer back: "survival?" is overall or progression-free survival;
+        otherwise the likeliest intents the question has words for."""
+        if any(h.type == "endpoint" for h in hits):
+            alts = [self._alt("tte_median", {"endpoint": e}, 0.4) for e in ("OS", "PFS")]
+            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="endpoint")},
+                           alternatives=alts, start=a, end=b)
+        data = [(i, q) for i, q in scores.ranked if i in self.spec.data_intents
+                and self._evidence(i, hits)][:2] or [
+            (i, q) for i, q in scores.ranked if i in self.spec.data_intents][:2]
+        alts = [Alternative(intent=i, confidence=round(q, 3),
+                            slots=self._fill(i, t, m, hits, level, bounds=(a, b))[0])
+                for i, q in data]
+        return Reading("clarify", scores.best[1], alternatives=alts, start=a, end=b)
+
+    @staticmethod
+    def _alt(intent: str, values: dict[str, Any], c: float) -> Alternative:
         return Alternative(intent=intent, confidence=c,
                            slots={k: Slot(name=k, value=v) for k, v in values.items()})
 
-    def _finish(self, raw: str, truncated: bool, intent: str, slots: dict[str, Slot], conf: float,
-                alts: list[Alternative], followup: bool, ex: Extraction) -> Parse:
-        if intent not in INTENTS:
-            intent, slots = "unknown", {}
-        bad_level = ex.first("level")
-        if intent in context.DATA_INTENTS and bad_level is not None and bad_level.weight < 0:
-            # A level outside 50–99.9 % must be asked back, not silently replaced by 95 %.
-            alt = Alternative(intent=intent, confidence=0.4,
-                              slots={k: v for k, v in slots.items() if k != "level"})
-            return Parse(text=raw, intent="clarify", confidence=0.5, truncated=truncated,
-                         followup=followup, alternatives=[alt],
-                         slots={"missing": Slot(name="missing", value="level"),
-                                "level_text": self._slot(ex, "level_text", bad_level.value,
-                                                         bad_level)})
-        # Validation after merging: a grade needs an adverse event to attach to.
-        grade_without_event = (intent in context.DATA_INTENTS
-                               and intent not in context.GRADE_INTENTS and ex.has("grade")
-                               and not ex.has("term") and not ex.has("generic_ae"))
-        if grade_without_event or (intent == "ae_incidence"
-                                   and not ({"term", "term_text"} & slots.keys())):
-            if grade_without_event:
-                slots = {k: v for k, v in slots.items() if k in _GRADE or k == "population"}
-            alt = Alternative(intent="ae_incidence", confidence=0.4, slots=slots)
-            kept = {**slots, "missing": Slot(name="missing", value="term")}
-            return Parse(text=raw, intent="clarify", confidence=0.5, slots=kept,
-                         truncated=truncated, followup=followup, alternatives=[alt])
-        if intent == "ae_action" and slots.get("term") is not None and slots["term"].value == "any":
-            slots = {k: v for k, v in slots.items() if k != "term"}  # "because of AEs" = all AEs
-        if intent == "ae_incidence" and "grade_op" not in slots:
-            # No grade mentioned (nor carried): all grades.
-            slots["grade_op"] = Slot(name="grade_op", value="any")
-        if intent in ALLOWED:
-            allowed = ALLOWED[intent] | {"missing"}
-            slots = {k: v for k, v in slots.items() if k in allowed}
-        return Parse(text=raw, intent=intent, confidence=max(0.0, min(1.0, conf)), slots=slots,
-                     alternatives=alts, followup=followup, truncated=truncated)
+    # ------------------------------------------------------------------ follow-ups
+    def _follow(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit], heads: list[Hit],
+                label: str, scores: Scores, prev_intent: str, previous: Parse, marked: bool,
+                level: Hit | None, short: bool) -> Reading | None:
+        """A turn that leans on the previous one, or None when it stands on its own."""
+        prev_slots = context.previous_slots(previous)
+        spec = self.spec.intents[prev_intent]
+        # 1. A modification of the previous question: every subject word it names fits one of
+        #    that question's follow-up slots ("G4?", "and OS?", "in responders?").
+        if prev_intent != "baseline" and heads and all(
+                h.type == "baseline_variable" for h in heads):
+            # "what about in the standard-risk group?" after an outcome: that outcome in a
+            # subgroup (a qualifier), not a question about the patients.
+            hits = [h for h in hits if h.type != "baseline_variable"]
+            heads = []
+        refill, used = self._fill(prev_intent, t, m, hits, level, only=spec.followups)
+        # Every word the turn names must fit the previous question: "and grade 3?" after a
+        # response rate is not a modification of it.
+        consumed = all(h in used for h in hits if not h.weak and h.type not in spec.ignores)
+        if not marked and label != "fragment" and any(h.type not in spec.heads for h in heads):
+            # Unmarked, a subject of another kind starts a new question: "CBR" after the
+            # median OS is the clinical benefit rate, "in those with a CBR?" would refine it.
+            consumed = False
+        # "compare with the others", "which patients?": a cue word that names another
+        # intent's subject switches to it, taking the previous question's subject along.
+        cued = next((i for i, _ in scores.ranked if i in self.spec.data_intents
+                     and i != prev_intent and self._cue_evidence(i, m, a, b)), None)
+        cue = cued is not None
+        if cued is not None:
+            label = cued
+            consumed = False
+        non_data = label not in self.spec.data_intents and label not in ("fragment", "clarify")
+        if consumed and (heads or refill or label == "fragment" or not non_data):
+            if non_data and scores.best[1] > 0.6 and not refill:
+                return None
+            merged = context.merge(prev_intent, prev_intent, prev_slots, refill, self.spec)
+            # Only adds a setting ("ORR, with a 90 % CI") or narrows a table ("haematological
+            # toxicity, focusing on grade 3 or higher"): the same query, refined.
+            adds_only = bool(refill) and not any(
+                k in prev_slots and prev_slots[k].start is not None for k in refill)
+            refined = adds_only and (set(refill) <= _SETTINGS or prev_intent in _WHOLE)
+            return Reading(prev_intent, 0.85, merged, used=used, followup=True, start=a,
+                           end=b, refined=refined)
+        # 2. A new subject, marked as a follow-up ("and OS?" after a response question) or
+        #    too short to stand alone ("were any of them fatal?"): the new intent, with the
+        #    context (population, CI settings) carried over.
+        leans = marked or label == "fragment" or short or cue
+        if heads and label not in self.spec.data_intents and (marked or label == "fragment"):
+            label = next((i for i, _ in scores.ranked if i in self.spec.data_intents
+                          and self._evidence(i, heads)), label)
+        if (heads or cue) and leans and label in self.spec.data_intents:
+            fresh, used = self._fill(label, t, m, hits, level)
+            target = context.target_intent(label, prev_intent)
+            if target != label:
+                fresh, used = self._fill(target, t, m, hits, level)
+            merged = context.merge(target, prev_intent, prev_slots, fresh, self.spec)
+            reading = Reading(target, scores.best[1], merged, used=used, followup=True,
+                              start=a, end=b)
+            return self._check_required(reading, t, m, hits)
+        return None
 
-    # ------------------------------------------------------------------ slot filling
-    def _slot(self, ex: Extraction, name: str, value: object, hit: Hit | None) -> Slot:
-        if hit is None:
-            return Slot(name=name, value=value)
-        start, end = ex.text.span(hit.start, hit.end)
-        return Slot(name=name, value=value, text=ex.text.original[start:end], start=start, end=end)
-
-    def _slots(self, ex: Extraction) -> dict[str, Slot]:
-        """Every generic slot the question mentions, whatever the intent."""
-        s: dict[str, Slot] = {}
-        term = ex.first("term")
-        if term is not None:
-            s["term"] = self._slot(ex, "term", term.value, term)
-        elif ex.has("term_text"):
-            h = ex.hits["term_text"][0]
-            start, end = ex.text.span(h.start, h.end)
-            s["term_text"] = self._slot(ex, "term_text", ex.text.original[start:end].strip(), h)
-        elif ex.has("generic_ae"):
-            s["term"] = self._slot(ex, "term", "any", ex.first("generic_ae"))
-        if "serious" in ex.flags and ex.has("generic_ae") and not ex.has("bleeding"):
-            s["serious"] = Slot(name="serious", value=True)
-        grade = ex.first("grade")
-        if grade is not None:
-            op, low, high = grade.value
-            s["grade_op"] = self._slot(ex, "grade_op", op, grade)
-            if low is not None:
-                s["grade_low"] = self._slot(ex, "grade_low", low, grade)
-            if high is not None:
-                s["grade_high"] = self._slot(ex, "grade_high", high, grade)
-        thr = self._best_threshold(ex)
-        if thr is not None:
-            s["threshold"] = self._slot(ex, "threshold", thr.value, thr)
-        cat = ex.first("category")
-        if cat is not None:
-            s["category"] = self._slot(ex, "category", cat.value, cat)
-        endpoint = ex.first("endpoint")
-        if endpoint is not None:
-            s["endpoint"] = self._slot(ex, "endpoint", endpoint.value, endpoint)
-            group = thr or cat
-            if group is not None:
-                s["response_group"] = self._slot(ex, "response_group", group.value, group)
-        pop = ex.first("population")
-        if pop is not None:
-            s["population"] = self._slot(ex, "population", pop.value, pop)
-        method = ex.first("ci_method")
-        if method is not None:
-            s["ci_method"] = self._slot(ex, "ci_method", method.value, method)
-        level = ex.first("level")
-        if level is not None and level.weight > 0:
-            s["level"] = self._slot(ex, "level", level.value, level)
-        if (method is not None or level is not None) and "persist" in ex.flags:
-            s["persist"] = Slot(name="persist", value=True)
-        action = ex.first("action")
-        if action is not None:
-            s["action"] = self._slot(ex, "action", action.value, action)
-        top_n = ex.first("top_n")
-        if top_n is not None:
-            s["top_n"] = self._slot(ex, "top_n", top_n.value, top_n)
-        bleed = ex.first("bleeding")
-        if bleed is not None:
-            s["bleeding"] = self._slot(ex, "bleeding", True, bleed)
-        return s
+    # ------------------------------------------------------------------ statistics settings
+    def _level(self, t: Text, m: Matches, a: int, b: int) -> Hit | None:
+        """A confidence level: a number next to an interval word, a method or "from now on"."""
+        near = [h for h in m.overlays if h.type in ("ci_word", "persist")] + [
+            h for h in m.hits if h.type in ("ci_method", "statistic")]
+        if not near:
+            return None
+        for num in m.numbers:
+            if not (a <= num.start and num.end <= b):
+                continue
+            if any(h.start <= num.start and num.end <= h.end for h in m.hits
+                   if h.type not in ("ci_method",)):
+                continue
+            if not any(abs(h.start - num.end) < 30 or abs(num.start - h.end) < 30 for h in near):
+                continue
+            value = float(num.value)
+            unit = num.group("unit") or ""
+            level = value if value < 1 else value / 100 if (unit or value >= 10) else None
+            if level is None:
+                continue
+            level = round(level, 4)
+            valid = 0.5 <= level <= 0.999
+            return Hit("level", level if valid else value, num.start, num.end,
+                       weak=not valid)
+        return None
 
     @staticmethod
-    def _best_threshold(ex: Extraction) -> Hit | None:
-        hits = ex.hits.get("threshold", [])
-        if not hits:
-            return None
-        best = max(h.weight for h in hits)
-        return next(h for h in hits if h.weight == best)
+    def _bare_level(m: Matches, a: int, b: int) -> Hit | None:
+        """"at 90%?" after a question: a percentage alone is the interval level."""
+        for num in m.numbers:
+            if a <= num.start and num.end <= b and num.group("unit"):
+                if any(h.start <= num.start and num.end <= h.end for h in m.hits):
+                    continue
+                level = round(float(num.value) / 100, 4)
+                if 0.5 <= level <= 0.999:
+                    return Hit("level", level, num.start, num.end)
+        return None
 
-    def _slots_for(self, intent: str, ex: Extraction) -> dict[str, Slot]:
-        """The slots of one intent's reading of the question."""
-        s = self._slots(ex)
-        f = ex.flags
-        if intent == "response_rate" and "threshold" not in s and "category" in s:
-            cat = s.pop("category")
-            s["threshold"] = Slot(name="threshold", value=cat.value, text=cat.text,
-                                  start=cat.start, end=cat.end)
-        elif intent == "baseline":
-            s.update(self._baseline(ex, s))
-        elif intent == "study_fact":
-            s = {}
-            if ex.topics:
-                best = max(ex.topics.values(), key=lambda h: (h.weight, -h.start))
-                topic = best.value
-                if topic == "dose":
-                    topic = "dose_dexamethasone" if "dex" in f else "dose_selinexor"
-                person = ex.first("person")
-                if person is not None and topic not in ("authors", "news_item"):
-                    topic = "authors" if best.weight < 4 else topic
-                s["topic"] = self._slot(ex, "topic", topic, best)
-            person = ex.first("person")
-            if person is not None:
-                s["person"] = self._slot(ex, "person", person.value, person)
-                s.setdefault("topic", Slot(name="topic", value="authors"))
-        elif intent == "quote":
-            person = ex.first("person")
-            s = {"person": self._slot(ex, "person", person.value, person)} if person else {}
-        elif intent == "definition":
-            s = {}
-            if "reconstructed" in f and not ("define_whole" in f or "define" in f):
-                s["term"] = Slot(name="term", value="reconstructed")
-            else:
-                hit = ex.first("def_term")
-                if hit is not None:
-                    s["term"] = self._slot(ex, "term", hit.value, hit)
-                elif "reconstructed" in f:
-                    s["term"] = Slot(name="term", value="reconstructed")
-        elif intent == "discrepancy":
-            s = {}
-            hit = ex.first("disc_topic")
-            if hit is not None:
-                s["topic"] = self._slot(ex, "topic", hit.value, hit)
-        elif intent == "compare":
-            pops = [h for h in ex.hits.get("population", [])]
-            s.pop("population", None)
-            group_hit = next((h for h in pops if h.value == "penta"), pops[0] if pops else None)
-            s["group"] = self._slot(ex, "group", "penta", group_hit)
-            if "term" in s or "term_text" in s:
-                s["measure"] = Slot(name="measure", value="ae_incidence")
-                s.pop("threshold", None)
-            elif "threshold" in s or "category" in s:
-                s["measure"] = Slot(name="measure", value="response_rate")
-                if "threshold" not in s:
-                    cat = s.pop("category")
-                    s["threshold"] = Slot(name="threshold", value=cat.value, text=cat.text,
-                                          start=cat.start, end=cat.end)
-        elif intent == "records":
-            s["mode"] = Slot(name="mode", value="list" if "records_list" in f else "count")
-            if "bleeding" in s:
-                # The grade in "thrombocytopenia and grade 3 bleeding" describes the bleeding.
-                for k in _GRADE:
-                    s.pop(k, None)
-            if "category" in s:
-                s.pop("threshold", None)
-            op = s.get("grade_op")
-            if op is not None and op.value == "any" and op.start is None:
-                s.pop("grade_op")
-        elif intent == "set_stats":
-            s = {k: v for k, v in s.items() if k in ("ci_method", "level")}
-            s["persist"] = Slot(name="persist", value=True)
-        elif intent == "ae_top":
-            if s.get("grade_op") is not None and s["grade_op"].start is None:
-                s.pop("grade_op")
-        elif intent == "ae_bleeding":
-            for k in ("grade_op",):
-                if s.get(k) is not None and s[k].start is None:
-                    s.pop(k)
-        return s
+    def _set_stats(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit],
+                   level: Hit | None) -> Reading:
+        slots: dict[str, Slot] = {}
+        used: list[Hit] = []
+        if level is not None and level.weak:
+            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="level"),
+                                            "level_text": self._slot(t, "level_text",
+                                                                     level.value, level)},
+                           start=a, end=b)
+        method = next((h for h in hits if h.type == "ci_method"), None)
+        if method is not None:
+            slots["ci_method"] = self._slot(t, "ci_method", method.value, method)
+            used.append(method)
+        if level is not None:
+            slots["level"] = self._slot(t, "level", level.value, level)
+            used.append(level)
+        slots["persist"] = Slot(name="persist", value=True)
+        return Reading("set_stats", 0.95, slots, used=used, start=a, end=b)
 
-    def _baseline(self, ex: Extraction, s: dict[str, Slot]) -> dict[str, Slot]:
-        out: dict[str, Slot] = {}
-        if "refractory_count" in ex.flags and not ex.baseline:
-            out["variable"] = Slot(name="variable", value="refractory")
-            return out
-        if ex.baseline:
-            hits = sorted(ex.baseline.values(), key=lambda h: h.start)
-            specific = [h for h in hits if h.value != "population_size"] or hits
-            h = specific[0]
-            out["variable"] = self._slot(ex, "variable", h.value, h)
+    # ------------------------------------------------------------------ slot filling
+    def _slot(self, t: Text, name: str, value: Any, hit: Hit | None) -> Slot:
+        if hit is None:
+            return Slot(name=name, value=value)
+        start, end = t.span(hit.start, hit.end)
+        return Slot(name=name, value=value, text=t.original[start:end], start=start, end=end)
+
+    def _fill(self, intent: str, t: Text, m: Matches, hits: list[Hit], level: Hit | None,
+              only: Iterable[str] | None = None,
+              bounds: tuple[int, int] | None = None) -> tuple[dict[str, Slot], list[Hit]]:
+        """The intent's slots from the clause's entities (``only``: just these slots)."""
+        spec = self.spec.intents.get(intent)
+        if spec is None:
+            return {}, []
+        wanted = set(only) if only is not None else None
+        table = dict(spec.slots)
+        if intent in self.spec.data_intents:
+            for name, slot in self.spec.common_slots.items():
+                table.setdefault(name, slot)
+        slots: dict[str, Slot] = {}
+        used: list[Hit] = []
+        consumed: list[Hit] = []
+        lo, hi = bounds if bounds is not None else (0, len(t.norm))
+        overlays = [h for h in m.overlays if lo <= h.start and h.end <= hi]
+        for name, slot in table.items():
+            if wanted is not None and name not in wanted:
+                continue
+            if name == "level":
+                if level is not None and not level.weak:
+                    slots["level"] = self._slot(t, "level", level.value, level)
+                    used.append(level)
+                continue
+            hit = next((h for source in slot.sources for h in _by_strength(hits + overlays)
+                        if h.type == source and (slot.by_type or h not in consumed)), None)
+            if hit is None:
+                if slot.default is not None and wanted is None:
+                    slots[name] = Slot(name=name, value=slot.default)
+                continue
+            if hit not in used:
+                used.append(hit)
+            if not slot.by_type:
+                consumed.append(hit)  # a slot derived from a hit's type leaves it to others
+            if name == "grade":
+                op, low, high = hit.value
+                if op == "bare":
+                    continue
+                slots["grade_op"] = self._slot(t, "grade_op", op, hit)
+                if low is not None:
+                    slots["grade_low"] = self._slot(t, "grade_low", low, hit)
+                if high is not None:
+                    slots["grade_high"] = self._slot(t, "grade_high", high, hit)
+                continue
+            value = slot.by_type.get(hit.type, hit.value)
+            slots[name] = self._slot(t, name, value, hit)
+        if wanted is None:
+            self._learned(intent, t, m, slots, table, bounds)
+            self._refine(m, slots, table)
+            # The words that name the intent's subject are part of its meaning ("did anyone
+            # bleed?" is the bleeding question) even where no slot holds them.
+            used.extend(h for h in hits if h.type in spec.heads and h not in used)
+        if wanted is None or "top_n" in (wanted or ()):
+            self._top_n(t, intent, slots, table)
+        if "statistic" in slots and slots["statistic"].value == "binomial_test":
+            rate = _PERCENT.search(slots["statistic"].text or "") or _PERCENT.search(t.norm)
+            if rate is not None:
+                slots["null_rate"] = Slot(name="null_rate", value=float(rate.group(1)) / 100)
+        if "ci_method" in slots or "level" in slots:
+            if m.cue("persist") is not None:
+                slots["persist"] = Slot(name="persist", value=True)
+        if intent == "ae_incidence" and "grade_op" not in slots and wanted is None:
+            slots["grade_op"] = Slot(name="grade_op", value="any")
+        return slots, used
+
+    def _learned(self, intent: str, t: Text, m: Matches, slots: dict[str, Slot],
+                 table: dict[str, Any], bounds: tuple[int, int] | None) -> None:
+        """Slots no lexicon entry named, picked by their classifier ("how often do you take
+        the tablets" → topic schedule) when it is sure enough."""
+        for name, slot in table.items():
+            if not slot.learned:
+                continue
+            current = slots.get(name)
+            if current is not None and current.start is not None:
+                continue  # named in the question: the lexicon's reading stands
+            classifier = self.model.slots.get(f"{intent}.{name}")
+            if classifier is None:
+                continue
+            a, b = bounds if bounds is not None else (0, len(t.norm))
+            value, p = classifier.score(features(t.norm, m, a, b)).best
+            if p >= LEARNED_SLOT_PROBABILITY:
+                slots[name] = Slot(name=name, value=value)
+
+    @staticmethod
+    def _refine(m: Matches, slots: dict[str, Slot], table: dict[str, Any]) -> None:
+        """Values that depend on something else in the question ("dose" of dexamethasone)."""
+        present = m.types() | {f"{h.type}={h.value}" for h in m.hits}
+        for name, slot in table.items():
+            current = slots.get(name)
+            if current is None or current.value not in slot.refine:
+                continue
+            rule = slot.refine[current.value]
+            new = next((v for cue, v in rule.items() if cue != "else" and cue in present),
+                       rule.get("else"))
+            if new is not None:
+                slots[name] = current.model_copy(update={"value": new})
+
+    def _top_n(self, t: Text, intent: str, slots: dict[str, Slot],
+               table: dict[str, Any]) -> None:
+        if "top_n" not in table:
+            return
+        m = _TOP_N.search(t.norm)
+        if m is None:
+            return
+        raw = m.group(1) or m.group(2)
+        n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 0)
+        if 1 <= n <= 50:
+            slots["top_n"] = self._slot(t, "top_n", n, Hit("top_n", n, m.start(), m.end()))
+
+    # ------------------------------------------------------------------ coverage
+    def _qualify_all(self, t: Text, m: Matches, readings: list[Reading]) -> list[Reading]:
+        """Entities no reading used become qualifiers (or are ignored where the intent says
+        so); so do numbers nothing explains."""
+        used = {id(h) for r in readings for h in r.used}
+        used_spans = [(h.start, h.end) for r in readings for h in r.used]
+        said = {(h.type, str(h.value)) for r in readings for h in r.used}
+        leftovers = [h for h in m.hits if id(h) not in used
+                     and not any(a <= h.start and h.end <= b for a, b in used_spans)
+                     and (h.type, str(h.value)) not in said  # "felt sick (nausea)": said twice
+                     and f"{h.type}={h.value}" not in self.spec.leftover_ignore
+                     and not _CLARIFYING.search(t.norm[max(0, h.start - 14):h.start])]
+        for reading in readings:
+            spec = self.spec.intents.get(reading.intent)
+            if spec is None or reading.intent in CONVERSATION:
+                continue
+            found: list[Qualifier] = []
+            for hit in leftovers:
+                if hit.weak or hit.type in spec.ignores:
+                    continue
+                kind = self.spec.leftover_qualifiers.get(hit.type)
+                if kind is None:
+                    continue
+                value = str(hit.value) if hit.type in ("subgroup", "timepoint", "measure",
+                                                       "assessor", "cohort",
+                                                       "baseline_variable") else hit.type
+                start, end = t.span(hit.start, hit.end)
+                found.append(Qualifier(kind=kind, value=value, text=t.original[start:end],
+                                       start=start, end=end,
+                                       served=spec.serves_qualifier(kind, value)))
+            if reading.intent in self.spec.data_intents:
+                found.extend(self._numbers(t, m, reading))
+            reading.qualifiers = found
+        return readings
+
+    def _numbers(self, t: Text, m: Matches, reading: Reading) -> list[Qualifier]:
+        """A number no entity explains ("in the 2 patients …") may restrict the question."""
+        if m.cue("claim") is not None:
+            return []  # "I read 26 %, right?": the numbers are the claim being checked
+        covered = [(h.start, h.end) for h in m.hits + m.overlays] + [
+            (s.start, s.end) for s in reading.slots.values() if s.start is not None]
+        out: list[Qualifier] = []
+        for num in m.numbers:
+            ostart, oend = t.span(num.start, num.end)
+            if any(a <= num.start and num.end <= b for a, b in covered[:len(m.hits) +
+                                                                         len(m.overlays)]):
+                continue
+            if any(s is not None and s <= ostart and oend <= e for s, e in covered[
+                    len(m.hits) + len(m.overlays):]):
+                continue
+            quoted = bool(num.group("unit")) or not float(num.value).is_integer() \
+                or num.value >= 20
+            if quoted and round(float(num.value), 1) in self.known_numbers:
+                continue  # "the 26 %", "72 of 123": a published figure, quoted
+            out.append(Qualifier(kind="number", value=t.original[ostart:oend],
+                                 text=t.original[ostart:oend], start=ostart, end=oend))
         return out
 
+    def _unaccounted(self, t: Text, m: Matches, readings: list[Reading]) -> list[str]:
+        covered = [(h.start, h.end) for h in m.hits + m.overlays]
+        intents = {r.intent for r in readings}
+        out: list[str] = []
+        for tok, a, b in tokens(t.norm):
+            if not tok[0].isalpha() or tok in FUNCTION_WORDS:
+                continue
+            if any(s <= a and b <= e for s, e in covered):
+                continue
+            if any(self.model.weight("w:" + tok, i) > 0.25 for i in intents):
+                continue
+            start, end = t.span(a, b)
+            out.append(t.original[start:end])
+        return out
 
-def _debug(text: str, terms: Iterable[str] = ()) -> Extraction:  # pragma: no cover - dev aid
-    p = Parser(terms)
-    return p.extractor.extract(p.extractor.correct(normalise(text)))
+    # ------------------------------------------------------------------ the parse
+    def _finish(self, raw: str, truncated: bool, t: Text, m: Matches, readings: list[Reading],
+                corrections: list[tuple[str, str]]) -> Parse:
+        readings = [self._validate(r) for r in readings]
+        queries = [Query(intent=r.intent, slots=r.slots, qualifiers=r.qualifiers,
+                         text=t.original[slice(*t.span(r.start, r.end))] if r.end > r.start
+                         else "") for r in readings]
+        qualifiers = _unique([q for r in readings for q in r.qualifiers])
+        unaccounted = self._unaccounted(t, m, readings)
+        common = {"text": raw, "truncated": truncated, "qualifiers": qualifiers,
+                  "unaccounted": unaccounted, "corrections": corrections}
+        if len(readings) > 1:
+            conf = min(r.confidence for r in readings)
+            return Parse(intent="compound", confidence=max(0.0, min(1.0, conf)), slots={},
+                         queries=queries, followup=any(r.followup for r in readings), **common)
+        r = readings[0]
+        return Parse(intent=r.intent, confidence=max(0.0, min(1.0, r.confidence)),
+                     slots=r.slots, alternatives=r.alternatives, followup=r.followup,
+                     queries=queries, **common)
+
+    def _validate(self, reading: Reading) -> Reading:
+        """Only the slots the intent takes; a level the question gave but out of range is
+        asked back, never silently replaced by 95 %."""
+        if reading.intent not in self.spec.intents:
+            return Reading("unknown", 0.0, start=reading.start, end=reading.end)
+        if reading.intent in ("clarify",):
+            return reading
+        allowed = self.spec.allowed_slots(reading.intent) | {"missing"}
+        reading.slots = {k: v for k, v in reading.slots.items() if k in allowed}
+        return reading
 
 
-__all__ = ["Parser", "Text"]
+def _parentheses(text: str) -> list[tuple[int, int]]:
+    """Outermost parenthesised spans (nested ones included in them)."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    if depth:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _by_strength(hits: list[Hit]) -> list[Hit]:
+    """Strong hits before weak ones, a grade in numbers before a grade in words ("severe
+    (G3)" is grade 3), the longer (more specific) before the shorter, then by position."""
+    return sorted(hits, key=lambda h: (h.weak, h.type == "grade" and not h.groups, -h.length,
+                                       h.start))
+
+
+def _same(a: Reading, b: Reading) -> bool:
+    def values(r: Reading) -> dict[str, Any]:
+        return {k: v.value for k, v in r.slots.items()}
+    return a.intent == b.intent and values(a) == values(b)
+
+
+def _unique(qualifiers: list[Qualifier]) -> list[Qualifier]:
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Qualifier] = []
+    for q in qualifiers:
+        key = (q.kind, q.value, q.start, q.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+# Words that carry no content of their own (never listed as unaccounted).
+FUNCTION_WORDS = frozenset("""
+a about above after again all also am an and any anyone are as at be been before being below
+between both but by can could did do does doing done during each either for from further get got
+had has have having he her here his how i if in into is it its just me might more most much must
+my no nor not now of off on once only or other our out over own please same she should so some
+such than that the their them then there these they this those through to too under until up
+upon us very was we were what whatever when where whether which while who whom whose why will
+with within would you your yours ok okay hi thanks thank tell give show know like want need
+patients patient people pts pt subjects participants study trial data number numbers figure
+figures value values result results exactly really actually just also overall total
+""".split())

@@ -1,7 +1,22 @@
 """The parse: what a question asks, as typed data the engine can act on.
 
 This module is the contract between ``intents`` (which fills it) and ``assistant`` (which acts
-on it). Intent names and slot names below are the whole vocabulary; handlers rely on them.
+on it). What each intent means and which slots it takes is data, in ``intents/data/intents.yaml``
+(see ``intents.spec``); slot values are plain strings, ints or floats.
+
+Readings handlers rely on:
+
+- Grades: eq N → grade_low = grade_high = N; ge N → grade_low = N (no grade_high); between →
+  both; no grade mentioned → grade_op "any" (ae_incidence). "severe"/"badly" = ge 3; "mild" =
+  between 1, 2; "life-threatening" = eq 4.
+- term is one of the store's terms (its spelling), another MedDRA term the lexicon knows (the
+  handler says it is not reported), or "any".
+- Response thresholds: "PR" = partial response or better; "<PR" = less than that.
+- A parse with several ``queries`` (intent "compound") asks each of them; ``qualifiers`` are the
+  restrictions the question adds (age, a time point, a hazard ratio …), each saying whether the
+  intent serves it: an unserved one means the answer is "not reported" for it, never the
+  unqualified figure.
+- ``unaccounted`` lists the words of the question that no part of the parse used.
 """
 
 from __future__ import annotations
@@ -9,108 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-# Every intent the parser can return, with the slots it may carry. Slot values are plain
-# strings, ints or floats as listed; a slot that is not mentioned is simply absent.
-INTENTS: dict[str, str] = {
-    # response
-    "response_rate": "rate of a response threshold: slot threshold = a category meaning "
-                     "'that or better' (PR = overall response, MR = clinical benefit, VGPR …)",
-    "response_category": "count/rate of exactly one category: slot category (sCR CR VGPR PR MR "
-                         "SD PD NE)",
-    "response_breakdown": "the best-response table",
-    # safety
-    "ae_incidence": "incidence of one adverse event: slots term (MedDRA PT, British spelling, "
-                    "or 'any' for any adverse event), grade_op (any|eq|ge|between), grade_low, "
-                    "grade_high; or term_text (an event understood but not in the handed-in "
-                    "vocabulary, e.g. 'weight loss'); optional serious (True for 'SAE')",
-    "ae_bleeding": "grade >= 3 / serious bleeding (every bleeding/haemorrhage question; "
-                   "optional grade slots)",
-    "ae_deaths": "deaths from adverse events and their causes",
-    "ae_action": "discontinuation or dose modification for adverse events: slot action "
-                 "(discontinuation|dose_modification), optional term (or term_text)",
-    "ae_top": "the most common adverse events: slots top_n (int), grade_op/grade_low",
-    # time to event
-    "tte_median": "Kaplan–Meier median: slot endpoint (PFS|OS|DOR|TTR|TRTDUR), optional "
-                  "response_group (PR|MR = in patients with that or better)",
-    # baseline
-    "baseline": "baseline characteristic: slot variable (age|diagnosis_years|prior_regimens|"
-                "unique_agents|cytogenetics|refractory|population_size|sex|race|ecog|iss|"
-                "transplant)",
-    # study facts
-    "study_fact": "slot topic (design|phase|regimen|dose_selinexor|dose_dexamethasone|"
-                  "schedule|mechanism|eligibility|primary_endpoint|secondary_endpoint|"
-                  "endpoints|response_criteria|publication|authors|sponsor|sites|news_item|"
-                  "registry|population|limitations|follow_up), optional person "
-                  "(richardson|bahlis|chari)",
-    "quote": "what an investigator said: slot person (richardson|bahlis)",
-    "definition": "what a term means: slot term (triple_class_refractory|penta_refractory|"
-                  "overall_response|clinical_benefit|mitt|safety_population|sCR|CR|VGPR|PR|MR|"
-                  "SD|PD|dor|pfs|os|ttr|xpo1|imwg|clopper_pearson|reconstructed)",
-    "discrepancy": "where the sources disagree: optional slot topic (phase|orr|deaths|grade34|"
-                   "discontinuation)",
-    # comparisons
-    "compare": "two groups: slots measure (response_rate with threshold, ae_incidence with "
-               "term and grade slots), group (penta) against the rest",
-    # statistics settings
-    "set_stats": "change the CI method and/or level for the rest of the conversation: slots "
-                 "ci_method, level",
-    "explain_method": "how was that computed?",
-    # records
-    "records": "list or count patients matching conditions: slots category, term, grade_op, "
-               "grade_low, bleeding (bool), population; mode (list|count); optional threshold "
-               "('list responders' = PR or better)",
-    # conversation
-    "greeting": "hello",
-    "help": "what can I ask",
-    "thanks": "thank you",
-    "clarify": "two readings are close (alternatives lists them) or a required slot is "
-               "missing: slot missing (term|endpoint|level|measure), plus the slots understood",
-    "out_of_scope": "another study, advice about a person's treatment, unrelated topics",
-    "unknown": "not understood",
-}
-
-# Slots that any study-question intent may also carry:
-#   population: "mITT" | "safety" | "penta" | "non_penta"
-#   ci_method: "clopper-pearson" | "wilson" | "wilson-cc" | "jeffreys" | "agresti-coull"
-#   level: float in [0.5, 0.999], e.g. 0.9
-#   persist: True when the stats change should last for the rest of the conversation
-#
-# Readings the parser applies (intents/parser.py, intents/context.py), for handler writers:
-# - Grades: eq N → grade_low = grade_high = N; ge N → grade_low = N (no grade_high); between →
-#   both; no grade mentioned → grade_op "any" (ae_incidence). "severe"/"high-grade" = ge 3;
-#   "mild"/"low-grade" = between 1, 2. Grades are 1–5.
-# - term is always one of the caller's terms (their spelling) or "any". An event the parser
-#   knows but the caller did not hand in ("weight loss" → Weight decreased) comes as term_text
-#   (the user's words) with no term: the engine should say "not reported". If the caller hands
-#   in "Weight decreased", the same question gets term "Weight decreased".
-# - Bleeding and haemorrhage words always read as ae_bleeding (records: bleeding=True); the
-#   parser never returns term "Haemorrhage", since the study reports bleeding as grade >= 3
-#   bleeding (6 patients).
-# - "How many were penta-refractory?" → baseline, variable "refractory", population "penta".
-#   "How many patients (were in the study)?" → baseline, variable "population_size".
-# - Response: a category with "or better"/"at least"/"≥"/"+" is a threshold (response_rate);
-#   a bare category is response_category ("MR rate" = exactly MR). "responded", ORR, "response
-#   rate" → PR; clinical benefit, CBR → MR. Inside a time-to-event question the same words give
-#   response_group ("OS in responders" → endpoint OS, response_group PR).
-# - Bare "survival" → clarify between OS and PFS (alternatives), except with a response group
-#   (only OS is reported by response group).
-# - CI settings inside a question ("ORR with a 90% CI") → that intent with level, no persist.
-#   "from now on", "switch", "set", "default", "go back to"… or a stats-only utterance with no
-#   previous question → set_stats with persist=True. A stats-only fragment after a question
-#   ("use a 90% interval instead", "with Wilson?") re-asks that question with the new setting.
-#   A level outside 50–99.9 % → clarify, missing "level" (slot level_text holds the value).
-# - Follow-ups (followup=True, carried slots inherited=True with no span): a fragment that only
-#   modifies (grade, population, CI, "in responders?") re-asks the previous question; a question
-#   marked "and …" / "what about …" / "in …" / "… instead" changes only what it names; a full
-#   question without such a marker starts afresh (no stale population). "which patients?" /
-#   "how many?" after a question → records with the previous conditions. An answer to a clarify
-#   ("grade 3" → "thrombocytopenia") fills the missing slot.
-# - compare: group is always "penta" (penta-refractory vs the other 39); a comparison asked right
-#   after a rate compares that rate (measure inherited).
-# - Farewells ("bye") → thanks; "how are you" → greeting; "tell me about the study" →
-#   study_fact topic design. Other trials, other drugs' results, other diseases, advice about a
-#   person's own treatment and unrelated topics → out_of_scope.
 
 
 class Slot(BaseModel):
@@ -130,6 +43,20 @@ class Slot(BaseModel):
     inherited: bool = False
 
 
+class Qualifier(BaseModel):
+    """A restriction the question adds: a subgroup, a time point, a measure, an assessor or
+    another cohort (or a number nothing else explains)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    value: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+    served: bool = False
+
+
 class Alternative(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -138,8 +65,24 @@ class Alternative(BaseModel):
     slots: dict[str, Slot] = Field(default_factory=dict)
 
 
+class Query(BaseModel):
+    """One thing asked: an intent and its slots."""
+
+    model_config = ConfigDict(frozen=True)
+
+    intent: str
+    slots: dict[str, Slot] = Field(default_factory=dict)
+    qualifiers: list[Qualifier] = Field(default_factory=list)
+    text: str = ""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        slot = self.slots.get(name)
+        return default if slot is None else slot.value
+
+
 class Parse(BaseModel):
-    """The reading of one question."""
+    """The reading of one question. ``intent`` and ``slots`` are those of the question as a
+    whole; a compound question (intent "compound") lists its parts in ``queries``."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -150,7 +93,33 @@ class Parse(BaseModel):
     alternatives: list[Alternative] = Field(default_factory=list)
     followup: bool = False
     truncated: bool = False
+    queries: list[Query] = Field(default_factory=list)
+    qualifiers: list[Qualifier] = Field(default_factory=list)
+    unaccounted: list[str] = Field(default_factory=list)
+    corrections: list[tuple[str, str]] = Field(default_factory=list)
 
     def get(self, name: str, default: Any = None) -> Any:
         slot = self.slots.get(name)
         return default if slot is None else slot.value
+
+    @property
+    def unserved(self) -> list[Qualifier]:
+        return [q for q in self.qualifiers if not q.served]
+
+    def part(self, query: Query) -> Parse:
+        """One part of a compound question as a parse of its own."""
+        return self.model_copy(update={"intent": query.intent, "slots": query.slots,
+                                       "qualifiers": query.qualifiers, "queries": [query]})
+
+    def summary(self) -> dict[str, Any]:
+        """What ``ask --json`` shows of the parse."""
+        def slots(s: dict[str, Slot]) -> dict[str, Any]:
+            return {k: v.value for k, v in s.items()}
+        return {
+            "intent": self.intent, "confidence": self.confidence, "slots": slots(self.slots),
+            "queries": [{"intent": q.intent, "slots": slots(q.slots)} for q in self.queries],
+            "qualifiers": [q.model_dump() for q in self.qualifiers],
+            "unaccounted": list(self.unaccounted), "corrections": [list(c) for c in
+                                                                   self.corrections],
+            "followup": self.followup,
+        }

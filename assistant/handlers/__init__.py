@@ -1,19 +1,23 @@
 """Handlers: one module per family of intents, each ``(context, parse, question) -> Answer``.
 
-``dispatch`` applies the statistics settings a question asks for (for this question, or for
-the rest of the conversation) and never lets an exception escape: a bug becomes an answer
-that says so, not a traceback in the user's terminal.
+Which handler answers which intent is data (``intents/data/intents.yaml``); ``HANDLERS`` is
+derived from it. ``dispatch`` applies the statistics settings a question asks for (for this
+question, or for the rest of the conversation), answers each part of a compound question,
+turns an unserved qualifier into "not reported", and never lets an exception escape: a bug
+becomes an answer with status ``error`` that says so, not a traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from types import ModuleType
 
 from assistant.answer import Answer
 from assistant.handlers import (
     baseline,
     compare,
+    compose,
     conversation,
     records,
     response,
@@ -23,36 +27,29 @@ from assistant.handlers import (
 )
 from assistant.handlers.context import Context, Settings
 from intents.schema import Parse
+from intents.spec import CONVERSATION, load_spec
 from knowledge.stats import StatsError, check_level, check_method
 
 Handler = Callable[[Context, Parse, str], Answer]
 
-HANDLERS: dict[str, Handler] = {
-    "response_rate": response.response_rate,
-    "response_category": response.response_category,
-    "response_breakdown": response.response_breakdown,
-    "ae_incidence": safety.ae_incidence,
-    "ae_bleeding": safety.ae_bleeding,
-    "ae_deaths": safety.ae_deaths,
-    "ae_action": safety.ae_action,
-    "ae_top": safety.ae_top,
-    "tte_median": survival.tte_median,
-    "baseline": baseline.baseline,
-    "study_fact": study.study_fact,
-    "quote": study.quote,
-    "definition": study.definition,
-    "discrepancy": study.discrepancy,
-    "compare": compare.compare,
-    "records": records.records,
-    "set_stats": conversation.set_stats,
-    "explain_method": conversation.explain_method,
-    "greeting": conversation.greeting,
-    "help": conversation.help_answer,
-    "thanks": conversation.thanks,
-    "clarify": conversation.clarify,
-    "out_of_scope": conversation.out_of_scope,
-    "unknown": conversation.unknown,
+MODULES: dict[str, ModuleType] = {
+    "baseline": baseline, "compare": compare, "conversation": conversation,
+    "records": records, "response": response, "safety": safety, "study": study,
+    "survival": survival,
 }
+
+
+def _resolve(name: str) -> Handler:
+    module, _, function = name.partition(".")
+    handler = getattr(MODULES[module], function)
+    assert callable(handler), name
+    return handler  # type: ignore[no-any-return]
+
+
+SPEC = load_spec()
+HANDLERS: dict[str, Handler] = {
+    intent: _resolve(spec.handler) for intent, spec in SPEC.intents.items()
+    if spec.handler != "compound"}
 
 
 def _requested(settings: Settings, parse: Parse) -> Settings:
@@ -64,6 +61,22 @@ def _requested(settings: Settings, parse: Parse) -> Settings:
 
 def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:
     """Answer one parse; return the answer and the conversation's settings after it."""
+    if parse.intent == "compound" and parse.queries:
+        settings = context.settings
+        last = context.last_answer
+        parts: list[Answer] = []
+        for query in parse.queries:
+            part, after = _dispatch_one(replace(context, settings=settings, last_answer=last),
+                                        parse.part(query), question)
+            parts.append(part)
+            settings = after
+            if part.status in ("answered", "not_reported"):
+                last = part  # "… and how was that computed?" explains the part before
+        return compose.compound(parse, question, parts), settings
+    return _dispatch_one(context, parse, question)
+
+
+def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:
     try:
         asked = _requested(context.settings, parse)
     except (StatsError, TypeError, ValueError) as error:
@@ -74,6 +87,8 @@ def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Set
     handler = HANDLERS.get(parse.intent, conversation.unknown)
     try:
         result = handler(replace(context, settings=asked), parse, question)
+        if parse.unserved and parse.intent not in CONVERSATION:
+            result = compose.not_reported_for(parse, question, result)
     except StatsError as error:
         # Understood, but the records of this store cannot give the figure (a --db store
         # with no patients, an empty group): the data's limit, not a bug to report.
@@ -81,7 +96,7 @@ def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Set
                         text=f"The records in this study store cannot give this figure "
                              f"({error}).", values={}, sources=[])
     except Exception as error:  # noqa: BLE001 - the last line of defence for the user
-        result = Answer(question=question, status="unknown", intent=parse.intent,
+        result = Answer(question=question, status="error", intent=parse.intent,
                         text=f"Sorry: stormchat failed while answering this "
                              f"({type(error).__name__}: {error}). Please report it with the "
                              "question.", values={}, sources=[])

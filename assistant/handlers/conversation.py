@@ -102,7 +102,7 @@ def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
     elif missing == "level":
         asked = parse.get("level_text")
         shown = f"{asked * 100:g} %" if isinstance(asked, int | float) and asked <= 1 else \
-            f"{asked} %" if isinstance(asked, int | float) else "another level"
+            f"{asked:g} %" if isinstance(asked, int | float) else "another level"
         text = (f"A confidence level must be between 50 and 99.9 % (you asked for {shown}). "
                 "For example: \"use a 90% interval\".")
     elif readings:

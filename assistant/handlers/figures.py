@@ -49,11 +49,17 @@ def rate_figure(rate: Rate) -> str:
             f"{METHOD_SHORT[rate.ci_method]})")
 
 
-def published_rate(fact: StudyFact) -> str:
-    """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)" or "59 %", as the source gave it."""
+def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
+    """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)" or "59 %", as the source gave it.
+
+    Beside a figure computed with another interval method or level (``rate``), the published
+    interval is not repeated as if it were comparable: it is named as the exact 95 % one."""
     inner = f"{_plain(fact.value)} %"
     if fact.ci_low is not None and fact.ci_high is not None:
-        inner += f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}"
+        same = rate is None or (rate.ci_method == "clopper-pearson"
+                                and abs(rate.level - 0.95) < 1e-9)
+        inner += (f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}" if same
+                  else "; its interval is the exact (Clopper–Pearson) 95 % one")
     if fact.n is None:
         return inner
     count = f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)

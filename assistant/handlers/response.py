@@ -16,6 +16,7 @@ from assistant.handlers.figures import (
 from intents.schema import Parse
 from knowledge import queries as q
 from knowledge.models import RESPONSE_ORDER, StudyFact
+from knowledge.stats import rate_ci
 
 # Where each population's published response figures live in the facts.
 FACT_PREFIX = {"mITT": "efficacy", "penta": "penta", "non_penta": "nonpenta"}
@@ -56,6 +57,8 @@ def response_rate(ctx: Context, parse: Parse, question: str) -> Answer:
     threshold = parse.get("threshold", "PR")
     if threshold in BELOW_MR:
         return response_category(ctx, parse, question)
+    if isinstance(threshold, str) and threshold.startswith("<"):
+        return _below(ctx, parse, question, threshold[1:])
     population = _population(parse)
     categories = q.categories_at_or_above(threshold)
     rate = q.response_rate(ctx.store, population, categories, ctx.settings.ci_method,
@@ -68,7 +71,7 @@ def response_rate(ctx: Context, parse: Parse, question: str) -> Answer:
     values = {**rate.values(), "population": population, "threshold": threshold}
     if fact is not None:
         text = (f"{sentence_case(name)}: {rate_figure(rate)}, {label}. "
-                f"Published: {published_rate(fact)}.")
+                f"Published: {published_rate(fact, rate)}.")
         return answer(parse, question, "answered", text, values, sources_for(fact))
     if all(f is not None and f.n is not None for f in parts_facts):
         # No published rate, but every category in it has a published count.
@@ -111,7 +114,7 @@ def response_category(ctx: Context, parse: Parse, question: str) -> Answer:
     rate = q.response_rate(ctx.store, population, [category], ctx.settings.ci_method,
                            ctx.settings.level)
     text = (f"{sentence_case(CATEGORY_NAMES[category])} ({category}): {rate_figure(rate)}, "
-            f"{label}. Published: {published_rate(fact)}.")
+            f"{label}. Published: {published_rate(fact, rate)}.")
     if fact.note:
         text += f" Note: {fact.note}"
     return answer(parse, question, "answered", text,
@@ -156,3 +159,31 @@ def response_breakdown(ctx: Context, parse: Parse, question: str) -> Answer:
                   x_label="category", y_label="patients")
     return answer(parse, question, "answered", text, values, sources_for(*facts),
                   markdown=markdown, chart=chart)
+
+
+def _below(ctx: Context, parse: Parse, question: str, threshold: str) -> Answer:
+    """The complement of a threshold: "did not respond" = less than a partial response."""
+    population = _population(parse)
+    label = POPULATION_LABELS[population]
+    categories = q.categories_at_or_above(threshold)
+    reached = q.response_rate(ctx.store, population, categories)
+    n_below = reached.N - reached.n
+    rate = rate_ci(n_below, reached.N, ctx.settings.ci_method, ctx.settings.level)
+    name = THRESHOLD_NAMES.get(threshold, f"{CATEGORY_NAMES[threshold]} or better")
+    fact = ctx.store.fact(f"{FACT_PREFIX[population]}.{THRESHOLD_FACT.get(threshold, '-')}")
+    parts = [_category_fact(ctx, population, c) for c in categories]
+    values = {**rate.values(), "population": population, "threshold": f"<{threshold}"}
+    if fact is not None and fact.n is not None:
+        basis = f"{reached.N} − {fact.n} with {name}"
+        facts: list[StudyFact | None] = [fact]
+    elif all(f is not None and f.n is not None for f in parts):
+        basis = f"{reached.N} − {reached.n} with {name} (from the published counts)"
+        facts = list(parts)
+    else:
+        return answer(parse, question, "not_reported",
+                      f"The sources do not report {name} in {label} patients, so neither "
+                      "its complement.", {"population": population},
+                      sources_for(*parts, records=False))
+    text = (f"Did not reach {name}: {rate_figure(rate)}, {label}. Derived from published "
+            f"counts: {basis} = {n_below}; not published as such.")
+    return answer(parse, question, "answered", text, values, sources_for(*facts))

@@ -102,7 +102,10 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
     min_grade = ctx.store.meta.ae_min_grade.get(term)
     facts = _term_facts(ctx, term)
     if term not in ctx.store.adverse_events:
-        return _not_in_records(ctx, parse, question, term)
+        said = parse.slots["term"].text if "term" in parse.slots else None
+        words = term if not said or said.lower() == term.lower() else \
+            f"{said.strip()} ({term.lower()})"
+        return _not_in_records(ctx, parse, question, term, words)
     if min_grade == 5:
         return answer(parse, question, "not_reported",
                       f"The sources report {term.lower()} only as a cause of death: "
@@ -121,7 +124,7 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
     values = {**rate.values(), "term": term, "grade": band, "population": "safety"}
     lead = f"{term}, {band}: {rate_figure(rate)}, safety population."
     if key in facts:
-        text = f"{lead} Published: {published_rate(facts[key])}."
+        text = f"{lead} Published: {published_rate(facts[key], rate)}."
         return answer(parse, question, "answered", text, values, sources_for(facts[key]),
                       chart=_grade_chart(ctx, term))
     if key == "g34" and "g3" in facts and "g4" not in facts:
@@ -151,16 +154,19 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
                   sources=sources_for(*facts.values(), records=False))
 
 
-def _not_in_records(ctx: Context, parse: Parse, question: str, term: str) -> Answer:
+def _not_in_records(ctx: Context, parse: Parse, question: str, term: str,
+                    words: str | None = None) -> Answer:
+    """No count of the event in the records: what the sources say of it, if anything."""
+    said = (words or term).lower()
     slug = term.lower().replace(" ", "_")
     fact = ctx.store.fact(f"safety.{slug}")
     if fact is not None:
         return answer(parse, question, "not_reported",
-                      f"No count of {term.lower()} is published. {fact.text}",
+                      f"No count of {said} is published. {fact.text}",
                       sources=sources_for(fact, records=False))
     terms = ", ".join(sorted({f.id.split('.')[2] for f in ctx.store.facts_under("safety.ae.")}))
     return answer(parse, question, "not_reported",
-                  f"The sources give no figure for {term.lower()}. Adverse events with "
+                  f"The sources give no figure for {said}. Adverse events with "
                   f"published figures: {terms}.")
 
 
@@ -337,3 +343,94 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
                               for v, t, k, _ in ranked]},
                   sources_for(*[f for *_, f in ranked], common),
                   markdown=markdown, chart=chart)
+
+
+def disposition(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Treatment status for any reason: discontinued, or still on treatment."""
+    status = parse.get("status", "discontinued")
+    key = "ongoing" if status == "ongoing" else "discontinued"
+    fact = ctx.store.fact(f"efficacy.disposition.{key}")
+    other = ctx.store.fact("efficacy.disposition."
+                           + ("discontinued" if key == "ongoing" else "ongoing"))
+    if fact is None or fact.n is None:
+        return answer(parse, question, "not_reported",
+                      "The study store in use holds no disposition figures.")
+    n_safety = len(ctx.store.population("safety"))
+    rate = rate_ci(fact.n, n_safety, ctx.settings.ci_method, ctx.settings.level)
+    label = ("Still on treatment at last follow-up" if key == "ongoing"
+             else "Discontinued treatment, for any reason")
+    text = (f"{label}: {rate_figure(rate)}, everyone treated (safety population). "
+            f"Published: {fact.text}")
+    if other is not None:
+        text += f" {other.text}"
+    if key == "discontinued":
+        ae = ctx.store.fact("safety.discontinued_ae")
+        if ae is not None:
+            stopped = q.action_subjects(ctx.store, "discontinuation", None)
+            text += (f" Because of adverse events: {len(stopped)} of {n_safety} "
+                     f"(published {ae.value} %).")
+        return answer(parse, question, "answered", text,
+                      {**rate.values(), "status": key}, sources_for(fact, other, ae))
+    return answer(parse, question, "answered", text, {**rate.values(), "status": key},
+                  sources_for(fact, other))
+
+
+# Groups of adverse events for overview tables.
+AE_GROUPS: dict[str, tuple[str, ...]] = {
+    "haematological": ("Thrombocytopenia", "Anaemia", "Neutropenia", "Leukopenia"),
+    "gastrointestinal": ("Nausea", "Vomiting", "Diarrhoea", "Decreased appetite"),
+    "metabolic": ("Hyponatraemia",),
+}
+GROUP_NAMES = {"haematological": "Haematological adverse events",
+               "gastrointestinal": "Gastrointestinal adverse events",
+               "metabolic": "Metabolic adverse events", "all": "Adverse events"}
+
+
+def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Adverse events by term and grade band, each beside its published figure."""
+    group = parse.get("group", "all")
+    terms = [t for t in AE_GROUPS.get(group, tuple(ctx.store.ae_terms))
+             if t in ctx.store.adverse_events or _term_facts(ctx, t)]
+    if group == "all":
+        terms = [t for t in ctx.store.ae_terms if _term_facts(ctx, t)]
+    severe = parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
+    bands = ("g3", "g4", "g34") if severe else ("any", "g3", "g4", "g34")
+    rows: list[list[str]] = []
+    lines: list[str] = []
+    entries: list[dict[str, object]] = []
+    used: list[StudyFact] = []
+    n = len(ctx.store.population("safety"))
+    for term in terms:
+        facts = _term_facts(ctx, term)
+        recorded = term in ctx.store.adverse_events
+        cells = [term]
+        parts = []
+        for key in bands:
+            fact = facts.get(key)
+            band = AE_BANDS[key]
+            if fact is None or not recorded:
+                published = f"{fact.value} %" if fact is not None else None
+                cells.append(f"— (published {published})" if published else "not reported")
+                if published:
+                    parts.append(f"{band.label} published {published}")
+                continue
+            used.append(fact)
+            rate = q.ae_rate(ctx.store, term, band.op, band.low, band.high)
+            cells.append(f"{rate.n}/{rate.N} ({100 * rate.rate:.1f} %; published {fact.value} %)")
+            parts.append(f"{band.label} {rate.n}/{rate.N} ({100 * rate.rate:.1f} %)")
+            entries.append({"term": term, "band": key, "n": rate.n, "N": rate.N,
+                            "rate": round(rate.rate, 4), "published_pct": fact.value})
+        rows.append(cells)
+        if parts:
+            lines.append(f"{term}: " + ", ".join(parts))
+        else:
+            lines.append(f"{term}: not reported")
+    what = GROUP_NAMES.get(group, "Adverse events") + (", grade 3 or higher" if severe else "")
+    if not lines:
+        return answer(parse, question, "not_reported",
+                      f"The sources report no {what.lower()}.")
+    text = f"{what}, safety population (n = {n}): " + "; ".join(lines) + "."
+    markdown = (f"**{what}, safety population (n = {n})**\n\n"
+                + table(["event", *(AE_BANDS[k].label for k in bands)], rows))
+    return answer(parse, question, "answered", text, {"group": group, "events": entries},
+                  sources_for(*used), markdown=markdown)

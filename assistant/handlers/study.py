@@ -27,15 +27,22 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "authors": ("people.chari", "people.richardson", "people.bahlis"),
     "sponsor": ("design.sponsor",),
     "sites": ("design.sites",),
-    "news_item": ("publication.news_item",),
+    "news_item": ("publication.news_item", "publication.news_item.author"),
     "registry": ("design.registry",),
     "population": ("population.mitt", "population.safety", "population.penta"),
     "limitations": ("design.design",),
+    "assessment": ("design.primary_endpoint", "design.response_criteria"),
+    "confirmation": ("definition.overall_response", "definition.clinical_benefit"),
+    "summary": ("design.design", "design.regimen", "efficacy.orr", "efficacy.cbr",
+                "efficacy.dor", "efficacy.pfs", "efficacy.os", "safety.ae.thrombocytopenia.any",
+                "safety.bleeding.ge3", "safety.common_low_grade", "safety.deaths.ae"),
 }
 # Topics understood but not reported by any source: answered as such, never guessed.
 UNREPORTED_TOPICS = {"follow_up": "the duration of follow-up"}
-PEOPLE = {"chari": "people.chari", "richardson": "people.richardson",
-          "bahlis": "people.bahlis"}
+PEOPLE = {"chari": ("people.chari", "people.chari.affiliation"),
+          "richardson": ("people.richardson", "people.richardson.affiliation"),
+          "bahlis": ("people.bahlis", "people.bahlis.affiliation"),
+          "stirrups": ("publication.news_item.author", "publication.news_item")}
 # Definitions that live under another id than definition.<term>.
 DEFINITION_ALIASES = {"xpo1": "design.mechanism", "imwg": "design.response_criteria",
                       "safety": "definition.safety_population"}
@@ -60,7 +67,7 @@ def _from_facts(parse: Parse, question: str, facts: list[StudyFact],
 def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
     person = parse.get("person")
     if person in PEOPLE:
-        return _from_facts(parse, question, _facts(ctx, (PEOPLE[person],)))
+        return _from_facts(parse, question, _facts(ctx, PEOPLE[person]))
     topic = parse.get("topic", "design")
     if topic in UNREPORTED_TOPICS:
         return answer(parse, question, "not_reported",

@@ -31,7 +31,21 @@ NAMES = {
 }
 KAPLAN_MEIER = ("PFS", "OS", "DOR")
 GROUP_NAMES = {"PR": "patients with a partial response or better",
-               "MR": "patients with a minimal response or better"}
+               "MR": "patients with a minimal response or better",
+               "VGPR": "patients with a very good partial response or better",
+               "sCR": "patients with a stringent complete response",
+               "CR": "patients with a complete response or better",
+               "<PR": "patients without a response (less than a partial response)",
+               "<MR": "patients without clinical benefit (less than a minimal response)",
+               "SD": "patients with stable disease", "PD": "patients with progressive disease",
+               "NE": "patients who were not evaluable"}
+# Endpoints people ask for that the sources do not report, and what to say instead.
+UNREPORTED = {
+    "TTP": "time to progression (they report progression-free survival)",
+    "FOLLOWUP": "the median duration of follow-up",
+    "EFS": "event-free survival",
+    "TTNT": "time to next treatment",
+}
 # (endpoint, population, response group) → the published fact.
 PUBLISHED = {
     ("PFS", "mITT", None): "efficacy.pfs",
@@ -59,6 +73,14 @@ def _subjects(ctx: Context, endpoint: str, population: str, group: str | None) -
 
 def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
     endpoint = parse.get("endpoint", "PFS")
+    if endpoint in UNREPORTED:
+        known = [ctx.store.fact(fid) for key, fid in PUBLISHED.items() if key[1:] == ("mITT", None)
+                 and key[0] in ("PFS", "OS")]
+        known_text = "; ".join(f"{f.label}: {published_median(f)}" for f in known if f)
+        return answer(parse, question, "not_reported",
+                      f"The sources do not report {UNREPORTED[endpoint]}."
+                      + (f" Published: {known_text}." if known_text else ""),
+                      {"endpoint": endpoint}, sources_for(*known, records=False))
     population = parse.get("population", "mITT")
     population = "mITT" if population == "safety" else population
     group = parse.get("response_group") if endpoint in ("OS", "PFS") else None

@@ -1,0 +1,380 @@
+"""Entity recognition: the lexicons of ``intents/data/lexicon`` compiled for fast matching.
+
+Phrases go into one token trie (a question is scanned once, whatever the size of the lexicon);
+the few regular-expression patterns are scanned on their own. All candidates are collected,
+then overlaps are settled generically: the longest span wins, so "duration of response" is an
+endpoint and not also "response", "safety population" a population and not a safety question,
+"dose reductions" an action and not a question about dose. Overlay types (cue words such as
+"median" or "how many") never compete for text.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as _sre  # the parsed form of a pattern, to find its possible first letters
+import re._parser as _sre_parse
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from intents.spec import EntityType, EntityValue, Spec
+
+# Tokens: words (with an inner apostrophe), numbers (with a decimal part), or one symbol.
+# Hyphens and blanks only separate tokens, so "progression-free" = "progression free".
+_TOKEN = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*\*?|[^\sa-z0-9\-]")
+_INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%|percent\b|per ?cent\b|pct\b))?")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One entity found in the working text, [start, end) in working-text coordinates."""
+
+    type: str
+    value: Any
+    start: int
+    end: int
+    weak: bool = False
+    groups: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def group(self, name: str) -> str | None:
+        return next((v for k, v in self.groups if k == name), None)
+
+
+@dataclass
+class Matches:
+    """The entities of one question: slot entities without overlaps, and overlay cues."""
+
+    hits: list[Hit] = field(default_factory=list)
+    overlays: list[Hit] = field(default_factory=list)
+    numbers: list[Hit] = field(default_factory=list)
+
+    def of(self, *types: str) -> list[Hit]:
+        return [h for h in self.hits if h.type in types]
+
+    def first(self, etype: str) -> Hit | None:
+        return next((h for h in self.hits if h.type == etype), None)
+
+    def cue(self, etype: str) -> Hit | None:
+        return next((h for h in self.overlays if h.type == etype), None)
+
+    def has(self, etype: str) -> bool:
+        return any(h.type == etype for h in self.hits) or any(
+            h.type == etype for h in self.overlays)
+
+    def types(self) -> set[str]:
+        return {h.type for h in self.hits} | {h.type for h in self.overlays}
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def spelling_variants(term: str) -> list[str]:
+    """A MedDRA term in British and American spelling."""
+    low = term.lower()
+    us = (low.replace("haem", "hem").replace("aem", "em").replace("oe", "e")
+          .replace("leuc", "leuk"))
+    return sorted({low, us}, key=len, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    type: str
+    value: Any
+    weak: bool
+    overlay: bool
+
+
+class _Node:
+    __slots__ = ("exact", "prefixes", "entries")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, _Node] = {}
+        self.prefixes: list[tuple[str, _Node]] = []
+        self.entries: list[_Entry] = []
+
+
+class _Trie:
+    def __init__(self) -> None:
+        self.root = _Node()
+
+    def add(self, phrase: str, entry: _Entry) -> None:
+        toks = [t for t, _, _ in tokens(phrase.lower())]
+        if not toks:
+            return
+        nodes = [self.root]
+        for i, tok in enumerate(toks):
+            last = i == len(toks) - 1
+            forms = [tok]
+            if tok.endswith("*") and len(tok) > 1:
+                forms = []
+            elif last and tok[-1:].isalpha():
+                forms += [tok + "s", tok + "es"]  # a final word may be plural
+            following: list[_Node] = []
+            for node in nodes:
+                if not forms:
+                    prefix = tok[:-1]
+                    child = next((n for p, n in node.prefixes if p == prefix), None)
+                    if child is None:
+                        child = _Node()
+                        node.prefixes.append((prefix, child))
+                    following.append(child)
+                    continue
+                shared = node.exact.get(forms[0]) or _Node()
+                for form in forms:
+                    node.exact.setdefault(form, shared)
+                following.append(node.exact[forms[0]])
+            nodes = following
+        for node in nodes:
+            if entry not in node.entries:
+                node.entries.append(entry)
+
+    def scan(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
+        out: list[Hit] = []
+        for i in range(len(toks)):
+            frontier = [self.root]
+            j = i
+            while frontier and j < len(toks):
+                word = toks[j][0]
+                following: list[_Node] = []
+                for node in frontier:
+                    child = node.exact.get(word)
+                    if child is not None:
+                        following.append(child)
+                    for prefix, pnode in node.prefixes:
+                        if word.startswith(prefix):
+                            following.append(pnode)
+                for node in following:
+                    for entry in node.entries:
+                        out.append(Hit(entry.type, entry.value, toks[i][1], toks[j][2],
+                                       entry.weak))
+                frontier = following
+                j += 1
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    type: str
+    value: Any
+    overlay: bool
+    regex: re.Pattern[str]
+    inner: tuple[str, ...]
+    first: frozenset[str] | None  # the characters a match can start with (None: any)
+
+
+_ALL = frozenset(string.printable)
+_DIGITS = frozenset(string.digits)
+_WORD = frozenset(string.ascii_lowercase + string.digits + "_")
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can begin with, or None when that is not known.
+
+    Scanning a question with seventy patterns costs more than the rest of the parse; trying
+    a pattern only where its first character occurs costs almost nothing."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    found = _first_of(list(parsed.data))
+    return None if found is None or found[1] else frozenset(found[0])
+
+
+def _first_of(items: list[Any]) -> tuple[set[str], bool] | None:
+    """(first characters, can match empty) of a sequence of parsed items."""
+    out: set[str] = set()
+    for op, arg in items:
+        step = _first_of_item(op, arg)
+        if step is None:
+            return None
+        chars, nullable = step
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_of_item(op: Any, arg: Any) -> tuple[set[str], bool] | None:
+    if op is _sre.LITERAL:
+        return {chr(arg)}, False
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+        return set(), True  # zero-width
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE:
+                chars |= {chr(c) for c in range(value[0], value[1] + 1)}
+            elif kind is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
+                chars |= _DIGITS
+            elif kind is _sre.CATEGORY and value is _sre.CATEGORY_WORD:
+                chars |= _WORD
+            else:
+                return None
+        return chars, False
+    if op is _sre.SUBPATTERN:
+        return _first_of(list(arg[-1]))
+    if op is _sre.BRANCH:
+        chars, nullable = set(), False
+        for branch in arg[1]:
+            step = _first_of(list(branch))
+            if step is None:
+                return None
+            chars |= step[0]
+            nullable = nullable or step[1]
+        return chars, nullable
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, _high, body = arg
+        step = _first_of(list(body))
+        if step is None:
+            return None
+        return step[0], step[1] or low == 0
+    return None
+
+
+def _bounded(pattern: str) -> str:
+    """A lexicon pattern with word boundaries where it starts or ends with a word character."""
+    head = r"(?<![\w])" if re.match(r"[\w(\[]", pattern) and not pattern.startswith(("(?<", "^")) \
+        else ""
+    tail = r"(?![\w])" if re.search(r"[\w)\]*+?]$", pattern) and not pattern.endswith("$") else ""
+    return head + pattern + tail
+
+
+class Lexicon:
+    """All entity types compiled once; ``match`` scans a normalised question."""
+
+    def __init__(self, spec: Spec, terms: Iterable[str] = ()) -> None:
+        self.spec = spec
+        self.terms: dict[str, str] = {}  # lower-case → the caller's spelling
+        self.trie = _Trie()
+        self.patterns: list[_Pattern] = []
+        self.value_of: dict[tuple[str, str], Any] = {}  # (type, value key) → value
+        ae_known = {v.lower(): v for v in spec.entities["ae_term"].values}
+        for term in terms:
+            if not isinstance(term, str) or not term.strip():
+                continue
+            self.terms[term.lower()] = term
+            key = ae_known.get(term.lower(), term)
+            for phrase in spelling_variants(term):
+                self.trie.add(phrase, _Entry("ae_term", key, False, False))
+        for name, etype in spec.entities.items():
+            for value, words in etype.values.items():
+                self._add_value(name, etype, value, words)
+            if etype.derive is not None:
+                self._add_derived(name, etype, spec.entities[etype.derive.source])
+        self.grade_words = spec.entities["grade"].number_words
+
+    def _add_value(self, name: str, etype: EntityType, value: str, words: EntityValue) -> None:
+        stored: Any = tuple(words.grade) if words.grade is not None else value
+        if name == "grade" and words.grade is None:
+            stored = value  # an operator whose numbers come from the pattern's groups
+        for phrase in words.phrases:
+            self.trie.add(phrase, _Entry(name, stored, False, etype.overlay))
+        for phrase in words.weak:
+            self.trie.add(phrase, _Entry(name, stored, True, etype.overlay))
+        for pattern in words.patterns:
+            bounded = _bounded(pattern)
+            self.patterns.append(_Pattern(name, stored, etype.overlay, re.compile(bounded),
+                                          tuple(_INNER_GROUP.findall(pattern)),
+                                          _first_chars(bounded)))
+
+    def _add_derived(self, name: str, etype: EntityType, base: EntityType) -> None:
+        assert etype.derive is not None
+        prefix = "<" if name.endswith("_below") else ""
+        for value in etype.derive.values:
+            words = base.values.get(value)
+            if words is None:
+                continue
+            entry = _Entry(name, prefix + value, False, etype.overlay)
+            for core in words.phrases:
+                for before in etype.derive.before:
+                    self.trie.add(f"{before} {core}", entry)
+                for after in etype.derive.after:
+                    self.trie.add(f"{core} {after}", entry)
+
+    def match(self, text: str) -> Matches:
+        found = Matches()
+        candidates: list[Hit] = []
+        for hit in self.trie.scan(tokens(text)):
+            (found.overlays if self._is_overlay(hit.type) else candidates).append(hit)
+        present = frozenset(text)
+        for pattern in self.patterns:
+            if pattern.first is not None and not (pattern.first & present):
+                continue
+            for m in pattern.regex.finditer(text):
+                if m.end() == m.start():
+                    continue
+                groups = tuple((g, m.group(g)) for g in pattern.inner if m.group(g) is not None)
+                hit = Hit(pattern.type, pattern.value, m.start(), m.end(), False, groups)
+                (found.overlays if pattern.overlay else candidates).append(hit)
+        # Longest span first; at equal length the strong over the weak, then the earlier.
+        candidates.sort(key=lambda h: (-h.length, h.weak, h.start, h.type))
+        taken = bytearray(len(text) + 1)
+        for hit in candidates:
+            if any(taken[hit.start:hit.end]):
+                continue
+            taken[hit.start:hit.end] = b"\x01" * hit.length
+            found.hits.append(self._finish(hit))
+        found.hits.sort(key=lambda h: h.start)
+        found.overlays.sort(key=lambda h: h.start)
+        for m in _NUMBER.finditer(text):
+            found.numbers.append(Hit("number", float(m.group(1)), m.start(), m.end(),
+                                     groups=(("unit", m.group(2) or ""),)))
+        return found
+
+    def _is_overlay(self, etype: str) -> bool:
+        spec = self.spec.entities.get(etype)
+        return bool(spec and spec.overlay)
+
+    def _finish(self, hit: Hit) -> Hit:
+        """Values that need arithmetic: grades from their numbers, AE terms in the caller's
+        spelling."""
+        if hit.type == "grade":
+            return Hit(hit.type, self._grade(hit), hit.start, hit.end, hit.weak, hit.groups)
+        if hit.type == "ae_term" and isinstance(hit.value, str):
+            spelled = self.terms.get(hit.value.lower(), hit.value)
+            return Hit(hit.type, spelled, hit.start, hit.end, hit.weak, hit.groups)
+        return hit
+
+    def _grade(self, hit: Hit) -> tuple[Any, Any, Any]:
+        if isinstance(hit.value, tuple):  # a grade word: severe = (ge, 3)
+            parts = list(hit.value) + [None, None]
+            kind = parts[0]
+            if kind == "eq":
+                return ("eq", parts[1], parts[1])
+            return (kind, parts[1], parts[2] if kind == "between" else None)
+        low = self._grade_number(hit.group("low"))
+        high = self._grade_number(hit.group("high"))
+        if low is None:
+            return ("bare", None, None)
+        if hit.value == "between" and high is not None:
+            low, high = sorted((low, high))
+            return ("eq", low, low) if low == high else ("between", low, high)
+        if hit.value == "eq":
+            return ("eq", low, low)
+        return ("ge", low, None)
+
+    def _grade_number(self, token: str | None) -> int | None:
+        if token is None:
+            return None
+        number = int(token) if token.isdigit() else self.grade_words.get(token)
+        return number if number is not None and 1 <= number <= 5 else None
+
+    def words(self) -> set[str]:
+        """Every plain word the lexicons use (the typo corrector's targets)."""
+        out: set[str] = set()
+        for etype in self.spec.entities.values():
+            for value, words in etype.values.items():
+                for phrase in words.phrases + words.weak + [value]:
+                    out.update(re.findall(r"[a-z][a-z']+", phrase.lower().replace("*", "")))
+        for term in self.terms:
+            out.update(re.findall(r"[a-z]+", term))
+        return out

@@ -1,0 +1,164 @@
+"""Build the intent scorer from the corpus: ``python -m intents.train [--check]``.
+
+Multinomial logistic regression (scikit-learn, needed only here: ``pip install -e .[build]``)
+over the features of ``intents.features``, trained on the train split only. The result is
+written to ``data/model.json`` deterministically: the same corpus and lexicons give a
+byte-identical file (``--check`` says whether the shipped file is current).
+
+Labels: each question's intent; a follow-up that names no subject of its own ("G4?", "CI?")
+is labelled ``fragment`` (it leans on the previous turn); each part of a compound question
+that divides into as many clauses as it has queries is one example of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from intents import corpus
+from intents.features import features
+from intents.model import MODEL_PATH, Classifier, Model
+from intents.parser import Parser
+from intents.spec import load_spec
+
+# The shipped store's adverse-event terms: the vocabulary the parser is built with at run time.
+STORE_TERMS = ("Thrombocytopenia", "Fatigue", "Nausea", "Anaemia", "Neutropenia",
+               "Hyponatraemia", "Leukopenia", "Diarrhoea", "Vomiting", "Decreased appetite",
+               "Haemorrhage", "Pneumonia", "Sepsis")
+C = 4.0  # inverse regularisation strength, chosen by cross-validation on the train split
+PRUNE = 1e-3  # features whose weights are all below this are left out of the file
+
+
+def blank_model() -> Model:
+    """A model that knows nothing, to analyse text before a model exists."""
+    return Model(Classifier(["unknown"], [], np.zeros(1), np.zeros((0, 1))))
+
+
+def analyser() -> Parser:
+    """A parser with a blank model: the lexicons and clause splitter, for building examples."""
+    return Parser(terms=STORE_TERMS, spec=load_spec(), model=blank_model())
+
+
+def examples(parser: Parser, rows: list[corpus.Example]) -> tuple[list[list[str]], list[str]]:
+    spec = parser.spec
+    xs: list[list[str]] = []
+    ys: list[str] = []
+    for row in rows:
+        t, m = parser.analyse(row.text)
+        gold = [str(q["intent"]) for q in row.queries]
+        if len(gold) == 1:
+            xs.append(features(t.norm, m))
+            ys.append(_label(spec, gold[0], m.hits, bool(row.context)))
+            continue
+        segments = parser.segments(t.norm, m)
+        if len(segments) != len(gold):
+            continue
+        for i, ((a, b), intent) in enumerate(zip(segments, gold, strict=True)):
+            hits = [h for h in m.hits if a <= h.start and h.end <= b]
+            xs.append(features(t.norm, m, a, b))
+            ys.append(_label(spec, intent, hits, i > 0 or bool(row.context)))
+    return xs, ys
+
+
+def _label(spec: object, intent: str, hits: list[object], leans: bool) -> str:
+    from intents.spec import Spec
+
+    assert isinstance(spec, Spec)
+    if leans and intent in spec.data_intents:
+        heads = set(spec.intents[intent].heads)
+        if not any(getattr(h, "type", None) in heads and not getattr(h, "weak", False)
+                   for h in hits):
+            return "fragment"
+    return intent
+
+
+def fit_classifier(xs: list[list[str]], ys: list[str], c: float = C) -> Classifier:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform([{f: 1.0 for f in x} for x in xs])
+    classes = sorted(set(ys))
+    model = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
+    model.fit(matrix, ys)
+    assert list(model.classes_) == classes
+    weights = model.coef_.T.astype(np.float32)  # (features, classes)
+    bias = model.intercept_
+    if len(classes) == 2:  # scikit-learn keeps one column for two classes
+        weights = np.hstack([-weights / 2, weights / 2])
+        bias = np.array([-bias[0] / 2, bias[0] / 2])
+    names = list(vectorizer.get_feature_names_out())
+    keep = np.abs(weights).max(axis=1) >= PRUNE
+    kept = [n for n, k in zip(names, keep, strict=True) if k]
+    return Classifier(classes, kept, bias.astype(np.float32).astype(np.float64), weights[keep])
+
+
+def slot_examples(parser: Parser, rows: list[corpus.Example]
+                  ) -> dict[str, tuple[list[list[str]], list[str]]]:
+    """Training pairs for every slot the spec marks ``learned``: questions of that intent
+    with that slot labelled."""
+    learned = {(name, slot_name) for name, spec in parser.spec.intents.items()
+               for slot_name, slot in spec.slots.items() if slot.learned}
+    out: dict[str, tuple[list[list[str]], list[str]]] = {}
+    for row in rows:
+        if len(row.queries) != 1:
+            continue
+        query = row.queries[0]
+        for slot_name, value in (query.get("slots") or {}).items():
+            key = (str(query["intent"]), slot_name)
+            if key not in learned or not isinstance(value, str):
+                continue
+            t, m = parser.analyse(row.text)
+            xs, ys = out.setdefault(f"{key[0]}.{key[1]}", ([], []))
+            xs.append(features(t.norm, m))
+            ys.append(value)
+    return out
+
+
+def fit(parser: Parser, rows: list[corpus.Example], c: float = C) -> Model:
+    xs, ys = examples(parser, rows)
+    slots = {name: fit_classifier(sx, sy, c) for name, (sx, sy)
+             in sorted(slot_examples(parser, rows).items()) if len(set(sy)) >= 2}
+    meta: dict[str, object] = {
+        "examples": len(ys), "questions": len(rows), "C": c,
+        "writers": dict(sorted(Counter(r.writer for r in rows).items())),
+        "labels": dict(sorted(Counter(ys).items())),
+    }
+    return Model(fit_classifier(xs, ys, c), slots, meta)
+
+
+def build(c: float = C) -> tuple[str, dict[str, object]]:
+    model = fit(analyser(), corpus.load("train"), c)
+    return model.dumps(), model.meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m intents.train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true",
+                    help="do not write: exit 1 if data/model.json is not what the corpus gives")
+    ap.add_argument("-o", "--output", type=Path, default=MODEL_PATH)
+    args = ap.parse_args(argv)
+    text, meta = build()
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} is out of date: run python -m intents.train", file=sys.stderr)
+            return 1
+        print(f"{args.output} is current ({meta['examples']} examples)")
+        return 0
+    tmp = args.output.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(args.output)
+    print(f"wrote {args.output}: {meta['examples']} examples from {meta['questions']} "
+          f"questions, {len(json.loads(text)['intent']['features'])} features")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
