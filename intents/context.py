@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from intents.schema import Parse, Slot
-from intents.spec import Spec
+from intents.spec import CONVERSATION, Spec
 
 CONTEXT_SLOTS = ("population", "ci_method", "level", "statistic")
 GRADE = frozenset({"grade_op", "grade_low", "grade_high"})
@@ -31,15 +31,14 @@ def previous_intent(previous: Parse | None, spec: Spec) -> str | None:
     """The intent a follow-up can lean on (a clarify turn offers its first reading)."""
     if previous is None:
         return None
-    if previous.intent in spec.data_intents:
-        return previous.intent
     if previous.intent == "compound" and previous.queries:
-        last = previous.queries[-1].intent
-        return last if last in spec.data_intents else None
-    if previous.intent == "clarify" and previous.alternatives:
-        first = previous.alternatives[0].intent
-        return first if first in spec.data_intents else None
-    return None
+        intent = previous.queries[-1].intent
+    elif previous.intent == "clarify" and previous.alternatives:
+        intent = previous.alternatives[0].intent
+    else:
+        intent = previous.intent
+    # Study facts and definitions take follow-ups too ("and the schedule?", "and PR?").
+    return intent if intent in spec.intents and intent not in CONVERSATION else None
 
 
 def previous_slots(previous: Parse) -> dict[str, Slot]:

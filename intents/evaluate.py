@@ -213,7 +213,7 @@ def learning_curve(shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)) -> list[s
     from intents.spec import load_spec
 
     spec = load_spec()
-    analyser = Parser(terms=STORE_TERMS, spec=spec, model=train.blank_model())
+    analyser = train.analyser()
     rows = corpus.load("train")
     rng = random.Random(20191)
     order = list(rows)
@@ -221,11 +221,10 @@ def learning_curve(shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)) -> list[s
     out = []
     for share in shares:
         subset = order[:max(1, int(share * len(order)))]
-        xs, ys = train.examples(analyser, subset)
-        model = train.fit(xs, ys)
+        model = train.fit(analyser, subset)
         rep = evaluate("validation", Parser(terms=STORE_TERMS, spec=spec, model=model))
-        out.append(f"{len(subset):>5} train questions ({len(ys)} examples): validation intent "
-                   f"accuracy {rep.intent_accuracy:.3f}")
+        out.append(f"{len(subset):>5} train questions ({model.meta['examples']} examples): "
+                   f"validation intent accuracy {rep.intent_accuracy:.3f}")
     return out
 
 

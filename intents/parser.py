@@ -48,11 +48,15 @@ _COORDINATOR = re.compile(
     r"\bas well as\b|\balong with\b|\balso\b|\bthen\b|(?P<alt>\bvs\.?|\bversus\b|\bor\b))\s*")
 # Intents whose questions name several things on purpose ("penta vs the others", "patients with
 # thrombocytopenia and bleeding", "10 or 12 deaths?"): never divided.
-_WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "definition",
-                    "set_stats", "quote", "response_breakdown", "ae_table", "ae_top"})
+_WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "set_stats",
+                    "response_breakdown", "ae_table", "ae_top"})
 # Baseline variables that, beside an outcome, are subgroups of it.
 _SUBGROUP_VARIABLES = frozenset({"sex", "race", "ecog", "iss", "transplant", "renal"})
+_QUALIFIER_TYPES = frozenset({"subgroup", "timepoint", "measure", "assessor", "cohort"})
 _SETTINGS = frozenset({"ci_method", "level", "statistic", "null_rate", "persist", "population"})
+# Words before a percentage that make it the rate a test is against, not an interval level.
+_NULL_RATE = re.compile(r"(?:above|over|than|exceed\w*|against|vs\.?|versus|null|h0|h1|p ?[<>]=?|"
+                        r"[<>]=?|at least|below|under|beat|surpass\w*)\s*(?:a |the )?$")
 # A part of a compound question must be read with at least this probability to stand alone.
 PART_PROBABILITY = 0.5
 # A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
@@ -100,8 +104,9 @@ class Parser:
                  spec: Spec | None = None, model: Model | None = None) -> None:
         self.spec = spec or load_spec()
         self.lexicon = Lexicon(self.spec, list(terms or ()))
-        self.corrector = Corrector(self.lexicon.words())
         self.model = model or Model.load()
+        corpus_words = self.model.meta.get("words") or []
+        self.corrector = Corrector(self.lexicon.words() | set(corpus_words))
         self.rules = ScopeRules(self.spec.scope)
         self.known_numbers = {round(float(n), 1) for n in known_numbers}
         # Entity types that name what a question is about (an interval method only says how
@@ -371,8 +376,11 @@ class Parser:
         if label == "fragment":
             # Nothing to lean on: the best reading of it as a question of its own, if any:
             # one whose subject the question names, else the next likeliest.
+            weak = [h for h in hits if h.weak and h.type in self.heads]
             named = next(((i, q) for i, q in scores.ranked if i in self.spec.data_intents
-                          and self._evidence(i, heads)), None)
+                          and self._evidence(i, heads)), None) or next(
+                ((i, q) for i, q in scores.ranked if i in self.spec.data_intents
+                 and self._evidence(i, weak, weak=True)), None)
             second, p2 = scores.second
             if named is not None:
                 label, p = named[0], max(named[1], MIN_PROBABILITY)
@@ -402,7 +410,18 @@ class Parser:
                                 slots=self._fill(i, t, m, hits, level)[0])
                     for i, q in (scores.best, scores.second)]
             return Reading("clarify", p, alternatives=alts, start=a, end=b)
+        label, p = self._satisfiable(label, p, scores, hits)
         return self._fresh(label, p, t, m, a, b, hits, level)
+
+    def _satisfiable(self, label: str, p: float, scores: Scores,
+                     hits: list[Hit]) -> tuple[str, float]:
+        """An intent whose required entities are absent gives way to the next reading:
+        "ORR and CBR side by side" names no groups, so it is not a comparison."""
+        for intent, q in ((label, p), *scores.ranked):
+            spec = self.spec.intents.get(intent)
+            if spec is None or all(any(h.type == r for h in hits) for r in spec.requires):
+                return intent, q
+        return label, p
 
     @staticmethod
     def _cues(m: Matches, a: int, b: int) -> bool:
@@ -416,9 +435,10 @@ class Parser:
         return spec is not None and any(h.type in spec.heads and a <= h.start and h.end <= b
                                         for h in m.overlays)
 
-    def _evidence(self, intent: str, heads: list[Hit]) -> bool:
+    def _evidence(self, intent: str, heads: list[Hit], weak: bool = False) -> bool:
         spec = self.spec.intents.get(intent)
-        return spec is not None and any(h.type in spec.heads for h in heads)
+        return spec is not None and any(h.type in spec.heads and (weak or not h.weak)
+                                        for h in heads)
 
     def _marked(self, m: Matches, a: int, b: int) -> bool:
         for cue in ("followup_start", "followup_end"):
@@ -503,10 +523,12 @@ class Parser:
             # subgroup (a qualifier), not a question about the patients.
             hits = [h for h in hits if h.type != "baseline_variable"]
             heads = []
-        refill, used = self._fill(prev_intent, t, m, hits, level, only=spec.followups)
+        refill, used = self._fill(prev_intent, t, m, hits, level, only=spec.followups,
+                                  bounds=(a, b))
         # Every word the turn names must fit the previous question: "and grade 3?" after a
         # response rate is not a modification of it.
-        consumed = all(h in used for h in hits if not h.weak and h.type not in spec.ignores)
+        consumed = all(h in used for h in hits if not h.weak and h.type not in spec.ignores
+                       and h.type not in _QUALIFIER_TYPES)  # those become its qualifiers
         if not marked and label != "fragment" and any(h.type not in spec.heads for h in heads):
             # Unmarked, a subject of another kind starts a new question: "CBR" after the
             # median OS is the clinical benefit rate, "in those with a CBR?" would refine it.
@@ -539,10 +561,10 @@ class Parser:
             label = next((i for i, _ in scores.ranked if i in self.spec.data_intents
                           and self._evidence(i, heads)), label)
         if (heads or cue) and leans and label in self.spec.data_intents:
-            fresh, used = self._fill(label, t, m, hits, level)
+            fresh, used = self._fill(label, t, m, hits, level, bounds=(a, b))
             target = context.target_intent(label, prev_intent)
             if target != label:
-                fresh, used = self._fill(target, t, m, hits, level)
+                fresh, used = self._fill(target, t, m, hits, level, bounds=(a, b))
             merged = context.merge(target, prev_intent, prev_slots, fresh, self.spec)
             reading = Reading(target, scores.best[1], merged, used=used, followup=True,
                               start=a, end=b)
@@ -551,26 +573,36 @@ class Parser:
 
     # ------------------------------------------------------------------ statistics settings
     def _level(self, t: Text, m: Matches, a: int, b: int) -> Hit | None:
-        """A confidence level: a number next to an interval word, a method or "from now on"."""
+        """A confidence level: a percentage (or 0.9) next to an interval word, a method or
+        "from now on" — not a null rate ("above 20 %"), a count ("the 32 responders") or a
+        figure being quoted."""
         near = [h for h in m.overlays if h.type in ("ci_word", "persist")] + [
-            h for h in m.hits if h.type in ("ci_method", "statistic")]
+            h for h in m.hits if h.type == "ci_method"]
         if not near:
             return None
         for num in m.numbers:
             if not (a <= num.start and num.end <= b):
                 continue
             if any(h.start <= num.start and num.end <= h.end for h in m.hits
-                   if h.type not in ("ci_method",)):
-                continue
-            if not any(abs(h.start - num.end) < 30 or abs(num.start - h.end) < 30 for h in near):
+                   if h.type != "ci_method"):
                 continue
             value = float(num.value)
-            unit = num.group("unit") or ""
-            level = value if value < 1 else value / 100 if (unit or value >= 10) else None
-            if level is None:
+            percent = bool(num.group("unit"))
+            gap = min(min(abs(h.start - num.end), abs(num.start - h.end)) for h in near)
+            if value < 1:
+                level = value  # "a 0.9 interval"
+            elif percent or 50 <= value <= 99.9:
+                level = value / 100
+            else:
                 continue
+            if gap > (25 if percent or value < 1 else 4):
+                continue
+            if _NULL_RATE.search(t.norm[max(0, num.start - 14):num.start]):
+                continue  # "above 20 %", "vs 15 %": the rate a test is against
             level = round(level, 4)
             valid = 0.5 <= level <= 0.999
+            if not valid and gap > 12:
+                continue  # an out-of-range level must be said next to the interval words
             return Hit("level", level if valid else value, num.start, num.end,
                        weak=not valid)
         return None

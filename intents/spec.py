@@ -117,6 +117,7 @@ class IntentSpec(_Strict):
     slots: dict[str, SlotSpec] = Field(default_factory=dict)
     serves: list[str] = Field(default_factory=list)
     ignores: list[str] = Field(default_factory=list)
+    requires: list[str] = Field(default_factory=list)
     followups: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
 
@@ -152,7 +153,7 @@ class Spec(BaseModel):
     def _cross_check(self) -> Spec:
         known = set(self.entities) | BUILTIN_ENTITIES
         for name, intent in self.intents.items():
-            for ref in intent.heads + intent.ignores:
+            for ref in intent.heads + intent.ignores + intent.requires:
                 if ref not in known:
                     raise SpecError(f"intents.yaml: intent {name!r} names entity type {ref!r}, "
                                     "which no lexicon defines")

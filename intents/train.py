@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,7 @@ from intents.features import features
 from intents.model import MODEL_PATH, Classifier, Model
 from intents.parser import Parser
 from intents.spec import load_spec
+from intents.typos import english_words
 
 # The shipped store's adverse-event terms: the vocabulary the parser is built with at run time.
 STORE_TERMS = ("Thrombocytopenia", "Fatigue", "Nausea", "Anaemia", "Neutropenia",
@@ -120,6 +122,16 @@ def slot_examples(parser: Parser, rows: list[corpus.Example]
     return out
 
 
+def vocabulary(rows: list[corpus.Example]) -> list[str]:
+    """English words the corpus uses at least twice: targets for the typo corrector beside
+    the lexicons' words ("bleding" → "bleeding")."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update(w for w in re.findall(r"[a-z]+", row.text.lower()) if len(w) >= 4)
+    english = english_words()
+    return sorted(w for w, n in counts.items() if n >= 2 and w in english)
+
+
 def fit(parser: Parser, rows: list[corpus.Example], c: float = C) -> Model:
     xs, ys = examples(parser, rows)
     slots = {name: fit_classifier(sx, sy, c) for name, (sx, sy)
@@ -128,6 +140,7 @@ def fit(parser: Parser, rows: list[corpus.Example], c: float = C) -> Model:
         "examples": len(ys), "questions": len(rows), "C": c,
         "writers": dict(sorted(Counter(r.writer for r in rows).items())),
         "labels": dict(sorted(Counter(ys).items())),
+        "words": vocabulary(rows),
     }
     return Model(fit_classifier(xs, ys, c), slots, meta)
 
