@@ -92,20 +92,36 @@ class _Entry:
 
 
 class _Node:
-    __slots__ = ("exact", "prefixes", "entries")
+    __slots__ = ("exact", "prefixes", "entries", "by_start")
 
     def __init__(self) -> None:
         self.exact: dict[str, _Node] = {}
         self.prefixes: list[tuple[str, _Node]] = []
-        self.entries: list[_Entry] = []
+        self.entries: dict[_Entry, None] = {}  # ordered, without repeats
+        # Prefixes by their first three letters: the root holds dozens ("thrombocytop*",
+        # "discontinu*" …) and each word would otherwise be tested against all of them.
+        self.by_start: dict[str, list[tuple[str, _Node]]] = {}
+
+    def matching_prefixes(self, word: str) -> list[tuple[str, _Node]]:
+        if len(self.prefixes) < 8:
+            return self.prefixes
+        if not self.by_start:
+            for prefix, node in self.prefixes:
+                self.by_start.setdefault(prefix[:3] if len(prefix) >= 3 else "", []).append(
+                    (prefix, node))
+        short = self.by_start.get("", [])
+        return self.by_start.get(word[:3], []) + short if short else \
+            self.by_start.get(word[:3], [])
 
 
 class _Trie:
     def __init__(self) -> None:
         self.root = _Node()
 
-    def add(self, phrase: str, entry: _Entry) -> None:
+    def add(self, phrase: str, entry: _Entry, reverse: bool = False) -> None:
         toks = [t for t, _, _ in tokens(phrase.lower())]
+        if reverse:
+            toks.reverse()  # matched backwards, from the word before a hit
         if not toks:
             return
         nodes = [self.root]
@@ -114,7 +130,7 @@ class _Trie:
             forms = [tok]
             if tok.endswith("*") and len(tok) > 1:
                 forms = []
-            elif last and tok[-1:].isalpha():
+            elif last and not reverse and tok[-1:].isalpha():
                 forms += [tok + "s", tok + "es"]  # a final word may be plural
             following: list[_Node] = []
             for node in nodes:
@@ -124,6 +140,7 @@ class _Trie:
                     if child is None:
                         child = _Node()
                         node.prefixes.append((prefix, child))
+                        node.by_start = {}
                     following.append(child)
                     continue
                 shared = node.exact.get(forms[0]) or _Node()
@@ -132,30 +149,67 @@ class _Trie:
                 following.append(node.exact[forms[0]])
             nodes = following
         for node in nodes:
-            if entry not in node.entries:
-                node.entries.append(entry)
+            node.entries[entry] = None
+
+    def walk(self, toks: list[tuple[str, int, int]], i: int,
+             step: int = 1) -> list[tuple[int, _Entry]]:
+        """Every phrase that starts at token ``i`` (reading forwards, or backwards with
+        ``step`` -1): its last token's index and its entry."""
+        out: list[tuple[int, _Entry]] = []
+        frontier = [self.root]
+        j = i
+        while frontier and 0 <= j < len(toks):
+            word = toks[j][0]
+            following: list[_Node] = []
+            for node in frontier:
+                child = node.exact.get(word)
+                if child is not None:
+                    following.append(child)
+                for prefix, pnode in node.matching_prefixes(word):
+                    if word.startswith(prefix):
+                        following.append(pnode)
+            for node in following:
+                out.extend((j, entry) for entry in node.entries)
+            frontier = following
+            j += step
+        return out
 
     def scan(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
         out: list[Hit] = []
         for i in range(len(toks)):
-            frontier = [self.root]
-            j = i
-            while frontier and j < len(toks):
-                word = toks[j][0]
-                following: list[_Node] = []
-                for node in frontier:
-                    child = node.exact.get(word)
-                    if child is not None:
-                        following.append(child)
-                    for prefix, pnode in node.prefixes:
-                        if word.startswith(prefix):
-                            following.append(pnode)
-                for node in following:
-                    for entry in node.entries:
-                        out.append(Hit(entry.type, entry.value, toks[i][1], toks[j][2],
-                                       entry.weak))
-                frontier = following
-                j += 1
+            for j, entry in self.walk(toks, i):
+                out.append(Hit(entry.type, entry.value, toks[i][1], toks[j][2], entry.weak))
+        return out
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """A type made of another type's hit with words before or after it ("VGPR or better",
+    "less than a PR"), matched by composition rather than by listing every combination."""
+
+    name: str
+    source: str
+    values: frozenset[str]
+    prefix: str
+    overlay: bool
+    before: _Trie
+    after: _Trie
+
+    def extend(self, base: list[Hit], toks: list[tuple[str, int, int]]) -> list[Hit]:
+        starts = {a: k for k, (_, a, _) in enumerate(toks)}
+        ends = {b: k for k, (_, _, b) in enumerate(toks)}
+        out: list[Hit] = []
+        for hit in base:
+            if hit.type != self.source or hit.value not in self.values:
+                continue
+            value = self.prefix + str(hit.value)
+            first, last = starts.get(hit.start), ends.get(hit.end)
+            if last is not None:
+                out.extend(Hit(self.name, value, hit.start, toks[j][2])
+                           for j, _ in self.after.walk(toks, last + 1))
+            if first is not None:
+                out.extend(Hit(self.name, value, toks[j][1], hit.end)
+                           for j, _ in self.before.walk(toks, first - 1, step=-1))
         return out
 
 
@@ -256,8 +310,18 @@ class Lexicon:
         self.terms: dict[str, str] = {}  # lower-case → the caller's spelling
         self.trie = _Trie()
         self.patterns: list[_Pattern] = []
-        self.value_of: dict[tuple[str, str], Any] = {}  # (type, value key) → value
-        ae_known = {v.lower(): v for v in spec.entities["ae_term"].values}
+        self.derived: list[_Derived] = []
+        for name, etype in spec.entities.items():
+            for value, words in etype.values.items():
+                self._add_value(name, etype, value, words)
+            if etype.derive is not None:
+                self._add_derived(name, etype, spec.entities[etype.derive.source])
+        self.grade_words = spec.entities["grade"].number_words
+        self.add_terms(terms)
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        """The store's own adverse-event terms, in its spelling (and the other one)."""
+        ae_known = {v.lower(): v for v in self.spec.entities["ae_term"].values}
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 continue
@@ -265,12 +329,6 @@ class Lexicon:
             key = ae_known.get(term.lower(), term)
             for phrase in spelling_variants(term):
                 self.trie.add(phrase, _Entry("ae_term", key, False, False))
-        for name, etype in spec.entities.items():
-            for value, words in etype.values.items():
-                self._add_value(name, etype, value, words)
-            if etype.derive is not None:
-                self._add_derived(name, etype, spec.entities[etype.derive.source])
-        self.grade_words = spec.entities["grade"].number_words
 
     def _add_value(self, name: str, etype: EntityType, value: str, words: EntityValue) -> None:
         stored: Any = tuple(words.grade) if words.grade is not None else value
@@ -288,23 +346,26 @@ class Lexicon:
 
     def _add_derived(self, name: str, etype: EntityType, base: EntityType) -> None:
         assert etype.derive is not None
-        prefix = "<" if name.endswith("_below") else ""
-        for value in etype.derive.values:
-            words = base.values.get(value)
-            if words is None:
-                continue
-            entry = _Entry(name, prefix + value, False, etype.overlay)
-            for core in words.phrases:
-                for before in etype.derive.before:
-                    self.trie.add(f"{before} {core}", entry)
-                for after in etype.derive.after:
-                    self.trie.add(f"{core} {after}", entry)
+        before, after = _Trie(), _Trie()
+        marker = _Entry(name, None, False, etype.overlay)
+        for phrase in etype.derive.before:
+            before.add(phrase, marker, reverse=True)
+        for phrase in etype.derive.after:
+            after.add(phrase, marker)
+        self.derived.append(_Derived(name, etype.derive.source, frozenset(etype.derive.values),
+                                     "<" if name.endswith("_below") else "", etype.overlay,
+                                     before, after))
 
     def match(self, text: str) -> Matches:
         found = Matches()
         candidates: list[Hit] = []
-        for hit in self.trie.scan(tokens(text)):
+        toks = tokens(text)
+        for hit in self.trie.scan(toks):
             (found.overlays if self._is_overlay(hit.type) else candidates).append(hit)
+        base = list(candidates)
+        for derived in self.derived:
+            for hit in derived.extend(base, toks):
+                (found.overlays if derived.overlay else candidates).append(hit)
         present = frozenset(text)
         for pattern in self.patterns:
             if pattern.first is not None and not (pattern.first & present):

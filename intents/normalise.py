@@ -85,8 +85,14 @@ def bound(text: object) -> tuple[str, bool]:
     return text, False
 
 
+_PLAIN = re.compile(r"[ -~]*")  # printable ASCII: nothing to map but case and blanks
+_BLANKS = re.compile(r" +")
+
+
 def normalise(original: str) -> Text:
     """NFKC, lower case, ASCII punctuation, control characters dropped, whitespace collapsed."""
+    if _PLAIN.fullmatch(original) and "`" not in original:
+        return _normalise_plain(original)
     skip = bytearray(len(original))
     for m in _ANSI.finditer(original):
         skip[m.start():m.end()] = b"\x01" * (m.end() - m.start())
@@ -119,4 +125,25 @@ def normalise(original: str) -> Text:
         out.pop()
         starts.pop()
         ends.pop()
+    return Text(original, "".join(out), tuple(starts), tuple(ends))
+
+
+def _normalise_plain(original: str) -> Text:
+    """The common case, printable ASCII, without the per-character Unicode work (the same
+    result as the general path)."""
+    out: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    blank = 0  # where the run of blanks before ``pos`` began
+    lower = original.lower()
+    for m in [*_BLANKS.finditer(original), None]:
+        a, b = m.span() if m is not None else (len(original), len(original))
+        if a > pos:
+            if out:
+                out.append(" ")
+                starts.append(blank)
+            out.append(lower[pos:a])
+            starts.extend(range(pos, a))
+        pos, blank = b, a
+    ends = [x + 1 for x in starts]
     return Text(original, "".join(out), tuple(starts), tuple(ends))

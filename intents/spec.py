@@ -9,7 +9,7 @@ data fails the tests and the build, never a user's question.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,7 @@ class Spec(BaseModel):
         return self
 
     # ------------------------------------------------------------------ derived views
-    @property
+    @cached_property
     def data_intents(self) -> frozenset[str]:
         """Intents whose answers are figures (they take population, CI settings, follow-ups)."""
         return frozenset(n for n, i in self.intents.items()
