@@ -126,6 +126,7 @@ class IntentSpec(_Strict):
 
 
 class IntentsFile(_Strict):
+    families: dict[str, str] = Field(default_factory=dict)
     common_slots: dict[str, SlotSpec]
     leftover_qualifiers: dict[str, str]
     leftover_ignore: list[str] = Field(default_factory=list)
@@ -144,6 +145,7 @@ class Spec(BaseModel):
 
     entities: dict[str, EntityType]
     intents: dict[str, IntentSpec]
+    families: dict[str, str] = Field(default_factory=dict)
     common_slots: dict[str, SlotSpec]
     leftover_qualifiers: dict[str, str]
     leftover_ignore: frozenset[str] = frozenset()
@@ -170,6 +172,10 @@ class Spec(BaseModel):
             if rule.intent not in self.intents:
                 raise SpecError(f"scope.yaml: rule {rule.reason!r} gives unknown intent "
                                 f"{rule.intent!r}")
+        for name, intent in self.intents.items():
+            if intent.family not in self.families and intent.family != "conversation":
+                raise SpecError(f"intents.yaml: intent {name!r} has family {intent.family!r}, "
+                                "which `families` does not title")
         for etype in self.leftover_qualifiers:
             if etype not in known:
                 raise SpecError(f"intents.yaml: leftover_qualifiers names unknown type {etype!r}")
@@ -197,7 +203,20 @@ class Spec(BaseModel):
         return frozenset(names)
 
     def examples(self) -> dict[str, list[str]]:
-        return {name: list(i.examples) for name, i in self.intents.items() if i.examples}
+        """Example questions by area title, in the order of ``families``: the one list the
+        help answer, the help screen and the welcome draw from."""
+        out: dict[str, list[str]] = {}
+        for family, title in self.families.items():
+            questions = [q for i in self.intents.values() if i.family == family
+                         for q in i.examples]
+            if questions:
+                out[title] = questions
+        return out
+
+    def example(self, intent: str) -> str | None:
+        """The canonical question of an intent (its first example)."""
+        spec = self.intents.get(intent)
+        return spec.examples[0] if spec is not None and spec.examples else None
 
 
 # Entities computed by code rather than read from a lexicon (numbers need arithmetic).
@@ -259,7 +278,7 @@ def load_spec(root: Path = DATA) -> Spec:
                         rule.whole + rule.search + rule.search_original + rule.requires
                         + rule.unless)
     try:
-        return Spec(entities=entities, intents=intents.intents,
+        return Spec(entities=entities, intents=intents.intents, families=intents.families,
                     common_slots=intents.common_slots,
                     leftover_qualifiers=intents.leftover_qualifiers,
                     leftover_ignore=frozenset(intents.leftover_ignore), scope=scope.rules)

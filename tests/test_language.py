@@ -340,3 +340,13 @@ def test_the_model_records_what_it_was_built_from() -> None:
     assert set(meta["writers"]) >= {"blind_onc", "blind_stat", "blind_msl", "blind_nurse",
                                     "blind_lay"}
     assert not any(w.startswith("validation") for w in meta["writers"])
+
+
+def test_every_example_in_the_spec_is_read_as_its_intent(parser: Parser) -> None:
+    """The examples help and the welcome show are the spec's own: each must work."""
+    spec = load_spec()
+    wrong = [(name, example, parser.parse(example).intent)
+             for name, intent in spec.intents.items() for example in intent.examples
+             if parser.parse(example).intent != name]
+    assert wrong == []
+    assert "Response" in spec.examples() and spec.example("tte_median")

@@ -1,51 +1,17 @@
-"""Example questions by area and the vocabulary the input completes: one list shared by the
-welcome panel, the help screen and the suggester, so they never disagree."""
+"""Example questions by area (from the intent spec) and the vocabulary the input completes:
+one list shared by the welcome panel, the help screen, the `help` answer and the suggester, so
+they never disagree."""
 
 from __future__ import annotations
 
-EXAMPLES: dict[str, list[str]] = {
-    "Response": [
-        "What was the overall response rate?",
-        "What was the clinical benefit rate?",
-        "Show the best response breakdown",
-        "ORR in penta-refractory patients",
-        "How many had a VGPR or better?",
-    ],
-    "Safety": [
-        "Grade 3 or worse thrombocytopenia?",
-        "How many had anaemia?",
-        "What were the most common adverse events?",
-        "How many discontinued because of adverse events?",
-        "Deaths from adverse events",
-    ],
-    "Time to event": [
-        "What was the median progression-free survival?",
-        "What was the median overall survival?",
-        "Median duration of response",
-        "Median time to response",
-    ],
-    "Patients and study": [
-        "What was the median age?",
-        "How many prior regimens had patients received?",
-        "What was the dosing schedule?",
-        "What was the primary endpoint?",
-        "What does penta-refractory mean?",
-    ],
-    "Statistics and follow-ups": [
-        "ORR with a Wilson 90% interval",
-        "How was that computed?",
-        "and in penta-refractory patients?",
-        "and grade 3 or higher?",
-    ],
-}
+from intents.spec import load_spec
+
+EXAMPLES: dict[str, list[str]] = load_spec().examples()
 
 # The few the welcome panel offers: one per kind of answer (rate, table + chart, KM curve).
 WELCOME_EXAMPLES: list[str] = [
-    "What was the overall response rate?",
-    "Show the best response breakdown",
-    "Grade 3 or worse thrombocytopenia?",
-    "What was the median progression-free survival?",
-]
+    q for intent in ("response_rate", "response_breakdown", "ae_incidence", "tte_median")
+    if (q := load_spec().example(intent)) is not None]
 
 # Words worth completing mid-sentence, besides the adverse-event terms of the store.
 TERMS: list[str] = [

@@ -7,48 +7,11 @@ from assistant.answer import Answer
 from assistant.handlers.context import Context, Settings
 from assistant.handlers.figures import METHOD_SHORT, answer, level_text
 from intents.schema import Parse
+from intents.spec import load_spec
 
-# Example questions by area: the help answer, the unknown answer and clarifications use them,
-# and the chat app's help screen shows the same list.
-EXAMPLES: dict[str, tuple[str, ...]] = {
-    "Response": ("What was the overall response rate?", "What was the clinical benefit rate?",
-                 "Give me the best-response breakdown", "How many had VGPR or better?"),
-    "Safety": ("How many had grade 3 or worse thrombocytopenia?",
-               "What were the most common side effects?", "How many had serious bleeding?",
-               "How many patients died from adverse events?"),
-    "Survival": ("What was the median progression-free survival?", "median OS",
-                 "How long did responses last?", "How quickly did patients respond?"),
-    "Patients": ("What was the median age?", "How many prior regimens?",
-                 "How many patients were penta-refractory?"),
-    "Study": ("What dose of selinexor was given?", "What does selinexor do?",
-              "What was the primary endpoint?", "What did Paul Richardson say?"),
-    "Subgroups and statistics": (
-        "What was the response rate in penta-refractory patients?",
-        "Compare the response rate in penta-refractory patients with the other patients",
-        "ORR with a 90% confidence interval", "use Wilson intervals from now on"),
-    "Records": ("list patients with VGPR",
-                "which patients had thrombocytopenia and grade 3 bleeding?"),
-}
-INTENT_EXAMPLES: dict[str, str] = {
-    "response_rate": "What was the overall response rate?",
-    "response_category": "How many stringent complete responses were there?",
-    "response_breakdown": "Give me the best-response breakdown",
-    "ae_incidence": "How many had grade 3 or higher thrombocytopenia?",
-    "ae_bleeding": "How many patients had serious bleeding?",
-    "ae_deaths": "How many patients died from adverse events?",
-    "ae_action": "How many discontinued because of adverse events?",
-    "ae_top": "What were the most common side effects?",
-    "tte_median": "What was the median progression-free survival?",
-    "baseline": "What was the median age?",
-    "study_fact": "What was the study design?",
-    "quote": "What did Paul Richardson say?",
-    "definition": "What does triple-class refractory mean?",
-    "discrepancy": "Where do the sources disagree?",
-    "compare": "Compare the response rate in penta-refractory patients with the others",
-    "set_stats": "Use a 90% interval from now on",
-    "explain_method": "How was that computed?",
-    "records": "list patients with VGPR",
-}
+# Example questions by area, from the intent spec (intents/data/intents.yaml): the help
+# answer, the unknown answer, clarifications and the chat app's help screen use the same list.
+EXAMPLES: dict[str, list[str]] = load_spec().examples()
 
 
 def greeting(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -88,7 +51,7 @@ def example_for(intent: str, slots: dict[str, object]) -> str | None:
         return f"How many patients had {str(slots['term']).lower()}?"
     if intent == "response_rate" and slots.get("threshold") == "MR":
         return "What was the clinical benefit rate?"
-    return INTENT_EXAMPLES.get(intent)
+    return load_spec().example(intent)
 
 
 def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -122,7 +85,9 @@ def out_of_scope(ctx: Context, parse: Parse, question: str) -> Answer:
 
 
 def unknown(ctx: Context, parse: Parse, question: str) -> Answer:
-    examples = [EXAMPLES[area][0] for area in ("Response", "Safety", "Survival", "Study")]
+    spec = load_spec()
+    examples = [q for i in ("response_rate", "ae_incidence", "tte_median", "study_fact")
+                if (q := spec.example(i)) is not None]
     if not question.strip():
         lead = "Please type a question about STORM Part 2."
     else:
