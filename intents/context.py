@@ -84,14 +84,19 @@ def merge(target: str, prev_intent: str, prev: dict[str, Slot], fresh: dict[str,
         if all("grade" in spec.intents[i].slots for i in both if i in spec.intents):
             carry |= GRADE
     overridden: set[str] = set()
-    for name in fresh:
+    for name, slot in fresh.items():
+        if slot.start is None and not slot.inherited and name in prev:
+            continue
         group = next((g for g in GROUPS if name in g), frozenset({name}))
         overridden |= group
     out: dict[str, Slot] = {}
     for name, slot in prev.items():
         if name in carry and name not in overridden:
             out[name] = slot if slot.inherited else _inherit(slot)
-    out.update(fresh)
+    for name, slot in fresh.items():
+        if slot.start is None and not slot.inherited and name in prev and name in carry:
+            continue  # a default of the new reading never replaces what was asked before
+        out[name] = slot
     if target == "records":
         # At patient level "any grade" and "any event" are no condition at all.
         for name in ("grade_op", "term"):

@@ -1,5 +1,8 @@
 """What the intent scorer sees of a question: words with the entities replaced by their type.
 
+Unigrams, bigrams and trigrams of that sequence, the entity types and values, crude stems and
+character 4-grams of the other words, and the question's length.
+
 "G3 neut %" and "how many patients had grade 3 or worse thrombocytopenia" both read as
 "<grade> <ae_term> …": the scorer learns the shape of a question, the lexicons know the words.
 Character n-grams of the remaining words carry typos and word forms the lexicons lack.
@@ -59,7 +62,10 @@ def features(norm: str, matches: Matches, start: int = 0, end: int | None = None
     for hit in matches.overlays:
         if hit.type in CUE_TYPES and hit.start >= start and hit.end <= stop:
             out.append(f"o:{hit.type}")
+    for x, y, z in zip(seq, seq[1:], seq[2:], strict=False):
+        out.append(f"t:{x}_{y}_{z}")
     for word in words:
+        out.append("s:" + word[:5])  # a crude stem: "respond", "responded", "responders"
         padded = f"#{word}#"
         for i in range(len(padded) - 3):
             out.append("c:" + padded[i:i + 4])

@@ -468,7 +468,16 @@ class Parser:
 
     def _missing_subject(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit],
                          scores: Scores, level: Hit | None) -> Reading:
-        """A fragment with nothing to lean on ("grade 3?", "CI?"): ask what it is about."""
+        """A fragment with nothing to lean on ("grade 3?", "CI?"): ask what it is about —
+        unless it names a qualifier or a statistic ("MRD neg rate", "is 26 % significantly
+        more than 20 %?"): then it is the likeliest question, qualified, so the answer says
+        what is not reported."""
+        if any(h.type in _QUALIFIER_TYPES or h.type == "statistic" for h in hits):
+            base = next((i for i, _ in scores.ranked if i in self.spec.data_intents
+                         and not self.spec.intents[i].requires), None)
+            if base is not None:
+                return self._fresh(base, max(scores.prob(base), MIN_PROBABILITY), t, m, a, b,
+                                   hits, level)
         if any(h.type == "grade" for h in hits):
             slots, used = self._fill("ae_incidence", t, m, hits, level)
             slots["missing"] = Slot(name="missing", value="term")
@@ -595,7 +604,7 @@ class Parser:
                 level = value / 100
             else:
                 continue
-            if gap > (25 if percent or value < 1 else 4):
+            if gap > (25 if percent or value < 1 else 12):
                 continue
             if _NULL_RATE.search(t.norm[max(0, num.start - 14):num.start]):
                 continue  # "above 20 %", "vs 15 %": the rate a test is against
