@@ -57,6 +57,7 @@ _SETTINGS = frozenset({"ci_method", "level", "statistic", "null_rate", "persist"
 # Words before a percentage that make it the rate a test is against, not an interval level.
 _NULL_RATE = re.compile(r"(?:above|over|than|exceed\w*|against|vs\.?|versus|null|h0|h1|p ?[<>]=?|"
                         r"[<>]=?|at least|below|under|beat|surpass\w*)\s*(?:a |the )?$")
+_ALPHA = re.compile(r"(?:alpha|α|significance(?: level)?|type i error|p ?[<=])\s*(?:of |= ?|at )?$")
 # A part of a compound question must be read with at least this probability to stand alone.
 PART_PROBABILITY = 0.5
 # A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
@@ -78,7 +79,6 @@ _TOP_N = re.compile(r"\btop (\d{1,2}|one|two|three|four|five|six|seven|eight|nin
                     r"main|leading)\b")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10}
-_PERCENT = re.compile(r"(\d{1,2}(?:\.\d+)?) ?%")
 
 
 @dataclass
@@ -608,6 +608,8 @@ class Parser:
                 continue
             if _NULL_RATE.search(t.norm[max(0, num.start - 14):num.start]):
                 continue  # "above 20 %", "vs 15 %": the rate a test is against
+            if _ALPHA.search(t.norm[max(0, num.start - 22):num.start]):
+                continue  # "one-sided alpha 0.05": a test's size, not an interval level
             level = round(level, 4)
             valid = 0.5 <= level <= 0.999
             if not valid and gap > 12:
@@ -710,9 +712,9 @@ class Parser:
         if wanted is None or "top_n" in (wanted or ()):
             self._top_n(t, intent, slots, table)
         if "statistic" in slots and slots["statistic"].value == "binomial_test":
-            rate = _PERCENT.search(slots["statistic"].text or "") or _PERCENT.search(t.norm)
+            rate = _null_rate(t.norm)
             if rate is not None:
-                slots["null_rate"] = Slot(name="null_rate", value=float(rate.group(1)) / 100)
+                slots["null_rate"] = Slot(name="null_rate", value=rate)
         if "ci_method" in slots or "level" in slots:
             if m.cue("persist") is not None:
                 slots["persist"] = Slot(name="persist", value=True)
@@ -791,9 +793,11 @@ class Parser:
                                                        "assessor", "cohort",
                                                        "baseline_variable") else hit.type
                 start, end = t.span(hit.start, hit.end)
+                tested = (kind, value) == ("measure", "p_value") and "null_rate" in \
+                    reading.slots  # the p-value of the test asked for against a stated rate
                 found.append(Qualifier(kind=kind, value=value, text=t.original[start:end],
                                        start=start, end=end,
-                                       served=spec.serves_qualifier(kind, value)))
+                                       served=spec.serves_qualifier(kind, value) or tested))
             if reading.intent in self.spec.data_intents:
                 found.extend(self._numbers(t, m, reading))
             reading.qualifiers = found
@@ -814,6 +818,10 @@ class Parser:
             if any(s is not None and s <= ostart and oend <= e for s, e in covered[
                     len(m.hits) + len(m.overlays):]):
                 continue
+            before = t.norm[max(0, num.start - 22):num.start]
+            if _ALPHA.search(before) or ("null_rate" in reading.slots
+                                         and _NULL_RATE.search(before[-14:])):
+                continue  # a test's size or the rate it is against, not a restriction
             quoted = bool(num.group("unit")) or not float(num.value).is_integer() \
                 or num.value >= 20
             if quoted and round(float(num.value), 1) in self.known_numbers:
@@ -867,6 +875,23 @@ class Parser:
         allowed = self.spec.allowed_slots(reading.intent) | {"missing"}
         reading.slots = {k: v for k, v in reading.slots.items() if k in allowed}
         return reading
+
+
+_NULL_PERCENT = re.compile(
+    r"(?:above|greater than|more than|higher than|exceeds?|better than|over|vs\.?|versus|"
+    r"against|>=?|<=?|less than|below|null(?: response)?(?: rate)?(?: of)?|threshold(?: of)?|"
+    r"benchmark(?: of)?)\s*(?:a |the )?(\d{1,2}(?:\.\d+)?)\s*%|"
+    r"(\d{1,2}(?:\.\d+)?)\s*% (?:null|benchmark|threshold|historical)")
+_NULL_FRACTION = re.compile(r"(?:h0|null|p0|p_0)[^0-9]{0,12}(0?\.\d+)")
+
+
+def _null_rate(text: str) -> float | None:
+    """The rate a test is against: "above 20 %", "a 10 % null rate", "H0: p ≤ 0.10"."""
+    m = _NULL_PERCENT.search(text)
+    if m is not None:
+        return float(m.group(1) or m.group(2)) / 100
+    f = _NULL_FRACTION.search(text)
+    return float(f.group(1)) if f is not None else None
 
 
 def _parentheses(text: str) -> list[tuple[int, int]]:

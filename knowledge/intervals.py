@@ -8,7 +8,9 @@ while every interval needs only a beta quantile or a normal quantile:
 - Wilson (with and without continuity correction): the formulas of
   ``scipy.stats._binomtest._binom_wilson_conf_int``;
 - Jeffreys: beta quantiles of the Beta(k + ½, n − k + ½) posterior;
-- Agresti–Coull: the normal quantile.
+- Agresti–Coull: the normal quantile;
+- Wald (the normal approximation, statsmodels' ``method="normal"``) and Wald with continuity
+  correction (± 1/(2n)), both clipped to [0, 1].
 
 ``tests/test_intervals.py`` checks them against scipy.stats over a grid of k, n and levels.
 """
@@ -77,6 +79,13 @@ def agresti_coull(k: int, n: int, level: float) -> tuple[float, float]:
     return max(0.0, p_tilde - half), min(1.0, p_tilde + half)
 
 
+def wald(k: int, n: int, level: float, correction: bool) -> tuple[float, float]:
+    z = normal_quantile(1 - (1 - level) / 2)
+    p = k / n
+    half = z * math.sqrt(p * (1 - p) / n) + (0.5 / n if correction else 0.0)
+    return max(0.0, p - half), min(1.0, p + half)
+
+
 @lru_cache(maxsize=4096, typed=True)
 def interval(k: int, n: int, method: str, level: float) -> tuple[float, float]:
     """The two limits by ``method``; arguments already checked by ``stats.rate_ci``.
@@ -89,4 +98,6 @@ def interval(k: int, n: int, method: str, level: float) -> tuple[float, float]:
         return wilson(k, n, level, correction=method == "wilson-cc")
     if method == "jeffreys":
         return jeffreys(k, n, level)
+    if method in ("wald", "wald-cc"):
+        return wald(k, n, level, correction=method == "wald-cc")
     return agresti_coull(k, n, level)

@@ -18,13 +18,16 @@ from typing import Literal
 
 from knowledge.intervals import interval, normal_quantile
 
-CIMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
+CIMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "wald",
+                   "wald-cc"]
 CI_METHODS: dict[str, str] = {
     "clopper-pearson": "Clopper–Pearson (exact)",
     "wilson": "Wilson score",
     "wilson-cc": "Wilson score with continuity correction",
     "jeffreys": "Jeffreys",
     "agresti-coull": "Agresti–Coull",
+    "wald": "Wald (normal approximation)",
+    "wald-cc": "Wald with continuity correction",
 }
 DEFAULT_METHOD: CIMethod = "clopper-pearson"
 DEFAULT_LEVEL = 0.95

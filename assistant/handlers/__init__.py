@@ -22,6 +22,7 @@ from assistant.handlers import (
     records,
     response,
     safety,
+    statistic,
     study,
     survival,
 )
@@ -87,6 +88,9 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
     handler = HANDLERS.get(parse.intent, conversation.unknown)
     try:
         result = handler(replace(context, settings=asked), parse, question)
+        if parse.get("statistic") and parse.intent in SPEC.data_intents:
+            result = statistic.add(result, str(parse.get("statistic")), parse.get("null_rate"),
+                                   asked, question)
         if parse.unserved and parse.intent not in CONVERSATION:
             result = compose.not_reported_for(parse, question, result)
     except StatsError as error:

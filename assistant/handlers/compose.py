@@ -45,31 +45,34 @@ _STATUS_ORDER: tuple[Status, ...] = ("answered", "not_reported", "clarify", "out
 
 
 def describe(q: Qualifier) -> str:
-    """What the sources do not report, in words: 'by age (“over 70”)'."""
+    """What the sources do not report, as a sentence: 'The sources do not report this by age
+    (“over 70”).'"""
     quoted = f"“{q.text.strip()}”"
     if q.kind == "subgroup":
-        return f"by {SUBGROUPS.get(q.value, 'subgroup')} ({quoted})"
+        return f"The sources do not report this by {SUBGROUPS.get(q.value, 'subgroup')} ({quoted})."
     if q.kind == "timepoint":
-        return f"at a time point ({quoted}): they give medians and totals over the study"
+        return (f"The sources do not report this at a time point ({quoted}): they give medians "
+                "and totals over the whole study.")
     if q.kind == "measure":
-        return f"{MEASURES.get(q.value, 'that statistic')} ({quoted})"
+        return f"The sources do not report {MEASURES.get(q.value, 'that statistic')} ({quoted})."
     if q.kind == "assessor":
-        return (f"as assessed by the investigators ({quoted}): response was assessed by the "
-                "independent review committee")
+        return (f"The sources do not report this as assessed by the investigators ({quoted}): "
+                "response was assessed by the independent review committee.")
     if q.kind == "cohort":
-        return (f"for {COHORTS.get(q.value, 'another cohort')} ({quoted}): only STORM Part 2, "
-                "selinexor 80 mg with dexamethasone 20 mg twice weekly")
+        return (f"The sources do not report this for {COHORTS.get(q.value, 'another cohort')} "
+                f"({quoted}): they cover STORM Part 2, selinexor 80 mg with dexamethasone 20 mg "
+                "twice weekly.")
     if q.kind == "number":
-        return f"for the restriction {quoted}, which no reported figure matches"
-    return quoted
+        return (f"The sources do not report this for the restriction {quoted}, which no "
+                "reported figure matches.")
+    return f"The sources do not report this ({quoted})."
 
 
 def not_reported_for(parse: Parse, question: str, whole: Answer) -> Answer:
     """The answer to a question with unserved qualifiers: what is not reported, and the whole
     population's figure as context."""
     unserved = parse.unserved
-    missing = "; ".join(describe(q) for q in unserved)
-    text = f"The sources do not report this {missing}."
+    text = " ".join(dict.fromkeys(describe(q) for q in unserved))
     if whole.status == "answered":
         text += f" For the whole study population, not the group you asked about: {whole.text}"
     values = {"not_reported": [q.model_dump(include={"kind", "value", "text"})

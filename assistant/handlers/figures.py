@@ -28,6 +28,8 @@ METHOD_SHORT: dict[str, str] = {
     "wilson-cc": "Wilson with continuity correction",
     "jeffreys": "Jeffreys",
     "agresti-coull": "Agresti–Coull",
+    "wald": "Wald",
+    "wald-cc": "Wald with continuity correction",
 }
 assert set(METHOD_SHORT) == set(CI_METHODS)
 
