@@ -41,7 +41,7 @@ def _level(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if text.endswith("%") or value > 1:
-        value /= 100
+        value = round(value / 100, 9)  # 99.9 / 100 is 0.9990000000000001 in floating point
     if not 0.5 <= value <= 0.999:
         raise argparse.ArgumentTypeError(f"level must be between 0.5 and 0.999 (50–99.9 %), "
                                          f"not {text}")

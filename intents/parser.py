@@ -53,6 +53,8 @@ _WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "set_
 # Baseline variables that, beside an outcome, are subgroups of it.
 _SUBGROUP_VARIABLES = frozenset({"sex", "race", "ecog", "iss", "transplant", "renal"})
 _QUALIFIER_TYPES = frozenset({"subgroup", "timepoint", "measure", "assessor", "cohort"})
+# Subjects people list without "and": "sCR VGPR PR", "nausea vomiting diarrhoea".
+_LISTABLE = frozenset({"category", "threshold", "endpoint", "ae_term"})
 _SETTINGS = frozenset({"ci_method", "level", "statistic", "null_rate", "persist", "population"})
 # Words before a percentage that make it the rate a test is against, not an interval level.
 _NULL_RATE = re.compile(r"(?:above|over|than|exceed\w*|against|vs\.?|versus|null|h0|h1|p ?[<>]=?|"
@@ -217,8 +219,8 @@ class Parser:
         # A bare list of the same kind of subject: "sCR VGPR and PR", "nausea vomiting".
         strong = [h for h in m.hits if h.type in self.heads and not h.weak]
         for first, second in zip(strong, strong[1:], strict=False):
-            if first.type == second.type and first.value != second.value \
-                    and not norm[first.end:second.start].strip():
+            if first.type == second.type and first.type in _LISTABLE \
+                    and first.value != second.value and not norm[first.end:second.start].strip():
                 cuts.append((first.end, second.start))
         cuts.sort()
         bounds: list[tuple[int, int]] = []

@@ -64,6 +64,8 @@ class Rate:
 
 
 def check_level(level: float) -> float:
+    # 99.9 / 100 is 0.9990000000000001 in floating point: compare what was meant.
+    level = round(level, 9) if math.isfinite(level) else level
     if not (MIN_LEVEL <= level <= MAX_LEVEL) or math.isnan(level):
         raise StatsError(f"confidence level must be between {MIN_LEVEL} and {MAX_LEVEL}, "
                          f"not {level}")

@@ -39,8 +39,9 @@ def num(x: float, decimals: int = 1) -> str:
 
 
 def level_text(level: float) -> str:
-    """0.95 → "95 %", 0.999 → "99.9 %"."""
-    pct = round(level * 100, 1)
+    """0.95 → "95 %", 0.999 → "99.9 %", 0.9501 → "95.01 %" (never rounded into another
+    level)."""
+    pct = round(level * 100, 6)
     return f"{pct:g} %"
 
 
@@ -51,11 +52,21 @@ def rate_figure(rate: Rate) -> str:
             f"{METHOD_SHORT[rate.ci_method]})")
 
 
+def published(fact: StudyFact, rate: Rate | None = None) -> str:
+    """ "Published: 32/122 (26 %; 95 % CI 19–35)", or for a figure that is arithmetic on
+    published ones, "Derived from published counts: 11/39 (28.2 %)"."""
+    label = "Derived from published counts" if fact.grade == "derived" else "Published"
+    return f"{label}: {published_rate(fact, rate)}"
+
+
 def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
-    """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)" or "59 %", as the source gave it.
+    """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)", "59 %" or, for a count the source gives
+    without a percentage, "4/83", as the source gave it.
 
     Beside a figure computed with another interval method or level (``rate``), the published
     interval is not repeated as if it were comparable: it is named as the exact 95 % one."""
+    if fact.unit not in (None, "%") and fact.n is not None:
+        return f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)
     inner = f"{_plain(fact.value)} %"
     if fact.ci_low is not None and fact.ci_high is not None:
         same = rate is None or (rate.ci_method == "clopper-pearson"

@@ -7,7 +7,7 @@ from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     POPULATION_LABELS,
     answer,
-    published_rate,
+    published,
     rate_figure,
     sentence_case,
     sources_for,
@@ -71,7 +71,7 @@ def response_rate(ctx: Context, parse: Parse, question: str) -> Answer:
     values = {**rate.values(), "population": population, "threshold": threshold}
     if fact is not None:
         text = (f"{sentence_case(name)}: {rate_figure(rate)}, {label}. "
-                f"Published: {published_rate(fact, rate)}.")
+                f"{published(fact, rate)}.")
         return answer(parse, question, "answered", text, values, sources_for(fact))
     if all(f is not None and f.n is not None for f in parts_facts):
         # No published rate, but every category in it has a published count.
@@ -114,7 +114,7 @@ def response_category(ctx: Context, parse: Parse, question: str) -> Answer:
     rate = q.response_rate(ctx.store, population, [category], ctx.settings.ci_method,
                            ctx.settings.level)
     text = (f"{sentence_case(CATEGORY_NAMES[category])} ({category}): {rate_figure(rate)}, "
-            f"{label}. Published: {published_rate(fact, rate)}.")
+            f"{label}. {published(fact, rate)}.")
     if fact.note:
         text += f" Note: {fact.note}"
     return answer(parse, question, "answered", text,

@@ -11,7 +11,7 @@ from assistant.answer import Answer, Chart
 from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     answer,
-    published_rate,
+    published,
     rate_figure,
     sources_for,
     table,
@@ -124,7 +124,7 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
     values = {**rate.values(), "term": term, "grade": band, "population": "safety"}
     lead = f"{term}, {band}: {rate_figure(rate)}, safety population."
     if key in facts:
-        text = f"{lead} Published: {published_rate(facts[key], rate)}."
+        text = f"{lead} {published(facts[key], rate)}."
         return answer(parse, question, "answered", text, values, sources_for(facts[key]),
                       chart=_grade_chart(ctx, term))
     if key == "g34" and "g3" in facts and "g4" not in facts:
@@ -240,6 +240,18 @@ def ae_bleeding(ctx: Context, parse: Parse, question: str) -> Answer:
 
 
 def ae_deaths(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Deaths from adverse events (published); deaths of any cause are not reported, so a
+    question about them gets the adverse-event deaths as what is known, not as its answer."""
+    answered = _ae_deaths(ctx, parse, question)
+    if parse.get("cause", "adverse_event") != "any":
+        return answered
+    return answered.model_copy(update={
+        "status": "not_reported",
+        "text": "The sources do not report how many patients died of any cause (the total "
+                f"number of deaths). What they report: {answered.text}"})
+
+
+def _ae_deaths(ctx: Context, parse: Parse, question: str) -> Answer:
     fatal = q.fatal_events(ctx.store)
     related = [term for _, term, rel in fatal if rel]
     facts = [ctx.store.fact(i) for i in ("safety.deaths.ae", "safety.deaths.related",

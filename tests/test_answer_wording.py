@@ -1,0 +1,56 @@
+"""Regression tests for defects an audit found in what answers say (the figures were right)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import cli
+from assistant.engine import Engine
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+def text(engine: Engine, question: str) -> tuple[str, str]:
+    answer = engine.conversation().ask(question)
+    return answer.status, answer.text
+
+
+@pytest.mark.parametrize(("question", "count"), [
+    ("How many VGPRs in the penta-refractory patients?", "4/83"),
+    ("how many sCRs in the other 39 patients?", "1/39"),
+])
+def test_a_published_count_is_not_printed_as_a_percentage(engine: Engine, question: str,
+                                                          count: str) -> None:
+    status, said = text(engine, question)
+    assert status == "answered" and count in said
+    n, total = (int(x) for x in count.split("/"))
+    # The only percentage for it is the computed one, to one decimal: never "4 %" for 4/83.
+    assert f"({n} %)" not in said and f"{100 * n / total:.1f} %" in said
+
+
+@pytest.mark.parametrize("question", ["ORR in the other 39", "How many had a minimal response?"])
+def test_a_derived_figure_is_not_called_published(engine: Engine, question: str) -> None:
+    status, said = text(engine, question)
+    assert status == "answered"
+    assert "Derived from published counts" in said and "Published:" not in said
+
+
+def test_deaths_of_any_cause_are_not_reported(engine: Engine) -> None:
+    status, said = text(engine, "How many patients died?")
+    assert status == "not_reported" and "any cause" in said and "12" in said
+    status, said = text(engine, "How many patients died from adverse events?")
+    assert status == "answered" and "12/123" in said and "2 judged treatment-related" in said
+
+
+@pytest.mark.parametrize(("level", "shown"), [("99.9", "99.9 % CI"), ("95.01", "95.01 % CI"),
+                                              ("0.999", "99.9 % CI")])
+def test_levels_are_accepted_and_shown_as_given(level: str, shown: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--level", level, "ask", "ORR"]) == 0
+    out = capsys.readouterr().out
+    assert shown in out and not re.search(r"\b100 % CI", out)
