@@ -364,7 +364,12 @@ class Parser:
         if prev_intent is not None and previous is not None:
             words = [w for w, _, _ in tokens(t.norm[a:b]) if w[0].isalnum()]
             short = len(words) <= 4 and not m.cue("question_head")
-            if label == "fragment" or marked or short or not heads:
+            # A full question ("how many patients were penta-refractory?") stands alone even
+            # without a subject word; a short or marked turn, or one that points back
+            # ("those", "them"), leans on the previous one.
+            full = m.cue("question_head") is not None and m.cue("pronoun") is None \
+                and len(words) > 4
+            if label == "fragment" or marked or short or (not heads and not full):
                 if level is None and (short or marked):
                     level = self._bare_level(m, a, b)
                 follow = self._follow(t, m, a, b, hits, heads, label, scores, prev_intent,
@@ -534,8 +539,8 @@ class Parser:
             # subgroup (a qualifier), not a question about the patients.
             hits = [h for h in hits if h.type != "baseline_variable"]
             heads = []
-        refill, used = self._fill(prev_intent, t, m, hits, level, only=spec.followups,
-                                  bounds=(a, b))
+        refill, used = self._fill(prev_intent, t, m, hits, level,
+                                  only=self.spec.followups(prev_intent), bounds=(a, b))
         # Every word the turn names must fit the previous question: "and grade 3?" after a
         # response rate is not a modification of it.
         consumed = all(h in used for h in hits if not h.weak and h.type not in spec.ignores
@@ -675,6 +680,7 @@ class Parser:
         consumed: list[Hit] = []
         lo, hi = bounds if bounds is not None else (0, len(t.norm))
         overlays = [h for h in m.overlays if lo <= h.start and h.end <= hi]
+        candidates = _by_strength(hits + overlays)
         for name, slot in table.items():
             if wanted is not None and name not in wanted:
                 continue
@@ -683,7 +689,7 @@ class Parser:
                     slots["level"] = self._slot(t, "level", level.value, level)
                     used.append(level)
                 continue
-            hit = next((h for source in slot.sources for h in _by_strength(hits + overlays)
+            hit = next((h for source in slot.sources for h in candidates
                         if h.type == source and (slot.by_type or h not in consumed)), None)
             if hit is None:
                 if slot.default is not None and wanted is None:

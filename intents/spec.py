@@ -189,6 +189,14 @@ class Spec(BaseModel):
                          if n not in CONVERSATION and i.family not in ("study", "conversation")
                          and n not in ("set_stats", "explain_method"))
 
+    def followups(self, intent: str) -> list[str]:
+        """What a follow-up may change: the intent's own list and, for a figure, the
+        population, the interval settings and a statistic ("and Wilson?", "SE?")."""
+        spec = self.intents[intent]
+        extra = [s for s in self.common_slots if s not in spec.followups] \
+            if intent in self.data_intents else []
+        return [*spec.followups, *extra]
+
     def allowed_slots(self, intent: str) -> frozenset[str]:
         spec = self.intents.get(intent)
         if spec is None:

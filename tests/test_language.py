@@ -298,6 +298,12 @@ def test_not_reported_names_the_qualifier_and_labels_the_context() -> None:
          "tte_median", {"endpoint": "DOR"}),
         (["how many stopped treatment", "how many were because of side effects"], "ae_action",
          {"action": "discontinuation"}),
+        (["grade >=3 bleeding", "upper one-sided 95% bound?"], "ae_bleeding",
+         {"statistic": "one_sided", "level": 0.95}),
+        (["holds for plts", "fatigue?"], "ae_action",
+         {"action": "dose_modification", "term": "Fatigue"}),
+        (["list subjects with grade 3 hyponatraemia", "now the g4s"], "records",
+         {"term": "Hyponatraemia", "grade_low": 4}),
     ],
 )
 def test_short_followups_lean_on_the_previous_question(parser: Parser, turns: list[str],
@@ -314,6 +320,11 @@ def test_a_full_question_after_a_clarify_inherits_nothing(parser: Parser) -> Non
     p = parser.parse("How many patients had anaemia?", previous=first)
     assert (p.get("term"), p.get("grade_op")) == ("Anaemia", "any")
     assert not p.followup
+
+
+def test_a_full_question_after_a_subgroup_question_starts_afresh(parser: Parser) -> None:
+    p = run_case(parser, ["ORR in women", "how many patients were penta-refractory?"])
+    assert (p.intent, p.get("variable")) == ("baseline", "refractory")
 
 
 def test_cbr_after_a_survival_question_is_the_cbr(parser: Parser) -> None:
