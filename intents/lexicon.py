@@ -22,7 +22,8 @@ from intents.spec import EntityType, EntityValue, Spec
 
 # Tokens: words (with an inner apostrophe), numbers (with a decimal part), or one symbol.
 # Hyphens and blanks only separate tokens, so "progression-free" = "progression free".
-_TOKEN = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*\*?|[^\sa-z0-9\-]")
+# An underscore joins, as in a file name ("test_sql_and_shell" is one token, not "sql").
+_TOKEN = re.compile(r"[a-z0-9_]+(?:['.][a-z0-9_]+)*\*?|[^\sa-z0-9\-_]")
 _INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%|percent\b|per ?cent\b|pct\b))?")
 

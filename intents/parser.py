@@ -378,7 +378,9 @@ class Parser:
                     return follow
         if stats_only and label not in ("explain_method", "definition"):
             return self._set_stats(t, m, a, b, hits, level)
-        if not hits and not self._cues(m, a, b) and p < MIN_PROBABILITY_WITHOUT_EVIDENCE:
+        if not hits and not self._cues(m, a, b) and (
+                p < MIN_PROBABILITY_WITHOUT_EVIDENCE or not self._mostly_words(t.norm[a:b])):
+            # No study word and little language ("; touch x", "[/bold]"): not understood.
             return Reading("unknown", p, start=a, end=b)
         if label == "fragment":
             # Nothing to lean on: the best reading of it as a question of its own, if any:
@@ -429,6 +431,12 @@ class Parser:
             if spec is None or all(any(h.type == r for h in hits) for r in spec.requires):
                 return intent, q
         return label, p
+
+    def _mostly_words(self, text: str) -> bool:
+        """At least three words, most of them English or the study's."""
+        found = [w for w, _, _ in tokens(text) if w[:1].isalpha()]
+        known = sum(1 for w in found if self.corrector.known(w))
+        return len(found) >= 3 and known >= 0.7 * len(found)
 
     @staticmethod
     def _cues(m: Matches, a: int, b: int) -> bool:

@@ -81,10 +81,13 @@ class LexiconFile(_Strict):
 
 # --------------------------------------------------------------------------- scope rules
 class ScopeRule(_Strict):
+    _coerce = field_validator("phrases", mode="before")(_as_strings)
+
     intent: str
     confidence: float = Field(ge=0, le=1)
     reason: str
     whole: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
     search: list[str] = Field(default_factory=list)
     search_original: list[str] = Field(default_factory=list)
     requires: list[str] = Field(default_factory=list)
