@@ -53,7 +53,20 @@ def questions(db: str | None, passes: int, loads: int) -> dict[str, object]:
                 times.append(time.perf_counter() - start)
         return times
 
+    def parse_pass() -> list[float]:
+        """The language layer alone: each turn read against the one before."""
+        times = []
+        for turns in conversations:
+            previous = None
+            for turn in turns:
+                start = time.perf_counter()
+                previous = engine.parser.parse(turn, previous)
+                times.append(time.perf_counter() - start)
+        return times
+
     one_pass()  # warm-up: imports scipy.special / scipy.stats on first use, fills caches
+    parse_pass()
+    parsed = [parse_pass() for _ in range(passes)]
     warm = [one_pass() for _ in range(passes)]
     cold = []
     for _ in range(passes):
@@ -66,6 +79,7 @@ def questions(db: str | None, passes: int, loads: int) -> dict[str, object]:
         "p95_ms": [percentile(p, 95) * 1e3 for p in warm],
         "max_ms": [max(p) * 1e3 for p in warm],
         "uncached_p95_ms": [percentile(p, 95) * 1e3 for p in cold],
+        "parse_p95_ms": [percentile(p, 95) * 1e3 for p in parsed],
         "subjects": len(engine.store.subjects),
     }
 

@@ -16,6 +16,7 @@ import re._parser as _sre_parse
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from intents.spec import EntityType, EntityValue, Spec
@@ -72,7 +73,9 @@ class Matches:
         return {h.type for h in self.hits} | {h.type for h in self.overlays}
 
 
+@lru_cache(maxsize=512)
 def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The tokens of a text with their spans (memoised: every stage of a parse asks)."""
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
@@ -222,6 +225,8 @@ class _Pattern:
     regex: re.Pattern[str]
     inner: tuple[str, ...]
     first: frozenset[str] | None  # the characters a match can start with (None: any)
+    needles: tuple[str, ...] | None  # one of these occurs in any text it matches (None: ?)
+    pairs: frozenset[str] | None  # the needles' first two letters
 
 
 _ALL = frozenset(string.printable)
@@ -240,6 +245,43 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
         return None
     found = _first_of(list(parsed.data))
     return None if found is None or found[1] else frozenset(found[0])
+
+
+def _needles(pattern: str) -> tuple[str, ...] | None:
+    """Literal strings of two letters or more, one of which begins every match (None when
+    the pattern does not start with literal text): a pattern none of them occurs in cannot
+    match, and is not run."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    found = _leading(list(parsed.data), "")
+    return tuple(sorted(found)) if found is not None and len(found) <= 64 else None
+
+
+def _leading(items: list[Any], head: str) -> set[str] | None:
+    text = head
+    for i, (op, arg) in enumerate(items):
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue
+        if op is _sre.LITERAL:
+            text += chr(arg)
+            continue
+        if len(text) >= 2:
+            return {text}
+        rest = items[i + 1:]
+        if op is _sre.SUBPATTERN:
+            return _leading(list(arg[-1]) + rest, text)
+        if op is _sre.BRANCH:
+            out: set[str] = set()
+            for branch in arg[1]:
+                found = _leading(list(branch) + rest, text)
+                if found is None:
+                    return None
+                out |= found
+            return out
+        return None
+    return {text} if len(text) >= 2 else None
 
 
 def _first_of(items: list[Any]) -> tuple[set[str], bool] | None:
@@ -341,9 +383,11 @@ class Lexicon:
             self.trie.add(phrase, _Entry(name, stored, True, etype.overlay))
         for pattern in words.patterns:
             bounded = _bounded(pattern)
+            needles = _needles(bounded)
             self.patterns.append(_Pattern(name, stored, etype.overlay, re.compile(bounded),
                                           tuple(_INNER_GROUP.findall(pattern)),
-                                          _first_chars(bounded)))
+                                          _first_chars(bounded), needles,
+                                          frozenset(n[:2] for n in needles) if needles else None))
 
     def _add_derived(self, name: str, etype: EntityType, base: EntityType) -> None:
         assert etype.derive is not None
@@ -368,9 +412,12 @@ class Lexicon:
             for hit in derived.extend(base, toks):
                 (found.overlays if derived.overlay else candidates).append(hit)
         present = frozenset(text)
+        pairs = frozenset(text[i:i + 2] for i in range(len(text) - 1))
         for pattern in self.patterns:
             if pattern.first is not None and not (pattern.first & present):
                 continue
+            if pattern.pairs is not None and not (pattern.pairs & pairs):
+                continue  # none of the literal words it starts with occurs here
             for m in pattern.regex.finditer(text):
                 if m.end() == m.start():
                     continue

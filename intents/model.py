@@ -51,13 +51,15 @@ class Classifier:
         self.weights = weights
 
     def score(self, features: list[str]) -> Scores:
-        rows = [self.index[f] for f in features if f in self.index]
+        index = self.index
+        rows = [i for i in map(index.get, features) if i is not None]
         logits = self.bias + (self.weights[rows].sum(axis=0) if rows else 0.0)
         logits = logits - logits.max()
         probs = np.exp(logits)
         probs /= probs.sum()
-        order = np.argsort(-probs, kind="stable")
-        return Scores(tuple((self.classes[i], float(probs[i])) for i in order))
+        values = probs.tolist()
+        order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+        return Scores(tuple((self.classes[i], values[i]) for i in order))
 
     def weight(self, feature: str, label: str) -> float:
         row = self.index.get(feature)
