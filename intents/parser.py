@@ -44,8 +44,9 @@ CLOSE_MARGIN = 0.10
 LEARNED_SLOT_PROBABILITY = 0.5
 # Where a question with several subjects divides into queries.
 _COORDINATOR = re.compile(
-    r"\s*(?:,|;|/(?<!\bw/)(?<!\bn/)(?<!\bk/)(?<!\band/)|&|\+|\?(?=\s*\S)|\band\b|\bplus\b|"
-    r"\bas well as\b|\balong with\b|\balso\b|\bthen\b|(?P<alt>\bvs\.?|\bversus\b|\bor\b))\s*")
+    r"\s*(?:(?P<alt>,?\s*(?:\bvs\.?|\bversus\b|\bor\b))|,|;|/(?<!\bw/)(?<!\bn/)(?<!\bk/)"
+    r"(?<!\band/)|&|\+|\?(?=\s*\S)|\band\b|\bplus\b|\bas well as\b|\balong with\b|\balso\b|"
+    r"\bthen\b)\s*")
 # Intents whose questions name several things on purpose ("penta vs the others", "patients with
 # thrombocytopenia and bleeding", "10 or 12 deaths?"): never divided.
 _WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "set_stats",
@@ -70,7 +71,7 @@ _REMARK = re.compile(r"(?:i|we) (?:know|think|realise|realize|understand|believe
                      r"guessing|assuming)\b|(?:note|fyi|btw|ps)\b|(?:thanks|thank you|cheers)\b")
 # An aside that explains rather than asks: "(i.e. not VGPR or better)", "i.e. …", "e.g. …".
 _ASIDE = re.compile(r"\((?:i\.?e\.?|e\.?g\.?|ie|eg|that is|not|excluding|rather than)\b[^)]*\)|"
-                    r"\b(?:i\.e\.|e\.g\.)[^,;?]*")
+                    r"\b(?:i\.e\.|e\.g\.)[^?)]*")
 # Words that set what follows apart as a clarification, not a restriction: "a PR as best
 # response (i.e. not VGPR or better)".
 _CLARIFYING = re.compile(r"(?:\bi\.?e\.?,?|\bnot|\brather than|\bexcluding|\bexcept|"
@@ -147,7 +148,7 @@ class Parser:
         segments = self.segments(t.norm, m)
         if len(segments) > 1 and whole.intent not in _WHOLE:
             parts = self._read_parts(t, m, segments, previous)
-            if len(parts) > 1:
+            if len(parts) > 1 and self._one_kind(parts):
                 readings = parts
         elif whole.intent == "explain_method":
             readings = self._explain_with_subject(t, m, whole, previous)
@@ -310,6 +311,13 @@ class Parser:
         if len(data) >= 2:
             context.spread_trailing(data, self.spec)
         return readings
+
+    def _one_kind(self, parts: list[Reading]) -> bool:
+        """Several figures, or several facts about the study, are several questions; a
+        figure beside a study fact is more often one question and its explanation ("Define
+        PFS — does it include deaths?", "who assessed response, the sites?")."""
+        data = [r.intent in self.spec.data_intents for r in parts]
+        return all(data) or not any(data)
 
     def _explain_with_subject(self, t: Text, m: Matches, whole: Reading,
                               previous: Parse | None) -> list[Reading]:
