@@ -53,6 +53,9 @@ _WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "set_
                     "response_breakdown", "ae_table", "ae_top"})
 # Baseline variables that, beside an outcome, are subgroups of it.
 _SUBGROUP_VARIABLES = frozenset({"sex", "race", "ecog", "iss", "transplant", "renal"})
+# Entities that name an outcome of the study (what a subgroup question would be about).
+_OUTCOME_TYPES = frozenset({"threshold", "threshold_below", "category", "endpoint", "ae_term",
+                            "bleeding", "deaths", "action"})
 _QUALIFIER_TYPES = frozenset({"subgroup", "timepoint", "measure", "assessor", "cohort"})
 # Subjects people list without "and": "sCR VGPR PR", "nausea vomiting diarrhoea".
 _LISTABLE = frozenset({"category", "threshold", "endpoint", "ae_term"})
@@ -428,7 +431,24 @@ class Parser:
                     for i, q in (scores.best, scores.second)]
             return Reading("clarify", p, alternatives=alts, start=a, end=b)
         label, p = self._satisfiable(label, p, scores, hits)
+        label, p = self._outcome_in_subgroup(label, p, scores, hits)
         return self._fresh(label, p, t, m, a, b, hits, level)
+
+    def _outcome_in_subgroup(self, label: str, p: float, scores: Scores,
+                             hits: list[Hit]) -> tuple[str, float]:
+        """"t(4;14) resp?", "response in pts with renal impairment": a baseline variable beside
+        an outcome word is the subgroup the outcome is asked in, not a question about the
+        patients (the subgroup then becomes a qualifier)."""
+        if label != "baseline" or not any(h.type == "baseline_variable" for h in hits):
+            return label, p
+        outcomes = [h for h in hits if h.type in _OUTCOME_TYPES]
+        if not outcomes:
+            return label, p
+        for intent, q in scores.ranked:
+            if intent in self.spec.data_intents and intent != "baseline" and self._evidence(
+                    intent, outcomes, weak=True):
+                return intent, q
+        return label, p
 
     def _satisfiable(self, label: str, p: float, scores: Scores,
                      hits: list[Hit]) -> tuple[str, float]:
@@ -453,10 +473,12 @@ class Parser:
 
     def _cue_evidence(self, intent: str, m: Matches, a: int, b: int) -> bool:
         """The clause has a cue word that is the subject of this intent ("compare", "which
-        patients")."""
+        patients"), and whatever the intent requires ("vs 20 %" names no groups to compare)."""
         spec = self.spec.intents.get(intent)
-        return spec is not None and any(h.type in spec.heads and a <= h.start and h.end <= b
-                                        for h in m.overlays)
+        return spec is not None and any(
+            h.type in spec.heads and a <= h.start and h.end <= b for h in m.overlays) and all(
+            any(h.type == r and a <= h.start and h.end <= b for h in m.hits)
+            for r in spec.requires)
 
     def _evidence(self, intent: str, heads: list[Hit], weak: bool = False) -> bool:
         spec = self.spec.intents.get(intent)
