@@ -118,9 +118,15 @@ def spread_trailing(readings: list[Any], spec: Spec) -> None:
         if not given:
             continue
         for reading in readings[:-1]:
+            if _others(reading, group) == _others(last, group):
+                continue  # the last part re-asks this one another way: "any grade and grade 3"
             allowed = spec.allowed_slots(reading.intent)
             if any(k in reading.slots and reading.slots[k].start is not None for k in group):
                 continue
             if all(k in allowed for k in given):
                 reading.slots = {**{k: v for k, v in reading.slots.items() if k not in group},
                                  **given}
+
+
+def _others(reading: Any, group: frozenset[str]) -> tuple[str, dict[str, Any]]:
+    return reading.intent, {k: v.value for k, v in reading.slots.items() if k not in group}

@@ -25,8 +25,9 @@ from intents.spec import EntityType, EntityValue, Spec
 # Hyphens and blanks only separate tokens, so "progression-free" = "progression free".
 # An underscore joins, as in a file name ("test_sql_and_shell" is one token, not "sql").
 _TOKEN = re.compile(r"[a-z0-9_]+(?:['.][a-z0-9_]+)*\*?|[^\sa-z0-9\-_]")
+_CONJUNCTIONS = frozenset({"and", "or", "/", "+", "&", ","})
 _INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%|percent\b|per ?cent\b|pct\b))?")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%(?![a-z])|percent\b|per ?cent\b|pct\b))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +408,7 @@ class Lexicon:
         toks = tokens(text)
         for hit in self.trie.scan(toks):
             (found.overlays if self._is_overlay(hit.type) else candidates).append(hit)
+        candidates.extend(self._gapped(toks))
         base = list(candidates)
         for derived in self.derived:
             for hit in derived.extend(base, toks):
@@ -438,6 +440,25 @@ class Lexicon:
             found.numbers.append(Hit("number", float(m.group(1)), m.start(), m.end(),
                                      groups=(("unit", m.group(2) or ""),)))
         return found
+
+    def _gapped(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
+        """A word that shares the next phrase's head: in "primary and secondary endpoints"
+        or "sel + dex dose" the first word names a phrase of the same kind ("primary
+        endpoints", "sel dose") whose head was said once."""
+        out: list[Hit] = []
+        for i in range(2, len(toks)):
+            if toks[i - 1][0] not in _CONJUNCTIONS or not toks[i - 2][0][0].isalpha():
+                continue
+            for j, entry in self.trie.walk(toks, i):
+                if j == i or entry.overlay:
+                    continue  # a one-word phrase has no head to share
+                virtual = [toks[i - 2], *toks[i + 1:j + 1]]
+                for k, other in self.trie.walk(virtual, 0):
+                    if k == len(virtual) - 1 and other.type == entry.type \
+                            and other.value != entry.value:
+                        out.append(Hit(other.type, other.value, toks[i - 2][1], toks[i - 2][2],
+                                       other.weak))
+        return out
 
     def _is_overlay(self, etype: str) -> bool:
         spec = self.spec.entities.get(etype)

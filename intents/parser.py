@@ -155,7 +155,9 @@ class Parser:
                 readings = parts
         elif whole.intent == "explain_method":
             readings = self._explain_with_subject(t, m, whole, previous)
-        readings = self._qualify_all(t, m, readings)
+        if len(readings) == 1 and previous is not None:
+            readings = self._each_part(t, m, whole, previous) or readings
+        readings = self._qualify_all(t, m, _distinct(readings))
         return self._finish(raw, truncated, t, m, readings, corrections)
 
     @staticmethod
@@ -178,8 +180,7 @@ class Parser:
                      if x.group().strip()]
         if len(sentences) < 2:
             return text
-        m = self.lexicon.match(text.norm)
-        asks = [(a, b) for a, b in sentences if self._asks(text.norm, m, a, b)]
+        asks = [(a, b) for a, b in sentences if self._asks(text.norm, a, b)]
         if not asks or len(asks) == len(sentences):
             return text
         edits = [(a, b, " " * (b - a)) for a, b in sentences if (a, b) not in asks]
@@ -191,7 +192,7 @@ class Parser:
         sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip()]
         if len(sentences) < 2:
             return m
-        asks = [self._asks(norm, m, a, b) for a, b in sentences]
+        asks = [self._asks(norm, a, b) for a, b in sentences]
         if not any(asks):
             return m
         keep = [span for span, ask in zip(sentences, asks, strict=True) if ask]
@@ -202,16 +203,15 @@ class Parser:
         return Matches([h for h in m.hits if inside(h)], [h for h in m.overlays if inside(h)],
                        [h for h in m.numbers if inside(h)])
 
-    @staticmethod
-    def _asks(norm: str, m: Matches, a: int, b: int) -> bool:
+    def _asks(self, norm: str, a: int, b: int) -> bool:
         text = norm[a:b].strip()
         if _REMARK.match(text):
             return False  # "I know it's single arm."
         if text.endswith("?") or len(tokens(text)) <= 6:
             return True
-        head = m.cue("question_head")
-        return any(h.type == "question_head" and h.start == a + len(norm[a:b]) - len(
-            norm[a:b].lstrip()) for h in m.overlays) or (head is not None and head.start == a)
+        # A sentence that opens as a question or a request ("I need any grade and grade 3 if
+        # available.") asks, wherever it stands in the text.
+        return self.lexicon.match(text).cue("question_head") is not None
 
     def segments(self, norm: str, m: Matches) -> list[tuple[int, int]]:
         """Clauses that each name a subject of their own (several → a compound question)."""
@@ -291,9 +291,13 @@ class Parser:
                 readings[-1] = merged
                 prev = self._as_parse(t.original, merged)
                 continue
-            if readings and (reading.refined or _same(readings[-1], reading)):
+            if readings and (reading.refined or _same(readings[-1], reading)
+                             or self._restated(t, readings[-1], reading)):
                 # "haematological toxicity, focusing on grade 3 or higher": one query, refined;
                 # "how many felt sick, like nausea": one query, said twice.
+                reading.used = readings[-1].used + [h for h in reading.used
+                                                    if h not in readings[-1].used]
+                reading.start = readings[-1].start
                 readings[-1] = reading
             else:
                 readings.append(reading)
@@ -314,6 +318,38 @@ class Parser:
         if len(data) >= 2:
             context.spread_trailing(data, self.spec)
         return readings
+
+    @staticmethod
+    def _restated(t: Text, before: Reading, after: Reading) -> bool:
+        """"severe anorexia, like G3": a grade in words, then the same question with the
+        grade in numbers, is one question."""
+        if before.intent != after.intent or not after.followup:
+            return False
+        def rest(r: Reading) -> dict[str, Any]:
+            return {k: v.value for k, v in r.slots.items() if k not in context.GRADE}
+        words = [h for h in before.used if h.type == "grade" and not h.groups]
+        numbers = [h for h in after.used if h.type == "grade" and h.groups]
+        return rest(before) == rest(after) and bool(words) and bool(numbers) and _apposed(
+            t.norm, words[-1], numbers[0])
+
+    def _each_part(self, t: Text, m: Matches, whole: Reading,
+                   previous: Parse) -> list[Reading]:
+        """A follow-up to a question of several parts changes each of them ("ORR and CBR?"
+        → "at 90 %?", "and in the penta-refractory?"); "both" after a clarify asks every
+        reading offered."""
+        if previous.intent == "clarify" and len(previous.alternatives) > 1 \
+                and m.cue("every_part") is not None and not any(
+                    h.type in self.heads and not h.weak for h in m.hits):
+            return [Reading(alt.intent, alt.confidence, dict(alt.slots), followup=True,
+                            start=0, end=len(t.norm)) for alt in previous.alternatives]
+        data = [q for q in previous.queries if q.intent in self.spec.data_intents]
+        if previous.intent != "compound" or len(data) < 2 or not whole.followup:
+            return []
+        parts = [self._read(t, m, 0, len(t.norm), previous.part(q)) for q in data]
+        if not all(r.followup and r.intent == q.intent for r, q in zip(parts, data,
+                                                                        strict=True)):
+            return []
+        return _distinct(parts)
 
     def _one_kind(self, parts: list[Reading]) -> bool:
         """Several figures, or several facts about the study, are several questions; a
@@ -384,7 +420,7 @@ class Parser:
                 if level is None and (short or marked):
                     level = self._bare_level(m, a, b)
                 follow = self._follow(t, m, a, b, hits, heads, label, scores, prev_intent,
-                                      previous, marked, level, short)
+                                      previous, marked, level, short, inner)
                 if follow is not None:
                     return follow
         if stats_only and label not in ("explain_method", "definition"):
@@ -565,8 +601,9 @@ class Parser:
     # ------------------------------------------------------------------ follow-ups
     def _follow(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit], heads: list[Hit],
                 label: str, scores: Scores, prev_intent: str, previous: Parse, marked: bool,
-                level: Hit | None, short: bool) -> Reading | None:
-        """A turn that leans on the previous one, or None when it stands on its own."""
+                level: Hit | None, short: bool, inner: bool = False) -> Reading | None:
+        """A turn that leans on the previous one (``inner``: an earlier clause of the same
+        question), or None when it stands on its own."""
         prev_slots = context.previous_slots(previous)
         spec = self.spec.intents[prev_intent]
         # 1. A modification of the previous question: every subject word it names fits one of
@@ -604,7 +641,10 @@ class Parser:
             # toxicity, focusing on grade 3 or higher"): the same query, refined.
             adds_only = bool(refill) and not any(
                 k in prev_slots and prev_slots[k].start is not None for k in refill)
-            refined = adds_only and (set(refill) <= _SETTINGS or prev_intent in _WHOLE)
+            # A bare modifier ("low sodium & low plts, grade 3") narrows the clause before;
+            # a clause that asks ("… and how many had it grade 3?") is a question of its own.
+            refined = adds_only and (set(refill) <= _SETTINGS or prev_intent in _WHOLE or (
+                inner and self.lexicon.match(t.norm[a:b].strip()).cue("question_head") is None))
             return Reading(prev_intent, 0.85, merged, used=used, followup=True, start=a,
                            end=b, refined=refined)
         # 2. A new subject, marked as a follow-up ("and OS?" after a response question) or
@@ -742,6 +782,10 @@ class Parser:
                 if op == "bare":
                     continue
                 slots["grade_op"] = self._slot(t, "grade_op", op, hit)
+                # "badly enough to be grade 3", "severe, like G3": the grade in words beside
+                # the grade in numbers is the same grade said twice.
+                used.extend(h for h in candidates if h.type == "grade" and not h.groups
+                            and hit.groups and h not in used and _apposed(t.norm, h, hit))
                 if low is not None:
                     slots["grade_low"] = self._slot(t, "grade_low", low, hit)
                 if high is not None:
@@ -963,6 +1007,24 @@ def _by_strength(hits: list[Hit]) -> list[Hit]:
     (G3)" is grade 3), the longer (more specific) before the shorter, then by position."""
     return sorted(hits, key=lambda h: (h.weak, h.type == "grade" and not h.groups, -h.length,
                                        h.start))
+
+
+_JOINED = re.compile(r"\b(?:and|or|vs|versus|plus|then)\b|[+&/;]")
+
+
+def _apposed(norm: str, x: Hit, y: Hit) -> bool:
+    """Two mentions in one phrase, with no coordinator between them."""
+    first, second = (x, y) if x.start <= y.start else (y, x)
+    return _JOINED.search(norm[first.end:second.start]) is None
+
+
+def _distinct(readings: list[Reading]) -> list[Reading]:
+    """Each query once: "did loads bleed? like proper bleeds" asks one thing twice."""
+    out: list[Reading] = []
+    for r in readings:
+        if not any(_same(r, o) for o in out):
+            out.append(r)
+    return out
 
 
 def _same(a: Reading, b: Reading) -> bool:
