@@ -416,7 +416,8 @@ class Parser:
             # ("those", "them"), leans on the previous one.
             full = m.cue("question_head") is not None and m.cue("pronoun") is None \
                 and len(words) > 4
-            if label == "fragment" or marked or short or (not heads and not full):
+            if label == "fragment" or marked or short or (not heads and not full) \
+                    or _restricts_only(hits):
                 if level is None and (short or marked):
                     level = self._bare_level(m, a, b)
                 follow = self._follow(t, m, a, b, hits, heads, label, scores, prev_intent,
@@ -466,9 +467,27 @@ class Parser:
                                 slots=self._fill(i, t, m, hits, level)[0])
                     for i, q in (scores.best, scores.second)]
             return Reading("clarify", p, alternatives=alts, start=a, end=b)
+        label, p = self._named_by_cue(label, p, t, m, a, b, hits)
         label, p = self._satisfiable(label, p, scores, hits)
         label, p = self._outcome_in_subgroup(label, p, scores, hits)
         return self._fresh(label, p, t, m, a, b, hits, level)
+
+    def _named_by_cue(self, label: str, p: float, t: Text, m: Matches, a: int, b: int,
+                      hits: list[Hit]) -> tuple[str, float]:
+        """A cue that says what kind of answer is wanted outweighs the subject's usual
+        question: "PFS in lay terms" asks what PFS means, "thrombocytopenia in the
+        penta-refractory compared to the others" compares two groups."""
+        if label not in self.spec.data_intents:
+            return label, p
+        cues = [h for h in m.overlays if a <= h.start and h.end <= b]
+        kinds = {h.type for h in cues}
+        define = [h for h in cues if h.type == "define_cue" and t.norm[h.start:h.end] != "mean"]
+        if define and "definition_term" in kinds and not kinds & {"count_cue", "median_cue"}:
+            return "definition", max(p, MIN_PROBABILITY)
+        if label != "compare" and "compare_cue" in kinds and any(
+                h.type == "population" and h.value in ("penta", "non_penta") for h in hits):
+            return "compare", max(p, MIN_PROBABILITY)
+        return label, p
 
     def _outcome_in_subgroup(self, label: str, p: float, scores: Scores,
                              hits: list[Hit]) -> tuple[str, float]:
@@ -633,8 +652,11 @@ class Parser:
             label = cued
             consumed = False
         non_data = label not in self.spec.data_intents and label not in ("fragment", "clarify")
-        if consumed and (heads or refill or label == "fragment" or not non_data):
-            if non_data and scores.best[1] > 0.6 and not refill:
+        # "is there a number just for the over-75s?": a restriction and no subject of its own
+        # asks the previous question in that subgroup (which the answer says is not reported).
+        restricts = _restricts_only(hits)
+        if consumed and (heads or refill or label == "fragment" or not non_data or restricts):
+            if non_data and scores.best[1] > 0.6 and not refill and not restricts:
                 return None
             merged = context.merge(prev_intent, prev_intent, prev_slots, refill, self.spec)
             # Only adds a setting ("ORR, with a 90 % CI") or narrows a table ("haematological
@@ -1016,6 +1038,13 @@ def _apposed(norm: str, x: Hit, y: Hit) -> bool:
     """Two mentions in one phrase, with no coordinator between them."""
     first, second = (x, y) if x.start <= y.start else (y, x)
     return _JOINED.search(norm[first.end:second.start]) is None
+
+
+def _restricts_only(hits: list[Hit]) -> bool:
+    """The clause names a restriction (an age band, a time point, a hazard ratio …) and no
+    subject."""
+    return any(h.type in _QUALIFIER_TYPES for h in hits) and all(
+        h.weak or h.type in _QUALIFIER_TYPES for h in hits)
 
 
 def _distinct(readings: list[Reading]) -> list[Reading]:
