@@ -28,6 +28,7 @@ import pytest
 
 from assistant import batch, cli
 from assistant.engine import TRUNCATION_MARK
+from assistant.neutral import csv_cell
 from assistant.output import make_formatter
 from tests.test_batch import FIELDS, FakeEngine
 
@@ -143,14 +144,17 @@ def test_text_and_markdown_never_send_control_characters(
     assert answers == sum(1 for expect in expected if expect is not None)
 
 
-def test_csv_keeps_the_questions_exactly(odd_file: tuple[Path, list[str | None]],
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_keeps_the_questions_neutralised(odd_file: tuple[Path, list[str | None]],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # The same questions as jsonl holds, with control sequences shown rather than sent to the
+    # terminal or the spreadsheet (issue 15: csv_cell, as every way out).
     path, _ = odd_file
     _, jsonl_out, _ = run_in_process(["batch", str(path), "--format", "jsonl"], capsys)
     code, csv_out, _ = run_in_process(["batch", str(path), "--format", "csv"], capsys)
     rows = list(csv.reader(io.StringIO(csv_out)))
     assert code == 0
-    assert [row[0] for row in rows[1:]] == [json.loads(line)["question"]
+    assert_terminal_safe(csv_out.encode())
+    assert [row[0] for row in rows[1:]] == [csv_cell(json.loads(line)["question"])
                                             for line in jsonl_out.splitlines()]
 
 
