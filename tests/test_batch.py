@@ -204,7 +204,7 @@ def test_output_file_is_written_whole_and_not_overwritten(
     code, out, err = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path)],
                          capsys)
     assert (code, out, err) == (0, "", "")
-    assert [a["question"] for a in jsonl(out_path.read_text())] == ["a", "b"]
+    assert [a["question"] for a in jsonl(out_path.read_text(encoding="utf-8"))] == ["a", "b"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.jsonl", "q.txt"]
     # Readable by others as any new file (mkstemp would have made it 0600).
     umask = os.umask(0)
@@ -212,15 +212,15 @@ def test_output_file_is_written_whole_and_not_overwritten(
     assert out_path.stat().st_mode & 0o777 == 0o666 & ~umask
 
     # An existing file is refused, and left as it was.
-    out_path.write_text("keep me\n")
+    out_path.write_text("keep me\n", encoding="utf-8")
     code, _, err = run(["batch", str(questions), "-o", str(out_path)], capsys)
     assert code == 2 and "already exists" in err and err.count("\n") == 1
-    assert out_path.read_text() == "keep me\n"
+    assert out_path.read_text(encoding="utf-8") == "keep me\n"
 
     # --force replaces it.
     code, _, _ = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path),
                       "--force"], capsys)
-    assert code == 0 and len(jsonl(out_path.read_text())) == 2
+    assert code == 0 and len(jsonl(out_path.read_text(encoding="utf-8"))) == 2
 
 
 def test_output_into_a_missing_directory_or_onto_a_directory(
@@ -393,7 +393,7 @@ def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> No
 
 def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
-    path.write_text("What was the ORR?\n" * 3000)
+    path.write_text("What was the ORR?\n" * 3000, encoding="utf-8")
     process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
@@ -406,7 +406,7 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
-    path.write_text("What was the ORR?\nmedian PFS\n" * 5000)
+    path.write_text("What was the ORR?\nmedian PFS\n" * 5000, encoding="utf-8")
     process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None
