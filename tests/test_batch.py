@@ -109,6 +109,37 @@ def test_crlf_bom_and_missing_final_newline(fake: FakeEngine, tmp_path: Path,
     assert [a["values"]["conversation"] for a in answers] == [1, 1, 2]
 
 
+def test_lone_cr_ends_a_line_too(fake: FakeEngine, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 15: a file with classic-Mac line ends was one question; CR splits as LF does,
+    # CR LF stays one line end, and CR CR is a blank line (a new conversation).
+    path = write(tmp_path, b"What was the ORR?\rmedian PFS\r\rgrade 3 anaemia\r\nlast")
+    code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
+    answers = jsonl(out)
+    assert code == 0
+    assert [a["question"] for a in answers] == ["What was the ORR?", "median PFS",
+                                                "grade 3 anaemia", "last"]
+    assert [a["values"]["conversation"] for a in answers] == [1, 1, 2, 2]
+
+
+@pytest.mark.parametrize("size", [4, 5, 6, 7, 8, 9, 64])
+def test_read_lines_splits_on_every_line_end_at_any_chunk_size(
+        size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small bounds put chunk ends everywhere, a CR LF pair cut in two among them.
+    monkeypatch.setattr(batch, "MAX_LINE_BYTES", size)
+    data = b"ab\rcd\r\nef\ngh\r\rij"
+    lines = list(batch.read_lines(io.BytesIO(data)))
+    expected = [b"ab\r", b"cd\r\n", b"ef\n", b"gh\r", b"\r", b"ij"]
+    assert [line[:size] for line in lines] == [line[:size] for line in expected]
+    assert all(len(line) <= size for line in lines)
+
+
+def test_long_cr_line_is_cut_and_the_next_lines_survive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "MAX_LINE_BYTES", 16)
+    data = b"x" * 100 + b"\rnext\rlast\r"
+    assert list(batch.read_lines(io.BytesIO(data))) == [b"x" * 16, b"next\r", b"last\r"]
+
+
 def test_invalid_utf8_line_is_answered_and_the_rest_go_on(
         fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, b"first\nbad \xff\xfe line\nthird \xc3\xa9\n")
