@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Status
 from assistant.output import Formatter
 
 # A question is answered on a bounded prefix (the engine looks at 2,000 characters); reading
@@ -365,16 +365,18 @@ def _isatty(stream: object) -> bool:
 # ---------------------------------------------------------------------------------- running
 
 
-def error_answer(question: str, text: str) -> Answer:
-    """An answer for a question that could not be asked at all."""
-    return Answer(question=question, status="unknown", intent=None, text=text)
+def error_answer(question: str, text: str, status: Status = "unknown") -> Answer:
+    """An answer for a question that could not be asked at all: ``unknown`` for a line that
+    cannot be read as a question, ``error`` for a failure of stormchat itself."""
+    return Answer(question=question, status=status, intent=None, text=text)
 
 
 def safe_ask(conversation: ConversationLike, question: str,
              warn: IO[str] | None = None) -> Answer:
-    """The engine's answer; if the engine fails on this one question, an ``unknown`` answer
+    """The engine's answer; if the engine fails on this one question, an ``error`` answer
     saying so (and one line on stderr), so one bad question does not cost the rest of a
-    batch or show a traceback."""
+    batch or show a traceback, and a reader of the JSON can tell a bug from "not
+    understood"."""
     try:
         return conversation.ask(question)
     except Exception as error:  # noqa: BLE001 - any engine failure becomes an answer
@@ -383,7 +385,7 @@ def safe_ask(conversation: ConversationLike, question: str,
             warn.write(f"stormchat: internal error on {question[:60]!r}: {detail}\n")
             warn.flush()
         return error_answer(question, "Sorry, this question could not be answered because of "
-                                      f"an internal error ({detail}).")
+                                      f"an internal error ({detail}).", status="error")
 
 
 def run_batch(items: Iterable[Question | Break], engine: EngineLike, formatter: Formatter,

@@ -182,7 +182,8 @@ def test_engine_failure_on_one_question_costs_one_answer(
     code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
     answers = jsonl(out)
     assert code == 0 and len(answers) == 3
-    assert answers[1]["status"] == "unknown" and set(answers[1]) == FIELDS
+    # A bug is "error", never dressed up as "not understood" (issue 15).
+    assert answers[1]["status"] == "error" and set(answers[1]) == FIELDS
     assert err.count("\n") == 1 and err.startswith("stormchat:") and "Traceback" not in err
 
 
