@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
 from assistant.answer import Answer, Status
+from assistant.neutral import neutralise
 from assistant.output import Formatter
 
 # A question is answered on a bounded prefix (the engine looks at 2,000 characters); reading
@@ -382,7 +383,9 @@ def safe_ask(conversation: ConversationLike, question: str,
     except Exception as error:  # noqa: BLE001 - any engine failure becomes an answer
         detail = f"{type(error).__name__}: {error}".strip().splitlines()[0][:200]
         if warn is not None:
-            warn.write(f"stormchat: internal error on {question[:60]!r}: {detail}\n")
+            # The message may quote store or question text: neutralised like all output.
+            warn.write(f"stormchat: internal error on {question[:60]!r}: "
+                       f"{neutralise(detail, keep='')}\n")
             warn.flush()
         return error_answer(question, "Sorry, this question could not be answered because of "
                                       f"an internal error ({detail}).", status="error")

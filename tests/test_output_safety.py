@@ -199,3 +199,17 @@ def test_batch_markdown_of_hostile_answer() -> None:
                     sources=[LINK])
     out = formatter.format(answer)
     assert "[CLICK ME](" not in out
+
+
+def test_engine_failure_warning_is_neutralised() -> None:
+    from assistant.batch import safe_ask
+
+    class Broken:
+        def ask(self, question: str) -> Answer:
+            raise RuntimeError(f"bad term {HOSTILE}")
+
+    warn = io.StringIO()
+    answer = safe_ask(Broken(), f"ORR {HOSTILE}", warn=warn)
+    assert answer.status == "error"
+    assert_safe(warn.getvalue())
+    assert_safe(make_formatter("text").format(answer))
