@@ -28,6 +28,11 @@ _BIDI = frozenset((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _SEPARATORS = frozenset((0x2028, 0x2029))
 
 
+# The same set as a pattern: most text holds none of them, and a search is far cheaper than
+# translating every character.
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def is_unsafe(ch: str) -> bool:
     """A character that must not leave the program raw (see the module docstring)."""
     code = ord(ch)
@@ -52,6 +57,8 @@ _JSON_TABLE: dict[int, str] = {
 def neutralise(text: str, keep: str = "\n\t") -> str:
     """``text`` with every unsafe character but those in ``keep`` shown as a backslash escape:
     ESC [ 2 J comes out as the six visible characters ``\\x1b[2J``."""
+    if not _UNSAFE_RE.search(text):
+        return text
     if keep == "\n\t":
         table = _KEEP_NEWLINE_TAB
     elif not keep:
@@ -67,7 +74,7 @@ def json_text(dumped: str) -> str:
     whitespace, so every such character is inside a string, where the escape means the same
     character: ``json.loads`` gives back exactly the data, and the text holds no raw control,
     no bidi override and no line end but its own. ``json.dumps`` already escapes C0 controls."""
-    return dumped.translate(_JSON_TABLE) if any(map(is_unsafe, dumped)) else dumped
+    return dumped.translate(_JSON_TABLE) if _UNSAFE_RE.search(dumped) else dumped
 
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").

@@ -213,3 +213,11 @@ def test_engine_failure_warning_is_neutralised() -> None:
     assert answer.status == "error"
     assert_safe(warn.getvalue())
     assert_safe(make_formatter("text").format(answer))
+
+
+def test_the_fast_check_and_the_definition_agree() -> None:
+    from assistant.neutral import _UNSAFE_RE
+
+    for code in range(0x10000):
+        ch = chr(code)
+        assert (_UNSAFE_RE.search(ch) is not None) == is_unsafe(ch), f"U+{code:04X}"
