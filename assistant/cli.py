@@ -43,19 +43,33 @@ def writing_stdout() -> Iterator[TextIO]:
     stream = sys.stdout
     if stream is None:  # started with stdout closed (`>&-`)
         raise OutputError("cannot write stdout: it is closed")
+    encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         yield stream
         stream.flush()
     except BrokenPipeError:
         raise
     except UnicodeEncodeError as error:
-        encoding = getattr(stream, "encoding", None) or error.encoding
+        if _codec(error.encoding) != _codec(encoding):
+            raise  # not stdout's encoding: some other code's bug, an internal error
         char = error.object[error.start:error.start + 1]
         raise OutputError(f"cannot write stdout: its encoding ({encoding}) cannot show "
                           f"{char!r}; use a UTF-8 locale or set PYTHONIOENCODING=utf-8") from None
-    except (OSError, ValueError) as error:  # ValueError: a closed file
-        detail = getattr(error, "strerror", None) or str(error)
-        raise OutputError(f"cannot write stdout: {detail}") from None
+    except OSError as error:
+        raise OutputError(f"cannot write stdout: {error.strerror or error}") from None
+    except ValueError:
+        if getattr(stream, "closed", False):  # "I/O operation on closed file"
+            raise OutputError("cannot write stdout: it is closed") from None
+        raise  # a computation's ValueError is a bug, not an output error
+
+
+def _codec(name: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
 
 
 class _Parser(argparse.ArgumentParser):

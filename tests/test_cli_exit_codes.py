@@ -93,3 +93,18 @@ def test_every_exit_code_is_documented() -> None:
     assert documented == codes
     epilog = cli.build_parser().epilog or ""
     assert all(re.search(rf"\b{code}\b", epilog) for code in codes), epilog
+
+
+def test_a_bug_while_writing_is_still_an_internal_error(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Only failures of stdout itself are output errors; a ValueError raised while the report
+    # is computed is a bug (exit 4), not "cannot write stdout".
+    from assistant import verify_report
+
+    def broken(store: object, out: object) -> int:
+        raise ValueError("computation failed")
+
+    monkeypatch.setattr(verify_report, "print_report", broken)
+    monkeypatch.delenv("STORMCHAT_DEBUG", raising=False)
+    assert cli.main(["verify"]) == 4
+    assert "internal error (ValueError: computation failed)" in capsys.readouterr().err
