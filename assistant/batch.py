@@ -15,6 +15,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import signal
 import stat
 import sys
@@ -25,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Status
+from assistant.neutral import neutralise
 from assistant.output import Formatter
 
 # A question is answered on a bounded prefix (the engine looks at 2,000 characters); reading
@@ -90,11 +92,13 @@ class Source:
             with open(self.path, "rb") as handle:
                 lines, last = 0, b"\n"
                 while chunk := handle.read(1 << 20):
-                    lines += chunk.count(b"\n")
+                    # \n, and a lone \r (see read_lines); a \r\n cut by a chunk boundary
+                    # may count twice, which only moves the bar a line.
+                    lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
                     last = chunk[-1:]
         except OSError:
             return None
-        return lines + (last != b"\n")
+        return lines + (last not in (b"\n", b"\r"))
 
     def close(self) -> None:
         if self.owned:
@@ -161,19 +165,43 @@ def _check_text(source: Source) -> None:
         raise InputError(f"{source.name}: not a text file (it contains NUL bytes)")
 
 
+# A line ends in \n, \r\n or a lone \r (old Mac files, some exports): all three, as
+# universal newlines have it, so a file of CR-ended questions is not one long question.
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
 def read_lines(stream: BinaryIO, name: str = "input") -> Iterator[bytes]:
-    """The raw lines, each at most ``MAX_LINE_BYTES`` (the rest of a longer line is read and
-    dropped), so a 10 MB line never sits in memory whole. ``readline`` returns as soon as a
-    line has arrived, so questions piped in one by one are answered one by one."""
-    while True:
-        line = _read(stream, name)
-        if not line:
-            return
-        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
-            line = _trim_partial_utf8(line)
-            while (rest := _read(stream, name)) and not rest.endswith(b"\n"):
-                pass
-        yield line
+    """The raw lines, each with its line end and at most ``MAX_LINE_BYTES`` (the rest of a
+    longer line is read and dropped), so a 10 MB line never sits in memory whole. A line
+    ends at \n, \r\n or a lone \r. ``readline`` returns as soon as a \n has arrived, so
+    questions piped in one by one are answered one by one."""
+    pending = b""  # the start of a line whose end has not been read yet
+    dropping = False  # inside a line longer than the bound: discard up to its end
+    while chunk := _read(stream, name):
+        data = pending + chunk
+        start = 0
+        for match in _LINE_END.finditer(data):
+            if match.group() == b"\r" and match.end() == len(data):
+                break  # perhaps the first half of \r\n: decided with the next chunk
+            line, start = data[start:match.end()], match.end()
+            if dropping:
+                dropping = False
+            else:
+                yield _bounded(line)
+        pending = data[start:]
+        if len(pending) >= MAX_LINE_BYTES:
+            if not dropping:
+                yield _bounded(pending)
+            dropping = True
+            pending = pending[-1:] if pending.endswith(b"\r") else b""
+    if pending and not dropping:
+        yield _bounded(pending)
+
+
+def _bounded(line: bytes) -> bytes:
+    if len(line) <= MAX_LINE_BYTES:
+        return line
+    return _trim_partial_utf8(line[:MAX_LINE_BYTES])
 
 
 def _read(stream: BinaryIO, name: str) -> bytes:
@@ -200,7 +228,7 @@ def parse_lines(lines: Iterable[bytes]) -> Iterator[Question | Break]:
     for number, raw in enumerate(lines, 1):
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM):]  # Windows editors start UTF-8 files with a BOM
-        raw = raw.rstrip(b"\n").rstrip(b"\r")  # \n and \r\n line ends
+        raw = raw.rstrip(b"\n").rstrip(b"\r")  # \n, \r\n and \r line ends
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -338,25 +366,29 @@ def _isatty(stream: object) -> bool:
 # ---------------------------------------------------------------------------------- running
 
 
-def error_answer(question: str, text: str) -> Answer:
-    """An answer for a question that could not be asked at all."""
-    return Answer(question=question, status="unknown", intent=None, text=text)
+def error_answer(question: str, text: str, status: Status = "unknown") -> Answer:
+    """An answer for a question that could not be asked at all: ``unknown`` for a line that
+    cannot be read as a question, ``error`` for a failure of stormchat itself."""
+    return Answer(question=question, status=status, intent=None, text=text)
 
 
 def safe_ask(conversation: ConversationLike, question: str,
              warn: IO[str] | None = None) -> Answer:
-    """The engine's answer; if the engine fails on this one question, an ``unknown`` answer
+    """The engine's answer; if the engine fails on this one question, an ``error`` answer
     saying so (and one line on stderr), so one bad question does not cost the rest of a
-    batch or show a traceback."""
+    batch or show a traceback, and a reader of the JSON can tell a bug from "not
+    understood"."""
     try:
         return conversation.ask(question)
     except Exception as error:  # noqa: BLE001 - any engine failure becomes an answer
         detail = f"{type(error).__name__}: {error}".strip().splitlines()[0][:200]
         if warn is not None:
-            warn.write(f"stormchat: internal error on {question[:60]!r}: {detail}\n")
+            # The message may quote store or question text: neutralised like all output.
+            warn.write(f"stormchat: internal error on {question[:60]!r}: "
+                       f"{neutralise(detail, keep='')}\n")
             warn.flush()
         return error_answer(question, "Sorry, this question could not be answered because of "
-                                      f"an internal error ({detail}).")
+                                      f"an internal error ({detail}).", status="error")
 
 
 def run_batch(items: Iterable[Question | Break], engine: EngineLike, formatter: Formatter,

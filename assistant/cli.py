@@ -1,9 +1,10 @@
 """The ``stormchat`` command line: parse arguments, run a command, map failures to exit codes.
 
-Exit codes (DESIGN.md): 0 done; 1 ``verify`` found a mismatch; 2 usage error; 3 the store
-cannot be read or is invalid; 130 interrupted. Errors are one plain line on stderr, prefixed
-``stormchat:``, never a traceback. A bug is one line too ("internal error", exit 1, as Python
-itself would exit); ``STORMCHAT_DEBUG=1`` lets its traceback through.
+Exit codes (DESIGN.md): 0 done; 1 ``verify`` found a mismatch; 2 usage, input or output error
+(stdout closed, full, or in an encoding that cannot show the output); 3 the store cannot be read
+or is invalid; 4 internal error (a bug); 130 interrupted. Errors are one plain line on stderr,
+prefixed ``stormchat:``, never a traceback. A bug is one line too ("internal error", exit 4, so
+it is never taken for verify's "mismatch"); ``STORMCHAT_DEBUG=1`` lets its traceback through.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from assistant.output import FORMATS
 from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
@@ -22,11 +23,53 @@ from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
 if TYPE_CHECKING:
     from assistant.engine import Engine
 
-EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERNAL, EXIT_INTERRUPTED = \
+    0, 1, 2, 3, 4, 130
 
 
 class UsageError(Exception):
-    """Bad arguments or input files: exit 2."""
+    """Bad arguments, input or output files: exit 2."""
+
+
+class OutputError(UsageError):
+    """The output cannot take what we write (stdout closed, a full disk, an encoding that
+    cannot show it): exit 2, and nothing more is written there."""
+
+
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[TextIO]:
+    """Standard output for a command to write to; every way that writing can fail becomes one
+    ``OutputError`` (a reader that went away, ``BrokenPipeError``, stays quiet: see main)."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`)
+        raise OutputError("cannot write stdout: it is closed")
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except UnicodeEncodeError as error:
+        if _codec(error.encoding) != _codec(encoding):
+            raise  # not stdout's encoding: some other code's bug, an internal error
+        char = error.object[error.start:error.start + 1]
+        raise OutputError(f"cannot write stdout: its encoding ({encoding}) cannot show "
+                          f"{char!r}; use a UTF-8 locale or set PYTHONIOENCODING=utf-8") from None
+    except OSError as error:
+        raise OutputError(f"cannot write stdout: {error.strerror or error}") from None
+    except ValueError:
+        if getattr(stream, "closed", False):  # "I/O operation on closed file"
+            raise OutputError("cannot write stdout: it is closed") from None
+        raise  # a computation's ValueError is a bug, not an output error
+
+
+def _codec(name: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "triple-class-refractory myeloma; N Engl J Med 2019;381:727-38), computed "
                     "from published facts and reconstructed patient records. Without a "
                     "command, opens the chat app.",
-        epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage error, "
-               "3 store unreadable or invalid, 130 interrupted",
+        epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage, input or output "
+               "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted",
     )
     _global_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -151,7 +194,9 @@ def _run_verify(args: argparse.Namespace) -> int:
     from assistant.verify_report import print_report
     from knowledge.store import load_store
 
-    return print_report(load_store(args.db), sys.stdout)
+    store = load_store(args.db)
+    with writing_stdout() as out:
+        return print_report(store, out)
 
 
 def _load_engine(args: argparse.Namespace) -> Engine:
@@ -181,7 +226,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise
     except OSError as error:
-        raise UsageError(f"cannot write stdout: {error.strerror or error}") from None
+        raise OutputError(f"cannot write stdout: {error.strerror or error}") from None
     # Every answer is a successful run: not understood / not reported are answers too.
     return EXIT_OK
 
@@ -230,7 +275,7 @@ def _run_batch(args: argparse.Namespace) -> int:
             message = f"{error.filename or args.output or 'stdout'}: {error.strerror}"
         else:
             message = str(error)  # check_target's own one-line message
-        raise UsageError(f"cannot write {message}") from None
+        raise OutputError(f"cannot write {message}") from None
     return EXIT_OK
 
 
@@ -247,7 +292,10 @@ def _run_demo(args: argparse.Namespace) -> int:
         if export is not None:
             check_target(export, args.force)
         engine = _load_engine(args)
-        results = print_walkthrough(script, engine, sys.stdout) if args.plain else None
+        results = None
+        if args.plain:
+            with writing_stdout() as out:
+                results = print_walkthrough(script, engine, out)
         if export is not None:
             # Written before the app starts, the same content as --plain: the handout exists
             # however the presentation ends.
@@ -289,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
         _error(f"internal error ({detail}); set STORMCHAT_DEBUG=1 to see where")
-        return EXIT_MISMATCH
+        return EXIT_INTERNAL
 
 
 def _error(message: str) -> None:
@@ -310,11 +358,16 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command is None:
             args.command = "app"
         code = COMMANDS[args.command](args)
-        # A reader that went away (`| head -1`) shows up here, inside the handlers below,
-        # rather than in the interpreter's final flush as "Exception ignored".
+        # A reader that went away (`| head -1`) or a full disk shows up here, inside the
+        # handlers below, rather than in the interpreter's final flush as "Exception ignored".
         if sys.stdout is not None:
-            sys.stdout.flush()
+            with writing_stdout():
+                pass
         return code
+    except OutputError as error:
+        _error(str(error))
+        _settle_stdout()
+        return EXIT_USAGE
     except UsageError as error:
         _error(str(error))
         return EXIT_USAGE
@@ -329,6 +382,16 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_OK
 
 
+def _settle_stdout() -> None:
+    """After an output error: flush what stdout still buffers if it can go out, else drop it,
+    so the interpreter's final flush does not fail again with a second message."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+
+
 def _silence_stdout() -> None:
     """After the reader of our output went away (``| head``), point stdout at /dev/null so the
     interpreter's final flush does not print a BrokenPipeError."""
@@ -337,7 +400,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 

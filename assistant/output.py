@@ -12,10 +12,13 @@ import csv
 import io
 import json
 import math
-import re
 from typing import Any, Protocol
 
 from assistant.answer import Answer
+from assistant.neutral import csv_cell, escape_markdown, json_text, neutralise
+
+__all__ = ["FORMATS", "CSV_COLUMNS", "escape_markdown", "make_formatter", "render_ask",
+           "render_parse", "to_json", "visible"]
 
 FORMATS: tuple[str, ...] = ("text", "jsonl", "csv", "markdown")
 CSV_COLUMNS: tuple[str, ...] = ("question", "status", "intent", "text", "values", "sources")
@@ -29,14 +32,22 @@ def to_json(answer: Answer, parse: dict[str, Any] | None = None) -> str:
 
     Every line must parse as strict JSON, so a stray NaN or infinity in ``values`` becomes
     null (``json.dumps`` would write the non-standard ``NaN``) and a number type json does not
-    know (a numpy scalar) is written as the plain number it holds."""
+    know (a numpy scalar) is written as the plain number it holds. Controls, bidi overrides and
+    line separators in strings are ``\\uXXXX`` escapes (``neutral.json_text``): the line is
+    one line for every splitter and drives no terminal."""
     data = answer.model_dump()
     if parse is not None:
         data["parse"] = parse
+    return dumps(data)
+
+
+def dumps(data: Any) -> str:
+    """Any JSON-able data as one safe line of strict JSON (see ``to_json``)."""
     try:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, default=_plain)
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=_plain)
     except ValueError:
-        return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, default=_plain)
+        text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, default=_plain)
+    return json_text(text)
 
 
 def _plain(value: Any) -> Any:
@@ -59,16 +70,10 @@ def _finite(value: Any) -> Any:
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters shown as escapes. Text output goes to terminals, and a
-    question line may carry an escape sequence that would otherwise drive the terminal."""
-    return "".join(
-        ch if ch in "\n\t" or not _is_control(ch) else ch.encode("unicode_escape").decode("ascii")
-        for ch in text)
-
-
-def _is_control(ch: str) -> bool:
-    code = ord(ch)
-    return code < 0x20 or 0x7F <= code < 0xA0
+    """``text`` with control characters shown as escapes (newline and tab kept): text output
+    goes to terminals, and a question line or a store text may carry an escape sequence that
+    would otherwise drive the terminal. See ``assistant.neutral``."""
+    return neutralise(text)
 
 
 def render_ask(answer: Answer, dim: bool = False) -> str:
@@ -131,7 +136,11 @@ class CsvFormatter:
     or ``csv.reader`` gets one cell each and ``json.loads`` gets the data back.
 
     Lines end in ``\\n`` rather than the module's default ``\\r\\n``, like the other formats;
-    newlines inside the answer text stay inside the quoted cell, and readers accept both."""
+    newlines inside the answer text stay inside the quoted cell, and readers accept both.
+
+    Every cell goes through ``neutral.csv_cell``: no raw control character, and a cell that a
+    spreadsheet would run as a formula (``=HYPERLINK(…)``, ``@SUM``, a leading tab) starts
+    with ``'``."""
 
     def __init__(self) -> None:
         self._buffer = io.StringIO()
@@ -149,44 +158,17 @@ class CsvFormatter:
     def format(self, answer: Answer) -> str:
         # The same JSON as the jsonl format, so both read back to the same data.
         data = json.loads(to_json(answer))
-        return self._row([
+        return self._row([csv_cell(cell) for cell in (
             data["question"],
             data["status"],
             data["intent"] or "",
             data["text"],
-            json.dumps(data["values"], ensure_ascii=False),
-            json.dumps(data["sources"], ensure_ascii=False),
-        ])
+            dumps(data["values"]),
+            dumps(data["sources"]),
+        )])
 
     def footer(self) -> str:
         return ""
-
-
-# Every ASCII character that can start inline Markdown (emphasis, code, links, HTML, entities,
-# tables, strikethrough) or close an ATX heading. CommonMark lets any ASCII punctuation be
-# backslash-escaped, so escaping a few more than strictly needed is harmless.
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!{}])")
-# Line starts that would open a block: a list item, a quote, a heading, a setext underline,
-# a thematic break, a numbered item.
-_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text as Markdown that renders as the same text, one line per input line."""
-    lines = []
-    for line in visible(text).split("\n"):
-        line = _INLINE.sub(r"\\\1", line)
-        line = _BLOCK_START.sub(lambda m: m.group(1) + _escape_block(m.group(2)), line)
-        # Four leading spaces would make an indented code block; the text's own indentation
-        # carries no meaning in an answer.
-        lines.append(line.lstrip(" \t"))
-    return "\n".join(lines)
-
-
-def _escape_block(marker: str) -> str:
-    if marker[0].isdigit():
-        return marker[:-1] + "\\" + marker[-1]
-    return "\\" + marker
 
 
 class MarkdownFormatter:
@@ -256,4 +238,5 @@ def render_parse(parse: dict[str, Any]) -> str:
         lines.append("  corrected: " + ", ".join(f"{a} -> {b}" for a, b in parse["corrections"]))
     if parse.get("unaccounted"):
         lines.append("  unaccounted: " + ", ".join(parse["unaccounted"]))
-    return "\n".join(lines) + "\n"
+    # The parse quotes the question's own words, so it is neutralised like the answer.
+    return visible("\n".join(lines)) + "\n"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from assistant.neutral import neutralise
 from knowledge.store import Store
 from knowledge.verify import verify
 
 
 def print_report(store: Store, out: TextIO) -> int:
-    """Print the table; return 0 when every figure matches, 1 otherwise."""
+    """Print the table; return 0 when every figure matches, 1 otherwise.
+
+    Every cell and the store's path are neutralised (``assistant.neutral``): a store is anyone's
+    file, and its texts, like its file name, may hold escape sequences meant for the terminal."""
     checks = verify(store)
     headers = ("", "figure", "published", "from the records", "source")
-    rows = [("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source)
+    rows = [tuple(neutralise(cell, keep="") for cell in
+                  ("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source))
             for c in checks]
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers) - 1)]
 
@@ -20,7 +25,7 @@ def print_report(store: Store, out: TextIO) -> int:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         return "  ".join([*cells, row[-1]]).rstrip()
 
-    out.write(f"Store: {store.path}\n")
+    out.write(f"Store: {neutralise(store.path, keep='')}\n")
     if store.meta.reconstructed:
         out.write("Records: reconstructed from the published aggregates (not the trial's "
                   "individual patient data).\n\n")

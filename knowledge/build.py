@@ -62,7 +62,8 @@ def write_store(path: Path) -> Path:
     try:
         # TinyDB rewrites the whole file on every insert, so gather each table first and
         # insert it in one call.
-        with TinyDB(temp, sort_keys=True, indent=1, ensure_ascii=False) as db:
+        with TinyDB(temp, encoding="utf-8", sort_keys=True, indent=1,
+                    ensure_ascii=False) as db:
             db.drop_tables()
             for name, docs in store_tables().items():
                 db.table(name).insert_multiple(docs)

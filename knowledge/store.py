@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +33,10 @@ from knowledge.models import (
 )
 
 SCHEMA_VERSION = 1
+# The largest store file read: a thousand times the shipped store (100,000 patients or so).
+# Parsing JSON takes several times its size in memory, so a bound on the file is a bound on
+# the memory and time a load can take.
+MAX_STORE_BYTES = 256 << 20
 
 # Table name → the model each of its documents must validate as.
 TABLES: dict[str, type[BaseModel]] = {
@@ -150,19 +156,42 @@ def _validate_rows(path: Path, table: str, rows: list[dict[str, Any]],
                                f"{first['msg']}") from None
 
 
+def _check_file(path: Path) -> None:
+    """Refuse what cannot be a store before reading a byte of it: a missing path, a directory,
+    a device or a pipe (read without end), a file too large to be one (a 2 GB file would take
+    a minute and gigabytes before failing as "not JSON"), a path we may not look at."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise StoreError(path, "no such file") from None
+    except PermissionError:
+        raise StoreError(path, "permission denied") from None
+    except OSError as error:
+        raise StoreError(path, f"cannot read ({error.strerror or error})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(path, "is a directory, not a store file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(path, "not a regular file")
+    if info.st_size > MAX_STORE_BYTES:
+        raise StoreError(path, f"too large to be a store ({_size(info.st_size)}; a store is at "
+                               f"most {_size(MAX_STORE_BYTES)})")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
 def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
-    """Read every table through TinyDB, read-only, as plain documents in id order."""
+    """Read every table through TinyDB, read-only, as UTF-8 whatever the locale, as plain
+    documents in id order."""
     from tinydb import TinyDB
 
-    if not path.exists():
-        raise StoreError(path, "no such file")
-    if path.is_dir():
-        raise StoreError(path, "is a directory, not a store file")
-    if not path.is_file():
-        # A device or a pipe (/dev/zero, a FIFO) would be read without end.
-        raise StoreError(path, "not a regular file")
+    _check_file(path)
     try:
-        with TinyDB(path, access_mode="r") as db:
+        with TinyDB(path, access_mode="r", encoding="utf-8") as db:
             raw = db.storage.read()
             if not raw:
                 raise StoreError(path, "the store is empty")
@@ -191,12 +220,14 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
     except UnicodeDecodeError:
         raise StoreError(path, "not a text file: the store must be UTF-8 JSON") from None
     except OSError as error:
-        raise StoreError(path, error.strerror or str(error)) from None
+        raise StoreError(path, f"cannot read ({error.strerror or error})") from None
     except (TypeError, ValueError) as error:
         raise StoreError(path, f"not a stormchat store: {error}") from None
     except RecursionError:
         # json gives up on deeply nested arrays ("[[[[…") with a RecursionError.
         raise StoreError(path, "not a stormchat store: nested too deeply to read") from None
+    except MemoryError:
+        raise StoreError(path, "too large to read into the memory available") from None
 
 
 def _doc_order(key: str) -> tuple[int, str]:
@@ -208,7 +239,10 @@ def load_store(path: Path | str | None = None) -> Store:
     """Open, validate and index a store; ``None`` means the one shipped with the package."""
     store_path = Path(path) if path is not None else default_store_path()
     with _collector_paused():
-        return _build(store_path)
+        try:
+            return _build(store_path)
+        except MemoryError:
+            raise StoreError(store_path, "too large to load into the memory available") from None
 
 
 @contextmanager

@@ -109,6 +109,37 @@ def test_crlf_bom_and_missing_final_newline(fake: FakeEngine, tmp_path: Path,
     assert [a["values"]["conversation"] for a in answers] == [1, 1, 2]
 
 
+def test_lone_cr_ends_a_line_too(fake: FakeEngine, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 15: a file with classic-Mac line ends was one question; CR splits as LF does,
+    # CR LF stays one line end, and CR CR is a blank line (a new conversation).
+    path = write(tmp_path, b"What was the ORR?\rmedian PFS\r\rgrade 3 anaemia\r\nlast")
+    code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
+    answers = jsonl(out)
+    assert code == 0
+    assert [a["question"] for a in answers] == ["What was the ORR?", "median PFS",
+                                                "grade 3 anaemia", "last"]
+    assert [a["values"]["conversation"] for a in answers] == [1, 1, 2, 2]
+
+
+@pytest.mark.parametrize("size", [4, 5, 6, 7, 8, 9, 64])
+def test_read_lines_splits_on_every_line_end_at_any_chunk_size(
+        size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small bounds put chunk ends everywhere, a CR LF pair cut in two among them.
+    monkeypatch.setattr(batch, "MAX_LINE_BYTES", size)
+    data = b"ab\rcd\r\nef\ngh\r\rij"
+    lines = list(batch.read_lines(io.BytesIO(data)))
+    expected = [b"ab\r", b"cd\r\n", b"ef\n", b"gh\r", b"\r", b"ij"]
+    assert [line[:size] for line in lines] == [line[:size] for line in expected]
+    assert all(len(line) <= size for line in lines)
+
+
+def test_long_cr_line_is_cut_and_the_next_lines_survive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "MAX_LINE_BYTES", 16)
+    data = b"x" * 100 + b"\rnext\rlast\r"
+    assert list(batch.read_lines(io.BytesIO(data))) == [b"x" * 16, b"next\r", b"last\r"]
+
+
 def test_invalid_utf8_line_is_answered_and_the_rest_go_on(
         fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, b"first\nbad \xff\xfe line\nthird \xc3\xa9\n")
@@ -151,7 +182,8 @@ def test_engine_failure_on_one_question_costs_one_answer(
     code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
     answers = jsonl(out)
     assert code == 0 and len(answers) == 3
-    assert answers[1]["status"] == "unknown" and set(answers[1]) == FIELDS
+    # A bug is "error", never dressed up as "not understood" (issue 15).
+    assert answers[1]["status"] == "error" and set(answers[1]) == FIELDS
     assert err.count("\n") == 1 and err.startswith("stormchat:") and "Traceback" not in err
 
 
@@ -204,7 +236,7 @@ def test_output_file_is_written_whole_and_not_overwritten(
     code, out, err = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path)],
                          capsys)
     assert (code, out, err) == (0, "", "")
-    assert [a["question"] for a in jsonl(out_path.read_text())] == ["a", "b"]
+    assert [a["question"] for a in jsonl(out_path.read_text(encoding="utf-8"))] == ["a", "b"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.jsonl", "q.txt"]
     # Readable by others as any new file (mkstemp would have made it 0600).
     umask = os.umask(0)
@@ -212,15 +244,15 @@ def test_output_file_is_written_whole_and_not_overwritten(
     assert out_path.stat().st_mode & 0o777 == 0o666 & ~umask
 
     # An existing file is refused, and left as it was.
-    out_path.write_text("keep me\n")
+    out_path.write_text("keep me\n", encoding="utf-8")
     code, _, err = run(["batch", str(questions), "-o", str(out_path)], capsys)
     assert code == 2 and "already exists" in err and err.count("\n") == 1
-    assert out_path.read_text() == "keep me\n"
+    assert out_path.read_text(encoding="utf-8") == "keep me\n"
 
     # --force replaces it.
     code, _, _ = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path),
                       "--force"], capsys)
-    assert code == 0 and len(jsonl(out_path.read_text())) == 2
+    assert code == 0 and len(jsonl(out_path.read_text(encoding="utf-8"))) == 2
 
 
 def test_output_into_a_missing_directory_or_onto_a_directory(
@@ -393,7 +425,7 @@ def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> No
 
 def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
-    path.write_text("What was the ORR?\n" * 3000)
+    path.write_text("What was the ORR?\n" * 3000, encoding="utf-8")
     process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
@@ -406,7 +438,7 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
-    path.write_text("What was the ORR?\nmedian PFS\n" * 5000)
+    path.write_text("What was the ORR?\nmedian PFS\n" * 5000, encoding="utf-8")
     process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None

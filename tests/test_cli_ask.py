@@ -80,7 +80,7 @@ def test_usage_errors_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
 
 def test_unreadable_store_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "store.json"
-    bad.write_text("{not json")
+    bad.write_text("{not json", encoding="utf-8")
     code, out, err = ask(["ORR", "--db", str(bad)], capsys)
     assert code == 3 and out == "" and err.startswith("stormchat: ") and err.count("\n") == 1
 

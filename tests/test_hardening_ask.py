@@ -185,7 +185,8 @@ def test_unexpected_failure_is_one_line_not_a_traceback(
     monkeypatch.setattr(cli, "_load_engine", broken)
     monkeypatch.delenv("STORMCHAT_DEBUG", raising=False)
     code, out, err = ask(["ORR"], capsys)
-    assert code == 1 and out == ""
+    # Exit 4, its own code: 1 is verify's "mismatch" (issue 15).
+    assert code == cli.EXIT_INTERNAL == 4 and out == ""
     line = assert_one_error_line(err)
     assert "internal error (RuntimeError: something unforeseen \\x1b[2J)" in line
     monkeypatch.setenv("STORMCHAT_DEBUG", "1")

@@ -28,6 +28,7 @@ import pytest
 
 from assistant import batch, cli
 from assistant.engine import TRUNCATION_MARK
+from assistant.neutral import csv_cell
 from assistant.output import make_formatter
 from tests.test_batch import FIELDS, FakeEngine
 
@@ -143,14 +144,17 @@ def test_text_and_markdown_never_send_control_characters(
     assert answers == sum(1 for expect in expected if expect is not None)
 
 
-def test_csv_keeps_the_questions_exactly(odd_file: tuple[Path, list[str | None]],
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_keeps_the_questions_neutralised(odd_file: tuple[Path, list[str | None]],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # The same questions as jsonl holds, with control sequences shown rather than sent to the
+    # terminal or the spreadsheet (issue 15: csv_cell, as every way out).
     path, _ = odd_file
     _, jsonl_out, _ = run_in_process(["batch", str(path), "--format", "jsonl"], capsys)
     code, csv_out, _ = run_in_process(["batch", str(path), "--format", "csv"], capsys)
     rows = list(csv.reader(io.StringIO(csv_out)))
     assert code == 0
-    assert [row[0] for row in rows[1:]] == [json.loads(line)["question"]
+    assert_terminal_safe(csv_out.encode())
+    assert [row[0] for row in rows[1:]] == [csv_cell(json.loads(line)["question"])
                                             for line in jsonl_out.splitlines()]
 
 
@@ -342,7 +346,8 @@ def test_output_appears_only_when_complete(
     process.stdin.write(b"\ngrade 3 thrombocytopenia\n")
     process.stdin.close()
     assert process.wait(timeout=120) == 0
-    assert [json.loads(line)["question"] for line in out_path.read_text().splitlines()] == [
+    lines = out_path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["question"] for line in lines] == [
         "What was the ORR?", "median PFS", "grade 3 thrombocytopenia"]
     assert not _temporaries(out_path.parent, out_path.name)
 
@@ -365,7 +370,7 @@ def test_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
     questions = tmp_path / "q.txt"
-    questions.write_text("What was the ORR?\nmedian PFS\n")
+    questions.write_text("What was the ORR?\nmedian PFS\n", encoding="utf-8")
     with open("/dev/full", "wb") as full:
         result = subprocess.run(CLI + ["batch", str(questions)], stdout=full,
                                 stderr=subprocess.PIPE, cwd=ROOT, timeout=120)
@@ -376,7 +381,7 @@ def test_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_closed_pipe_is_quiet_in_every_format(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / "many.txt"
-    path.write_text("What was the ORR?\n" * 3000)
+    path.write_text("What was the ORR?\n" * 3000, encoding="utf-8")
     process = subprocess.Popen(CLI + ["batch", str(path), "--format", fmt], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None

@@ -74,7 +74,7 @@ COMMANDS: dict[str, list[str]] = {
 @pytest.fixture
 def questions(tmp_path: Path) -> Path:
     path = tmp_path / "questions.txt"
-    path.write_text("What was the ORR?\nmedian PFS\n")
+    path.write_text("What was the ORR?\nmedian PFS\n", encoding="utf-8")
     return path
 
 
@@ -167,7 +167,7 @@ def no_patients(tmp_path: Path) -> Path:
     for table in ("adsl", "adrs", "adae", "adtte"):
         data[table] = {}
     path = tmp_path / "no_patients.json"
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
 
@@ -196,7 +196,7 @@ def test_facts_missing_are_not_reported(tmp_path: Path,
     data = shipped()
     data["facts"] = {}
     path = tmp_path / "no_facts.json"
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data), encoding="utf-8")
     for question in ("who was the first author?", "what was the dose of selinexor?"):
         assert cli.main(["ask", question, "--json", "--db", str(path)]) == 0
         answer = json.loads(capsys.readouterr().out)

@@ -32,7 +32,7 @@ def test_rebuild_is_byte_identical_to_the_shipped_store(tmp_path: Path) -> None:
 
 def test_build_replaces_an_existing_file_atomically(tmp_path: Path) -> None:
     target = tmp_path / "storm.json"
-    target.write_text("old")
+    target.write_text("old", encoding="utf-8")
     write_store(target)
     assert load_store(target).meta.reconstructed
 

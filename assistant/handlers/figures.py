@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer import ILLUSTRATIVE_SOURCE, RECORDS_SOURCE, Answer, Status
+from assistant.neutral import markdown_inline
 from intents.schema import Parse
 from knowledge.models import StudyFact
 from knowledge.stats import CI_METHODS, Median, Rate
@@ -150,9 +151,10 @@ def answer(parse: Parse, question: str, status: Status, text: str,
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table (the chat app renders it; batch text keeps the plain text)."""
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
+    """A Markdown table (the chat app renders it; batch text keeps the plain text). Cells are
+    plain text — store terms, USUBJIDs, the asked words — escaped so that none of them renders
+    as a link, an image, emphasis or HTML, or breaks the table."""
+    cell = markdown_inline
 
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
              "|" + "|".join("---" for _ in headers) + "|"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.answer import ILLUSTRATIVE_SOURCE, RECORDS_SOURCE, Answer
 from assistant.handlers.context import Context
 from assistant.handlers.figures import POPULATION_LABELS, answer, table
+from assistant.neutral import markdown_inline
 from intents.schema import Parse
 from knowledge import queries as q
 
@@ -45,8 +46,8 @@ def records(ctx: Context, parse: Parse, question: str) -> Answer:
         listing = " " + ", ".join(members[:MAX_LISTED]) + \
             (f" … and {len(members) - MAX_LISTED} more" if len(members) > MAX_LISTED else "")
         listing += "."
-    markdown = f"{head}\n\n" + (table(["patient", "best response", "penta", "adverse events "
-                                       "(worst grade)"], rows) if rows else "") \
+    headers = ["patient", "best response", "penta", "adverse events (worst grade)"]
+    markdown = f"{markdown_inline(head)}\n\n" + (table(headers, rows) if rows else "") \
         + f"\n\n_{CAVEAT}_"
     return answer(parse, question, "answered", f"{head}{listing} {CAVEAT}",
                   {"n": len(members), "subjects": members[:MAX_LISTED],
