@@ -10,7 +10,7 @@ the way scipy.stats computes them (``tests/test_stats.py`` holds them to scipy.s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -345,3 +345,61 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> tuple[float, float]:
     observed = weights[a]
     p_value = sum(w for w in weights.values() if w <= observed) / math.comb(total, col1)
     return odds_ratio, min(1.0, float(p_value))
+
+
+Alternative = Literal["two-sided", "less", "greater"]
+
+
+def binom_test(k: int, n: int, p: float, alternative: Alternative = "two-sided") -> float:
+    """The exact binomial test's p-value for k of n against the rate ``p``: the algorithm of
+    ``scipy.stats.binomtest`` (two-sided: every outcome no more likely than the one observed,
+    within a relative 1e-7), on the same binomial functions (``scipy.special._ufuncs``, which
+    ``scipy.stats.binom`` calls), without importing scipy.stats."""
+    if n <= 0 or not 0 <= k <= n:
+        raise StatsError(f"a binomial test needs 0 <= k <= n and n > 0, not {k}/{n}")
+    if not 0 <= p <= 1 or math.isnan(p):
+        raise StatsError(f"a binomial test needs a rate between 0 and 1, not {p}")
+    import scipy.special._ufuncs as scu
+
+    def pmf(x: int) -> float:
+        return float(scu._binom_pmf(x, n, p))
+
+    def cdf(x: int) -> float:
+        return float(scu._binom_cdf(x, n, p)) if x >= 0 else 0.0
+
+    def sf(x: int) -> float:
+        return float(scu._binom_sf(x, n, p)) if x >= 0 else 1.0
+
+    if alternative == "less":
+        return cdf(k)
+    if alternative == "greater":
+        return sf(k - 1)
+    if alternative != "two-sided":
+        raise StatsError(f"unknown alternative {alternative!r}")
+    d = pmf(k)
+    rerr = 1 + 1e-7
+    if k == p * n:
+        return 1.0
+    if k < p * n:
+        ix = _binary_search(lambda x: -pmf(x), -d * rerr, math.ceil(p * n), n)
+        y = n - ix + int(d * rerr == pmf(ix))
+        p_value = cdf(k) + sf(n - y)
+    else:
+        ix = _binary_search(pmf, d * rerr, 0, math.floor(p * n))
+        p_value = cdf(ix) + sf(k - 1)
+    return min(1.0, p_value)
+
+
+def _binary_search(a: Callable[[int], float], d: float, lo: int, hi: int) -> int:
+    """The i in [lo, hi] with a(i) <= d < a(i + 1), for ``a`` ascending there
+    (scipy.stats._binomtest._binary_search_for_binom_tst)."""
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        value = a(mid)
+        if value < d:
+            lo = mid + 1
+        elif value > d:
+            hi = mid - 1
+        else:
+            return mid
+    return lo if a(lo) <= d else lo - 1
