@@ -118,3 +118,16 @@ def test_baseline_figures_are_all_over_the_mitt(store: Store) -> None:
     # Section 3 "Baseline (mITT unless stated)": 53 % high-risk is 65 of the 122, not of 123.
     (check,) = [c for c in verify(store) if c.figure.startswith("high-risk cytogenetics")]
     assert check.ok and "(65/122)" in check.computed and "mITT" in check.figure
+
+
+def test_a_store_without_records_still_has_every_row(tmp_path: Path, store: Store) -> None:
+    from knowledge.store import load_store
+
+    data = json.loads(default_store_path().read_text(encoding="utf-8"))
+    for table in ("adsl", "adrs", "adae", "adtte"):
+        data[table] = {}
+    path = tmp_path / "no_records.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    checks = verify(load_store(path))
+    assert [c.figure for c in checks] == [c.figure for c in verify(store)]
+    assert not any(c.ok for c in checks if c.figure.startswith("median"))
