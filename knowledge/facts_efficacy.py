@@ -57,8 +57,10 @@ def baseline_facts() -> list[StudyFact]:
             value=53, unit="%", **MITT,
             text="53 % of patients had high-risk cytogenetic abnormalities.",
             source=NEJM, grade="primary",
-            note="Count not published; the reconstruction's 65 of 123 (52.8 %) is derived "
-            "from 53 %. The individual abnormalities are not reported.",
+            note="Count not published; the reconstruction's 65 of the 122 mITT patients "
+            "(53.3 %) is derived from 53 % (the one treated patient outside the mITT is not "
+            "high-risk, so 65 of 123 = 52.8 % also rounds to 53 %). The individual "
+            "abnormalities are not reported.",
         ),
         StudyFact(
             id="baseline.penta", topic="baseline", label="Penta-refractory",

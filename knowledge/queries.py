@@ -17,6 +17,7 @@ from knowledge.stats import (
     Curve,
     GradeOp,
     Median,
+    MedianRule,
     Rate,
     grade_matches,
     km_curve,
@@ -138,18 +139,20 @@ def fatal_events(store: Store, population: str = "safety") -> list[tuple[str, st
 
 
 def tte_median(store: Store, param: str, subjects: Sequence[str],
-               level: float = DEFAULT_LEVEL) -> Median:
-    """Kaplan–Meier median of a time-to-event parameter over the given subjects who have it."""
+               level: float = DEFAULT_LEVEL, rule: MedianRule = "first") -> Median:
+    """Kaplan–Meier median of a time-to-event parameter over the given subjects who have it,
+    by ``rule`` (``knowledge.stats.MEDIAN_RULES``)."""
     if param not in TTE_PARAMS:
         raise ValueError(f"unknown time-to-event parameter {param!r}")
 
     def compute() -> Median:
         rows = store.tte.get(param, {})
         present = [rows[sid] for sid in subjects if sid in rows]
-        return km_median([r.AVAL for r in present], [1 - r.CNSR for r in present], level)
+        return km_median([r.AVAL for r in present], [1 - r.CNSR for r in present], level,
+                         rule)
     # Keyed by the subjects themselves: callers pass populations and responder groups, a
     # handful of lists per store, each rebuilt per question.
-    return store.derived(("tte_median", param, tuple(subjects), level), compute)
+    return store.derived(("tte_median", param, tuple(subjects), level, rule), compute)
 
 
 def tte_curve(store: Store, param: str, subjects: Sequence[str],

@@ -2,7 +2,8 @@
 
 The trial's individual data are not public. These records are built to reproduce every
 integer target of ``published_facts.md`` section 6 exactly and every published median to one
-decimal — and nothing else about them is real.
+decimal, under either convention for a Kaplan–Meier median (the first time S <= 0.5, or the
+SAS/R midpoint of an exact 0.5 plateau) — and nothing else about them is real.
 
 How: every figure is hit *by construction*, not by luck. Kaplan–Meier medians and their
 Brookmeyer–Crowley intervals depend only on the order of event and censoring times, so each

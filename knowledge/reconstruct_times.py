@@ -4,7 +4,18 @@ Kaplan–Meier medians and their Brookmeyer–Crowley intervals depend only on t
 and censoring times, so each group's times are laid out around the published values; a seeded
 ``random.Random`` fills in only what the figures leave free (values inside safe intervals, who
 gets which value). The layouts and the arithmetic that makes each median land are given beside
-the constants; ``tests/test_reconstruction.py`` checks every one with ``knowledge.stats``.
+the constants; ``tests/test_reconstruction.py`` checks every one with an exact Kaplan–Meier of
+its own.
+
+Two conventions for a median are in use: the first time S(t) <= 0.5 (DESIGN.md), and — where
+S(t) is exactly 0.5 over an interval — that interval's midpoint (SAS PROC LIFETEST, R's
+``quantile.survfit``). No published median may depend on which: at every one the curve steps
+from above 0.5 to below it in one step (two tied events where the count would otherwise stop at
+exactly half), so both conventions give the same time.
+
+As in a real trial, patients alive (or without progression) at the data cut-off are censored at
+their follow-up, which runs later than most events: the longest time of every curve the
+assistant shows is a censored one, so no curve drops to 0 while patients are still followed.
 
 Units: PFS, OS and DOR in months; TTR and treatment duration in weeks (one month = 30.4375 / 7
 weeks). DOR = PFS − TTR: a response lasts from its start to progression or death.
@@ -43,15 +54,18 @@ OTHER_TTR = (1.1, 2.0, 3.1, 3.6, 3.9, 4.4, 4.7, 5.9, 8.1, 12.1, 14.0)
 EARLY_TTR_WEEKS = 4.3  # responses this early leave room for DOR > 10.8 in the ongoing
 
 # Duration of response, months. All 32: the 10th event 3.7 (where the lower log-log band
-# first reaches 0.5), the 16th 4.4 (S = 16/32, the median), the 21st 10.8 (after 4 censored,
-# where the upper band reaches 0.5) → 4.4 (95 % CI 3.7–10.8). Penta alone: 13 events, then 8
+# first reaches 0.5), the 16th and 17th both 4.4 (S steps from 17/32 to 15/32, never resting on
+# 0.5: the median under either convention), the 21st 10.8 (after 4 censored, where the upper
+# band reaches 0.5) → 4.4 (95 % CI 3.7–10.8). Penta alone: 13 events, then 8
 # censored: the 6th event 2.3 (lower limit), the 11th 3.8 (S = 10/21, median), and S stays at
 # 8/21 so the upper band never reaches 0.5 → 3.8 (2.3 to not reached). Checked with km_median
 # in the tests.
 PENTA_DOR_EVENTS = (1.0, 1.4, 1.9, 2.0, 2.1, 2.3, 2.8, 3.0, 3.3, 3.7, 3.8, 4.0, 4.1)
 PENTA_DOR_CENSORED = (5.5, 7.9, 9.4, 10.2, 11.3)  # stopped for an AE or other reason
-OTHER_DOR_EVENTS = (4.2, 4.3, 4.4, 5.6, 6.9, 8.1, 9.5, 10.8, 12.9)
-LONG_DOR = 12.9  # needs an early response, so treatment to progression stays within 60 weeks
+OTHER_DOR_EVENTS = (4.2, 4.3, 4.4, 4.4, 6.9, 8.1, 9.5, 10.8, 12.0)
+# Needs an early response, so treatment to progression stays within 60 weeks; shorter than
+# every ongoing response (>= 52.1 weeks − 4.3 weeks of TTR ≈ 11.0 months … see the tail check).
+LONG_DOR = 12.0
 # The 5 still on treatment ("5 (4 %) still on treatment") — 3 penta, 2 not — with their
 # treatment so far in weeks; 60.0 is the published maximum (range 1–60). Their DOR (> 10.8)
 # is censored and derived: PFS = treatment, DOR = PFS − TTR.
@@ -63,19 +77,26 @@ ONGOING_PENTA = 3
 # just before → median 15.6. MR adds 7 deaths before 11.9 and 1 in (13.9, 15.6): for the 48,
 # S = 28/48 · 19/23 = 0.482 at 15.6 and 28/48 · 20/23 = 0.507 before → median 15.6
 # (section 4). Everyone else alive is followed beyond 15.6 months, so no other censoring
-# comes before it.
+# comes before it. Beyond the crossings, deaths come by LATE_DEATH_BY and the patients alive at
+# the cut-off are censored at a follow-up of up to LATE_FOLLOW_UP[1] (CENSOR_FROM at least):
+# the tail of every curve is censored, as in a real trial.
 EARLY_DEATH_BY = 11.8
 R_EARLY_DEATHS, MR_EARLY_DEATHS = 13, 7
 WINDOW = (13.9, 15.5)  # deaths just before the 15.6 crossing
 R_WINDOW_DEATHS, MR_WINDOW_DEATHS = 2, 1  # plus the responder death at exactly 15.6
 OS_RESPONDERS_MEDIAN = 15.6
 LATE_FOLLOW_UP = (15.8, 22.0)
+LATE_DEATH_BY = 20.0
+CENSOR_FROM = 11.0  # the shortest follow-up of a patient alive at the cut-off (not ongoing)
 
-# All 122: no PFS censoring before 3.7 months and exactly 60 PFS events before it, one at it,
-# so S(3.7) = 61/122 = 0.5 → median 3.7. Likewise 60 deaths before 8.6 months, one at 8.6, no
-# one censored before → OS median 8.6 (section 4).
+# All 122: no PFS censoring before 3.7 months and exactly 60 PFS events before it, two at it,
+# so S steps from 62/122 to 60/122 at 3.7 → median 3.7 under either convention (one event
+# there would leave S = 61/122 = 0.5 exactly, where SAS and R take the midpoint to the next
+# event). Likewise 60 deaths before 8.6 months, two at 8.6, no one censored before → OS median
+# 8.6 (section 4).
 PFS_MEDIAN, OS_MEDIAN = 3.7, 8.6
 EVENTS_BEFORE_MEDIAN = MITT_N // 2 - 1  # 60
+EVENTS_AT_MEDIAN = 2
 
 # Deaths from adverse events: 12 (section 5), all early, in non-responders; the first at
 # 0.23 months is the published minimum treatment duration of 1 week.
@@ -208,8 +229,9 @@ def _survival_after_progression(rng: random.Random, group: list[Patient], early:
             p.os, p.dead = OS_RESPONDERS_MEDIAN, True
         else:
             # Beyond the crossing: about half die later, the rest are alive at the cut-off.
-            p.os = _uniform2(rng, max(LATE_FOLLOW_UP[0], p.pfs + 0.5), LATE_FOLLOW_UP[1])
             p.dead = rng.random() < 0.5
+            p.os = _uniform2(rng, max(LATE_FOLLOW_UP[0], p.pfs + 0.5),
+                             LATE_DEATH_BY if p.dead else LATE_FOLLOW_UP[1])
     for p in ordered:
         if p.os is not None and p.pfs is not None and p.os < p.pfs + 0.3:
             raise Infeasible("death before progression")
@@ -235,27 +257,32 @@ def _non_responders(rng: random.Random, others: list[Patient]) -> list[Patient]:
 
     pfs_before = sum(1 for p in others + fatal if p.pfs is not None and p.pfs < PFS_MEDIAN)
     k = EVENTS_BEFORE_MEDIAN - pfs_before
-    if not 0 <= k < n_nr:
+    if not 0 <= k <= n_nr - EVENTS_AT_MEDIAN:
         raise Infeasible(f"cannot place the PFS median: {k} events needed")
     # Most progress at the first or second monthly assessment.
-    pfs = [round(rng.triangular(0.7, 3.65, 1.0), 2) for _ in range(k)] + [PFS_MEDIAN]
-    pfs += [_uniform2(rng, 3.8, 9.0) for _ in range(n_nr - k - 1)]
+    pfs = [round(rng.triangular(0.7, 3.65, 1.0), 2) for _ in range(k)]
+    pfs += [PFS_MEDIAN] * EVENTS_AT_MEDIAN
+    pfs += [_uniform2(rng, 3.8, 9.0) for _ in range(n_nr - k - EVENTS_AT_MEDIAN)]
     progressing = [Patient("NR", pfs=t) for t in sorted(pfs)]
 
     deaths_before = sum(1 for p in others + fatal
                         if p.dead and p.os is not None and p.os < OS_MEDIAN)
     d = EVENTS_BEFORE_MEDIAN - deaths_before
-    if not 0 <= d < n_nr:
+    if not 0 <= d <= n_nr - EVENTS_AT_MEDIAN:
         raise Infeasible(f"cannot place the OS median: {d} deaths needed")
     for i, p in enumerate(progressing):
         assert p.pfs is not None
         if i < d:
             p.os, p.dead = _uniform2(rng, p.pfs + 0.3, min(p.pfs + 6.0, OS_MEDIAN - 0.05)), True
-        elif i == d:
+        elif i < d + EVENTS_AT_MEDIAN:
             p.os, p.dead = OS_MEDIAN, True
         else:
-            p.os = _uniform2(rng, max(OS_MEDIAN + 0.1, p.pfs + 0.3), 20.0)
+            # After the median: about half die later; the rest are alive at the cut-off and
+            # censored at their follow-up, which runs to the end of the curve.
             p.dead = rng.random() < 0.5
+            p.os = (_uniform2(rng, max(OS_MEDIAN + 0.1, p.pfs + 0.3), LATE_DEATH_BY - 1.0)
+                    if p.dead else
+                    _uniform2(rng, max(CENSOR_FROM, p.pfs + 0.3), LATE_FOLLOW_UP[1]))
         if p.os < p.pfs + 0.3:
             raise Infeasible("death before progression")
     return fatal + progressing
@@ -367,7 +394,40 @@ def build_cohort(rng: random.Random) -> list[Patient]:
     for p in rng.sample(others, PENTA_N - len(PENTA_BOR)):
         p.penta = True
     _dispositions(rng, mitt)
+    _check_tails(mitt)
     # The one treated patient outside the mITT (no efficacy records).
     patients = mitt + [Patient("SAFETY", reason="OTHER")]
     _treatment(rng, patients)
     return patients
+
+
+def _tail_censored(times: list[tuple[float, bool]]) -> bool:
+    """Whether the curve of (time, event) pairs ends on a censored time: S stays above 0."""
+    events = [t for t, event in times if event]
+    censored = [t for t, event in times if not event]
+    return not events or (bool(censored) and max(censored) >= max(events))
+
+
+def _check_tails(mitt: list[Patient]) -> None:
+    """Every curve the assistant can show ends censored: patients still followed at the
+    cut-off are the longest times, as in a real trial. (PFS for patients without a response
+    is the exception: every one of them progressed or died, so that curve reaches 0.)"""
+    responders = [p for p in mitt if p.group == "R"]
+    groups = {
+        "mITT": mitt, "penta": [p for p in mitt if p.penta],
+        "non-penta": [p for p in mitt if not p.penta], "PR or better": responders,
+        "MR or better": [p for p in mitt if p.group in ("R", "MR")],
+        "below PR": [p for p in mitt if p.group != "R"],
+        "below MR": [p for p in mitt if p.group == "NR"],
+    }
+    curves: dict[str, list[tuple[float, bool]]] = {}
+    for name, group in groups.items():
+        curves[f"OS {name}"] = [(p.os or 0.0, p.dead) for p in group]
+        if name in ("mITT", "penta", "non-penta", "PR or better"):
+            curves[f"PFS {name}"] = [(p.pfs or 0.0, p.pfs_event) for p in group]
+    for name, group in (("all", responders), ("penta", [p for p in responders if p.penta]),
+                        ("non-penta", [p for p in responders if not p.penta])):
+        curves[f"DOR {name}"] = [(p.dor or 0.0, p.pfs_event) for p in group]
+    for name, times in curves.items():
+        if not _tail_censored(times):
+            raise Infeasible(f"{name} ends on an event")

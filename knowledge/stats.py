@@ -1,17 +1,16 @@
 """The statistics every answer is computed with: rates and their intervals, Kaplan–Meier
 medians, adverse-event incidence and two-group comparisons.
 
-scipy is imported inside the functions that need it: importing it costs a large share of a
-cold ``stormchat ask``, and many questions (study facts, help) never compute a statistic. Rates
+No answer imports ``scipy.stats``: importing it costs most of a cold ``stormchat ask``. Rates
 need only ``scipy.special`` (``knowledge.intervals`` reproduces scipy.stats' intervals exactly);
-``scipy.stats`` itself is loaded for Kaplan–Meier and Fisher's test alone.
+Kaplan–Meier and its log-log band, and Fisher's exact test, are computed here in plain Python
+the way scipy.stats computes them (``tests/test_stats.py`` holds them to scipy.stats).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -128,11 +127,29 @@ class Curve:
     censor_times: tuple[float, ...]
 
 
-def _first_at_or_below(times: Sequence[float], curve: Sequence[float], p: float) -> float | None:
-    for t, s in zip(times, curve, strict=True):
-        # A small tolerance: survival products such as 0.5000000001 are exactly 0.5.
-        if not math.isnan(s) and s <= p + 1e-12:
-            return float(t)
+MedianRule = Literal["first", "midpoint"]
+MEDIAN_RULES: dict[str, str] = {
+    "first": "first time S(t) <= 0.5",
+    "midpoint": "midpoint where S(t) = 0.5 on an interval (SAS LIFETEST, R quantile.survfit)",
+}
+# Survival products such as 0.5000000001 are exactly 0.5.
+_TOL = 1e-12
+
+
+def _crossing(times: Sequence[float], curve: Sequence[float], p: float,
+              rule: MedianRule = "first") -> float | None:
+    """The first time ``curve`` is at or below ``p``; under the midpoint rule, where it sits
+    exactly on ``p`` until the next step, the midpoint of that step and the next (the time
+    the curve drops below ``p``), as SAS PROC LIFETEST and R's ``quantile.survfit`` take it.
+    A curve that stays at ``p`` to its end gives that first time under either rule."""
+    for i, (t, s) in enumerate(zip(times, curve, strict=True)):
+        if math.isnan(s) or s > p + _TOL:
+            continue
+        if rule == "midpoint" and s >= p - _TOL:
+            for later, value in zip(times[i + 1:], curve[i + 1:], strict=True):
+                if not math.isnan(value) and value < p - _TOL:
+                    return (float(t) + float(later)) / 2
+        return float(t)
     return None
 
 
@@ -150,48 +167,77 @@ def km_curve(times: Sequence[float], events: Sequence[int | bool],
 
 
 # The store is immutable, so the same (times, events, level) comes back for every repeat of a
-# question (and twice per median answer: the median and its chart): scipy's ecdf and band cost
-# about a millisecond, a lookup microseconds. Curves are frozen tuples, safe to share; the
-# bound keeps memory flat for big stores.
+# question (and twice per median answer: the median and its chart). Curves are frozen tuples,
+# safe to share; the bound keeps memory flat for big stores.
 @lru_cache(maxsize=64)
 def _km_curve(times: tuple[float, ...], events: tuple[bool, ...], level: float) -> Curve:
-    from scipy import stats
+    """The product-limit estimate and its log-log band (Greenwood's variance), in plain
+    Python: the same steps, in the same floating-point order, as ``scipy.stats.ecdf(
+    CensoredData(...)).sf`` and its ``confidence_interval(method="log-log")`` — without
+    importing scipy.stats, which would cost a cold ``stormchat ask`` most of its time
+    (``tests/test_stats.py`` holds the two to each other and to lifelines-style references).
 
-    observed = [t for t, e in zip(times, events, strict=True) if e]
-    censored = [t for t, e in zip(times, events, strict=True) if not e]
-    if not observed:
+    Steps at every distinct time, censored-only ones included (as scipy has them; without
+    any censoring, S is computed as scipy computes it then, 1 − events / n); the band
+    is NaN where it is undefined (S = 1 before the first event, S = 0 after the last)."""
+    censored = tuple(sorted(t for t, e in zip(times, events, strict=True) if not e))
+    if not any(events):
         # No event: the curve stays at 1, and nothing is estimable.
-        return Curve((0.0,), (1.0,), (1.0,), (1.0,), tuple(sorted(censored)))
-    data = stats.CensoredData(uncensored=observed, right=censored)
-    sf = stats.ecdf(data).sf
-    with warnings.catch_warnings():
-        # scipy warns that the log-log band is undefined where S(t) is 0 or 1; those points
-        # come back as NaN and are handled below, so the warning would only alarm users.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        band = sf.confidence_interval(confidence_level=level, method="log-log")
-    grid = [float(q) for q in sf.quantiles]
-    surv = [float(v) for v in sf.probabilities]
-    low = [float(v) for v in band.low.evaluate(grid)]
-    high = [float(v) for v in band.high.evaluate(grid)]
-    return Curve(tuple(grid), tuple(surv), tuple(low), tuple(high), tuple(sorted(censored)))
+        return Curve((0.0,), (1.0,), (1.0,), (1.0,), censored)
+    z = normal_quantile(1 / 2 + level / 2)  # scipy: special.ndtri(1/2 + confidence_level/2)
+    order = sorted(zip(times, events, strict=True), key=lambda pair: pair[0])
+    grid: list[float] = []
+    surv: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
+    at_risk, s, greenwood, i = len(order), 1.0, 0.0, 0
+    while i < len(order):
+        t, deaths, j = order[i][0], 0, i
+        while j < len(order) and order[j][0] == t:
+            deaths += order[j][1]
+            j += 1
+        if censored:
+            s *= (at_risk - deaths) / at_risk
+        else:
+            # Without censoring scipy takes the empirical survival, 1 − (events so far) / n.
+            s = 1 - (len(order) - at_risk + deaths) / len(order)
+        greenwood += deaths / (at_risk * (at_risk - deaths)) if at_risk != deaths else math.inf
+        grid.append(t)
+        surv.append(s)
+        if 0.0 < s < 1.0 and math.isfinite(greenwood):
+            se = math.sqrt(1 / math.log(s) ** 2 * greenwood)
+            lnl = math.log(-math.log(s))
+            low.append(min(1.0, max(0.0, math.exp(-math.exp(lnl + z * se)))))
+            high.append(min(1.0, max(0.0, math.exp(-math.exp(lnl - z * se)))))
+        else:
+            low.append(math.nan)
+            high.append(math.nan)
+        at_risk -= j - i
+        i = j
+    return Curve(tuple(grid), tuple(surv), tuple(low), tuple(high), censored)
 
 
 def km_median(times: Sequence[float], events: Sequence[int | bool],
-              level: float = DEFAULT_LEVEL) -> Median:
-    """Median = first time S(t) <= 0.5; its CI by Brookmeyer–Crowley from the log-log band.
+              level: float = DEFAULT_LEVEL, rule: MedianRule = "first") -> Median:
+    """Median and its CI by Brookmeyer–Crowley from the log-log band.
 
-    The CI's limits are the first times the lower and upper pointwise limits reach 0.5 (the
-    convention of SAS PROC LIFETEST and R's survival); a limit the band never reaches is
-    "not reached".
+    ``rule`` "first": the first time S(t) <= 0.5 (DESIGN.md). "midpoint": the same, except
+    where S(t) is exactly 0.5 over an interval, the midpoint of that interval (SAS PROC
+    LIFETEST, R's ``quantile.survfit``). The CI's limits are the first times the lower and
+    upper pointwise limits reach 0.5, by the same rule (the convention of SAS and R's
+    survival); a limit the band never reaches is "not reached".
     """
+    if rule not in MEDIAN_RULES:
+        raise StatsError(f"unknown median rule {rule!r}; one of {', '.join(MEDIAN_RULES)}")
     curve = km_curve(times, events, level)
     n_events = sum(1 for e in events if e)
     # A step where the band is undefined (NaN at S = 0) counts as below 0.5 for the lower limit.
-    lower = [0.0 if math.isnan(v) else v for v in curve.lower]
+    lower = [0.0 if math.isnan(v) and s < 0.5 else v
+             for v, s in zip(curve.lower, curve.survival, strict=True)]
     return Median(
-        median=_first_at_or_below(curve.times, curve.survival, 0.5),
-        ci_low=_first_at_or_below(curve.times, lower, 0.5),
-        ci_high=_first_at_or_below(curve.times, curve.upper, 0.5),
+        median=_crossing(curve.times, curve.survival, 0.5, rule),
+        ci_low=_crossing(curve.times, lower, 0.5, rule),
+        ci_high=_crossing(curve.times, curve.upper, 0.5, rule),
         level=level,
         n=len(times),
         events=n_events,
@@ -271,12 +317,89 @@ class Comparison:
 def compare_rates(k1: int, n1: int, k2: int, n2: int, method: str = DEFAULT_METHOD,
                   level: float = DEFAULT_LEVEL) -> Comparison:
     """Compare k1/n1 with k2/n2: each rate's CI, the difference and Fisher's exact p."""
-    from scipy import stats
-
     first, second = rate_ci(k1, n1, method, level), rate_ci(k2, n2, method, level)
     diff = first.rate - second.rate
     z = normal_quantile(1 - (1 - level) / 2)  # = stats.norm.ppf
     se = math.sqrt(first.rate * (1 - first.rate) / n1 + second.rate * (1 - second.rate) / n2)
-    result = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])
+    odds_ratio, p_value = fisher_exact(k1, n1 - k1, k2, n2 - k2)
     return Comparison(first, second, diff, max(-1.0, diff - z * se), min(1.0, diff + z * se),
-                      float(result.statistic), float(result.pvalue))
+                      odds_ratio, p_value)
+
+
+def fisher_exact(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+    """Fisher's exact test of the table [[a, b], [c, d]], two-sided: the sample odds ratio
+    a·d / (b·c) and the p-value, as ``scipy.stats.fisher_exact`` gives them.
+
+    The p-value sums the hypergeometric probabilities (margins fixed) of every table no more
+    likely than the one observed. They are exact integers over a common denominator here, so
+    ties are found exactly (scipy compares floats within a relative 1e-14)."""
+    if min(a, b, c, d) < 0:
+        raise StatsError("a 2×2 table needs non-negative counts")
+    row1, col1, total = a + b, a + c, a + b + c + d
+    if 0 in (row1, c + d, col1, b + d):
+        return math.nan, 1.0
+    odds_ratio = a * d / (b * c) if b > 0 and c > 0 else math.inf
+    # Tables with the same margins: x in the top-left cell, weight C(row1, x)·C(rest, col1 − x).
+    weights = {x: math.comb(row1, x) * math.comb(total - row1, col1 - x)
+               for x in range(max(0, col1 - (total - row1)), min(row1, col1) + 1)}
+    observed = weights[a]
+    p_value = sum(w for w in weights.values() if w <= observed) / math.comb(total, col1)
+    return odds_ratio, min(1.0, float(p_value))
+
+
+Alternative = Literal["two-sided", "less", "greater"]
+
+
+def binom_test(k: int, n: int, p: float, alternative: Alternative = "two-sided") -> float:
+    """The exact binomial test's p-value for k of n against the rate ``p``: the algorithm of
+    ``scipy.stats.binomtest`` (two-sided: every outcome no more likely than the one observed,
+    within a relative 1e-7), on the same binomial functions (``scipy.special._ufuncs``, which
+    ``scipy.stats.binom`` calls), without importing scipy.stats."""
+    if n <= 0 or not 0 <= k <= n:
+        raise StatsError(f"a binomial test needs 0 <= k <= n and n > 0, not {k}/{n}")
+    if not 0 <= p <= 1 or math.isnan(p):
+        raise StatsError(f"a binomial test needs a rate between 0 and 1, not {p}")
+    import scipy.special._ufuncs as scu
+
+    def pmf(x: int) -> float:
+        return float(scu._binom_pmf(x, n, p))
+
+    def cdf(x: int) -> float:
+        return float(scu._binom_cdf(x, n, p)) if x >= 0 else 0.0
+
+    def sf(x: int) -> float:
+        return float(scu._binom_sf(x, n, p)) if x >= 0 else 1.0
+
+    if alternative == "less":
+        return cdf(k)
+    if alternative == "greater":
+        return sf(k - 1)
+    if alternative != "two-sided":
+        raise StatsError(f"unknown alternative {alternative!r}")
+    d = pmf(k)
+    rerr = 1 + 1e-7
+    if k == p * n:
+        return 1.0
+    if k < p * n:
+        ix = _binary_search(lambda x: -pmf(x), -d * rerr, math.ceil(p * n), n)
+        y = n - ix + int(d * rerr == pmf(ix))
+        p_value = cdf(k) + sf(n - y)
+    else:
+        ix = _binary_search(pmf, d * rerr, 0, math.floor(p * n))
+        p_value = cdf(ix) + sf(k - 1)
+    return min(1.0, p_value)
+
+
+def _binary_search(a: Callable[[int], float], d: float, lo: int, hi: int) -> int:
+    """The i in [lo, hi] with a(i) <= d < a(i + 1), for ``a`` ascending there
+    (scipy.stats._binomtest._binary_search_for_binom_tst)."""
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        value = a(mid)
+        if value < d:
+            lo = mid + 1
+        elif value > d:
+            hi = mid - 1
+        else:
+            return mid
+    return lo if a(lo) <= d else lo - 1

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.answer import ILLUSTRATIVE_SOURCE, RECORDS_SOURCE, Answer
+from assistant.engine import Engine
 from assistant.handlers import HANDLERS, dispatch
 from assistant.handlers.context import Context, Settings
 from intents.schema import Parse, Slot
@@ -267,3 +268,46 @@ def test_clarify_offers_each_reading_as_a_question(store: Store) -> None:
 def test_follow_up_is_not_reported(store: Store) -> None:
     answer = ask(store, "study_fact", topic="follow_up")
     assert answer.status == "not_reported" and "follow-up" in answer.text
+
+
+# ------------------------------------------------ disposition and baseline populations (issue 12)
+
+
+def test_discontinued_answers_the_total_first_then_for_adverse_events(store: Store) -> None:
+    # Section 4 "Disposition | 118 (96 %) discontinued; 5 (4 %) still on treatment" over the
+    # 123 treated; section 5 "Discontinued for adverse events | 27 %" (33/123, section 6).
+    answer = ask(store, "disposition", status="discontinued")
+    text = answer.text
+    assert answer.status == "answered"
+    assert "118/123" in text and "96 %" in text and "safety population" in text
+    assert text.index("118") < text.index("adverse events") < text.index("33 of the 118")
+    assert "published 27 %" in text
+    assert (answer.values["n"], answer.values["N"]) == (118, 123)
+    assert answer.values["population"] == "safety"
+    assert (answer.values["adverse_events"]["n"], answer.values["adverse_events"]["N"]) == (
+        33, 123)
+
+
+def test_discontinued_question_is_answered_with_the_total(engine: Engine) -> None:
+    answer = engine.conversation().ask("How many discontinued treatment?")
+    assert answer.status == "answered" and answer.intent == "disposition"
+    assert answer.text.index("118") < answer.text.index("33")
+
+
+@pytest.mark.parametrize(("variable", "n", "N"), [
+    ("cytogenetics", 65, 122),  # 53 % (NEJM abstract, of the 122 mITT) → 65 of 122 (53.3 %)
+    ("refractory", 83, 122),  # 83 of 122 penta-refractory
+])
+def test_baseline_counts_are_over_the_mitt(store: Store, variable: str, n: int, N: int) -> None:
+    # Section 3 "Baseline (mITT unless stated)": no baseline answer is over the 123.
+    answer = ask(store, "baseline", variable=variable)
+    assert (answer.values["n"], answer.values["N"]) == (n, N)
+    assert answer.values["population"] == "mITT" and "mITT" in answer.text
+    assert f"{n} of {N}" in answer.text and "123" not in answer.text
+
+
+@pytest.mark.parametrize("variable", ["age", "diagnosis_years", "prior_regimens"])
+def test_baseline_medians_are_over_the_mitt(store: Store, variable: str) -> None:
+    answer = ask(store, "baseline", variable=variable)
+    assert answer.values["N"] == 122 and answer.values["population"] == "mITT"
+    assert "mITT (n = 122)" in answer.text

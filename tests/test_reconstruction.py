@@ -8,8 +8,10 @@ are met by construction and not by a lucky draw.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 import pytest
@@ -296,6 +298,150 @@ def test_disposition(v: View) -> None:
 
 
 # ------------------------------------------------------------------------------ medians
+#
+# An exact Kaplan–Meier written here, independent of knowledge.stats: survival as fractions, so
+# a plateau at exactly 0.5 is seen exactly. Two conventions are in use for the median: the first
+# time S(t) <= 0.5, and — where S(t) = 0.5 exactly on an interval — the midpoint of that
+# interval (SAS PROC LIFETEST, R's quantile.survfit). Every published median must hold under
+# both (issue 12).
+
+RULES = ("first", "midpoint")
+Z95 = 1.959963984540054  # the standard normal 97.5 % quantile
+
+
+def exact_km(rows: list[TimeToEvent]) -> list[tuple[float, Fraction, int, int]]:
+    """(time, S(time), events there, number at risk) at each distinct time."""
+    data = sorted((r.AVAL, r.CNSR == 0) for r in rows)
+    steps, s, i = [], Fraction(1), 0
+    while i < len(data):
+        t, j = data[i][0], i
+        while j < len(data) and data[j][0] == t:
+            j += 1
+        at_risk, deaths = len(data) - i, sum(event for _, event in data[i:j])
+        s *= Fraction(at_risk - deaths, at_risk)
+        steps.append((t, s, deaths, at_risk))
+        i = j
+    return steps
+
+
+def exact_median(rows: list[TimeToEvent], rule: str) -> float | None:
+    steps = exact_km(rows)
+    half = Fraction(1, 2)
+    for i, (t, s, _, _) in enumerate(steps):
+        if s <= half:
+            if rule == "midpoint" and s == half:
+                later = [u for u, s2, _, _ in steps[i + 1:] if s2 < half]
+                return (t + later[0]) / 2 if later else t
+            return t
+    return None
+
+
+def loglog_limits(rows: list[TimeToEvent]) -> tuple[float | None, float | None]:
+    """Brookmeyer–Crowley 95 % limits from the log-log band (Greenwood's variance): the first
+    times the lower and the upper pointwise limit reach 0.5 (Klein & Moeschberger 4.3)."""
+    low = high = None
+    greenwood = 0.0
+    for t, s, deaths, at_risk in exact_km(rows):
+        if deaths == at_risk:
+            low = low if low is not None else t  # S = 0: the lower limit is 0
+            break
+        greenwood += deaths / (at_risk * (at_risk - deaths))
+        if s == 1:
+            continue
+        ls = math.log(float(s))
+        se = math.sqrt(greenwood) / abs(ls)
+        lower = math.exp(-math.exp(math.log(-ls) + Z95 * se))
+        upper = math.exp(-math.exp(math.log(-ls) - Z95 * se))
+        if low is None and lower <= 0.5:
+            low = t
+        if high is None and upper <= 0.5:
+            high = t
+    return low, high
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_medians_hold_under_both_rules(v: View, rule: str) -> None:
+    # Section 6 "Kaplan–Meier medians | PFS 3.7 mo; OS 8.6 mo; DOR 4.4 mo (95 % CI 3.7–10.8);
+    # OS 15.6 mo in PR-or-better and in MR-or-better"; section 4 penta DOR 3.8.
+    responders, benefit = v.with_bor(RESPONDER), v.with_bor(CLINICAL_BENEFIT)
+    penta_responders = v.with_bor(RESPONDER, penta=True)
+    for param, ids, published in (("PFS", v.mitt, 3.7), ("OS", v.mitt, 8.6),
+                                  ("DOR", responders, 4.4), ("OS", responders, 15.6),
+                                  ("OS", benefit, 15.6), ("DOR", penta_responders, 3.8)):
+        median = exact_median([v.tte[param][sid] for sid in ids], rule)
+        assert median is not None and round(median, 1) == published, (param, len(ids))
+
+
+def test_no_published_median_sits_on_an_exact_half(v: View) -> None:
+    # Where S(t) = 0.5 exactly, the two conventions differ: no published curve may rest there.
+    groups = [("PFS", v.mitt), ("OS", v.mitt), ("DOR", v.with_bor(RESPONDER)),
+              ("OS", v.with_bor(RESPONDER)), ("OS", v.with_bor(CLINICAL_BENEFIT)),
+              ("DOR", v.with_bor(RESPONDER, penta=True))]
+    for param, ids in groups:
+        steps = exact_km([v.tte[param][sid] for sid in ids])
+        assert all(s != Fraction(1, 2) for _, s, _, _ in steps), param
+
+
+def test_duration_of_response_interval_independently(v: View) -> None:
+    # "DOR 4.4 mo (95 % CI 3.7–10.8)"; penta "3.8 months (95 % CI 2.3 to not estimable)".
+    low, high = loglog_limits([v.tte["DOR"][sid] for sid in v.with_bor(RESPONDER)])
+    assert low is not None and high is not None
+    assert (round(low, 1), round(high, 1)) == (3.7, 10.8)
+    low, high = loglog_limits([v.tte["DOR"][sid]
+                               for sid in v.with_bor(RESPONDER, penta=True)])
+    assert low is not None and round(low, 1) == 2.3 and high is None
+
+
+# ------------------------------------------------------------------------------ follow-up
+
+
+def _groups(v: View) -> dict[str, list[str]]:
+    return {
+        "mITT": v.mitt,
+        "penta": [sid for sid in v.mitt if v.subjects[sid].PENTAFL],
+        "non-penta": [sid for sid in v.mitt if not v.subjects[sid].PENTAFL],
+        "PR or better": v.with_bor(RESPONDER),
+        "MR or better": v.with_bor(CLINICAL_BENEFIT),
+        "below PR": v.with_bor({"MR", None}),
+        "below MR": v.with_bor({None}),
+    }
+
+
+def test_patients_alive_at_the_cut_off_are_censored_in_the_tail(v: View) -> None:
+    # Issue 12: OS used to drop to 0 at its last death with 34 of 122 still alive. In a trial
+    # the patients alive at the cut-off are the longest follow-up: every OS curve ends
+    # censored, above 0, with the alive patients spread over the tail of follow-up.
+    for name, ids in _groups(v).items():
+        rows = [v.tte["OS"][sid] for sid in ids]
+        steps = exact_km(rows)
+        assert steps[-1][1] > 0, name
+        longest = max(rows, key=lambda r: (r.AVAL, r.CNSR))
+        assert longest.CNSR == 1, name
+    os_rows = [v.tte["OS"][sid] for sid in v.mitt]
+    alive = sorted(r.AVAL for r in os_rows if r.CNSR == 1)
+    deaths = sorted(r.AVAL for r in os_rows if r.CNSR == 0)
+    assert len(alive) >= 20
+    # Censoring comes after the median (it cannot move it) and runs past the last death.
+    assert alive[0] > 8.6 and alive[-1] > deaths[-1]
+    # The last few months of follow-up are mostly censored times, as at a data cut-off.
+    tail = [r for r in os_rows if r.AVAL >= sorted(r.AVAL for r in os_rows)[-10]]
+    assert sum(r.CNSR for r in tail) >= 6
+
+
+@pytest.mark.parametrize(("param", "groups"), [
+    ("PFS", ("mITT", "penta", "non-penta", "PR or better")),
+    ("DOR", ("PR or better",)),
+])
+def test_pfs_and_dor_end_censored(v: View, param: str, groups: tuple[str, ...]) -> None:
+    # The patients still on treatment without progression at the cut-off (5, "still on
+    # treatment") are the longest PFS and DOR: those curves end censored, above 0.
+    all_groups = _groups(v)
+    for name in groups:
+        rows = [v.tte[param][sid] for sid in all_groups[name]]
+        assert exact_km(rows)[-1][1] > 0, (param, name)
+        assert max(rows, key=lambda r: (r.AVAL, r.CNSR)).CNSR == 1, (param, name)
+    penta = [v.tte["DOR"][sid] for sid in v.with_bor(RESPONDER, penta=True)]
+    assert max(penta, key=lambda r: (r.AVAL, r.CNSR)).CNSR == 1
 
 
 def test_pfs_and_os_medians(v: View) -> None:

@@ -122,3 +122,117 @@ def test_compare_penta_with_the_other_39() -> None:
     assert round(100 * result.difference, 1) == -2.9
     # Fisher's exact test on [[21, 62], [11, 28]]: no evidence of a difference.
     assert 0.6 < result.p_value <= 1.0
+
+
+# ------------------------------------------- Kaplan–Meier, Fisher and binomial without scipy.stats
+
+
+def _random_samples(count: int, seed: int) -> list[tuple[list[float], list[bool]]]:
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        n = rng.randint(1, 60)
+        times = [round(rng.uniform(0.1, 20), rng.choice([0, 1, 2])) for _ in range(n)]
+        share = rng.choice([0.5, 0.8, 1.0])  # 1.0: no censoring, which scipy treats apart
+        events = [rng.random() < share for _ in range(n)]
+        if any(events):
+            out.append((times, events))
+    return out
+
+
+@pytest.mark.filterwarnings("ignore:The confidence interval is undefined")
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_kaplan_meier_equals_scipy_stats_ecdf(level: float) -> None:
+    import math
+
+    from scipy import stats
+
+    from knowledge.stats import km_curve
+
+    for times, events in _random_samples(300, seed=int(level * 100)):
+        curve = km_curve(times, events, level)
+        sf = stats.ecdf(stats.CensoredData(
+            uncensored=[t for t, e in zip(times, events, strict=True) if e],
+            right=[t for t, e in zip(times, events, strict=True) if not e])).sf
+        band = sf.confidence_interval(confidence_level=level, method="log-log")
+        assert list(curve.times) == [float(t) for t in sf.quantiles]
+        assert list(curve.survival) == [float(s) for s in sf.probabilities]
+        for ours, theirs in ((curve.lower, band.low.evaluate(sf.quantiles)),
+                             (curve.upper, band.high.evaluate(sf.quantiles))):
+            for a, b in zip(ours, theirs, strict=True):
+                assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12)
+
+
+def test_fisher_exact_equals_scipy_stats() -> None:
+    import math
+    import random
+
+    from scipy import stats
+
+    from knowledge.stats import fisher_exact
+
+    rng = random.Random(11)
+    tables = [(21, 62, 11, 28), (0, 5, 0, 7), (3, 0, 0, 4), (8, 2, 1, 5)]
+    tables += [tuple(rng.randint(0, 40) for _ in range(4)) for _ in range(500)]
+    for a, b, c, d in tables:
+        odds, p = fisher_exact(a, b, c, d)
+        ref = stats.fisher_exact([[a, b], [c, d]])
+        assert p == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-15)
+        if math.isnan(ref.statistic):
+            assert math.isnan(odds)
+        else:
+            assert odds == ref.statistic
+    assert fisher_exact(8, 2, 1, 5)[1] == pytest.approx(0.034965034965034975)  # scipy's doc
+
+
+def test_binomial_test_equals_scipy_stats_binomtest() -> None:
+    import random
+
+    from scipy.stats import binomtest
+
+    from knowledge.stats import binom_test
+
+    rng = random.Random(13)
+    for _ in range(1000):
+        n = rng.randint(1, 300)
+        k, p = rng.randint(0, n), rng.choice([0.1, 0.2, 0.25, 0.5, rng.random()])
+        for alternative in ("two-sided", "less", "greater"):
+            assert binom_test(k, n, p, alternative) == pytest.approx(
+                binomtest(k, n, p, alternative=alternative).pvalue, rel=1e-12, abs=1e-300)
+
+
+def test_median_rules_differ_only_on_an_exact_half_plateau() -> None:
+    # Four deaths at 1, 2, 3, 4: S = 0.5 exactly on [2, 3). R's survfit (and SAS LIFETEST)
+    # report the median as 2.5, the midpoint; the first time S <= 0.5 is 2.
+    assert km_median([1, 2, 3, 4], [1, 1, 1, 1]).median == 2
+    assert km_median([1, 2, 3, 4], [1, 1, 1, 1], rule="midpoint").median == 2.5
+    # No plateau at 0.5 (S: 0.8, 0.6, 0.4 …): the rules agree.
+    times, events = [1, 2, 3, 4, 5], [1, 1, 1, 1, 1]
+    assert km_median(times, events).median == km_median(times, events, rule="midpoint").median == 3
+    # Freireich 6-MP: no plateau at 0.5 either, 23 by both.
+    t, e = zip(*FREIREICH_6MP, strict=True)
+    assert km_median(t, e, rule="midpoint").median == 23
+    with pytest.raises(StatsError):
+        km_median([1, 2], [1, 1], rule="bogus")  # type: ignore[arg-type]
+
+
+def test_no_answer_imports_scipy_stats() -> None:
+    # Issue 12 item 8: a median (Kaplan–Meier), a comparison (Fisher) and a binomial test
+    # answer on the shipped store without the cost of importing scipy.stats.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from assistant.engine import Engine\n"
+        "conversation = Engine.load().conversation()\n"
+        "for question in ['median PFS', 'median OS', 'median duration of response', "
+        "'What was the ORR?', 'compare ORR in penta vs non-penta', "
+        "'is the ORR above 20%?', 'show the survival results']:\n"
+        "    answer = conversation.ask(question)\n"
+        "    assert answer.status in ('answered', 'not_reported'), (question, answer)\n"
+        "assert 'scipy.stats' not in sys.modules, 'scipy.stats imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

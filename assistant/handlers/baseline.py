@@ -16,6 +16,10 @@ MEDIANS = {
 }
 NAMES = {"age": "Median age", "diagnosis_years": "Median time since diagnosis",
          "prior_regimens": "Median number of prior regimens"}
+# Every baseline figure is the mITT's (published_facts.md section 3, "mITT unless stated"):
+# one population, named in every answer, so no answer mixes 122 and 123.
+BASELINE_POPULATION = "mITT"
+POPULATION = "mITT"
 UNREPORTED = {"sex": "sex", "race": "race", "ecog": "ECOG performance status",
               "iss": "ISS stage", "transplant": "prior transplant"}
 
@@ -25,15 +29,7 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
     if variable in MEDIANS:
         return _median(ctx, parse, question, variable)
     if variable == "cytogenetics":
-        fact = ctx.store.fact("baseline.high_risk")
-        rate = q.flag_count(ctx.store, "HIGHRISK", "safety")
-        text = (f"High-risk cytogenetic abnormalities: {rate.n} of {rate.N} "
-                f"({100 * rate.rate:.1f} %) in the reconstructed records; published: "
-                f"{fact.value if fact else '?'} %. The count is derived from the published "
-                "percentage; individual abnormalities are not reported.")
-        return answer(parse, question, "answered", text,
-                      {"n": rate.n, "N": rate.N, "rate": round(rate.rate, 4)},
-                      sources_for(fact))
+        return _cytogenetics(ctx, parse, question)
     if variable == "unique_agents":
         fact = ctx.store.fact("baseline.unique_agents")
         if fact is not None:
@@ -51,32 +47,51 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
     return _population_size(ctx, parse, question)
 
 
+def _cytogenetics(ctx: Context, parse: Parse, question: str) -> Answer:
+    """High-risk cytogenetics over the mITT (122), like every baseline figure: the sources
+    give 53 % for the patients whose other characteristics they give (published_facts.md
+    section 3, "mITT unless stated")."""
+    fact = ctx.store.fact("baseline.high_risk")
+    rate = q.flag_count(ctx.store, "HIGHRISK", BASELINE_POPULATION)
+    published = f"{fact.value} %" if fact is not None and fact.value is not None else "?"
+    text = (f"High-risk cytogenetic abnormalities: {rate.n} of {rate.N} ({100 * rate.rate:.1f} "
+            f"%), {POPULATION}, in the reconstructed records. Published: {published} of the "
+            f"{rate.N} {POPULATION} patients; the count is derived from that percentage. The "
+            "individual abnormalities are not reported.")
+    return answer(parse, question, "answered", text,
+                  {"n": rate.n, "N": rate.N, "rate": round(rate.rate, 4),
+                   "population": BASELINE_POPULATION},
+                  sources_for(fact))
+
+
 def _median(ctx: Context, parse: Parse, question: str, variable: str) -> Answer:
     fact_id, field, unit = MEDIANS[variable]
     fact = ctx.store.fact(fact_id)
-    values = q.baseline_values(ctx.store, field)
+    values = q.baseline_values(ctx.store, field, BASELINE_POPULATION)
     median, low, high = q.median_range(values)
-    text = (f"{NAMES[variable]}: {median:g} {unit} (range {low:g}–{high:g}), mITT "
+    text = (f"{NAMES[variable]}: {median:g} {unit} (range {low:g}–{high:g}), {POPULATION} "
             f"(n = {len(values)}).")
     if fact is not None:
         text += f" Published: {fact.text}"
     return answer(parse, question, "answered", text,
-                  {"median": median, "min": low, "max": high, "unit": unit, "N": len(values)},
+                  {"median": median, "min": low, "max": high, "unit": unit, "N": len(values),
+                   "population": BASELINE_POPULATION},
                   sources_for(fact))
 
 
 def _refractory(ctx: Context, parse: Parse, question: str) -> Answer:
     fact = ctx.store.fact("baseline.penta")
     definition = ctx.store.fact("design.triple_class_refractory")
-    rate = q.flag_count(ctx.store, "PENTAFL", "mITT")
+    rate = q.flag_count(ctx.store, "PENTAFL", BASELINE_POPULATION)
     text = (f"All {rate.N} mITT patients were triple-class refractory (an entry criterion). "
-            f"Penta-refractory: {rate.n} of {rate.N} ({100 * rate.rate:.1f} %).")
+            f"Penta-refractory: {rate.n} of {rate.N} ({100 * rate.rate:.1f} %), {POPULATION}.")
     if fact is not None:
         text += f" Published: {fact.text}"
     if definition is not None:
         text += f" {definition.text}"
     return answer(parse, question, "answered", text,
-                  {"n": rate.n, "N": rate.N, "rate": round(rate.rate, 4)},
+                  {"n": rate.n, "N": rate.N, "rate": round(rate.rate, 4),
+                   "population": BASELINE_POPULATION},
                   sources_for(fact, definition))
 
 

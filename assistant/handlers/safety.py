@@ -373,16 +373,24 @@ def disposition(ctx: Context, parse: Parse, question: str) -> Answer:
              else "Discontinued treatment, for any reason")
     text = (f"{label}: {rate_figure(rate)}, everyone treated (safety population). "
             f"Published: {fact.text}")
+    if key == "discontinued":
+        # The total first (published_facts.md section 4, "118 (96 %) discontinued"), then the
+        # part of it for adverse events (section 5, "Discontinued for adverse events 27 %").
+        ae = ctx.store.fact("safety.discontinued_ae")
+        values: dict[str, object] = {**rate.values(), "status": key, "population": "safety"}
+        if ae is not None:
+            stopped = rate_ci(len(q.action_subjects(ctx.store, "discontinuation", None)),
+                              n_safety, ctx.settings.ci_method, ctx.settings.level)
+            text += (f" Because of adverse events: {stopped.n} of the {rate.n} "
+                     f"({100 * stopped.rate:.1f} % of all {n_safety} treated; published "
+                     f"{ae.value} %).")
+            values["adverse_events"] = stopped.values()
+        if other is not None:
+            text += f" {other.text}"
+        return answer(parse, question, "answered", text, values,
+                      sources_for(fact, ae, other))
     if other is not None:
         text += f" {other.text}"
-    if key == "discontinued":
-        ae = ctx.store.fact("safety.discontinued_ae")
-        if ae is not None:
-            stopped = q.action_subjects(ctx.store, "discontinuation", None)
-            text += (f" Because of adverse events: {len(stopped)} of {n_safety} "
-                     f"(published {ae.value} %).")
-        return answer(parse, question, "answered", text,
-                      {**rate.values(), "status": key}, sources_for(fact, other, ae))
     return answer(parse, question, "answered", text, {**rate.values(), "status": key},
                   sources_for(fact, other))
 

@@ -16,6 +16,7 @@ from assistant.answer import Answer
 from assistant.handlers.context import Settings
 from assistant.handlers.figures import METHOD_SHORT, level_text, num
 from knowledge.intervals import interval
+from knowledge.stats import binom_test
 
 _UPPER = re.compile(r"\bupper\b", re.IGNORECASE)
 _LOWER_TAIL = re.compile(r"\b(?:below|less than|lower than|under|at most|fewer than)\b",
@@ -71,15 +72,13 @@ def _one_sided(answer: Answer, k: int, n: int, settings: Settings, question: str
 
 
 def _binomial_test(answer: Answer, k: int, n: int, null_rate: float, question: str) -> Answer:
-    from scipy.stats import binomtest  # only a test asked for pays for scipy.stats
-
     if _TWO_SIDED.search(question):
         alternative, h0 = "two-sided", f"p = {num(100 * null_rate)} %"
     elif _LOWER_TAIL.search(question):
         alternative, h0 = "less", f"p ≥ {num(100 * null_rate)} %"
     else:
         alternative, h0 = "greater", f"p ≤ {num(100 * null_rate)} %"
-    p_value = float(binomtest(k, n, null_rate, alternative=alternative).pvalue)
+    p_value = binom_test(k, n, null_rate, alternative)
     shown = f"{p_value:.2g}" if p_value < 0.001 else f"{p_value:.3f}"
     extra = (f"Exact binomial test ({alternative}) of H0: {h0} with {k}/{n} = "
              f"{num(100 * k / n)} %: p = {shown}. A test of the published counts against a "
