@@ -960,7 +960,7 @@ class Parser:
     # ------------------------------------------------------------------ the parse
     def _finish(self, raw: str, truncated: bool, t: Text, m: Matches, readings: list[Reading],
                 corrections: list[tuple[str, str]]) -> Parse:
-        readings = [self._validate(r) for r in readings]
+        readings = [self._validate(self._otherwise(r, t, m)) for r in readings]
         queries = [Query(intent=r.intent, slots=r.slots, qualifiers=r.qualifiers,
                          text=t.original[slice(*t.span(r.start, r.end))] if r.end > r.start
                          else "") for r in readings]
@@ -976,6 +976,27 @@ class Parser:
         return Parse(intent=r.intent, confidence=max(0.0, min(1.0, r.confidence)),
                      slots=r.slots, alternatives=r.alternatives, followup=r.followup,
                      queries=queries, **common)
+
+    def _otherwise(self, reading: Reading, t: Text, m: Matches) -> Reading:
+        """The intent the spec names instead when the question says none of the words this
+        one needs (``otherwise`` in intents.yaml)."""
+        spec = self.spec.intents.get(reading.intent)
+        rule = spec.otherwise if spec is not None else None
+        if rule is None:
+            return reading
+        slot = reading.slots.get(rule.slot)
+        named = {h.type for h in m.hits + m.overlays}
+        if slot is None or slot.value not in rule.values or slot.inherited \
+                or named & set(rule.unless) or not set(rule.when) <= named:
+            return reading
+        slots, used = self._fill(rule.intent, t, m, [h for h in m.hits
+                                                     if reading.start <= h.start
+                                                     and h.end <= reading.end],
+                                 None, bounds=(reading.start, reading.end))
+        keep = {k: v for k, v in reading.slots.items() if k in ("population",)}
+        return Reading(rule.intent, reading.confidence, {**slots, **keep},
+                       used=reading.used + used, followup=reading.followup, start=reading.start,
+                       end=reading.end, qualifiers=reading.qualifiers)
 
     def _validate(self, reading: Reading) -> Reading:
         """Only the slots the intent takes; a level the question gave but out of range is

@@ -112,6 +112,17 @@ class SlotSpec(_Strict):
     learned: bool = False
 
 
+class Otherwise(_Strict):
+    """Another intent answers when none of ``types`` is named: "how many discontinued?"
+    without a word about adverse events is the disposition question, not the AE one."""
+
+    slot: str
+    values: list[str]
+    unless: list[str]
+    when: list[str] = Field(default_factory=list)  # and all of these are named
+    intent: str
+
+
 class IntentSpec(_Strict):
     doc: str
     handler: str
@@ -122,6 +133,7 @@ class IntentSpec(_Strict):
     ignores: list[str] = Field(default_factory=list)
     requires: list[str] = Field(default_factory=list)
     followups: list[str] = Field(default_factory=list)
+    otherwise: Otherwise | None = None
     examples: list[str] = Field(default_factory=list)
 
     def serves_qualifier(self, kind: str, value: str) -> bool:
@@ -158,7 +170,16 @@ class Spec(BaseModel):
     def _cross_check(self) -> Spec:
         known = set(self.entities) | BUILTIN_ENTITIES
         for name, intent in self.intents.items():
-            for ref in intent.heads + intent.ignores + intent.requires:
+            if intent.otherwise is not None:
+                if intent.otherwise.intent not in self.intents:
+                    raise SpecError(f"intents.yaml: intent {name!r} gives way to unknown intent "
+                                    f"{intent.otherwise.intent!r}")
+                if intent.otherwise.slot not in intent.slots:
+                    raise SpecError(f"intents.yaml: intent {name!r}: `otherwise` reads slot "
+                                    f"{intent.otherwise.slot!r}, which it does not have")
+            unless = intent.otherwise.unless + intent.otherwise.when \
+                if intent.otherwise is not None else []
+            for ref in intent.heads + intent.ignores + intent.requires + unless:
                 if ref not in known:
                     raise SpecError(f"intents.yaml: intent {name!r} names entity type {ref!r}, "
                                     "which no lexicon defines")
