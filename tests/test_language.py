@@ -175,6 +175,19 @@ def test_response_thresholds_and_populations(parser: Parser, text: str, intent: 
          [("disposition", "status", "discontinued"), ("disposition", "status", "ongoing")]),
         ("G3 and G4 thrombo", [("ae_incidence", "grade_low", 3),
                                ("ae_incidence", "grade_low", 4)]),
+        # A head said once for two modifiers.
+        ("primary and secondary endpoints?", [("study_fact", "topic", "primary_endpoint"),
+                                              ("study_fact", "topic", "secondary_endpoint")]),
+        ("sel + dex dose", [("study_fact", "topic", "dose_selinexor"),
+                            ("study_fact", "topic", "dose_dexamethasone")]),
+        # Two grades of one event, one of them a band.
+        ("hyponatraemia G3 + G3/4", [("ae_incidence", "grade_op", "eq"),
+                                     ("ae_incidence", "grade_op", "between")]),
+        # The second sentence is a request: it asks too.
+        ("How common was vomiting? I need any grade and grade 3 separately.",
+         [("ae_incidence", "grade_op", "any"), ("ae_incidence", "grade_op", "eq")]),
+        ("how many got neuropathy, and how many had it badly enough to be grade 3?",
+         [("ae_incidence", "grade_op", "any"), ("ae_incidence", "grade_low", 3)]),
     ],
 )
 def test_compound_questions(parser: Parser, text: str,
@@ -191,6 +204,20 @@ def test_a_modifier_said_once_applies_to_every_part(parser: Parser) -> None:
     assert [s.get("population") for _, s in queries(p)] == ["penta", "penta"]
     p = parser.parse("grade 3 fatigue and nausea")
     assert [s.get("grade_low") for _, s in queries(p)] == [3, 3]
+
+
+def test_a_trailing_bare_modifier_narrows_every_part(parser: Parser) -> None:
+    p = parser.parse("low platelets & low sodium, grade 3 rates")
+    assert [(s["term"], s.get("grade_low")) for _, s in queries(p)] == [
+        ("Thrombocytopenia", 3), ("Hyponatraemia", 3)]
+    assert p.qualifiers == []  # "3 rates" is no percentage
+
+
+@pytest.mark.parametrize("text", ["did many bleed? like real bleeds",
+                                  "any severe fatigue, like G3?"])
+def test_one_thing_said_twice_is_one_query(parser: Parser, text: str) -> None:
+    p = parser.parse(text)
+    assert len(p.queries) == 1
 
 
 def test_one_question_is_not_split(parser: Parser) -> None:
@@ -304,6 +331,9 @@ def test_not_reported_names_the_qualifier_and_labels_the_context() -> None:
          {"action": "dose_modification", "term": "Fatigue"}),
         (["list subjects with grade 3 hyponatraemia", "now the g4s"], "records",
          {"term": "Hyponatraemia", "grade_low": 4}),
+        # A restriction and no subject: the previous question in that subgroup.
+        (["dose reductions for fatigue", "any figure for patients over 70?"], "ae_action",
+         {"action": "dose_modification", "term": "Fatigue"}),
     ],
 )
 def test_short_followups_lean_on_the_previous_question(parser: Parser, turns: list[str],
@@ -312,6 +342,63 @@ def test_short_followups_lean_on_the_previous_question(parser: Parser, turns: li
     p = run_case(parser, turns)
     assert p.intent == intent
     assert values(p).items() >= expected.items()
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (["ORR and CBR", "with 90% intervals?"],
+         [{"threshold": "PR", "level": 0.9}, {"threshold": "MR", "level": 0.9}]),
+        (["PFS and OS medians", "and in the penta-refractory?"],
+         [{"endpoint": "PFS", "population": "penta"}, {"endpoint": "OS", "population": "penta"}]),
+        (["nausea any grade and grade 3", "and for vomiting?"],
+         [{"term": "Vomiting", "grade_op": "any"}, {"term": "Vomiting", "grade_low": 3}]),
+    ],
+)
+def test_a_followup_to_several_parts_changes_each(parser: Parser, turns: list[str],
+                                                  expected: list[dict[str, object]]) -> None:
+    p = run_case(parser, turns)
+    assert p.intent == "compound"
+    got = [s for _, s in queries(p)]
+    assert len(got) == len(expected)
+    for slots, want in zip(got, expected, strict=True):
+        assert slots.items() >= want.items()
+
+
+def test_both_after_a_clarify_asks_every_reading(parser: Parser) -> None:
+    first = parser.parse("survival?")
+    assert first.intent == "clarify" and len(first.alternatives) == 2
+    p = parser.parse("both please", previous=first)
+    assert sorted(s["endpoint"] for _, s in queries(p)) == sorted(
+        a.slots["endpoint"].value for a in first.alternatives)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how many discontinued?", "disposition"),
+    ("what proportion discontinued?", "disposition"),
+    ("how many discontinued because of side effects?", "ae_action"),
+    ("discontinuations for thrombocytopenia", "ae_action"),
+    ("how many needed a dose reduction?", "ae_action"),
+    ("how many remained on treatment?", "disposition"),
+    ("how long did patients remain on treatment?", "tte_median"),
+])
+def test_discontinuation_for_adverse_events_needs_an_adverse_event(parser: Parser, text: str,
+                                                                   intent: str) -> None:
+    assert parser.parse(text).intent == intent
+    # Asked back, or all discontinuations: never the AE figure alone.
+    assert parser.parse("what was the discontinuation rate").intent in ("clarify",
+                                                                         "disposition")
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("PFS in plain english", "definition"),
+    ("what does VGPR mean", "definition"),
+    ("was anaemia worse in the penta-refractory group than in the others?", "compare"),
+])
+def test_a_cue_names_the_kind_of_answer(parser: Parser, text: str, intent: str) -> None:
+    p = parser.parse(text)
+    assert p.intent == intent
+    assert p.unserved == []  # "mean" asking for a meaning is no measure
 
 
 def test_a_full_question_after_a_clarify_inherits_nothing(parser: Parser) -> None:
