@@ -38,6 +38,8 @@ MIN_PROBABILITY_WITHOUT_EVIDENCE = 0.75
 _EVIDENCE_CUES = frozenset({"median_cue", "count_cue", "list_cue", "compare_cue", "explain_cue",
                             "define_cue", "discrepancy_cue", "top", "quote_word", "dex",
                             "selinexor", "definition_term", "study_name", "reconstructed_cue"})
+# Plain words and sentence punctuation (no code, markup or symbols).
+_MOSTLY_ENGLISH = re.compile(r"[a-z' ,?.!-]+")
 # Two readings closer than this, both with evidence in the question: ask which one.
 CLOSE_MARGIN = 0.10
 # A learned slot (a study topic the lexicon did not name) needs at least this probability.
@@ -428,6 +430,8 @@ class Parser:
             return self._set_stats(t, m, a, b, hits, level)
         if not hits and not self._cues(m, a, b) and (
                 p < MIN_PROBABILITY_WITHOUT_EVIDENCE or not self._mostly_words(t.norm[a:b])):
+            if self._vague_question(t, m, a, b):
+                return self._missing_subject(t, m, a, b, hits, scores, level)
             # No study word and little language ("; touch x", "[/bold]"): not understood.
             return Reading("unknown", p, start=a, end=b)
         if label == "fragment":
@@ -448,6 +452,8 @@ class Parser:
         if label == "clarify":
             return self._ambiguous(t, m, a, b, hits, scores, level)
         if p < MIN_PROBABILITY:
+            if self._vague_question(t, m, a, b):
+                return self._missing_subject(t, m, a, b, hits, scores, level)
             return Reading("unknown", p, start=a, end=b)
         if level is not None and level.weak and label in self.spec.data_intents:
             # A level outside 50–99.9 % is asked back, never silently replaced by 95 %.
@@ -475,8 +481,9 @@ class Parser:
     def _named_by_cue(self, label: str, p: float, t: Text, m: Matches, a: int, b: int,
                       hits: list[Hit]) -> tuple[str, float]:
         """A cue that says what kind of answer is wanted outweighs the subject's usual
-        question: "PFS in lay terms" asks what PFS means, "thrombocytopenia in the
-        penta-refractory compared to the others" compares two groups."""
+        question: "PFS in lay terms" asks what PFS means, "count subjects with G3 anaemia"
+        counts records, "thrombocytopenia in the penta-refractory compared to the others"
+        compares two groups."""
         if label not in self.spec.data_intents:
             return label, p
         cues = [h for h in m.overlays if a <= h.start and h.end <= b]
@@ -484,6 +491,8 @@ class Parser:
         define = [h for h in cues if h.type == "define_cue" and t.norm[h.start:h.end] != "mean"]
         if define and "definition_term" in kinds and not kinds & {"count_cue", "median_cue"}:
             return "definition", max(p, MIN_PROBABILITY)
+        if "record_word" in kinds and label not in ("records", "compare", "baseline"):
+            return "records", max(p, MIN_PROBABILITY)  # "count subjects with G3 anaemia"
         if label != "compare" and "compare_cue" in kinds and any(
                 h.type == "population" and h.value in ("penta", "non_penta") for h in hits):
             return "compare", max(p, MIN_PROBABILITY)
@@ -520,6 +529,15 @@ class Parser:
         found = [w for w, _, _ in tokens(text) if w[:1].isalpha()]
         known = sum(1 for w in found if self.corrector.known(w))
         return len(found) >= 3 and known >= 0.7 * len(found)
+
+    @staticmethod
+    def _vague_question(t: Text, m: Matches, a: int, b: int) -> bool:
+        """A short question that says what kind of thing it asks but not about what ("was it
+        good?", "and the other one?", "how long?"): ask back rather than give up."""
+        words = [w for w, _, _ in tokens(t.norm[a:b]) if w[0].isalpha()]
+        return 0 < len(words) <= 5 and bool(_MOSTLY_ENGLISH.fullmatch(t.norm[a:b].strip())) \
+            and any(h.type in ("question_head", "followup_start", "pronoun")
+                    and a <= h.start and h.end <= b for h in m.overlays)
 
     @staticmethod
     def _cues(m: Matches, a: int, b: int) -> bool:
