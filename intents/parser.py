@@ -38,6 +38,9 @@ MIN_PROBABILITY_WITHOUT_EVIDENCE = 0.75
 _EVIDENCE_CUES = frozenset({"median_cue", "count_cue", "list_cue", "compare_cue", "explain_cue",
                             "define_cue", "discrepancy_cue", "top", "quote_word", "dex",
                             "selinexor", "definition_term", "study_name", "reconstructed_cue"})
+# What joins two interval levels: "90 % and 95 %", "90, 95 or 99 %".
+_LEVEL_JOIN = re.compile(r"\s*%?\s*(?:(?:ci|cis|intervals?|confidence intervals?)\s*)?"
+                         r"(?:,|or|and|vs\.?|versus|/|&|,? and|,? or)\s*(?:an? |the )?")
 # Plain words and sentence punctuation (no code, markup or symbols).
 _MOSTLY_ENGLISH = re.compile(r"[a-z' ,?.!-]+")
 # Two readings closer than this, both with evidence in the question: ask which one.
@@ -159,6 +162,9 @@ class Parser:
             readings = self._explain_with_subject(t, m, whole, previous)
         if len(readings) == 1 and previous is not None:
             readings = self._each_part(t, m, whole, previous) or readings
+        if len(readings) == 1:
+            readings = [r for level in self._at_each_level(t, m, readings[0])
+                        for r in self._by_each_method(t, m, level)]
         readings = self._qualify_all(t, m, _distinct(readings))
         return self._finish(raw, truncated, t, m, readings, corrections)
 
@@ -352,6 +358,53 @@ class Parser:
                                                                         strict=True)):
             return []
         return _distinct(parts)
+
+    def _at_each_level(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """"ORR with 90 % and 95 % CIs": the same figure at each level asked."""
+        if reading.intent not in self.spec.data_intents or "level" not in reading.slots:
+            return [reading]
+        first = self._level(t, m, 0, len(t.norm))
+        if first is None or first.weak:
+            return [reading]
+        levels = [first]
+        candidates = [n for n in m.numbers if n.start != first.start
+                      and 50 <= float(n.value) <= 99.9
+                      and not any(h.start <= n.start and n.end <= h.end for h in m.hits)]
+        grown = True
+        while grown:  # "80, 90 and 95 %": each joined to a level next to it
+            grown = False
+            for num in candidates:
+                if any(h.start == num.start for h in levels):
+                    continue
+                if any(_LEVEL_JOIN.fullmatch(t.norm[min(h.end, num.end):max(h.start, num.start)])
+                       for h in levels):
+                    levels.append(Hit("level", round(float(num.value) / 100, 4), num.start,
+                                      num.end))
+                    grown = True
+        if len({h.value for h in levels}) < 2:
+            return [reading]
+        out = []
+        for hit in sorted(levels, key=lambda h: h.start):
+            slots = {**reading.slots, "level": self._slot(t, "level", hit.value, hit)}
+            out.append(Reading(reading.intent, reading.confidence, slots,
+                               used=[*reading.used, *levels], followup=reading.followup,
+                               start=reading.start, end=reading.end))
+        return _distinct(out)
+
+    def _by_each_method(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """"CBR: Wilson vs exact CI": the same figure with each interval method named."""
+        if reading.intent not in self.spec.data_intents or "ci_method" not in reading.slots:
+            return [reading]
+        methods = [h for h in m.hits if h.type == "ci_method"]
+        if len({h.value for h in methods}) < 2:
+            return [reading]
+        out = []
+        for hit in methods:
+            slots = {**reading.slots, "ci_method": self._slot(t, "ci_method", hit.value, hit)}
+            out.append(Reading(reading.intent, reading.confidence, slots,
+                               used=[*reading.used, *methods], followup=reading.followup,
+                               start=reading.start, end=reading.end))
+        return _distinct(out)
 
     def _one_kind(self, parts: list[Reading]) -> bool:
         """Several figures, or several facts about the study, are several questions; a
@@ -937,16 +990,18 @@ class Parser:
         """A number no entity explains ("in the 2 patients …") may restrict the question."""
         if m.cue("claim") is not None:
             return []  # "I read 26 %, right?": the numbers are the claim being checked
-        covered = [(h.start, h.end) for h in m.hits + m.overlays] + [
-            (s.start, s.end) for s in reading.slots.values() if s.start is not None]
+        # Spans in the working text (entities, and every level asked), and in the original
+        # (the reading's slots).
+        work = [(h.start, h.end) for h in m.hits + m.overlays + [
+            u for u in reading.used if u.type == "level"]]
+        original = [(s.start, s.end) for s in reading.slots.values() if s.start is not None]
         out: list[Qualifier] = []
         for num in m.numbers:
             ostart, oend = t.span(num.start, num.end)
-            if any(a <= num.start and num.end <= b for a, b in covered[:len(m.hits) +
-                                                                         len(m.overlays)]):
+            if any(a <= num.start and num.end <= b for a, b in work):
                 continue
-            if any(s is not None and s <= ostart and oend <= e for s, e in covered[
-                    len(m.hits) + len(m.overlays):]):
+            if any(s is not None and e is not None and s <= ostart and oend <= e
+                   for s, e in original):
                 continue
             before = t.norm[max(0, num.start - 22):num.start]
             if _ALPHA.search(before) or ("null_rate" in reading.slots

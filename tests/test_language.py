@@ -206,6 +206,19 @@ def test_a_modifier_said_once_applies_to_every_part(parser: Parser) -> None:
     assert [s.get("grade_low") for _, s in queries(p)] == [3, 3]
 
 
+@pytest.mark.parametrize(("text", "slot", "values"), [
+    ("overall response with 80% and 95% intervals", "level", [0.8, 0.95]),
+    ("CBR 90% CI and 99% CI", "level", [0.9, 0.99]),
+    ("median OS with 80, 90 and 95% CIs", "level", [0.8, 0.9, 0.95]),
+    ("clinical benefit, Wilson vs exact interval", "ci_method", ["wilson", "clopper-pearson"]),
+])
+def test_each_interval_setting_named_is_a_part(parser: Parser, text: str, slot: str,
+                                               values: list[object]) -> None:
+    p = parser.parse(text)
+    assert [s[slot] for _, s in queries(p)] == values
+    assert p.unserved == []  # the second level is asked, not an unexplained number
+
+
 def test_a_trailing_bare_modifier_narrows_every_part(parser: Parser) -> None:
     p = parser.parse("low platelets & low sodium, grade 3 rates")
     assert [(s["term"], s.get("grade_low")) for _, s in queries(p)] == [
