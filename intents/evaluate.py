@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -68,9 +69,31 @@ class Report:
         return p, r, f
 
 
+# A context turn that is stormchat's answer, written into the conversation by the writer
+# ("12 patients died of adverse events; 2 were judged treatment-related."): the app never
+# parses its own answers, so neither does the evaluation. A reply states figures: it starts
+# with one ("32/122, 26.2 %", "4.4 months (95 % CI …)"), or it is a sentence that reports one.
+_REPLY_START = re.compile(r"^\d[\d.,]*(?: ?%| ?/ ?\d+| of \d+| months?| patients| deaths)")
+_REPLY_SENTENCE = re.compile(r"\b(?:was|were|had|died|occurred|calls it|discontinued|judged|"
+                             r"is not reported|from now on|\d+ ?/ ?\d+)\b")
+_REQUEST = re.compile(r"^(?:please|give|provide|show|list|set|use|switch|what|how|can|could|"
+                      r"count|tell)\b", re.IGNORECASE)
+
+
+def is_reply(turn: str) -> bool:
+    text = turn.strip()
+    if "?" in text or _REQUEST.match(text) or not re.search(r"\d", text):
+        return False
+    return bool(_REPLY_START.match(text)) or (text.endswith(".") and bool(
+        _REPLY_SENTENCE.search(text.lower())))
+
+
 def run_case(parser: Parser, turns: list[str]) -> Parse:
+    """The parse of the last turn, each earlier user turn parsed first as the app does."""
     previous: Parse | None = None
-    for turn in turns:
+    for i, turn in enumerate(turns):
+        if i < len(turns) - 1 and is_reply(turn):
+            continue
         previous = parser.parse(turn, previous=previous)
     assert previous is not None
     return previous
