@@ -38,6 +38,10 @@ MIN_PROBABILITY_WITHOUT_EVIDENCE = 0.75
 _EVIDENCE_CUES = frozenset({"median_cue", "count_cue", "list_cue", "compare_cue", "explain_cue",
                             "define_cue", "discrepancy_cue", "top", "quote_word", "dex",
                             "selinexor", "definition_term", "study_name", "reconstructed_cue"})
+# Words that make what follows a restriction of the subject, not the subject.
+_RESTRICTION = re.compile(r"\b(?:in|among|amongst|for|of) (?:the )?(?:pts|patients|people|those|"
+                          r"subjects|ones|participants)? ?(?:with|who had|who have|having|who got)"
+                          r" (?:an? |any )?$")
 # What joins two interval levels: "90 % and 95 %", "90, 95 or 99 %".
 _LEVEL_JOIN = re.compile(r"\s*%?\s*(?:(?:ci|cis|intervals?|confidence intervals?)\s*)?"
                          r"(?:,|or|and|vs\.?|versus|/|&|,? and|,? or)\s*(?:an? |the )?")
@@ -519,9 +523,18 @@ class Parser:
         if label == "set_stats":
             return self._set_stats(t, m, a, b, hits, level)
         second, p2 = scores.second
-        if (p - p2 < CLOSE_MARGIN and second in self.spec.data_intents
+        # "bleeds in pts with TCP": what follows "in patients with" restricts the subject.
+        subjects = [h for h in heads if not _RESTRICTION.search(t.norm[max(0, h.start - 40):
+                                                                        h.start])] or heads
+        if label in self.spec.data_intents and subjects != heads \
+                and not self._evidence(label, subjects):
+            named = next(((i, q) for i, q in scores.ranked if i in self.spec.data_intents
+                          and self._evidence(i, subjects)), None)
+            if named is not None:
+                label, p = named[0], max(named[1], MIN_PROBABILITY)
+        elif (p - p2 < CLOSE_MARGIN and second in self.spec.data_intents
                 and label in self.spec.data_intents and second != label
-                and self._evidence(second, heads) and self._evidence(label, heads)):
+                and self._evidence(second, subjects) and self._evidence(label, subjects)):
             alts = [Alternative(intent=i, confidence=round(q, 3),
                                 slots=self._fill(i, t, m, hits, level)[0])
                     for i, q in (scores.best, scores.second)]
@@ -547,7 +560,8 @@ class Parser:
         if "record_word" in kinds and label not in ("records", "compare", "baseline"):
             return "records", max(p, MIN_PROBABILITY)  # "count subjects with G3 anaemia"
         if label != "compare" and "compare_cue" in kinds and any(
-                h.type == "population" and h.value in ("penta", "non_penta") for h in hits):
+                h.type == "population" and h.value in ("penta", "non_penta") for h in hits) \
+                and any(h.type in _OUTCOME_TYPES for h in hits):
             return "compare", max(p, MIN_PROBABILITY)
         return label, p
 
@@ -716,8 +730,13 @@ class Parser:
             consumed = False
         # "compare with the others", "which patients?": a cue word that names another
         # intent's subject switches to it, taking the previous question's subject along.
+        # Only a figure (or a clause naming one) can be compared or listed: "vs penta-ref"
+        # after "TCR def?" asks for another definition, not a comparison.
+        figure = prev_intent in self.spec.data_intents or any(h.type in _OUTCOME_TYPES
+                                                              for h in hits)
         cued = next((i for i, _ in scores.ranked if i in self.spec.data_intents
-                     and i != prev_intent and self._cue_evidence(i, m, a, b)), None)
+                     and i != prev_intent and self._cue_evidence(i, m, a, b)), None) \
+            if figure else None
         cue = cued is not None
         if cued is not None:
             label = cued
