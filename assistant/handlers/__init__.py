@@ -19,6 +19,7 @@ from assistant.handlers import (
     compare,
     compose,
     conversation,
+    record_mode,
     records,
     response,
     safety,
@@ -85,7 +86,9 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
                        text=f"{error}. Try for example \"use a 90% interval\" or \"switch "
                             "to Wilson\".", values={}, sources=[]), context.settings)
     persist = parse.intent == "set_stats" or bool(parse.get("persist"))
-    handler = HANDLERS.get(parse.intent, conversation.unknown)
+    # A store without published facts (a team's import) is answered from its records.
+    handler = record_mode.handler_for(context.store, parse.intent) or \
+        HANDLERS.get(parse.intent, conversation.unknown)
     try:
         result = handler(replace(context, settings=asked), parse, question)
         if parse.get("statistic") and parse.intent in SPEC.data_intents:
