@@ -42,7 +42,7 @@ class ArmRate:
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {"arm": self.arm, **self.rate.values()}
         if self.p_value is not None:
-            out.update({"p_value": round(self.p_value, 4),
+            out.update({"p_value": round(self.p_value, 6),
                         "difference": round(self.difference or 0.0, 4),
                         "diff_ci_low": round(self.diff_low or 0.0, 4),
                         "diff_ci_high": round(self.diff_high or 0.0, 4)})

@@ -12,6 +12,7 @@ handler for the intents this module does not take (conversation, help, statistic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.answer import Answer
@@ -30,7 +31,7 @@ from knowledge import queries as q
 from knowledge.store import Store
 
 # Intents answered by the usual handlers in record mode too: they say nothing about the study.
-GENERIC = frozenset({"greeting", "help", "thanks", "out_of_scope", "clarify", "unknown",
+GENERIC = frozenset({"greeting", "help", "thanks", "out_of_scope", "clarify",
                      "set_stats", "explain_method", "compound"})
 
 # What an endpoint of the parser may be called in a team's ADTTE.
@@ -141,6 +142,20 @@ def _soc_named(store: Store, *texts: str | None) -> str | None:
     return None
 
 
+def named_in(store: Store, question: str) -> tuple[str, str] | None:
+    """The longest system organ class or preferred term of the store the question names,
+    word for word: ("soc", name) or ("term", name)."""
+    names = store.derived(("record_names",), lambda: sorted(
+        [(soc.lower(), "soc", soc) for soc in by_arm.socs(store)]
+        + [(term.lower(), "term", term) for term in store.adverse_events],
+        key=lambda item: -len(item[0])))
+    text = " " + re.sub(r"[^\w]+", " ", question.lower()) + " "
+    for lower, kind, name in names:
+        if " " + re.sub(r"[^\w]+", " ", lower).strip() + " " in text:
+            return kind, name
+    return None
+
+
 def _term_named(store: Store, text: str | None) -> str | None:
     if not text:
         return None
@@ -158,7 +173,8 @@ def _grade_words(op: str, low: int | None, high: int | None) -> str:
     return f"grade {low}–{high}"
 
 
-def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
+def ae_incidence(ctx: Context, parse: Parse, question: str,
+                 named: tuple[str, str] | None = None) -> Answer:
     store = ctx.store
     term = parse.get("term")
     op = parse.get("grade_op", "any")
@@ -170,6 +186,12 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
         op, low, high = "any", None, None
     said = _said(parse, "term") or parse.get("term_text")
     soc = _soc_named(store, said, term)
+    named = named or named_in(store, question)
+    if named is not None and term != q.ANY_EVENT:
+        # The store's own names, word for word, outrank the parser's nearest term: "sinus
+        # bradycardia" is not "bradycardia", "cardiac disorders" is the class.
+        kind, name = named
+        soc, term = (name, None) if kind == "soc" else (None, name)
     if term is None and soc is None:
         term = _term_named(store, said)
         if term is None and said:
@@ -211,6 +233,29 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
 def _all_treatment_emergent(store: Store) -> bool:
     return store.derived(("all_trtemfl",), lambda: all(
         row.TRTEMFL for rows in store.adverse_events.values() for row in rows.values()))
+
+
+def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
+    """A group of events: the system organ class it names, else the most common events."""
+    if named_in(ctx.store, question) is not None:
+        return ae_incidence(ctx, parse, question)
+    group = _said(parse, "group")
+    if group:
+        for soc in by_arm.socs(ctx.store):
+            if soc.lower().startswith(group.lower()):
+                return ae_incidence(ctx, parse, question, ("soc", soc))
+    return ae_top(ctx, parse, question)
+
+
+def unknown(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Not understood by the parser, but naming one of the store's own adverse events or
+    system organ classes word for word: that event's incidence. Otherwise the usual answer."""
+    if named_in(ctx.store, question) is not None:
+        result = ae_incidence(ctx, parse, question)
+        return result.model_copy(update={"intent": "ae_incidence"})
+    from assistant.handlers import conversation
+
+    return conversation.unknown(ctx, parse, question)
 
 
 def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -390,6 +435,10 @@ def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
 
 def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
     store = ctx.store
+    if named_in(store, question) is not None:
+        # "general disorders and administration site conditions" is a class of events, not
+        # a question about how the drug was given.
+        return ae_incidence(ctx, parse, question).model_copy(update={"intent": "ae_incidence"})
     meta = store.meta
     arms = by_arm.arms(store)
     per_arm = ", ".join(f"{arm} {len(by_arm.arm_members(store, 'safety', arm))}"
@@ -419,7 +468,8 @@ def _no_record_answer(ctx: Context, parse: Parse, question: str) -> Answer:
 HANDLERS: dict[str, Callable[[Context, Parse, str], Answer]] = {
     "ae_incidence": ae_incidence,
     "ae_top": ae_top,
-    "ae_table": ae_top,
+    "ae_table": ae_table,
+    "unknown": unknown,
     "response_rate": response_rate,
     "response_category": response_category,
     "response_breakdown": response_breakdown,
