@@ -78,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", help="every published figure beside the one computed from the records",
         description="Print each published figure the records reproduce, the computed value, "
-                    "the source and ✓/✗. Exit 0 when all match, 1 otherwise.")
+                    "the source and ✓/✗. Exit 0 when all match, 1 otherwise. With --against, "
+                    "compare the records with a team's table of expected counts instead.")
+    verify.add_argument("--against", type=Path, metavar="TABLE.csv",
+                        help="a CSV of expected adverse-event counts with columns term, arm, "
+                             "n, N (term: a preferred term, a system organ class or ANY; arm: "
+                             "an arm of the store or ALL)")
     _global_options(verify, suppress=True)
 
     ask = commands.add_parser(
@@ -168,8 +173,14 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
 def _run_verify(args: argparse.Namespace) -> int:
     from assistant.verify_report import print_report
     from knowledge.store import load_store
+    from knowledge.verify_table import TableError
 
-    return print_report(load_store(args.db), sys.stdout)
+    if args.against is not None and not args.against.is_file():
+        raise UsageError(f"{args.against}: no such file")
+    try:
+        return print_report(load_store(args.db), sys.stdout, args.against)
+    except TableError as error:
+        raise UsageError(str(error)) from None
 
 
 def _load_engine(args: argparse.Namespace) -> Engine:

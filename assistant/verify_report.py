@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from knowledge.store import Store
 from knowledge.verify import verify
 
 
-def print_report(store: Store, out: TextIO) -> int:
-    """Print the table; return 0 when every figure matches, 1 otherwise."""
-    checks = verify(store)
-    headers = ("", "figure", "published", "from the records", "source")
+def print_report(store: Store, out: TextIO, against: Path | None = None) -> int:
+    """Print the table; return 0 when every figure matches, 1 otherwise. ``against``: a
+    team's CSV of expected counts (term, arm, n, N) instead of the published figures."""
+    if against is not None:
+        from knowledge.verify_table import check_table
+
+        checks = check_table(store, against)
+        headers = ("", "term — arm", "expected", "from the records", f"in {against.name}")
+    else:
+        checks = verify(store)
+        headers = ("", "figure", "published", "from the records", "source")
     rows = [("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source)
             for c in checks]
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers) - 1)]

@@ -459,3 +459,35 @@ def test_the_storm_store_is_not_in_record_mode(capsys: pytest.CaptureFixture[str
     result = json.loads(capsys.readouterr().out)
     assert result["sources"][-1] == "computed from the reconstructed records"
     assert not math.isnan(result["values"]["rate"])
+
+
+# ------------------------------------------------------------------ verify --against
+
+@needs_adam
+def test_verify_against_a_table_of_expected_counts(stores: dict[str, Path], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "t-14-5-01.csv"
+    lines = ["term,arm,n,N"]
+    for row, counts, _ in TABLE_14_5_01:
+        lines += [f'"{row}",{arm},{n},{big_n}'
+                  for arm, n, big_n in zip(ARMS, counts, (86, 84, 84), strict=True)]
+    table.write_text("\n".join(lines) + "\n")
+    capsys.readouterr()
+    assert main(["--db", str(stores["pilot"]), "verify", "--against", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert f"{3 * len(TABLE_14_5_01)} figures: {3 * len(TABLE_14_5_01)} match, 0 differ" in out
+
+    table.write_text("term,arm,n,N\nVOMITING,Placebo,4,86\nVOMITING,Nowhere,1,2\n")
+    assert main(["--db", str(stores["pilot"]), "verify", "--against", str(table)]) == 1
+    out = capsys.readouterr().out
+    assert "✗  VOMITING — Placebo" in out and "3/86 (preferred term)" in out
+    assert "no such arm" in out and "2 figures: 0 match, 2 differ" in out
+
+
+def test_verify_against_a_table_without_its_columns_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("term,arm,count\nNAUSEA,Placebo,3\n")
+    assert main(["verify", "--against", str(table)]) == 2
+    assert "no column 'n'" in capsys.readouterr().err
+    assert main(["verify", "--against", str(tmp_path / "absent.csv")]) == 2
