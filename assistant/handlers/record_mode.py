@@ -443,16 +443,114 @@ def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
     arms = by_arm.arms(store)
     per_arm = ", ".join(f"{arm} {len(by_arm.arm_members(store, 'safety', arm))}"
                         for arm in arms)
-    text = (f"{meta.title or meta.study} ({meta.study_id or 'no study id'}): "
+    card = (f"{meta.title or meta.study} ({meta.study_id or 'no study id'}): "
             f"{len(store.subjects)} subjects in the records, "
             f"{len(store.population('safety'))} in the safety population"
             + (f" ({per_arm})" if per_arm else "") +
             f", {len(store.population('mITT'))} in the efficacy population. "
             + (f"Control arm: {meta.control_arm}. " if meta.control_arm else "")
             + f"{meta.description}")
-    return answer(parse, question, "answered", text,
-                  {"study_id": meta.study_id, "title": meta.title, "arms": arms,
-                   "subjects": len(store.subjects)}, [source(store)])
+    values = {"study_id": meta.study_id, "title": meta.title, "arms": arms,
+              "subjects": len(store.subjects)}
+    topic = parse.get("topic", "design")
+    if parse.get("person") or topic != "design":
+        # Authors, dosing, dates …: published facts, which this store does not hold.
+        return answer(parse, question, "not_reported",
+                      f"This store holds no published facts ({topic}), only the study's "
+                      f"records. What they say of the study: {card}", values, [source(store)])
+    return answer(parse, question, "answered", card, values, [source(store)])
+
+
+def ae_deaths(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Deaths by arm: from adverse events (AEOUT FATAL) where that is asked, else all deaths
+    (ADSL DTHFL)."""
+    store = ctx.store
+    if parse.get("cause") == "adverse_event":
+        hits = {sid for rows in store.adverse_events.values() for sid, row in rows.items()
+                if row.AEOUT == "FATAL"}
+        lead = "Patients with a fatal adverse event (AEOUT FATAL)"
+    else:
+        hits = {sid for sid, subject in store.subjects.items() if subject.DTHFL}
+        lead = "Deaths (DTHFL)"
+    return _rates_answer(ctx, parse, question, lead, hits, "safety")
+
+
+DOSE_CHANGES = frozenset({"DOSE MODIFIED", "DOSE REDUCED", "DOSE INCREASED", "DOSE RATE REDUCED",
+                          "DRUG INTERRUPTED"})
+
+
+def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Action taken with study treatment for adverse events (AEACN), by arm."""
+    store = ctx.store
+    action = parse.get("action", "discontinuation")
+    term = parse.get("term")
+    wanted = {"DRUG WITHDRAWN"} if action == "discontinuation" else DOSE_CHANGES
+    rows_of = store.adverse_events if term is None else \
+        {term: store.adverse_events.get(term, {})}
+    hits = {sid for rows in rows_of.values() for sid, row in rows.items()
+            if row.AEACN in wanted}
+    if not any(row.AEACN for rows in store.adverse_events.values() for row in rows.values()):
+        return answer(parse, question, "not_reported",
+                      "The adverse-event records of this study carry no action taken (AEACN).",
+                      sources=[source(store)])
+    what = "Drug withdrawn" if action == "discontinuation" else \
+        "Dose changed (reduced, increased or interrupted)"
+    lead = f"{what} for {'an adverse event' if term is None else term} (AEACN)"
+    return _rates_answer(ctx, parse, question, lead, hits, "safety")
+
+
+def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Patients per arm, age and sex by arm, from ADSL."""
+    store = ctx.store
+    variable = parse.get("variable", "population_size")
+    arm_names = by_arm.arms(store) or [None]
+    if variable == "age":
+        parts, entries = [], []
+        for arm in arm_names:
+            ages = [store.subjects[sid].AGE for sid in by_arm.arm_members(store, "safety", arm)]
+            if not ages:
+                continue
+            median, low, high = _median_range(ages)
+            parts.append(f"{arm or 'all'} {num(median)} years (range {num(low, 0)}–"
+                         f"{num(high, 0)}; N = {len(ages)})")
+            entries.append({"arm": arm or "all", "median": median, "min": low, "max": high,
+                            "N": len(ages)})
+        return answer(parse, question, "answered",
+                      "Median age, safety population, by arm: " + "; ".join(parts)
+                      + f". {sentence_source(store)}.", {"variable": "age", "arms": entries},
+                      [source(store)])
+    if variable == "sex":
+        parts, entries = [], []
+        for arm in arm_names:
+            members = by_arm.arm_members(store, "safety", arm)
+            counts: dict[str, int] = {}
+            for sid in members:
+                sex = store.subjects[sid].SEX or "unknown"
+                counts[sex] = counts.get(sex, 0) + 1
+            parts.append(f"{arm or 'all'} (N = {len(members)}): " +
+                         ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            entries.append({"arm": arm or "all", "N": len(members), "counts": counts})
+        return answer(parse, question, "answered",
+                      "Sex, safety population, by arm: " + "; ".join(parts)
+                      + f". {sentence_source(store)}.", {"variable": "sex", "arms": entries},
+                      [source(store)])
+    if variable == "population_size":
+        entries = [{"arm": arm or "all",
+                    "safety": len(by_arm.arm_members(store, "safety", arm)),
+                    "efficacy": len(by_arm.arm_members(store, "mITT", arm))}
+                   for arm in arm_names]
+        parts = [f"{e['arm']} {e['safety']} (efficacy {e['efficacy']})" for e in entries]
+        return answer(parse, question, "answered",
+                      f"Patients in the safety population, by arm: {'; '.join(parts)}; "
+                      f"{len(store.subjects)} in the records. {sentence_source(store)}.",
+                      {"variable": "population_size", "arms": entries}, [source(store)])
+    return _no_record_answer(ctx, parse, question)
+
+
+def _median_range(values: list[float]) -> tuple[float, float, float]:
+    from knowledge.stats import median_range
+
+    return median_range(values)
 
 
 def _no_record_answer(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -461,8 +559,9 @@ def _no_record_answer(ctx: Context, parse: Parse, question: str) -> Answer:
                   f"of question ({parse.intent}) is not yet computed from records alone. "
                   "Answered from the records: adverse events by preferred term or system "
                   "organ class (per arm, with Fisher's exact test), the most common adverse "
-                  "events, response rates and best response, and median time-to-event by "
-                  "arm.", sources=[source(ctx.store)])
+                  "events, deaths, treatment withdrawn or dose changed for adverse events, "
+                  "response rates and best response, median time-to-event by arm, and "
+                  "patients, age and sex by arm.", sources=[source(ctx.store)])
 
 
 HANDLERS: dict[str, Callable[[Context, Parse, str], Answer]] = {
@@ -475,4 +574,7 @@ HANDLERS: dict[str, Callable[[Context, Parse, str], Answer]] = {
     "response_breakdown": response_breakdown,
     "tte_median": tte_median,
     "study_fact": study_fact,
+    "ae_deaths": ae_deaths,
+    "ae_action": ae_action,
+    "baseline": baseline,
 }
