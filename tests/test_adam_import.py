@@ -491,3 +491,70 @@ def test_verify_against_a_table_without_its_columns_exits_2(
     assert main(["verify", "--against", str(table)]) == 2
     assert "no column 'n'" in capsys.readouterr().err
     assert main(["verify", "--against", str(tmp_path / "absent.csv")]) == 2
+
+
+# ------------------------------------------------------------------ record mode, more
+
+@needs_adam
+def test_a_p_value_or_a_comparison_with_placebo_is_served_by_the_arm_table(
+        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    for question in ("What was the p-value for dizziness?", "dizziness vs placebo"):
+        result = ask(stores["pilot"], question, capsys)
+        assert result["status"] == "answered", result["text"]
+        assert [table_p(a["p_value"]) for a in result["values"]["arms"][1:]] == \
+            ["0.056", "0.009"]
+    # A hazard ratio is not computed: still not reported.
+    assert ask(stores["random"], "hazard ratio for OS", capsys)["status"] == "not_reported"
+
+
+@needs_adam
+def test_adverse_events_by_system_organ_class(stores: dict[str, Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    result = ask(stores["pilot"], "treatment-emergent adverse events by system organ class",
+                 capsys)
+    assert result["status"] == "answered", result["text"]
+    by_soc = {e["soc"]: [a["n"] for a in e["arms"]] for e in result["values"]["socs"]}
+    for row, counts, _ in TABLE_14_5_01:
+        if row.endswith("DISORDERS"):
+            assert tuple(by_soc[row]) == counts
+
+
+@needs_adam
+def test_severe_means_the_worst_severity_where_the_study_grades_by_severity(
+        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    arm_of = _population(ADAM / "pharmaverseadam_onco" / "adsl.csv", "SAFFL")
+    severe = {r["USUBJID"] for r in _csv(ADAM / "pharmaverseadam_onco" / "adae.csv")
+              if r["TRTEMFL"] == "Y" and r["ASEV"] == "SEVERE"}
+    expected: dict[str, int] = defaultdict(int)
+    for sid, arm in arm_of.items():
+        expected[arm] += sid in severe
+    result = ask(stores["onco"], "How many had severe adverse events?", capsys)
+    assert result["status"] == "answered", result["text"]
+    assert {a["arm"]: a["n"] for a in result["values"]["arms"]} == dict(expected)
+
+
+@needs_adam
+def test_deaths_and_patients_by_arm(stores: dict[str, Path],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _csv(ADAM / "random_cdisc_data" / "adsl.csv")
+    died: dict[str, int] = defaultdict(int)
+    size: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["SAFFL"] == "Y":
+            size[r["TRT01A"]] += 1
+            died[r["TRT01A"]] += r["DTHFL"] == "Y"
+    result = ask(stores["random"], "How many patients died?", capsys)
+    assert {a["arm"]: (a["n"], a["N"]) for a in result["values"]["arms"]} == \
+        {arm: (died[arm], size[arm]) for arm in size}
+    result = ask(stores["random"], "How many patients were in each arm?", capsys)
+    assert {a["arm"]: a["safety"] for a in result["values"]["arms"]} == dict(size)
+
+
+def test_a_study_fact_is_not_reported_in_a_store_without_facts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    study = _tiny_study(tmp_path / "study")
+    out = tmp_path / "store.json"
+    assert main(["import", str(study), "-o", str(out)]) == 0
+    result = ask(out, "who was the first author?", capsys)
+    assert result["status"] == "not_reported"
+    assert "computed from the study records (T1)" in result["sources"]

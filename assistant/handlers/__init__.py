@@ -94,7 +94,8 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
         if parse.get("statistic") and parse.intent in SPEC.data_intents:
             result = statistic.add(result, str(parse.get("statistic")), parse.get("null_rate"),
                                    asked, question)
-        if parse.unserved and parse.intent not in CONVERSATION:
+        if record_mode.unserved(context.store, parse, result) and \
+                parse.intent not in CONVERSATION:
             result = compose.not_reported_for(parse, question, result)
     except StatsError as error:
         # Understood, but the records of this store cannot give the figure (a --db store

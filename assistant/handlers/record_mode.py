@@ -25,7 +25,7 @@ from assistant.handlers.figures import (
     num,
     table,
 )
-from intents.schema import Parse
+from intents.schema import Parse, Qualifier
 from knowledge import by_arm
 from knowledge import queries as q
 from knowledge.store import Store
@@ -58,6 +58,24 @@ def handler_for(store: Store, intent: str) -> Callable[[Context, Parse, str], An
     if not is_record_mode(store) or intent in GENERIC:
         return None
     return HANDLERS.get(intent, _no_record_answer)
+
+
+def unserved(store: Store, parse: Parse, result: Answer) -> list[Qualifier]:
+    """The question's qualifiers the answer does not serve. In record mode an answer by arm
+    with Fisher's test against the control arm serves "p-value" and "vs placebo"."""
+    left = parse.unserved
+    if not left or not is_record_mode(store):
+        return left
+    arms = result.values.get("arms") if isinstance(result.values, dict) else None
+    compared = isinstance(arms, list) and any(
+        isinstance(a, dict) and "p_value" in a for a in arms)
+    if not compared:
+        return left
+    return [qualifier for qualifier in left
+            if not (qualifier.kind == "measure" and (
+                qualifier.value == "p_value" or (
+                    qualifier.value == "relative_risk"
+                    and not re.search(r"relative risk|risk ratio", qualifier.text, re.I))))]
 
 
 # ------------------------------------------------------------------ wording
@@ -187,7 +205,7 @@ def ae_incidence(ctx: Context, parse: Parse, question: str,
     said = _said(parse, "term") or parse.get("term_text")
     soc = _soc_named(store, said, term)
     named = named or named_in(store, question)
-    if named is not None and term != q.ANY_EVENT:
+    if named is not None:
         # The store's own names, word for word, outrank the parser's nearest term: "sinus
         # bradycardia" is not "bradycardia", "cardiac disorders" is the class.
         kind, name = named
@@ -202,6 +220,11 @@ def ae_incidence(ctx: Context, parse: Parse, question: str,
             return answer(parse, question, "clarify",
                           "Which adverse event? Name a preferred term or a system organ class, "
                           "e.g. \"How many had vomiting?\" or \"cardiac disorders\".")
+    severity = None
+    if op != "any" and store.meta.ae_grading == "severity" and \
+            "severe" in (_said(parse, "grade_op") or "").lower():
+        # "severe" is read as grade 3 or higher; a study graded by severity has the word itself.
+        severity, op, low, high = "SEVERE", "any", None, None
     if op != "any" and store.meta.ae_grading != "CTCAE":
         grading = "by severity (mild, moderate, severe)" if store.meta.ae_grading == \
             "severity" else "without a grade"
@@ -220,13 +243,12 @@ def ae_incidence(ctx: Context, parse: Parse, question: str,
                           f"No patient in the records had {str(term).lower()}. "
                           f"{sentence_source(store)}.", sources=[source(store)])
         terms, name = [str(term)], str(term)
-    hits = by_arm.ae_hits(store, terms, op, low, high, serious=serious)
+    hits = by_arm.ae_hits(store, terms, op, low, high, serious=serious, severity=severity)
     te = " treatment-emergent" if _all_treatment_emergent(store) else ""
-    qualifiers = ", ".join(filter(None, ["serious" if serious else "",
-                                         te.strip(), _grade_words(op, low, high)]))
+    grade = "severe (worst severity)" if severity else _grade_words(op, low, high)
+    qualifiers = ", ".join(filter(None, ["serious" if serious else "", te.strip(), grade]))
     lead = f"{name} ({qualifiers})"
-    return _rates_answer(ctx, parse, question, lead, hits, "safety",
-                         term=name, grade=_grade_words(op, low, high),
+    return _rates_answer(ctx, parse, question, lead, hits, "safety", term=name, grade=grade,
                          **({"soc": soc} if soc else {}))
 
 
@@ -235,8 +257,40 @@ def _all_treatment_emergent(store: Store) -> bool:
         row.TRTEMFL for rows in store.adverse_events.values() for row in rows.values()))
 
 
+BY_SOC = re.compile(r"\b(system organ class(es)?|socs?|body systems?|organ class(es)?)\b",
+                    re.IGNORECASE)
+
+
+def soc_table(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Every system organ class with its patients per arm and Fisher's p against control."""
+    store = ctx.store
+    arm_names = by_arm.arms(store)
+    rows, entries, parts = [], [], []
+    for soc, terms in by_arm.socs(store).items():
+        per = by_arm.rates_by_arm(store, by_arm.ae_hits(store, terms), "safety",
+                                  ctx.settings.ci_method, ctx.settings.level)
+        rows.append([soc] + [f"{r.rate.n} ({num(100 * r.rate.rate)} %)"
+                             + ("" if r.p_value is None else f", p {_p(r.p_value)}")
+                             for r in per])
+        entries.append({"soc": soc, "arms": [r.values() for r in per]})
+        parts.append(f"{soc} ({', '.join(f'{r.arm} {r.rate.n}/{r.rate.N}' for r in per)})")
+    if not entries:
+        return answer(parse, question, "not_reported",
+                      "The adverse-event records of this study carry no system organ class.",
+                      sources=[source(store)])
+    text = ("Adverse events by system organ class, safety population: " + "; ".join(parts)
+            + f". {sentence_source(store)}.")
+    markdown = table(["system organ class"] + (arm_names or ["all"]), rows) + \
+        f"\n\n_{sentence_source(store)}._"
+    return answer(parse, question, "answered", text, {"socs": entries}, [source(store)],
+                  markdown=markdown)
+
+
 def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
-    """A group of events: the system organ class it names, else the most common events."""
+    """A group of events: the system organ class it names, every class, or the most common
+    events."""
+    if BY_SOC.search(question) and named_in(ctx.store, question) is None:
+        return soc_table(ctx, parse, question)
     if named_in(ctx.store, question) is not None:
         return ae_incidence(ctx, parse, question)
     group = _said(parse, "group")
@@ -253,6 +307,8 @@ def unknown(ctx: Context, parse: Parse, question: str) -> Answer:
     if named_in(ctx.store, question) is not None:
         result = ae_incidence(ctx, parse, question)
         return result.model_copy(update={"intent": "ae_incidence"})
+    if BY_SOC.search(question):
+        return soc_table(ctx, parse, question).model_copy(update={"intent": "ae_table"})
     from assistant.handlers import conversation
 
     return conversation.unknown(ctx, parse, question)
@@ -263,6 +319,11 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     store = ctx.store
     op = parse.get("grade_op", "any")
     low, high = parse.get("grade_low"), parse.get("grade_high")
+    severity = None
+    if op != "any" and store.meta.ae_grading == "severity" and \
+            "severe" in (_said(parse, "grade_op") or "").lower():
+        # "severe" is read as grade 3 or higher; a study graded by severity has the word itself.
+        severity, op, low, high = "SEVERE", "any", None, None
     if op != "any" and store.meta.ae_grading != "CTCAE":
         return answer(parse, question, "not_reported",
                       "This study records adverse events by severity, not by CTCAE grade.",
@@ -271,7 +332,7 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     safety = set(store.population("safety"))
     counted = []
     for term in store.adverse_events:
-        hits = by_arm.ae_hits(store, [term], op, low, high) & safety
+        hits = by_arm.ae_hits(store, [term], op, low, high, severity=severity) & safety
         counted.append((len(hits), term, hits))
     counted.sort(key=lambda item: (-item[0], item[1]))
     arm_names = by_arm.arms(store)
@@ -282,7 +343,7 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
         rows.append([term] + [f"{r.rate.n} ({num(100 * r.rate.rate)} %)" for r in per])
         parts.append(f"{term} ({', '.join(f'{r.arm} {r.rate.n}/{r.rate.N}' for r in per)})")
         entries.append({"term": term, "arms": [r.values() for r in per]})
-    band = _grade_words(op, low, high)
+    band = "severe" if severity else _grade_words(op, low, high)
     text = (f"The {len(parts)} most common adverse events ({band}, safety population): "
             + "; ".join(parts) + f". {sentence_source(store)}.")
     markdown = table(["preferred term"] + (arm_names or ["all"]), rows) + \
