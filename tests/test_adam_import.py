@@ -558,3 +558,32 @@ def test_a_study_fact_is_not_reported_in_a_store_without_facts(
     result = ask(out, "who was the first author?", capsys)
     assert result["status"] == "not_reported"
     assert "computed from the study records (T1)" in result["sources"]
+
+
+def _dataset_json(path: Path) -> list[dict]:
+    doc = json.loads(path.read_text())
+    names = [c["name"] for c in doc["columns"]]
+    return [dict(zip(names, row, strict=True)) for row in doc["rows"]]
+
+
+@needs_adam
+def test_a_time_to_event_parameter_named_in_words(stores: dict[str, Path],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The pilot's TTDE ("Time to First Dermatologic Event") is no endpoint the parser knows;
+    its label's words find it, and the medians are the product-limit ones by arm."""
+    folder = ADAM / "cdiscpilot01_datasetjson"
+    arm_of = {r["USUBJID"]: r["TRT01A"] for r in _dataset_json(folder / "adsl.json")
+              if r["ITTFL"] == "Y"}
+    times: dict[str, list[float]] = defaultdict(list)
+    events: dict[str, list[int]] = defaultdict(list)
+    for r in _dataset_json(folder / "adtte.json"):
+        if r["PARAMCD"] == "TTDE" and r["USUBJID"] in arm_of:
+            times[arm_of[r["USUBJID"]]].append(float(r["AVAL"]))
+            events[arm_of[r["USUBJID"]]].append(1 - int(r["CNSR"]))
+    result = ask(stores["pilot"], "median time to first dermatological event", capsys)
+    assert result["status"] == "answered" and result["intent"] == "tte_median", result["text"]
+    assert result["values"]["endpoint"] == "TTDE"
+    for entry in result["values"]["arms"]:
+        expected = _hand_km_median(times[entry["arm"]], events[entry["arm"]])
+        assert entry["median"] == (None if expected is None else pytest.approx(expected))
+        assert entry["events"] == sum(events[entry["arm"]])

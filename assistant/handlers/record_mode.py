@@ -57,7 +57,19 @@ def handler_for(store: Store, intent: str) -> Callable[[Context, Parse, str], An
     """The record-mode handler of an intent, or None to use the usual one."""
     if not is_record_mode(store) or intent in GENERIC:
         return None
-    return HANDLERS.get(intent, _no_record_answer)
+    handler = HANDLERS.get(intent, _no_record_answer)
+    if intent == "tte_median":
+        return handler
+
+    def run(ctx: Context, parse: Parse, question: str) -> Answer:
+        timed = tte_named(ctx.store, question)
+        if timed is not None:
+            # "median time to first dermatological event" asks for one of the study's own
+            # time-to-event parameters, whatever the parser made of the words.
+            return tte_median(ctx, parse, question, timed).model_copy(
+                update={"intent": "tte_median"})
+        return handler(ctx, parse, question)
+    return run
 
 
 def unserved(store: Store, parse: Parse, result: Answer) -> list[Qualifier]:
@@ -446,10 +458,38 @@ def _param_for(store: Store, endpoint: str) -> str | None:
     return None
 
 
-def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
+TIME_CUE = re.compile(r"\b(time|times|median|survival|duration|how long|until)\b", re.I)
+LABEL_FILLER = frozenset({"to", "of", "the", "a", "an", "first", "time", "by", "in", "for",
+                          "and", "or", "any"})
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:6] for word in re.findall(r"[a-z0-9]+", text.lower())}
+
+
+def tte_named(store: Store, question: str) -> str | None:
+    """A time-to-event parameter of the store the question names, by its code ("TTDE") or
+    the words of its label ("time to first dermatological event"), when it asks for a time."""
+    if not store.tte or not TIME_CUE.search(question):
+        return None
+    words = set(re.findall(r"[a-z0-9]+", question.lower()))
+    stems = _stems(question)
+    for param, rows in store.tte.items():
+        if param.lower() in words and param not in ENDPOINT_PARAMS:
+            return param
+        label = next((row.PARAM for row in rows.values() if row.PARAM), None)
+        content = {w for w in re.findall(r"[a-z0-9]+", (label or "").lower())
+                   if w not in LABEL_FILLER}
+        if content and {w[:6] for w in content} <= stems:
+            return param
+    return None
+
+
+def tte_median(ctx: Context, parse: Parse, question: str,
+               named: str | None = None) -> Answer:
     store = ctx.store
     endpoint = str(parse.get("endpoint", "PFS"))
-    param = _param_for(store, endpoint)
+    param = named or tte_named(store, question) or _param_for(store, endpoint)
     if param is None:
         present = ", ".join(sorted(store.tte)) or "none"
         return answer(parse, question, "not_reported",
