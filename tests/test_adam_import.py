@@ -587,3 +587,13 @@ def test_a_time_to_event_parameter_named_in_words(stores: dict[str, Path],
         expected = _hand_km_median(times[entry["arm"]], events[entry["arm"]])
         assert entry["median"] == (None if expected is None else pytest.approx(expected))
         assert entry["events"] == sum(events[entry["arm"]])
+
+
+@needs_adam
+def test_without_pyreadstat_an_xpt_file_says_which_extra_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "pyreadstat", None)  # import pyreadstat → ImportError
+    assert main(["import", str(ADAM / "cdiscpilot01"), "-o", str(tmp_path / "s.json")]) == 2
+    err = capsys.readouterr().err
+    assert "adsl.xpt" in err and "pip install 'stormchat[adam]'" in err
