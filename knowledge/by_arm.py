@@ -103,9 +103,11 @@ def socs(store: Store) -> dict[str, list[str]]:
 
 def ae_hits(store: Store, terms: Sequence[str] | None, op: GradeOp = "any",
             low: int | None = None, high: int | None = None, serious: bool = False,
-            severity: str | None = None) -> set[str]:
+            severity: str | Collection[str] | None = None) -> set[str]:
     """Patients with any of ``terms`` (None: any adverse event) meeting a grade threshold,
-    serious if asked, at a worst severity if asked."""
+    serious if asked, at a worst severity (or one of several) if asked."""
+    severities = {severity} if isinstance(severity, str) else \
+        (set(severity) if severity is not None else None)
     chosen = store.adverse_events if terms is None else \
         {t: store.adverse_events.get(t, {}) for t in terms}
     out: set[str] = set()
@@ -113,7 +115,7 @@ def ae_hits(store: Store, terms: Sequence[str] | None, op: GradeOp = "any",
         for sid, row in rows.items():
             if serious and not row.AESER:
                 continue
-            if severity is not None and row.AESEV != severity:
+            if severities is not None and row.AESEV not in severities:
                 continue
             if op != "any" and not grade_matches(row.AETOXGR or 0, op, low, high):
                 continue

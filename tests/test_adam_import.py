@@ -597,3 +597,16 @@ def test_without_pyreadstat_an_xpt_file_says_which_extra_to_install(
     assert main(["import", str(ADAM / "cdiscpilot01"), "-o", str(tmp_path / "s.json")]) == 2
     err = capsys.readouterr().err
     assert "adsl.xpt" in err and "pip install 'stormchat[adam]'" in err
+
+
+@needs_adam
+def test_severity_words_are_the_severities_asked(stores: dict[str, Path],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    store = load_store(stores["pilot"])
+    rows = store.adverse_events["RASH"]
+    expected = {arm: sum(1 for sid, row in rows.items() if row.AESEV in ("MODERATE", "SEVERE")
+                         and store.subjects[sid].ARM == arm and store.subjects[sid].SAFFL)
+                for arm in ARMS}
+    result = ask(stores["pilot"], "How many had a moderate or severe rash?", capsys)
+    assert result["values"]["grade"] == "worst severity moderate or severe"
+    assert {a["arm"]: a["n"] for a in result["values"]["arms"]} == expected

@@ -203,6 +203,19 @@ def _grade_words(op: str, low: int | None, high: int | None) -> str:
     return f"grade {low}–{high}"
 
 
+SEVERITY_WORDS = {"mild": "MILD", "moderate": "MODERATE", "severe": "SEVERE"}
+
+
+def _severities(store: Store, question: str) -> tuple[str, ...] | None:
+    """The severities a question names, in a study graded by severity; None if it names
+    none (or the study has CTCAE grades)."""
+    if store.meta.ae_grading != "severity":
+        return None
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    named = tuple(code for word, code in SEVERITY_WORDS.items() if word in words)
+    return named or None
+
+
 def ae_incidence(ctx: Context, parse: Parse, question: str,
                  named: tuple[str, str] | None = None) -> Answer:
     store = ctx.store
@@ -232,11 +245,11 @@ def ae_incidence(ctx: Context, parse: Parse, question: str,
             return answer(parse, question, "clarify",
                           "Which adverse event? Name a preferred term or a system organ class, "
                           "e.g. \"How many had vomiting?\" or \"cardiac disorders\".")
-    severity = None
-    if op != "any" and store.meta.ae_grading == "severity" and \
-            "severe" in (_said(parse, "grade_op") or "").lower():
-        # "severe" is read as grade 3 or higher; a study graded by severity has the word itself.
-        severity, op, low, high = "SEVERE", "any", None, None
+    severity = _severities(store, question)
+    if severity is not None:
+        # The parser reads "severe" as grade 3 or higher; a study graded by severity has the
+        # words themselves ("moderate or severe" is both).
+        op, low, high = "any", None, None
     if op != "any" and store.meta.ae_grading != "CTCAE":
         grading = "by severity (mild, moderate, severe)" if store.meta.ae_grading == \
             "severity" else "without a grade"
@@ -257,7 +270,8 @@ def ae_incidence(ctx: Context, parse: Parse, question: str,
         terms, name = [str(term)], str(term)
     hits = by_arm.ae_hits(store, terms, op, low, high, serious=serious, severity=severity)
     te = " treatment-emergent" if _all_treatment_emergent(store) else ""
-    grade = "severe (worst severity)" if severity else _grade_words(op, low, high)
+    grade = f"worst severity {' or '.join(s.lower() for s in severity)}" if severity else \
+        _grade_words(op, low, high)
     qualifiers = ", ".join(filter(None, ["serious" if serious else "", te.strip(), grade]))
     lead = f"{name} ({qualifiers})"
     return _rates_answer(ctx, parse, question, lead, hits, "safety", term=name, grade=grade,
@@ -331,11 +345,11 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     store = ctx.store
     op = parse.get("grade_op", "any")
     low, high = parse.get("grade_low"), parse.get("grade_high")
-    severity = None
-    if op != "any" and store.meta.ae_grading == "severity" and \
-            "severe" in (_said(parse, "grade_op") or "").lower():
-        # "severe" is read as grade 3 or higher; a study graded by severity has the word itself.
-        severity, op, low, high = "SEVERE", "any", None, None
+    severity = _severities(store, question)
+    if severity is not None:
+        # The parser reads "severe" as grade 3 or higher; a study graded by severity has the
+        # words themselves ("moderate or severe" is both).
+        op, low, high = "any", None, None
     if op != "any" and store.meta.ae_grading != "CTCAE":
         return answer(parse, question, "not_reported",
                       "This study records adverse events by severity, not by CTCAE grade.",
@@ -355,7 +369,8 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
         rows.append([term] + [f"{r.rate.n} ({num(100 * r.rate.rate)} %)" for r in per])
         parts.append(f"{term} ({', '.join(f'{r.arm} {r.rate.n}/{r.rate.N}' for r in per)})")
         entries.append({"term": term, "arms": [r.values() for r in per]})
-    band = "severe" if severity else _grade_words(op, low, high)
+    band = f"worst severity {' or '.join(s.lower() for s in severity)}" if severity else \
+        _grade_words(op, low, high)
     text = (f"The {len(parts)} most common adverse events ({band}, safety population): "
             + "; ".join(parts) + f". {sentence_source(store)}.")
     markdown = table(["preferred term"] + (arm_names or ["all"]), rows) + \
