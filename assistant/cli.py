@@ -177,8 +177,12 @@ def _run_verify(args: argparse.Namespace) -> int:
 
     if args.against is not None and not args.against.is_file():
         raise UsageError(f"{args.against}: no such file")
+    store = load_store(args.db)
+    if args.against is None and not store.facts:
+        raise UsageError(f"{store.path} holds no published facts to check the records "
+                         "against; give a table of expected counts with --against TABLE.csv")
     try:
-        return print_report(load_store(args.db), sys.stdout, args.against)
+        return print_report(store, sys.stdout, args.against)
     except TableError as error:
         raise UsageError(str(error)) from None
 

@@ -610,3 +610,13 @@ def test_severity_words_are_the_severities_asked(stores: dict[str, Path],
     result = ask(stores["pilot"], "How many had a moderate or severe rash?", capsys)
     assert result["values"]["grade"] == "worst severity moderate or severe"
     assert {a["arm"]: a["n"] for a in result["values"]["arms"]} == expected
+
+
+def test_verify_without_a_table_on_a_store_without_facts_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    study = _tiny_study(tmp_path / "study")
+    out = tmp_path / "store.json"
+    assert main(["import", str(study), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(out), "verify"]) == 2
+    assert "--against TABLE.csv" in capsys.readouterr().err
