@@ -620,3 +620,16 @@ def test_verify_without_a_table_on_a_store_without_facts_exits_2(
     capsys.readouterr()
     assert main(["--db", str(out), "verify"]) == 2
     assert "--against TABLE.csv" in capsys.readouterr().err
+
+
+@needs_adam
+def test_what_the_records_do_not_give_is_said_in_the_store_s_terms(
+        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    result = ask(stores["random"], "hazard ratio for OS", capsys)
+    assert result["status"] == "not_reported"
+    assert result["text"].startswith("Not computed from the records: a hazard ratio")
+    assert "single-arm" not in result["text"] and "sources" not in result["text"]
+    assert result["values"]["whole_population"]["endpoint"] == "OS"
+    result = ask(stores["random"], "ORR in patients over 70", capsys)
+    assert result["status"] == "not_reported"
+    assert result["text"].startswith("Not computed from the records by age")

@@ -94,9 +94,11 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
         if parse.get("statistic") and parse.intent in SPEC.data_intents:
             result = statistic.add(result, str(parse.get("statistic")), parse.get("null_rate"),
                                    asked, question)
-        if record_mode.unserved(context.store, parse, result) and \
-                parse.intent not in CONVERSATION:
-            result = compose.not_reported_for(parse, question, result)
+        left = record_mode.unserved(context.store, parse, result)
+        if left and parse.intent not in CONVERSATION:
+            result = record_mode.not_reported_for(context.store, parse, question, result, left) \
+                if record_mode.is_record_mode(context.store) else \
+                compose.not_reported_for(parse, question, result)
     except StatsError as error:
         # Understood, but the records of this store cannot give the figure (a --db store
         # with no patients, an empty group): the data's limit, not a bug to report.

@@ -90,6 +90,43 @@ def unserved(store: Store, parse: Parse, result: Answer) -> list[Qualifier]:
                     and not re.search(r"relative risk|risk ratio", qualifier.text, re.I))))]
 
 
+def describe(store: Store, qualifier: Qualifier) -> str:
+    """What the records do not give, as a sentence, in a store's own terms (the wording of
+    ``compose.describe`` is about STORM's published sources)."""
+    from assistant.handlers.compose import COHORTS, MEASURES, SUBGROUPS
+
+    quoted = f"“{qualifier.text.strip()}”"
+    if qualifier.kind == "subgroup":
+        return (f"Not computed from the records by "
+                f"{SUBGROUPS.get(qualifier.value, 'subgroup')} ({quoted}).")
+    if qualifier.kind == "timepoint":
+        return (f"Not computed from the records at a time point ({quoted}): stormchat gives "
+                "medians and totals over the whole study.")
+    if qualifier.kind == "measure":
+        measure = MEASURES.get(qualifier.value, "that statistic").split(" (")[0]
+        return f"Not computed from the records: {measure} ({quoted})."
+    if qualifier.kind == "cohort":
+        return (f"This store holds one study, {store.meta.study_id or store.meta.study} "
+                f"({quoted}: {COHORTS.get(qualifier.value, 'another cohort')}).")
+    if qualifier.kind == "number":
+        return f"No figure of the records matches the restriction {quoted}."
+    return f"Not computed from the records ({quoted})."
+
+
+def not_reported_for(store: Store, parse: Parse, question: str, whole: Answer,
+                     left: list[Qualifier]) -> Answer:
+    """``compose.not_reported_for`` in record mode: what the records do not give, and the
+    figure for the whole population beside it."""
+    text = " ".join(dict.fromkeys(describe(store, qualifier) for qualifier in left))
+    values: dict[str, object] = {"not_reported": [
+        q.model_dump(include={"kind", "value", "text"}) for q in left]}
+    if whole.status == "answered":
+        text += f" For the whole study population, not the group you asked about: {whole.text}"
+        values["whole_population"] = whole.values
+    return Answer(question=question, status="not_reported", intent=whole.intent or parse.intent,
+                  text=text, values=values, sources=list(whole.sources))
+
+
 # ------------------------------------------------------------------ wording
 
 def _arm_clause(row: by_arm.ArmRate, control: str | None) -> str:
