@@ -121,7 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", help="every published figure beside the one computed from the records",
         description="Print each published figure the records reproduce, the computed value, "
-                    "the source and ✓/✗. Exit 0 when all match, 1 otherwise.")
+                    "the source and ✓/✗. Exit 0 when all match, 1 otherwise. With --against, "
+                    "compare the records with a team's table of expected counts instead.")
+    verify.add_argument("--against", type=Path, metavar="TABLE.csv",
+                        help="a CSV of expected adverse-event counts with columns term, arm, "
+                             "n, N (term: a preferred term, a system organ class or ANY; arm: "
+                             "an arm of the store or ALL)")
     _global_options(verify, suppress=True)
 
     ask = commands.add_parser(
@@ -173,6 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
                       help="also write the whole walkthrough as Markdown to FILE")
     demo.add_argument("--force", action="store_true", help="overwrite the --export FILE")
     _global_options(demo, suppress=True)
+
+    imp = commands.add_parser(
+        "import", help="build a store from a team's ADaM files",
+        description="Read ADSL, ADAE, ADRS and ADTTE (SAS XPORT .xpt, SAS7BDAT, CSV or CDISC "
+                    "Dataset-JSON; a folder or files) into a validated store, written "
+                    "atomically, and print what was read, kept and dropped per dataset. XPT "
+                    "and SAS7BDAT need pyreadstat (pip install 'stormchat[adam]'). Variable "
+                    "names follow the ADaM IG; --map names what a sponsor calls differently. "
+                    "Point stormchat at the result with --db STORE.")
+    imp.add_argument("paths", nargs="+", metavar="PATH",
+                     help="a folder holding the datasets, or the dataset files")
+    imp.add_argument("-o", "--output", required=True, metavar="STORE",
+                     help="the store file to write")
+    imp.add_argument("--map", metavar="MAP.toml",
+                     help="a TOML map of sponsor differences (tables [study], [adsl], [adae], "
+                          "[adrs], [adtte]; see the README)")
+    imp.add_argument("--force", action="store_true", help="overwrite STORE if it exists")
+    _global_options(imp, suppress=True)
     return parser
 
 
@@ -193,10 +216,19 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
 def _run_verify(args: argparse.Namespace) -> int:
     from assistant.verify_report import print_report
     from knowledge.store import load_store
+    from knowledge.verify_table import TableError
 
+    if args.against is not None and not args.against.is_file():
+        raise UsageError(f"{args.against}: no such file")
     store = load_store(args.db)
-    with writing_stdout() as out:
-        return print_report(store, out)
+    if args.against is None and not store.facts:
+        raise UsageError(f"{store.path} holds no published facts to check the records "
+                         "against; give a table of expected counts with --against TABLE.csv")
+    try:
+        with writing_stdout() as out:
+            return print_report(store, out, args.against)
+    except TableError as error:
+        raise UsageError(str(error)) from None
 
 
 def _load_engine(args: argparse.Namespace) -> Engine:
@@ -314,6 +346,31 @@ def _run_demo(args: argparse.Namespace) -> int:
     return run_demo_app(engine, script, auto=args.auto, typing_delay=args.pace)
 
 
+def _run_import(args: argparse.Namespace) -> int:
+    from assistant.atomic import OutputExistsError, atomic_writer, check_target
+    from knowledge.adam_import import AdamImportError, import_adam
+    from knowledge.store import StoreError
+
+    output = Path(args.output)
+    try:
+        # The target is checked before any file is read: a store that would not be written
+        # should fail at once.
+        check_target(output, args.force)
+        result = import_adam(args.paths, args.map, target=output)
+        with atomic_writer(output, args.force) as handle:
+            handle.write(result.to_json())
+    except (AdamImportError, OutputExistsError) as error:
+        raise UsageError(str(error)) from None
+    except StoreError as error:
+        # What was read does not make a valid store: the input's fault, said in one line.
+        raise UsageError(f"the files do not make a valid store: {error.reason}") from None
+    except OSError as error:
+        message = f"{error.filename}: {error.strerror}" if error.strerror else str(error)
+        raise UsageError(f"cannot write {message}") from None
+    sys.stdout.write(result.report() + f"wrote {output}\n")
+    return EXIT_OK
+
+
 def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
 
@@ -326,6 +383,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": _run_ask,
     "batch": _run_batch,
     "demo": _run_demo,
+    "import": _run_import,
 }
 
 

@@ -15,6 +15,7 @@ from assistant.handlers import dispatch
 from assistant.handlers.context import Context, Settings
 from intents.parser import Parser
 from intents.schema import Parse
+from knowledge.by_arm import socs
 from knowledge.stats import DEFAULT_LEVEL, DEFAULT_METHOD, check_level, check_method
 from knowledge.store import Store, load_store
 
@@ -28,7 +29,9 @@ class Engine:
                  level: float = DEFAULT_LEVEL) -> None:
         self.store = store
         self.defaults = Settings(check_method(ci_method), check_level(level))
-        self.parser = Parser(terms=store.ae_terms + _unrecorded_terms(store),
+        # The store's own vocabulary: its terms and, for an imported study, its system organ
+        # classes ("skin and subcutaneous tissue disorders" is one name, not three words).
+        self.parser = Parser(terms=store.ae_terms + list(socs(store)) + _unrecorded_terms(store),
                              known_numbers=_known_numbers(store))
 
     @classmethod

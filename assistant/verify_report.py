@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from assistant.neutral import neutralise
@@ -9,13 +10,20 @@ from knowledge.store import Store
 from knowledge.verify import verify
 
 
-def print_report(store: Store, out: TextIO) -> int:
-    """Print the table; return 0 when every figure matches, 1 otherwise.
+def print_report(store: Store, out: TextIO, against: Path | None = None) -> int:
+    """Print the table; return 0 when every figure matches, 1 otherwise. ``against``: a
+    team's CSV of expected counts (term, arm, n, N) instead of the published figures.
 
     Every cell and the store's path are neutralised (``assistant.neutral``): a store is anyone's
     file, and its texts, like its file name, may hold escape sequences meant for the terminal."""
-    checks = verify(store)
-    headers = ("", "figure", "published", "from the records", "source")
+    if against is not None:
+        from knowledge.verify_table import check_table
+
+        checks = check_table(store, against)
+        headers = ("", "term — arm", "expected", "from the records", f"in {against.name}")
+    else:
+        checks = verify(store)
+        headers = ("", "figure", "published", "from the records", "source")
     rows = [tuple(neutralise(cell, keep="") for cell in
                   ("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source))
             for c in checks]

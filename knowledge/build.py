@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from knowledge.facts import published_facts
-from knowledge.models import StoreMeta
+from knowledge.models import AdverseEvent, StoreMeta, Subject, TimeToEvent
 from knowledge.reconstruct import AE_MIN_GRADE, SEED, reconstruct
 from knowledge.store import SCHEMA_VERSION, default_store_path
 
@@ -48,7 +48,20 @@ def store_tables() -> dict[str, list[dict[str, object]]]:
         "adae": records.adverse_events,
         "adtte": records.tte,
     }
-    return {name: [row.model_dump(mode="json") for row in rows] for name, rows in groups.items()}
+    return {name: [row.model_dump(mode="json", exclude=IMPORT_ONLY_FIELDS.get(type(row)))
+                   for row in rows] for name, rows in groups.items()}
+
+
+# Fields the schema grew for stores imported from ADaM files (knowledge.adam_import). STORM's
+# records leave them at their defaults, and its store is written without them, so the shipped
+# file stays byte for byte what it was.
+IMPORT_ONLY_FIELDS: dict[type, set[str]] = {
+    Subject: {"STUDYID", "ARM", "ITTFL", "FASFL", "SEX"},
+    AdverseEvent: {"AESOC", "AESEV", "TRTEMFL"},
+    TimeToEvent: {"PARAM"},
+    StoreMeta: {"study_id", "title", "arms", "control_arm", "response_criteria", "ae_grading",
+                "sources"},
+}
 
 
 def write_store(path: Path) -> Path:

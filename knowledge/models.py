@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, NamedTuple, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Source grades, as in published_facts.md: the news item (seed) outranks a primary source
 # (NEJM abstract, FDA, label), which outranks a secondary one (news or congress summaries);
 # "derived" is arithmetic on the others.
 SourceGrade = Literal["seed", "primary", "secondary", "derived"]
 
-# IMWG uniform response categories, best first.
-ResponseCategory = Literal["sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE"]
+# IMWG uniform response categories, best first; RECIST 1.1 adds NON-CR/NON-PD (non-target
+# disease only), and shares CR, PR, SD, PD and NE with IMWG.
+ResponseCategory = Literal["sCR", "CR", "VGPR", "PR", "MR", "SD", "NON-CR/NON-PD", "PD", "NE"]
 RESPONSE_ORDER: tuple[str, ...] = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE")
+RECIST_ORDER: tuple[str, ...] = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
 
 # The time-to-event parameters the store carries and the unit each is published in.
 TTE_PARAMS: dict[str, str] = {
@@ -33,6 +35,11 @@ TTE_PARAMS: dict[str, str] = {
     "TRTDUR": "weeks",
 }
 TTEParam = Literal["PFS", "OS", "DOR", "TTR", "TRTDUR"]
+# Units an ADTTE AVAL may come in (AVALU, lower case); days are shown as months, as
+# oncology tables do (one month = 365.25 / 12 days).
+TTEUnit = Literal["days", "weeks", "months", "years"]
+DAYS_PER: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12,
+                              "years": 365.25}
 
 
 
@@ -54,8 +61,16 @@ AE_BANDS: dict[str, AEBand] = {
     "g34": AEBand("grade 3–4", "between", 3, 4),
 }
 
-AEAction = Literal["DOSE NOT CHANGED", "DOSE MODIFIED", "DRUG WITHDRAWN"]
-AEOutcome = Literal["RECOVERED", "NOT RECOVERED", "FATAL"]
+# STORM's own three actions, then the CDISC code list ACN (C66767).
+AEAction = Literal["DOSE NOT CHANGED", "DOSE MODIFIED", "DRUG WITHDRAWN", "DOSE REDUCED",
+                   "DOSE INCREASED", "DOSE RATE REDUCED", "DRUG INTERRUPTED", "NOT APPLICABLE",
+                   "NOT EVALUABLE", "UNKNOWN"]
+# STORM's own three outcomes, then the CDISC code list OUT (C66768).
+AEOutcome = Literal["RECOVERED", "NOT RECOVERED", "FATAL", "RECOVERED/RESOLVED",
+                    "RECOVERING/RESOLVING", "NOT RECOVERED/NOT RESOLVED",
+                    "RECOVERED/RESOLVED WITH SEQUELAE", "UNKNOWN"]
+AESeverity = Literal["MILD", "MODERATE", "SEVERE"]
+SEVERITY_ORDER: tuple[str, ...] = ("MILD", "MODERATE", "SEVERE")
 
 
 # Bounds generous enough for any real study and tight enough to refuse nonsense.
@@ -119,25 +134,42 @@ class StudyFact(_Strict):
 
 
 class Subject(_Strict):
-    """ADSL: one row per patient."""
+    """ADSL: one row per patient.
+
+    STORM's store fills every field; a store imported from a team's ADaM files
+    (``knowledge.adam_import``) fills what ADSL holds and leaves the STORM-specific fields
+    (penta-refractory, diagnosis years, prior regimens, risk) at None."""
 
     USUBJID: str
-    MITTFL: bool = Field(description="in the modified intention-to-treat population (122)")
+    MITTFL: bool = Field(description="in the efficacy population: STORM's modified "
+                         "intention-to-treat (122); for an import, the flag the map names "
+                         "(MITTFL, FASFL, ITTFL … by default the first present)")
     SAFFL: bool = Field(description="in the safety population (123)")
-    PENTAFL: bool = Field(description="penta-refractory (bortezomib, carfilzomib, "
-                          "lenalidomide, pomalidomide, daratumumab)")
-    AGE: float = Field(ge=0, le=MAX_AGE, description="years")
-    DIAGYRS: float = Field(ge=0, le=MAX_AGE, description="years since diagnosis")
-    PRIORREG: int = Field(ge=0, le=1000, description="number of prior regimens")
-    HIGHRISK: bool = Field(description="high-risk cytogenetic abnormality")
-    DOSEADJFL: bool = Field(description="needed a dose adjustment")
-    DCSREAS: Literal["ONGOING", "ADVERSE EVENT", "PROGRESSIVE DISEASE", "OTHER"] = Field(
-        description="why treatment ended; ONGOING = still on treatment at last follow-up")
-    DTHFL: bool = Field(description="died during follow-up")
+    PENTAFL: bool | None = Field(default=None, description="penta-refractory (bortezomib, "
+                                 "carfilzomib, lenalidomide, pomalidomide, daratumumab)")
+    AGE: float = Field(ge=0, le=MAX_AGE, description="years (ADaM IG: required in ADSL)")
+    DIAGYRS: float | None = Field(default=None, ge=0, le=MAX_AGE,
+                                  description="years since diagnosis")
+    PRIORREG: int | None = Field(default=None, ge=0, le=1000,
+                                 description="number of prior regimens")
+    HIGHRISK: bool | None = Field(default=None,
+                                  description="high-risk cytogenetic abnormality")
+    DOSEADJFL: bool | None = Field(default=None, description="needed a dose adjustment")
+    DCSREAS: str | None = Field(
+        default=None, description="why treatment ended; STORM: ONGOING (still on treatment at "
+        "last follow-up), ADVERSE EVENT, PROGRESSIVE DISEASE, OTHER; an import keeps ADSL's "
+        "DCSREAS, upper case")
+    DTHFL: bool = Field(default=False, description="died during follow-up")
+    STUDYID: str | None = None
+    ARM: str | None = Field(default=None, description="actual treatment (TRT01A, else ACTARM)")
+    ITTFL: bool | None = Field(default=None, description="intention-to-treat population")
+    FASFL: bool | None = Field(default=None, description="full analysis set")
+    SEX: str | None = None
 
 
 class BestResponse(_Strict):
-    """ADRS, PARAMCD BOR: best overall response, IMWG, independent review.
+    """ADRS, PARAMCD BOR: best overall response (STORM: IMWG, independent review; an import:
+    the criteria its metadata names, e.g. RECIST 1.1).
 
     ``AVALC`` is None for patients below minimal response: the sources say only that 74 had
     stable disease, progressive disease or were not evaluable, without the split, so the
@@ -150,27 +182,44 @@ class BestResponse(_Strict):
 
 
 class AdverseEvent(_Strict):
-    """ADAE: one row per patient and preferred term, at the worst grade (CTCAE)."""
+    """ADAE: one row per patient and preferred term, at the worst grade (CTCAE) or, where the
+    study grades by severity only (AESEV, no AETOXGR), at the worst severity."""
 
     USUBJID: str
-    AEDECOD: str = Field(description="MedDRA preferred term, British spelling")
-    AETOXGR: int = Field(ge=1, le=5, description="worst CTCAE grade; 5 = fatal")
-    AESER: bool = Field(description="serious")
-    BLEEDFL: bool = Field(description="a bleeding event")
-    AEOUT: AEOutcome
-    AEREL: bool = Field(description="judged related to treatment")
-    AEACN: AEAction = Field(description="action taken with study treatment")
+    AEDECOD: str = Field(description="MedDRA preferred term (STORM: British spelling)")
+    AETOXGR: int | None = Field(default=None, ge=1, le=5,
+                                description="worst CTCAE grade; 5 = fatal; None = not graded")
+    AESER: bool = Field(default=False, description="serious")
+    BLEEDFL: bool = Field(default=False, description="a bleeding event")
+    AEOUT: AEOutcome | None = None
+    AEREL: bool | None = Field(default=None, description="judged related to treatment")
+    AEACN: AEAction | None = Field(default=None,
+                                   description="action taken with study treatment")
     ILLUSFL: bool = Field(default=False, description="illustrative: no published counterpart")
+    AESOC: str | None = Field(default=None, description="MedDRA system organ class")
+    AESEV: AESeverity | None = Field(default=None, description="worst severity")
+    TRTEMFL: bool = Field(default=True, description="treatment-emergent")
 
 
 class TimeToEvent(_Strict):
     """ADTTE: one row per patient and parameter. ``CNSR`` 0 = event, 1 = censored (CDISC)."""
 
     USUBJID: str
-    PARAMCD: TTEParam
-    AVAL: float = Field(ge=MIN_TIME, le=MAX_TIME)
-    AVALU: Literal["months", "weeks"]
+    PARAMCD: str = Field(pattern=r"^[A-Z0-9_]{1,8}$",
+                         description="STORM: PFS, OS, DOR, TTR, TRTDUR; an import: any")
+    # 0 is a real time (an event or a censoring on day 0); a subnormal one is a broken file.
+    AVAL: float = Field(ge=0, le=MAX_TIME)
+    AVALU: TTEUnit
+
     CNSR: Literal[0, 1]
+    PARAM: str | None = Field(default=None, description="the parameter's label")
+
+    @field_validator("AVAL")
+    @classmethod
+    def _not_vanishing(cls, value: float) -> float:
+        if 0 < value < MIN_TIME:
+            raise ValueError(f"a time of {value!r} is below {MIN_TIME} (under an hour)")
+        return value
 
 
 class StoreMeta(_Strict):
@@ -185,3 +234,12 @@ class StoreMeta(_Strict):
     # any-grade neutropenia, where only grade >= 3 is published) are not in the records and
     # must be answered as not reported.
     ae_min_grade: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(default_factory=dict)
+    # Study metadata, filled by an import (STORM's store leaves them at their defaults).
+    study_id: str | None = None
+    title: str | None = None
+    arms: list[str] = Field(default_factory=list, description="treatment arms, in order")
+    control_arm: str | None = Field(default=None, description="the arm others are compared "
+                                    "with (placebo)")
+    response_criteria: str | None = Field(default=None, description="IMWG, RECIST 1.1 …")
+    ae_grading: Literal["CTCAE", "severity"] | None = None
+    sources: list[str] = Field(default_factory=list, description="the files it was built from")

@@ -80,7 +80,7 @@ def _worst_any(store: Store) -> dict[str, int]:
         worst: dict[str, int] = {}
         for rows in store.adverse_events.values():
             for sid, row in rows.items():
-                worst[sid] = max(worst.get(sid, 0), row.AETOXGR)
+                worst[sid] = max(worst.get(sid, 0), row.AETOXGR or 0)
         return worst
     return store.derived(("worst_any",), compute)
 
@@ -142,7 +142,7 @@ def tte_median(store: Store, param: str, subjects: Sequence[str],
                level: float = DEFAULT_LEVEL, rule: MedianRule = "first") -> Median:
     """Kaplan–Meier median of a time-to-event parameter over the given subjects who have it,
     by ``rule`` (``knowledge.stats.MEDIAN_RULES``)."""
-    if param not in TTE_PARAMS:
+    if param not in TTE_PARAMS and param not in store.tte:
         raise ValueError(f"unknown time-to-event parameter {param!r}")
 
     def compute() -> Median:

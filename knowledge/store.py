@@ -123,7 +123,10 @@ class Store:
     def worst_grades(self, term: str) -> dict[str, int]:
         """subject → worst grade of one adverse-event term (a copy: callers may change it)."""
         def compute() -> dict[str, int]:
-            return {sid: row.AETOXGR for sid, row in self.adverse_events.get(term, {}).items()}
+            # 0 stands for "not graded" (a study that records severity, not CTCAE grade):
+            # such a row counts at "any grade" and under no grade threshold.
+            return {sid: row.AETOXGR or 0
+                    for sid, row in self.adverse_events.get(term, {}).items()}
         return dict(self.derived(("worst_grades", term), compute))
 
     @property
@@ -264,8 +267,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _build(store_path: Path) -> Store:
-    tables = _read_tables(store_path)
+    return store_from_tables(store_path, _read_tables(store_path))
 
+
+def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]]) -> Store:
+    """Validate and index a store's tables (documents in order), as ``load_store`` does after
+    reading them: an import checks what it is about to write with this."""
     metas = _validate_rows(store_path, "meta", tables["meta"], StoreMeta)
     if len(metas) != 1:
         raise StoreError(store_path, f"table 'meta' must hold one record, not {len(metas)}")

@@ -19,6 +19,7 @@ from assistant.handlers import (
     compare,
     compose,
     conversation,
+    record_mode,
     records,
     response,
     safety,
@@ -85,14 +86,19 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
                        text=f"{error}. Try for example \"use a 90% interval\" or \"switch "
                             "to Wilson\".", values={}, sources=[]), context.settings)
     persist = parse.intent == "set_stats" or bool(parse.get("persist"))
-    handler = HANDLERS.get(parse.intent, conversation.unknown)
+    # A store without published facts (a team's import) is answered from its records.
+    handler = record_mode.handler_for(context.store, parse.intent) or \
+        HANDLERS.get(parse.intent, conversation.unknown)
     try:
         result = handler(replace(context, settings=asked), parse, question)
         if parse.get("statistic") and parse.intent in SPEC.data_intents:
             result = statistic.add(result, str(parse.get("statistic")), parse.get("null_rate"),
                                    asked, question)
-        if parse.unserved and parse.intent not in CONVERSATION:
-            result = compose.not_reported_for(parse, question, result)
+        left = record_mode.unserved(context.store, parse, result)
+        if left and parse.intent not in CONVERSATION:
+            result = record_mode.not_reported_for(context.store, parse, question, result, left) \
+                if record_mode.is_record_mode(context.store) else \
+                compose.not_reported_for(parse, question, result)
     except StatsError as error:
         # Understood, but the records of this store cannot give the figure (a --db store
         # with no patients, an empty group): the data's limit, not a bug to report.
