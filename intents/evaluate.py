@@ -200,8 +200,8 @@ def render(rep: Report, split: str, verbose: bool = False) -> str:
                      f"{rep.pred[intent]:>6}")
     lines.append("")
     lines.append("confusion (gold -> predicted: count):")
-    for (g, p), c in rep.confusion.most_common(25):
-        lines.append(f"  {g} -> {p}: {c}")
+    for (gold, pred), c in rep.confusion.most_common(25):
+        lines.append(f"  {gold} -> {pred}: {c}")
     lines.append("")
     lines.append("by writer: " + ", ".join(
         f"{w} {rep.writers_ok[w]}/{n}" for w, n in sorted(rep.writers.items())))

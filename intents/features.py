@@ -51,10 +51,10 @@ def features(norm: str, matches: Matches, start: int = 0, end: int | None = None
         seq.append(tok)
         if tok[0].isalpha():
             words.append(tok)
-    for tok in seq:
-        out.append("w:" + tok)
-    for a, b in zip(["^", *seq], [*seq, "$"], strict=True):
-        out.append(f"b:{a}_{b}")
+    for item in seq:
+        out.append("w:" + item)
+    for before, after in zip(["^", *seq], [*seq, "$"], strict=True):
+        out.append(f"b:{before}_{after}")
     for hit in hits:
         weak = "~" if hit.weak else ""
         out.append(f"e:{hit.type}{weak}")

@@ -1058,16 +1058,17 @@ class Parser:
                          else "") for r in readings]
         qualifiers = _unique([q for r in readings for q in r.qualifiers])
         unaccounted = self._unaccounted(t, m, readings)
-        common = {"text": raw, "truncated": truncated, "qualifiers": qualifiers,
-                  "unaccounted": unaccounted, "corrections": corrections}
         if len(readings) > 1:
             conf = min(r.confidence for r in readings)
-            return Parse(intent="compound", confidence=max(0.0, min(1.0, conf)), slots={},
-                         queries=queries, followup=any(r.followup for r in readings), **common)
+            return Parse(text=raw, truncated=truncated, qualifiers=qualifiers,
+                         unaccounted=unaccounted, corrections=corrections, intent="compound",
+                         confidence=max(0.0, min(1.0, conf)), slots={}, queries=queries,
+                         followup=any(r.followup for r in readings))
         r = readings[0]
-        return Parse(intent=r.intent, confidence=max(0.0, min(1.0, r.confidence)),
-                     slots=r.slots, alternatives=r.alternatives, followup=r.followup,
-                     queries=queries, **common)
+        return Parse(text=raw, truncated=truncated, qualifiers=qualifiers,
+                     unaccounted=unaccounted, corrections=corrections, intent=r.intent,
+                     confidence=max(0.0, min(1.0, r.confidence)), slots=r.slots,
+                     alternatives=r.alternatives, followup=r.followup, queries=queries)
 
     def _otherwise(self, reading: Reading, t: Text, m: Matches) -> Reading:
         """The intent the spec names instead when the question says none of the words this

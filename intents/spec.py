@@ -258,7 +258,7 @@ BUILTIN_ENTITIES = frozenset({"level", "top_n", "number"})
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
     """YAML without its 1.1 booleans: in a lexicon "no", "on" and "off" are words."""
 
 

@@ -23,9 +23,10 @@ import numpy as np
 
 from intents import corpus
 from intents.features import features
+from intents.lexicon import Hit
 from intents.model import MODEL_PATH, Classifier, Model
 from intents.parser import Parser
-from intents.spec import load_spec
+from intents.spec import Spec, load_spec
 from intents.typos import english_words
 
 # The shipped store's adverse-event terms: the vocabulary the parser is built with at run time.
@@ -67,14 +68,10 @@ def examples(parser: Parser, rows: list[corpus.Example]) -> tuple[list[list[str]
     return xs, ys
 
 
-def _label(spec: object, intent: str, hits: list[object], leans: bool) -> str:
-    from intents.spec import Spec
-
-    assert isinstance(spec, Spec)
+def _label(spec: Spec, intent: str, hits: list[Hit], leans: bool) -> str:
     if leans and intent in spec.data_intents:
         heads = set(spec.intents[intent].heads)
-        if not any(getattr(h, "type", None) in heads and not getattr(h, "weak", False)
-                   for h in hits):
+        if not any(h.type in heads and not h.weak for h in hits):
             return "fragment"
     return intent
 
