@@ -1078,7 +1078,9 @@ class Parser:
         if rule is None:
             return reading
         slot = reading.slots.get(rule.slot)
-        named = {h.type for h in m.hits + m.overlays}
+        # What this part of the question names ("ORR, sCR n": the second part names a category).
+        named = {h.type for h in m.hits + m.overlays
+                 if reading.start <= h.start and h.end <= reading.end}
         if slot is None or slot.value not in rule.values or slot.inherited \
                 or named & set(rule.unless) or not set(rule.when) <= named:
             return reading
@@ -1086,7 +1088,7 @@ class Parser:
                                                      if reading.start <= h.start
                                                      and h.end <= reading.end],
                                  None, bounds=(reading.start, reading.end))
-        keep = {k: v for k, v in reading.slots.items() if k in ("population",)}
+        keep = {k: v for k, v in reading.slots.items() if k in context.CONTEXT_SLOTS}
         return Reading(rule.intent, reading.confidence, {**slots, **keep},
                        used=reading.used + used, followup=reading.followup, start=reading.start,
                        end=reading.end, qualifiers=reading.qualifiers)

@@ -331,7 +331,7 @@ def test_not_reported_names_the_qualifier_and_labels_the_context() -> None:
                                                          "response_group": "PR"}),
         (["How many patients died?", "what were the causes?"], "ae_deaths", {}),
         (["how many people responded?", "and how many of those had the best kind of response?"],
-         "response_rate", {"threshold": "sCR"}),
+         "response_category", {"category": "sCR"}),
         (["low sodium — how common was the severe kind?", "and grade 4 only?"], "ae_incidence",
          {"term": "Hyponatraemia", "grade_low": 4}),
         (["Tell me about the response rate.", "How long did those responses last?"],
