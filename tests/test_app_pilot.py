@@ -12,7 +12,7 @@ pytest.importorskip("textual")
 
 from textual.message import Message  # noqa: E402
 from textual.notifications import Notify  # noqa: E402
-from textual.widgets import Markdown, Static  # noqa: E402
+from textual.widgets import Markdown, RadioSet, Static  # noqa: E402
 
 from assistant.app import AnswerShown, StormChatApp  # noqa: E402
 from assistant.app.charts import ChartView  # noqa: E402
@@ -231,8 +231,8 @@ async def test_settings_change_the_interval(engine: Engine) -> None:
         await pilot.press("f3")
         await pilot.pause()
         screen = app.screen
-        wilson = screen.query_one("#method-wilson")
-        level = screen.query_one("#level-900")
+        wilson = screen.method_button("wilson")
+        level = screen.level_button(0.9)
         await pilot.click(wilson)
         await pilot.click(level)
         await pilot.click("#apply")
@@ -242,6 +242,38 @@ async def test_settings_change_the_interval(engine: Engine) -> None:
         await type_and_submit(pilot, "ORR")
         values = app.query(AnswerView).last().answer.values
         assert (values["ci_method"], values["level"]) == ("wilson", 0.9)
+
+
+@pytest.mark.asyncio
+async def test_settings_from_the_keyboard(engine: Engine) -> None:
+    """Issue 13: F3 opens on the method list with the cursor on the current method; Enter
+    chooses; Tab to the level list, likewise; the choice shows without colour (● / ○)."""
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.set_ci(level=0.95)
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        methods = screen.query_one("#method", RadioSet)
+        assert app.focused is methods
+        assert methods._selected == 0  # clopper-pearson, the current one
+        await pilot.press("down", "enter")  # Wilson
+        await pilot.press("tab")
+        levels = screen.query_one("#level", RadioSet)
+        assert app.focused is levels
+        assert levels._selected == screen.levels.index(0.95)
+        await pilot.press("up", "enter")  # 90 %
+        assert "●" in screen.method_button("wilson").render().plain
+        assert "○" in screen.method_button("clopper-pearson").render().plain
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert (app.settings.ci_method, app.settings.level) == ("wilson", 0.9)
+        await pilot.press("f3")
+        await pilot.pause()
+        # Opened again: the cursor is on what was chosen, not on the first item.
+        assert app.screen.query_one("#method", RadioSet)._selected == 1
+        assert app.screen.query_one("#level", RadioSet)._selected == \
+            app.screen.levels.index(0.9)
 
 
 @pytest.mark.asyncio
