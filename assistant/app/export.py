@@ -20,11 +20,29 @@ from assistant.app.text import multi_line, one_line
 TITLE = "stormchat conversation: STORM Part 2 (selinexor-dexamethasone)"
 
 
+def current_directory() -> Path | None:
+    """The working directory, or None when it is gone (removed since the app started: the
+    process still runs in it, but ``getcwd`` fails)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return None
+
+
+def _home() -> Path:
+    try:
+        return Path.home()
+    except RuntimeError:  # no $HOME and no password entry
+        return Path(tempfile.gettempdir())
+
+
 def default_path(now: datetime | None = None, directory: Path | None = None) -> Path:
     """``stormchat-conversation-YYYYMMDD-HHMMSS.md`` in ``directory`` (default: the current
-    one), with ``-2``, ``-3`` … added if that name is taken."""
+    one, or the home directory when the current one no longer exists), with ``-2``, ``-3`` …
+    added if that name is taken."""
     now = now or datetime.now()
-    directory = Path.cwd() if directory is None else directory
+    if directory is None:
+        directory = current_directory() or _home()
     stem = f"stormchat-conversation-{now:%Y%m%d-%H%M%S}"
     path = directory / f"{stem}.md"
     suffix = 2
