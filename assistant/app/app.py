@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,12 @@ from textual.widgets import Footer, Header, Static
 from assistant.answer import Answer
 from assistant.app.commands import StormCommands
 from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
-from assistant.app.export import conversation_markdown, default_path, write_new
+from assistant.app.export import (
+    conversation_markdown,
+    current_directory,
+    default_path,
+    write_new,
+)
 from assistant.app.history import History
 from assistant.app.prompt import PromptInput
 from assistant.app.settings_screen import SettingsScreen, settings_line
@@ -80,6 +86,46 @@ class StormChatApp(App[int]):
         self.turns: list[tuple[str, Answer]] = []
         self._card_toggled = False
         self._history_warned = False
+        # The first unhandled exception, if the app stopped on one: run_app reports it in one
+        # line and a non-zero exit, instead of Textual's traceback and exit status 0.
+        self.crash: Exception | None = None
+        self._signals_caught: list[int] = []
+
+    # ----------------------------------------------------------------- signals
+    def _catch_signals(self) -> None:
+        """SIGTERM (kill, a logout) and SIGHUP (the terminal closed) end the app the way ctrl+q
+        does, so Textual restores the terminal: without this Python dies on the spot and
+        leaves the alternate screen, mouse tracking and a hidden cursor behind."""
+        import signal
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self._on_signal, int(signum))
+                self._signals_caught.append(int(signum))
+
+    def _on_signal(self, signum: int) -> None:
+        self.exit(128 + signum)  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for signum in self._signals_caught:
+                loop.remove_signal_handler(signum)
+        self._signals_caught.clear()
+
+    # ----------------------------------------------------------------- failure
+    def _handle_exception(self, error: Exception) -> None:
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        # Textual prints the traceback it kept when the app closes; the CLI prints one line
+        # instead (STORMCHAT_DEBUG=1 keeps the traceback, for a bug report).
+        if self.crash is not None and not os.environ.get("STORMCHAT_DEBUG"):
+            self._exit_renderables.clear()
+        super()._print_error_renderables()
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -100,6 +146,7 @@ class StormChatApp(App[int]):
                                  [*TERMS, *store_terms])
 
     async def on_mount(self) -> None:
+        self._catch_signals()
         self.card.display = self.size.width >= CARD_MIN_WIDTH
         if self.first_run_hint:
             # The full welcome on a first run (no history yet); a one-line hint after that.
@@ -242,7 +289,7 @@ class StormChatApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not export: {exc}", severity="error", markup=False)
             return None
-        shown = path.name if path.parent == Path.cwd() else str(path)
+        shown = path.name if path.parent == current_directory() else str(path)
         self.notify(f"Exported the conversation to {shown}", markup=False)
         return path
 

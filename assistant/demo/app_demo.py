@@ -289,5 +289,6 @@ class DemoApp(StormChatApp):
 def run_demo_app(engine: Engine, script: Script, *, auto: float | None = None,
                  typing_delay: float = DEFAULT_TYPING_DELAY) -> int:
     """Run the presenter until q; the exit code for the CLI."""
-    result = DemoApp(engine, script, auto=auto, typing_delay=typing_delay).run()
-    return result if isinstance(result, int) else 0
+    from assistant.app import run_until_exit
+
+    return run_until_exit(DemoApp(engine, script, auto=auto, typing_delay=typing_delay))
