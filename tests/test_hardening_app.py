@@ -10,6 +10,7 @@ asserts on timing: every wait is a Pilot pause or a wait for the app's workers.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -23,15 +24,17 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input, Markdown, Static  # noqa: E402
 from textual.widgets.input import Selection  # noqa: E402
 
+from assistant.answer import Chart  # noqa: E402
 from assistant.app import AnswerShown, StormChatApp  # noqa: E402
 from assistant.app import app as app_module  # noqa: E402
-from assistant.app.charts import ChartView  # noqa: E402
+from assistant.app.charts import ChartView, nice_ticks  # noqa: E402
 from assistant.app.history import (  # noqa: E402
     HISTORY_FILE,
     MAX_ENTRY_CHARS,
     History,
 )
 from assistant.app.prompt import MAX_INPUT_CHARS, PromptInput  # noqa: E402
+from assistant.app.settings_screen import SettingsScreen  # noqa: E402
 from assistant.app.text import one_line  # noqa: E402
 from assistant.app.transcript import AnswerView, QuestionView  # noqa: E402
 from assistant.demo import BUILTIN  # noqa: E402
@@ -504,3 +507,88 @@ async def test_demo_resized_to_40_by_12_during_the_demo(engine: Engine) -> None:
         assert len(app.query(AnswerView)) == total and app.position == total - 3
         await pilot.press("q")
     assert app.return_value == 0
+
+
+# ---------------------------------------------------------------------------- issue 15: crashes
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["setting", "question"])
+async def test_a_level_near_a_listed_one_opens_the_settings(engine: Engine, how: str) -> None:
+    """95.01 % and 95 % once made the same widget id ('level-950'): F3 crashed the app."""
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        if how == "setting":
+            await app.set_ci(level=0.9501)
+        else:
+            await submit(pilot, "use a 95.01% interval from now on")
+        assert app.settings.level == pytest.approx(0.9501)
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        ids = [widget.id for widget in screen.query("*") if widget.id]
+        assert len(ids) == len(set(ids))
+        assert screen.level_button(0.95).value is False
+        assert screen.level_button(app.settings.level).value is True
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("times", [[5e-324, 1e-323], [1e-310], [1.7e308, 1.79e308], [0.0]])
+async def test_charts_of_extreme_times_are_drawn(times: list[float]) -> None:
+    """A store whose ADTTE times are 5e-324 crashed nice_ticks (log10 of 0)."""
+    from textual.app import App
+
+    chart = Chart(kind="km", title="PFS", series=[
+        {"label": "all", "times": times, "survival": [0.5] * len(times)}])
+    bars = Chart(kind="bar", title="counts", series=[
+        {"label": "a", "value": times[0]}, {"label": "b", "value": times[-1]}])
+
+    class Host(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield ChartView(chart)
+            yield ChartView(bars)
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.export_screenshot()
+        assert app.is_running
+
+
+@pytest.mark.parametrize("top", [5e-324, 1e-310, 1e-300, 1e-12, 0.3, 7.2, 1e300, 1.7e308,
+                                 1.7976931348623157e308, 0.0, -3.0, float("nan"),
+                                 float("inf")])
+def test_nice_ticks_is_total(top: float) -> None:
+    ticks = nice_ticks(top)
+    assert ticks[0] == 0.0 and len(ticks) >= 2
+    assert all(math.isfinite(tick) for tick in ticks)
+    assert ticks == sorted(ticks) and len(set(ticks)) == len(ticks)
+    if math.isfinite(top) and top > 0:
+        assert ticks[-1] >= top
+
+
+@pytest.mark.asyncio
+async def test_export_after_the_working_directory_was_removed(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ctrl+s once raised FileNotFoundError from Path.cwd(): it goes to the home directory."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await submit(pilot, "ORR")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+    files = list(home.glob("stormchat-conversation-*.md"))
+    assert len(files) == 1 and "26.2" in files[0].read_text(encoding="utf-8")
+    assert any(str(files[0]) in message for message, _ in notes(posted))
