@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -383,9 +384,14 @@ def _directory(path: Path) -> None:
     (path / "inside").write_text("x")
 
 
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)  # opening it for reading once blocked start-up forever
+
+
 HISTORY_FAULTS = {"binary": _binary, "huge-garbage": _huge_garbage, "huge-valid": _huge_valid,
                   "odd-entries": _odd_entries, "wrong-shape": _wrong_shape,
-                  "directory": _directory}
+                  "directory": _directory, "fifo": _fifo}
+DAMAGED = {"binary", "huge-garbage", "wrong-shape"}
 
 
 @pytest.mark.asyncio
@@ -407,10 +413,18 @@ async def test_bad_history_file_does_not_stop_startup(engine: Engine, data_dir: 
         assert app.query_one(AnswerView).answer.values["n"] == 32
         app.export_screenshot()
         warnings = [m for m, severity in notes(posted) if severity == "warning"]
-    if fault == "directory":
-        # Cannot be saved: said once, kept for the session, and the directory is untouched.
+        damaged = [m for m, _ in notes(posted) if "damaged" in m]
+    # A damaged file is set aside, and the app says where; a readable one is not.
+    assert bool(damaged) == (fault in DAMAGED)
+    if fault in DAMAGED:
+        assert len(list(data_dir.glob("history.damaged-*.json"))) == 1
+    if fault in ("directory", "fifo"):
+        # Cannot be saved: said once, kept for the session, and the file is untouched.
         assert len(warnings) == 1 and "input history" in warnings[0]
-        assert path.is_dir() and (path / "inside").read_text() == "x"
+        if fault == "directory":
+            assert path.is_dir() and (path / "inside").read_text() == "x"
+        else:
+            assert path.is_fifo()
         assert app.history.entries == ["ORR"]
     else:
         assert warnings == []

@@ -148,6 +148,11 @@ class StormChatApp(App[int]):
     async def on_mount(self) -> None:
         self._catch_signals()
         self.card.display = self.size.width >= CARD_MIN_WIDTH
+        if self.history.set_aside is not None:
+            count = len(self.history.entries)
+            self.notify(f"The input history file was damaged: kept the {count} "
+                        f"question{'s' if count != 1 else ''} that could be read; the file is "
+                        f"saved as {self.history.set_aside}.", markup=False, timeout=8)
         if self.first_run_hint:
             # The full welcome on a first run (no history yet); a one-line hint after that.
             await self.transcript.add(Welcome(WELCOME_EXAMPLES,
