@@ -62,6 +62,15 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="confidence level, 0.5–0.999 or 50–99.9 %% (default 0.95)")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stormchat")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stormchat",
@@ -73,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                "3 store unreadable or invalid, 130 interrupted",
     )
     _global_options(parser, suppress=False)
+    parser.add_argument("--version", action="version", version=f"stormchat {_version()}",
+                        help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     verify = commands.add_parser(
