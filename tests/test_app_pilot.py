@@ -4,6 +4,7 @@ the app shows, the messages it posts."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ pytest.importorskip("textual")
 
 from textual.message import Message  # noqa: E402
 from textual.notifications import Notify  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Markdown, RadioSet, Static  # noqa: E402
 
 from assistant.app import AnswerShown, StormChatApp  # noqa: E402
@@ -191,21 +193,72 @@ async def test_clear_empties_the_transcript_and_forgets_context(engine: Engine) 
         assert app.query_one(AnswerView).answer.values.get("n") != 54
 
 
+def fake_tool(directory: Path, name: str, exit_code: int = 0) -> Path:
+    """An executable ``name`` that writes what it reads to ``name``.out beside it."""
+    directory.mkdir(exist_ok=True)
+    tool = directory / name
+    out = directory / f"{name}.out"
+    cat = shutil.which("cat")
+    tool.write_text(f"#!/bin/sh\n{cat} > '{out}'\nexit {exit_code}\n", encoding="utf-8")
+    tool.chmod(0o755)
+    return out
+
+
 @pytest.mark.asyncio
-async def test_copy_puts_the_answer_on_the_clipboard_and_notifies(engine: Engine) -> None:
+async def test_copy_uses_the_platform_tool_and_says_so(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.1: 'Copied to the clipboard' only when a tool took the text."""
+    bin_dir = tmp_path / "bin"
+    broken = fake_tool(bin_dir, "wl-copy", exit_code=1)
+    out = fake_tool(bin_dir, "xclip")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("TMUX", raising=False)
     posted: list[Message] = []
     app = make_app(engine)
-
-    def notes() -> list[str]:
-        return [m.notification.message for m in posted if isinstance(m, Notify)]
-
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         await pilot.press("f4")
-        assert "no answer" in notes()[-1]
+        await pilot.pause()
+        assert "no answer" in note_texts(posted)[-1]
         await type_and_submit(pilot, "ORR")
         await pilot.press("f4")
-        assert "26.2" in app.clipboard and "Source:" in app.clipboard
-        assert notes()[-1] == "Copied the last answer to the clipboard."
+        await wait_for_note(pilot, posted, 2)
+        copied = out.read_text(encoding="utf-8")
+        assert "26.2" in copied and "Source:" in copied
+        assert broken.exists()  # wl-copy was tried first, failed, and xclip took over
+        assert note_texts(posted)[-1] == "Copied the last answer to the clipboard (with xclip)."
+
+
+@pytest.mark.asyncio
+async def test_copy_without_a_tool_says_it_may_not_have_worked(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("TMUX", raising=False)
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await type_and_submit(pilot, "ORR")
+        await pilot.press("f4")
+        await wait_for_note(pilot, posted, 1)
+        assert "26.2" in app.clipboard  # sent as OSC 52 all the same
+        note = note_texts(posted)[-1]
+        assert note.startswith("No clipboard tool worked") and "OSC 52" in note
+        assert "may not have been copied" in note and "ctrl+s" in note
+        assert "Copied" not in note
+
+
+async def wait_for_note(pilot: Pilot[int], posted: list[Message], count: int) -> None:
+    """Pause until ``count`` notices were posted (copying runs a tool in a thread)."""
+    for _ in range(1000):
+        if len(note_texts(posted)) >= count:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"only these notices: {note_texts(posted)}")
+
+
+def note_texts(posted: list[Message]) -> list[str]:
+    return [m.notification.message for m in posted if isinstance(m, Notify)]
 
 
 @pytest.mark.asyncio

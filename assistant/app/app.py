@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from assistant.answer import Answer
+from assistant.app.clipboard import copy_with_tool, platform_hint
 from assistant.app.commands import StormCommands
 from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
 from assistant.app.export import (
@@ -271,7 +272,9 @@ class StormChatApp(App[int]):
         await self.card.refresh_results(new)
         self.notify(settings_line(new), title="Settings")
 
-    def action_copy_answer(self) -> None:
+    async def action_copy_answer(self) -> None:
+        """Copy the last answer and its sources, and say where the text went: a platform
+        tool that succeeded is a copy; OSC 52 alone may not be, and the notice says so."""
         answer = self.last_answer
         if answer is None:
             self.notify("There is no answer to copy yet.", severity="warning")
@@ -279,8 +282,18 @@ class StormChatApp(App[int]):
         text = answer.text
         if answer.sources:
             text += "\nSource: " + "; ".join(answer.sources)
+        copied = await asyncio.to_thread(copy_with_tool, text)
+        if copied.tool is not None:
+            self.notify(f"Copied the last answer to {copied.where} (with {copied.tool}).",
+                        markup=False)
+            return
         self.copy_to_clipboard(text)
-        self.notify("Copied the last answer to the clipboard.")
+        tried = f" ({'; '.join(copied.failures)})" if copied.failures else ""
+        self.notify(f"No clipboard tool worked{tried}: install {platform_hint()} to copy. "
+                    "The answer was sent to the terminal as OSC 52, which many terminals and "
+                    "tmux ignore, so it may not have been copied; ctrl+s exports the "
+                    "conversation to a file instead.", severity="warning", timeout=12,
+                    markup=False)
 
     def action_export(self) -> Path | None:
         if not self.turns:
