@@ -11,6 +11,7 @@ import pytest
 
 pytest.importorskip("textual")
 
+from textual import events  # noqa: E402
 from textual.message import Message  # noqa: E402
 from textual.notifications import Notify  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
@@ -389,3 +390,38 @@ async def test_type_and_ask_for_the_demo(engine: Engine) -> None:
         assert answer.values["n"] == 48
         assert app.query_one(AnswerView).answer is answer  # on screen when it returns
         assert app.prompt.value == "" and app.history.entries == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+async def test_a_three_line_paste_asks_each_line(engine: Engine, newline: str) -> None:
+    """Issue 13.3: Textual's Input kept only the first line of a paste."""
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        app.prompt.value = "What was the "
+        app.prompt.cursor_position = len(app.prompt.value)
+        app.prompt.post_message(events.Paste(newline.join(["ORR?", "", "CBR", "median PFS"])))
+        for _ in range(500):
+            if len([m for m in posted if isinstance(m, AnswerShown)]) == 3:
+                break
+            await pilot.pause(0.01)
+        asked = [m.question for m in posted if isinstance(m, AnswerShown)]
+        assert asked == ["What was the ORR?", "CBR", "median PFS"]
+        assert "Pasted 3 lines: asking each in turn." in note_texts(posted)
+        assert app.prompt.value == "" and app.focused is app.prompt
+
+
+@pytest.mark.asyncio
+async def test_a_paste_of_a_whole_file_asks_only_the_first_lines(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        app.prompt.post_message(events.Paste("\n".join(["ORR"] * 53)))
+        for _ in range(2000):
+            if len([m for m in posted if isinstance(m, AnswerShown)]) == 50:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert len([m for m in posted if isinstance(m, AnswerShown)]) == 50
+        assert any("the first 50; 3 more lines were not asked" in n for n in note_texts(posted))

@@ -237,6 +237,18 @@ class StormChatApp(App[int]):
         else:
             self.history.reset()
 
+    @on(PromptInput.MultiLinePaste)
+    async def _pasted(self, event: PromptInput.MultiLinePaste) -> None:
+        count = len(event.questions)
+        more = (f" (the first {count}; {event.dropped} more line"
+                f"{'s were' if event.dropped != 1 else ' was'} not asked)"
+                if event.dropped else "")
+        self.notify(f"Pasted {count + event.dropped} lines: asking each in turn{more}.",
+                    markup=False)
+        for question in event.questions:
+            await self.ask(question)
+        self.prompt.focus()
+
     @on(ExampleLink.Chosen)
     async def _example(self, event: ExampleLink.Chosen) -> None:
         await self.ask(event.question)
