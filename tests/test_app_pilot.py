@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual import events  # noqa: E402
+from textual.containers import VerticalScroll  # noqa: E402
 from textual.message import Message  # noqa: E402
 from textual.notifications import Notify  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
@@ -425,3 +426,26 @@ async def test_a_paste_of_a_whole_file_asks_only_the_first_lines(engine: Engine)
         await pilot.pause()
         assert len([m for m in posted if isinstance(m, AnswerShown)]) == 50
         assert any("the first 50; 3 more lines were not asked" in n for n in note_texts(posted))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("keys", [["pagedown"], ["down", "down", "down"], ["end"]])
+async def test_help_scrolls_from_the_keyboard(engine: Engine, keys: list[str]) -> None:
+    """Issue 13.4: F1 help scrolls with PgDn and the arrows (at 80×24 it is taller than the
+    screen)."""
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        if keys == ["pagedown"]:
+            await pilot.press("pageup")
+            await pilot.pause()
+            assert scroll.scroll_y == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.prompt

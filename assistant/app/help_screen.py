@@ -47,6 +47,11 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
-            scroll.border_title = "Help · Esc to close"
+        with VerticalScroll(id="help-scroll") as scroll:
+            scroll.border_title = "Help · ↑ ↓ PgUp PgDn scroll · Esc to close"
             yield Markdown(help_markdown())
+
+    def on_mount(self) -> None:
+        # Focus on the scrolling pane, so the arrows, PgUp/PgDn, Home and End move it (and
+        # not the transcript behind the dialog).
+        self.query_one("#help-scroll", VerticalScroll).focus()
