@@ -59,6 +59,20 @@ def published(fact: StudyFact, rate: Rate | None = None) -> str:
     return f"{label}: {published_rate(fact, rate)}"
 
 
+def as_published(text: str) -> str:
+    """A published sentence after the computed one: "As published, the median age was 65
+    years." rather than "Published: The median age was …", which reads as a slip."""
+    text = text.strip()
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]  # "The" → "the"; "STORM", "IMWG" stay as they are
+    return f"As published, {text}"
+
+
+def of_the(count: int, total: int) -> str:
+    """ "5 of the 6", or "all 6" when they are the same (not "6 of the 6")."""
+    return f"all {total}" if count == total else f"{count} of the {total}"
+
+
 def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
     """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)", "59 %" or, for a count the source gives
     without a percentage, "4/83", as the source gave it.
