@@ -26,7 +26,7 @@ from assistant.app.history import (
 )
 from assistant.app.study_card import summarise
 from assistant.app.suggestions import QuestionSuggester
-from assistant.app.text import multi_line, one_line
+from assistant.app.text import NBSP, keep_together, multi_line, one_line
 
 # ---------------------------------------------------------------- history
 
@@ -158,11 +158,12 @@ def test_card_summaries() -> None:
     rate = Answer(question="ORR", status="answered", intent="response_rate", text="…",
                   values={"n": 32, "N": 122, "rate": 0.2623, "ci_low": 0.1868,
                           "ci_high": 0.3496, "level": 0.95})
-    assert summarise(rate) == "26.2% (32/122)\n95% CI 18.7%–35.0%"
+    # The answers' percent style, with no-break spaces (issue 13.6).
+    assert summarise(rate) == f"26.2{NBSP}% (32/122)\n95{NBSP}%{NBSP}CI{NBSP}18.7–35.0"
     median = Answer(question="OS", status="answered", intent="tte_median", text="…",
                     values={"median": 8.6, "ci_low": 6.2, "ci_high": None, "level": 0.95,
                             "unit": "months"})
-    assert summarise(median) == "8.6 months\n95% CI 6.2–not reached"
+    assert summarise(median) == "8.6\u00a0months\n95\u00a0%\u00a0CI\u00a06.2–not reached"
     unknown = Answer(question="?", status="unknown", intent=None, text="not understood")
     assert summarise(unknown) == "—"
 
@@ -224,3 +225,13 @@ def test_a_truncated_history_keeps_the_entries_before_the_cut(tmp_path: Path) ->
     path.write_text('{"version": 1, "entries": ["ORR", "CBR", "media', encoding="utf-8")
     history = History.load(path)
     assert history.entries == ["ORR", "CBR"] and history.set_aside is not None
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson)",
+     "26.2\u00a0% (32/122; 95\u00a0%\u00a0CI\u00a018.7–35.0, Clopper–Pearson)"),
+    ("8.6 months (68.0 %), n = 122", "8.6\u00a0months (68.0\u00a0%), n\u00a0=\u00a0122"),
+    ("1. Step 3 of 6 patients", "1. Step 3 of 6\u00a0patients"),
+])
+def test_numbers_keep_their_units(text: str, kept: str) -> None:
+    assert keep_together(text) == kept

@@ -449,3 +449,21 @@ async def test_help_scrolls_from_the_keyboard(engine: Engine, keys: list[str]) -
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is app.prompt
+
+
+@pytest.mark.asyncio
+async def test_a_number_never_wraps_apart_from_its_unit(engine: Engine) -> None:
+    """Issue 13.6: at any width, no line of an answer starts with "%" or "CI"."""
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_and_submit(pilot, "ORR")
+        view = app.query(AnswerView).last()
+        assert "26.2\u00a0%" in view.answer_markdown_shown()
+        for width in range(30, 81, 3):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            for widget in view.query("Markdown *, Static"):
+                lines = [strip.text.strip() for strip in
+                         widget.render_lines(widget.size.region)] if widget.size.area else []
+                assert not [line for line in lines if line.startswith(("%", "CI"))], \
+                    (width, lines)

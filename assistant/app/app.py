@@ -36,10 +36,13 @@ from assistant.app.settings_screen import SettingsScreen, settings_line
 from assistant.app.study_card import StudyCard
 from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
+from assistant.app.wrapping import install as keep_no_break_spaces
 from assistant.handlers.context import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
+
+keep_no_break_spaces()
 
 # Below this width the transcript needs the room more than the card does.
 CARD_MIN_WIDTH = 110

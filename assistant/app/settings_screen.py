@@ -25,7 +25,7 @@ LEVELS: list[float] = [0.80, 0.90, 0.95, 0.99]
 
 
 def level_label(level: float) -> str:
-    return f"{level * 100:g} %"
+    return f"{level * 100:g}\u00a0%"  # a no-break space: "95 %" never wraps apart
 
 
 def settings_line(settings: Settings) -> str:

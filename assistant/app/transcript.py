@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from assistant.answer import Answer
-from assistant.app.text import multi_line, one_line
+from assistant.app.text import keep_together, multi_line, one_line
 
 
 class QuestionView(Static):
@@ -70,12 +70,17 @@ class AnswerView(Vertical):
         super().__init__(classes=f"-{answer.status}" + (" -error" if error else ""))
         self.answer = answer
 
+    def answer_markdown_shown(self) -> str:
+        """The body as shown: controls neutralised, and no-break spaces where a wrap must
+        not separate a number from its unit ("95 %", "CI 18.7–35.0")."""
+        return keep_together(multi_line(self.answer.markdown or self.answer.text))
+
     def compose(self) -> ComposeResult:
         answer = self.answer
         if answer.markdown:
-            yield Markdown(multi_line(answer.markdown), open_links=False)
+            yield Markdown(self.answer_markdown_shown(), open_links=False)
         else:
-            yield Static(multi_line(answer.text), markup=False, classes="body")
+            yield Static(self.answer_markdown_shown(), markup=False, classes="body")
         if answer.chart is not None:
             from assistant.app.charts import ChartView  # plotext only when a chart is drawn
 
