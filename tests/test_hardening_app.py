@@ -606,3 +606,23 @@ async def test_export_after_the_working_directory_was_removed(
     files = list(home.glob("stormchat-conversation-*.md"))
     assert len(files) == 1 and "26.2" in files[0].read_text(encoding="utf-8")
     assert any(str(files[0]) in message for message, _ in notes(posted))
+
+
+@pytest.mark.asyncio
+async def test_demo_quit_before_the_step_starts_leaves_no_coroutine(engine: Engine) -> None:
+    """Issue 13.7: space then q at once printed "coroutine 'DemoApp._play' was never
+    awaited" after the app closed."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app = make_demo(engine, typing_delay=0.05)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.action_next_step()
+            app.action_leave()  # in the same tick: the worker has not started
+            await pilot.pause()
+        del app, pilot
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]

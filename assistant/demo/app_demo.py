@@ -16,6 +16,7 @@ presenter is typing in the input (then they type) or a dialog (F1, F3) is open.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -209,7 +210,10 @@ class DemoApp(StormChatApp):
             # Busy from now, not from when the worker starts: a second key press in between
             # must not start a second step.
             self._busy, self._hurry = True, False
-            self.run_worker(self._play(index), group="demo")
+            # A callable, not a coroutine: q pressed before the worker starts would leave a
+            # coroutine never awaited ("RuntimeWarning: coroutine 'DemoApp._play' was never
+            # awaited" printed after the app closed).
+            self.run_worker(partial(self._play, index), group="demo")
             return
         self.position = index
         self._show_caption()
