@@ -19,7 +19,7 @@ import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from assistant.engine import Engine
 
 DEFAULT_TYPING_DELAY = 0.04
+# Below this width the caption bar's state is one word.
+NARROW_CAPTION_WIDTH = 70
 # Actions that belong to the presenter: off while the presenter types or a dialog is open.
 _PRESENTER_ACTIONS = {"next_step", "previous_step", "pause", "ask_own", "leave"}
 
@@ -60,7 +62,7 @@ class CaptionBar(Horizontal):
     DEFAULT_CSS = """
     CaptionBar { height: auto; max-height: 3; background: $primary 30%; padding: 0 1; }
     CaptionBar > #caption { width: 1fr; text-style: bold; color: $text; }
-    CaptionBar > #state { width: auto; color: $text-muted; }
+    CaptionBar > #state { width: auto; margin: 0 0 0 2; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
@@ -127,11 +129,20 @@ class DemoApp(StormChatApp):
             return f"End of the walkthrough ({total} steps) · ← to look back, q to quit"
         return self.script.heading(self.position)
 
-    def _state_text(self) -> str:
-        # The keys are in the footer; the bar only says whether it advances by itself.
+    def _state_text(self, width: int | None = None) -> str:
+        # The keys are in the footer; the bar only says whether it advances by itself. Short
+        # on a narrow screen, so the caption keeps room enough to wrap at spaces rather than
+        # fold its longer words ("triple-class-refractory") mid-word.
         if self.auto is None:
             return ""
-        return "paused (p resumes)" if self.paused else f"auto every {self.auto:g} s"
+        if (self.size.width if width is None else width) < NARROW_CAPTION_WIDTH:
+            return "paused" if self.paused else f"auto {self.auto:g}\u00a0s"
+        return "paused (p resumes)" if self.paused else f"auto every {self.auto:g}\u00a0s"
+
+    def on_resize(self, event: events.Resize) -> None:
+        # event.size: App updates self.size only after its handlers ran.
+        if self.query(CaptionBar):
+            self.caption_bar.show(self.caption_text(), self._state_text(event.size.width))
 
     def _show_caption(self) -> None:
         self.caption_bar.show(self.caption_text(), self._state_text())
