@@ -626,3 +626,18 @@ async def test_demo_quit_before_the_step_starts_leaves_no_coroutine(engine: Engi
         del app, pilot
         gc.collect()
     assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+@pytest.mark.asyncio
+async def test_a_failing_question_is_an_error_not_unknown(engine: Engine,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        def broken(question: str) -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(app.conversation, "ask", broken)
+        await submit(pilot, "ORR")
+        view = app.query(AnswerView).last()
+        assert view.answer.status == "error" and view.has_class("-error")
+        assert "internal error" in view.answer.text and app.is_running

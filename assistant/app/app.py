@@ -206,7 +206,8 @@ class StormChatApp(App[int]):
             answer = self.conversation.ask(question)
         except Exception as exc:  # noqa: BLE001 - one bad question must not end the session
             error = True
-            answer = Answer(question=question, status="unknown", intent=None,
+            # "error", not "unknown": a bug is not "not understood" (DESIGN's status table).
+            answer = Answer(question=question, status="error", intent=None,
                             text=f"Sorry, that question hit an internal error: "
                                  f"{type(exc).__name__}: {exc}")
         else:
