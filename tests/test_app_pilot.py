@@ -467,3 +467,39 @@ async def test_a_number_never_wraps_apart_from_its_unit(engine: Engine) -> None:
                          widget.render_lines(widget.size.region)] if widget.size.area else []
                 assert not [line for line in lines if line.startswith(("%", "CI"))], \
                     (width, lines)
+
+
+@pytest.mark.asyncio
+async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.1: move to an answer in the transcript and copy it as text, as Markdown or
+    with its full reference."""
+    out = fake_tool(tmp_path / "bin", "xclip")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("TMUX", raising=False)
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=(100, 40), message_hook=posted.append) as pilot:
+        for question in ("ORR", "CBR", "median PFS"):
+            await type_and_submit(pilot, question)
+        views = app.transcript.answers
+        await pilot.press("alt+up", "alt+up")
+        assert app.selected_view() is views[1] and views[1].has_class("-selected")
+        assert app.focused is app.prompt  # choosing does not take the input away
+        count = len(note_texts(posted))
+        await pilot.press("f4")
+        await wait_for_note(pilot, posted, count + 1)
+        assert "48/122" in out.read_text(encoding="utf-8")  # CBR, not the last answer
+        assert note_texts(posted)[-1].startswith("Copied the chosen answer to the clipboard")
+        await pilot.click(views[0])
+        assert app.selected_view() is views[0] and not views[1].has_class("-selected")
+        await app.action_copy_answer("reference")
+        reference = out.read_text(encoding="utf-8")
+        assert reference.startswith("Q: ORR\nA: ") and "32/122" in reference
+        assert "Source:" in reference and "CI: " in reference and "N Engl J Med" in reference
+        await app.action_copy_answer("markdown")
+        assert "32/122" in out.read_text(encoding="utf-8")
+        await pilot.press("alt+down", "alt+down", "alt+down")
+        assert app.selected_view() is views[2] and app._selected is None  # the last again

@@ -26,6 +26,7 @@ from assistant.app.commands import StormCommands
 from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
 from assistant.app.export import (
     conversation_markdown,
+    copy_text,
     current_directory,
     default_path,
     write_new,
@@ -71,6 +72,8 @@ class StormChatApp(App[int]):
         Binding("f2,ctrl+b", "toggle_card", "Card"),
         Binding("f3", "settings", "CI"),
         Binding("f4", "copy_answer", "Copy"),
+        Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
+        Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
         Binding("ctrl+s", "export", "Export"),
         Binding("ctrl+l", "clear", "Clear"),
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
@@ -93,6 +96,7 @@ class StormChatApp(App[int]):
         # The first unhandled exception, if the app stopped on one: run_app reports it in one
         # line and a non-zero exit, instead of Textual's traceback and exit status 0.
         self.crash: Exception | None = None
+        self._selected: AnswerView | None = None
         self._signals_caught: list[int] = []
 
     # ----------------------------------------------------------------- signals
@@ -288,27 +292,69 @@ class StormChatApp(App[int]):
         await self.card.refresh_results(new)
         self.notify(settings_line(new), title="Settings")
 
-    async def action_copy_answer(self) -> None:
-        """Copy the last answer and its sources, and say where the text went: a platform
-        tool that succeeded is a copy; OSC 52 alone may not be, and the notice says so."""
-        answer = self.last_answer
-        if answer is None:
+    # ----------------------------------------------------------------- choosing and copying
+    def selected_view(self) -> AnswerView | None:
+        """The answer chosen with alt+up/down or a click, else the last one shown."""
+        chosen = self._selected
+        if chosen is not None and chosen.is_attached:
+            return chosen
+        views = self.transcript.answers
+        return views[-1] if views else None
+
+    def select_answer(self, view: AnswerView | None) -> None:
+        if self._selected is not None:
+            self._selected.remove_class("-selected")
+        self._selected = view
+        if view is not None:
+            view.add_class("-selected")
+            self.transcript.scroll_to_widget(view, animate=False, top=True)
+
+    def action_select_answer(self, step: int) -> None:
+        """Move the choice of answer (for F4 and the copy commands) up or down the transcript;
+        past the newest answer the choice goes back to "the last one"."""
+        views = self.transcript.answers
+        if not views:
+            self.notify("There is no answer to choose yet.", severity="warning")
+            return
+        current = self._selected if self._selected in views else None
+        index = (len(views) if current is None else views.index(current)) + step
+        if index >= len(views):
+            self.select_answer(None)
+            self.transcript.scroll_end(animate=False)
+            self.notify("F4 copies the last answer.", timeout=2)
+            return
+        self.select_answer(views[max(0, index)])
+        self.notify(f"Answer {views.index(self._selected) + 1} of {len(views)} chosen: F4 "
+                    "copies it; alt+down moves on.", timeout=3)
+
+    @on(AnswerView.Clicked)
+    def _answer_clicked(self, event: AnswerView.Clicked) -> None:
+        self.select_answer(None if event.view is self._selected else event.view)
+
+    async def action_copy_answer(self, form: str = "text") -> None:
+        """Copy the chosen (or last) answer as ``text`` (with its sources), ``markdown`` or
+        ``reference`` (question, answer, sources, settings and the study), and say where the
+        text went: a platform tool that succeeded is a copy; OSC 52 alone may not be, and the
+        notice says so."""
+        view = self.selected_view()
+        if view is None:
             self.notify("There is no answer to copy yet.", severity="warning")
             return
-        text = answer.text
-        if answer.sources:
-            text += "\nSource: " + "; ".join(answer.sources)
+        answer = view.answer
+        text = copy_text(answer, form, settings_line(self.settings))
+        which = "the chosen answer" if view is self._selected else "the last answer"
+        what = {"markdown": " as Markdown", "reference": " with its full reference"}.get(form, "")
         copied = await asyncio.to_thread(copy_with_tool, text)
         if copied.tool is not None:
-            self.notify(f"Copied the last answer to {copied.where} (with {copied.tool}).",
+            self.notify(f"Copied {which}{what} to {copied.where} (with {copied.tool}).",
                         markup=False)
             return
         self.copy_to_clipboard(text)
         tried = f" ({'; '.join(copied.failures)})" if copied.failures else ""
         self.notify(f"No clipboard tool worked{tried}: install {platform_hint()} to copy. "
-                    "The answer was sent to the terminal as OSC 52, which many terminals and "
-                    "tmux ignore, so it may not have been copied; ctrl+s exports the "
-                    "conversation to a file instead.", severity="warning", timeout=12,
+                    f"{which.capitalize()} was sent to the terminal as OSC 52, which many "
+                    "terminals and tmux ignore, so it may not have been copied; ctrl+s exports "
+                    "the conversation to a file instead.", severity="warning", timeout=12,
                     markup=False)
 
     def action_export(self) -> Path | None:

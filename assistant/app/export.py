@@ -68,6 +68,26 @@ def conversation_markdown(turns: Sequence[tuple[str, Answer]], settings_line: st
     return "\n".join(lines)
 
 
+def copy_text(answer: Answer, form: str, settings_line: str) -> str:
+    """One answer for the clipboard: ``text`` (the answer and its sources), ``markdown`` (its
+    Markdown, tables and all) or ``reference`` (the question, the answer, its sources, the
+    interval settings and the study, to paste into a report)."""
+    sources = "Source: " + "; ".join(one_line(s) for s in answer.sources) \
+        if answer.sources else ""
+    if form == "markdown":
+        body = multi_line(answer.markdown or answer.text).rstrip()
+        return "\n\n".join(part for part in (body, sources) if part)
+    if form == "reference":
+        return "\n".join(part for part in (
+            f"Q: {one_line(answer.question)}", f"A: {multi_line(answer.text).rstrip()}",
+            sources, settings_line, f"Study: {STUDY}; answered by stormchat") if part)
+    return "\n".join(part for part in (multi_line(answer.text).rstrip(), sources) if part)
+
+
+STUDY = ("STORM Part 2, selinexor-dexamethasone in triple-class-refractory multiple myeloma "
+         "(Chari et al., N Engl J Med 2019;381:727-38)")
+
+
 def write_new(path: Path, text: str) -> Path:
     """Create ``path`` with ``text``; ``FileExistsError`` if it exists."""
     path = path.expanduser()

@@ -18,6 +18,8 @@ KEYS: list[tuple[str, str]] = [
     ("F2, ctrl+b", "show or hide the study card"),
     ("F3", "CI method and level: arrows, Enter chooses, Tab, ctrl+s applies"),
     ("F4", "copy the last answer (the notice says whether it reached the clipboard)"),
+    ("alt+Up / alt+Down, click", "choose another answer for F4; ctrl+p copies it as Markdown "
+     "or with its full reference"),
     ("ctrl+s", "export the conversation to Markdown"),
     ("ctrl+l", "clear the conversation (start a new one)"),
     ("PgUp / PgDn", "scroll the conversation"),

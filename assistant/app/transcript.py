@@ -57,6 +57,8 @@ class AnswerView(Vertical):
         border-left: outer $warning;
     }
     AnswerView.-error { border-left: outer $error; }
+    /* Chosen for copying (alt+up/down, a click): a thick bar, visible without colour. */
+    AnswerView.-selected { border-left: thick $accent; background: $boost; }
     AnswerView > Markdown { margin: 0; padding: 0 1 0 0; }
     AnswerView > Markdown > *:last-child { margin-bottom: 0; }
     AnswerView > .body { padding: 0 1 0 0; }
@@ -66,9 +68,19 @@ class AnswerView(Vertical):
     AnswerView > .sources { color: $text-muted; text-style: italic; padding: 0 1 0 0; }
     """
 
+    class Clicked(Message):
+        """The answer was clicked: the app makes it the one F4 copies."""
+
+        def __init__(self, view: AnswerView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, answer: Answer, *, error: bool = False) -> None:
         super().__init__(classes=f"-{answer.status}" + (" -error" if error else ""))
         self.answer = answer
+
+    def on_click(self) -> None:
+        self.post_message(self.Clicked(self))
 
     def answer_markdown_shown(self) -> str:
         """The body as shown: controls neutralised, and no-break spaces where a wrap must
