@@ -503,3 +503,30 @@ async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
         assert "32/122" in out.read_text(encoding="utf-8")
         await pilot.press("alt+down", "alt+down", "alt+down")
         assert app.selected_view() is views[2] and app._selected is None  # the last again
+
+
+@pytest.mark.asyncio
+async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None:
+    """Issue 13.4: F1's example questions can be chosen and asked with the keyboard."""
+    from assistant.app.examples import EXAMPLES
+    from assistant.app.help_screen import HelpExample
+
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24), message_hook=posted.append) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        focused = app.focused
+        assert isinstance(focused, HelpExample)
+        second = [q for questions in EXAMPLES.values() for q in questions][1]
+        assert focused.question == second
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.scroll_y > 0  # the pane followed the cursor down to the examples
+        await pilot.press("enter")
+        for _ in range(300):
+            if any(isinstance(m, AnswerShown) for m in posted):
+                break
+            await pilot.pause(0.01)
+        assert [m.question for m in posted if isinstance(m, AnswerShown)] == [second]
+        assert type(app.screen).__name__ != "HelpScreen" and app.focused is app.prompt

@@ -270,7 +270,15 @@ class StormChatApp(App[int]):
     def action_help(self) -> None:
         from assistant.app.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        def chosen(question: str | None) -> None:
+            if question:
+                self.call_later(self._ask_example, question)
+
+        self.push_screen(HelpScreen(), chosen)
+
+    async def _ask_example(self, question: str) -> None:
+        await self.ask(question)
+        self.prompt.focus()
 
     def action_toggle_card(self) -> None:
         self._card_toggled = True
