@@ -118,9 +118,11 @@ def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
                                                    "(ZeroDivisionError"), lines
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_restores_the_terminal(tmp_path: Path, signum: int) -> None:
-    term = Terminal(STORMCHAT, tmp_path)
+@pytest.mark.parametrize(("command", "signum"), [([], signal.SIGTERM), ([], signal.SIGHUP),
+                                                 (["demo"], signal.SIGTERM)])
+def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str],
+                                        signum: int) -> None:
+    term = Terminal([*STORMCHAT, *command], tmp_path)
     term.ready()
     before = len(term.output)
     term.process.send_signal(signum)
