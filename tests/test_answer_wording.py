@@ -70,3 +70,15 @@ def test_a_published_sentence_does_not_read_as_a_slip(engine: Engine, question: 
 def test_all_of_a_group_is_all(engine: Engine) -> None:
     _, said = text(engine, "How many patients had serious bleeding?")
     assert "all 6 had thrombocytopenia" in said
+
+
+@pytest.mark.parametrize("question", ["What was the ORR with a Wilson interval?",
+                                      "ORR with a 90% CI"])
+def test_no_parentheses_inside_parentheses(engine: Engine, question: str) -> None:
+    """Issue 13.6: "(26 %; its interval is the exact (Clopper–Pearson) 95 % one)"."""
+    _, said = text(engine, question)
+    assert "Published: 32/122" in said, said
+    depth = 0
+    for char in said:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        assert depth <= 1, said

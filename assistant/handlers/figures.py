@@ -86,7 +86,7 @@ def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
         same = rate is None or (rate.ci_method == "clopper-pearson"
                                 and abs(rate.level - 0.95) < 1e-9)
         inner += (f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}" if same
-                  else "; its interval is the exact (Clopper–Pearson) 95 % one")
+                  else "; its interval is the exact Clopper–Pearson 95 % one")
     if fact.n is None:
         return inner
     count = f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)
