@@ -105,6 +105,15 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="confidence level, 0.5–0.999 or 50–99.9 %% (default 0.95)")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stormchat")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stormchat",
@@ -116,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted",
     )
     _global_options(parser, suppress=False)
+    parser.add_argument("--version", action="version", version=f"stormchat {_version()}",
+                        help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     verify = commands.add_parser(
@@ -311,11 +322,35 @@ def _run_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _require_terminal(instead: str) -> None:
+    """The full-screen app reads keys from stdin and draws on stderr (as Textual does): with
+    either not a terminal, or a terminal that cannot draw (TERM=dumb), it would spin at full
+    CPU with nothing to show. Refuse in one line, exit 2, and say what works instead."""
+    if os.environ.get("TERM") == "dumb":
+        problem = "TERM=dumb cannot draw it"
+    else:
+        problem = next((f"standard {name} is not a terminal"
+                        for name, stream in (("input", sys.__stdin__), ("error", sys.__stderr__))
+                        if not _isatty(stream)), None)
+    if problem is not None:
+        raise UsageError(f"the full-screen app needs a terminal ({problem}); {instead}")
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return callable(isatty) and bool(isatty())
+    except (OSError, ValueError):  # closed
+        return False
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     from assistant.atomic import OutputExistsError, check_target
     from assistant.demo import BUILTIN, ScriptError, load_script
     from assistant.demo.plain import export_walkthrough, print_walkthrough
 
+    if not args.plain:
+        _require_terminal("use 'stormchat demo --plain' to print the walkthrough")
     export = Path(args.export) if args.export else None
     try:
         # The script and the export target are checked before the store is loaded: a typo
@@ -374,6 +409,7 @@ def _run_import(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
 
+    _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
     return run_app(_load_engine(args))
 
 

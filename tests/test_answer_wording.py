@@ -54,3 +54,31 @@ def test_levels_are_accepted_and_shown_as_given(level: str, shown: str,
     assert cli.main(["--level", level, "ask", "ORR"]) == 0
     out = capsys.readouterr().out
     assert shown in out and not re.search(r"\b100 % CI", out)
+
+
+@pytest.mark.parametrize("question", ["What was the median age?", "did anyone bleed?",
+                                      "How many prior regimens had patients received?"])
+def test_a_published_sentence_does_not_read_as_a_slip(engine: Engine, question: str) -> None:
+    """Issue 13.6: no "Published: The median age was …", no "6 of the 6"."""
+    _, said = text(engine, question)
+    assert not re.search(r"Published: [A-Z][a-z]", said), said
+    assert "As published, " in said
+    assert not re.search(r"\b(\d+) of the \1\b", said), said
+    assert "((" not in said and "))" not in said
+
+
+def test_all_of_a_group_is_all(engine: Engine) -> None:
+    _, said = text(engine, "How many patients had serious bleeding?")
+    assert "all 6 had thrombocytopenia" in said
+
+
+@pytest.mark.parametrize("question", ["What was the ORR with a Wilson interval?",
+                                      "ORR with a 90% CI"])
+def test_no_parentheses_inside_parentheses(engine: Engine, question: str) -> None:
+    """Issue 13.6: "(26 %; its interval is the exact (Clopper–Pearson) 95 % one)"."""
+    _, said = text(engine, question)
+    assert "Published: 32/122" in said, said
+    depth = 0
+    for char in said:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        assert depth <= 1, said

@@ -16,10 +16,17 @@ import pytest
 from assistant.answer import Answer, Chart
 from assistant.app.charts import bar_rows, km_steps
 from assistant.app.export import conversation_markdown, default_path, write_new
-from assistant.app.history import DATA_DIR_ENV, History, history_path, read_entries
+from assistant.app.history import (
+    DATA_DIR_ENV,
+    MAX_ENTRY_CHARS,
+    MAX_FILE_BYTES,
+    History,
+    history_path,
+    read_entries,
+)
 from assistant.app.study_card import summarise
 from assistant.app.suggestions import QuestionSuggester
-from assistant.app.text import multi_line, one_line
+from assistant.app.text import NBSP, keep_together, multi_line, one_line
 
 # ---------------------------------------------------------------- history
 
@@ -151,11 +158,12 @@ def test_card_summaries() -> None:
     rate = Answer(question="ORR", status="answered", intent="response_rate", text="…",
                   values={"n": 32, "N": 122, "rate": 0.2623, "ci_low": 0.1868,
                           "ci_high": 0.3496, "level": 0.95})
-    assert summarise(rate) == "26.2% (32/122)\n95% CI 18.7%–35.0%"
+    # The answers' percent style, with no-break spaces (issue 13.6).
+    assert summarise(rate) == f"26.2{NBSP}% (32/122)\n95{NBSP}%{NBSP}CI{NBSP}18.7–35.0"
     median = Answer(question="OS", status="answered", intent="tte_median", text="…",
                     values={"median": 8.6, "ci_low": 6.2, "ci_high": None, "level": 0.95,
                             "unit": "months"})
-    assert summarise(median) == "8.6 months\n95% CI 6.2–not reached"
+    assert summarise(median) == "8.6\u00a0months\n95\u00a0%\u00a0CI\u00a06.2–not reached"
     unknown = Answer(question="?", status="unknown", intent=None, text="not understood")
     assert summarise(unknown) == "—"
 
@@ -167,3 +175,63 @@ def test_importing_the_app_package_does_not_import_textual() -> None:
     code = "import assistant.app, sys; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent,
                    env={**os.environ, DATA_DIR_ENV: "/nonexistent"})
+
+
+# ---------------------------------------------------------------- history faults (issue 15)
+
+
+def test_history_fifo_is_ignored_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    os.mkfifo(path)
+    history = History.load(path)  # used to block forever waiting for a writer
+    assert history.entries == [] and history.set_aside is None
+    assert history.add("ORR") is False  # said as "could not save", the FIFO is left alone
+    assert path.is_fifo()
+
+
+def test_history_bounds_size_and_entry_length_on_load(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps({"version": 1, "entries": ["ORR", "x" * 50_000]}),
+                    encoding="utf-8")
+    assert [len(e) for e in read_entries(path)] == [3, MAX_ENTRY_CHARS]
+    huge = tmp_path / "huge.json"
+    with huge.open("w", encoding="utf-8") as handle:
+        handle.write('{"version": 1, "entries": ["ORR", "CBR", "')
+        handle.write("y" * (MAX_FILE_BYTES + 10))
+        handle.write('"]}')
+    history = History.load(huge)
+    # Read no further than the bound: what comes before it is kept, the file set aside.
+    assert history.entries == ["ORR", "CBR"]
+    assert history.set_aside is not None and history.set_aside.stat().st_size > MAX_FILE_BYTES
+
+
+def test_one_invalid_byte_keeps_the_other_entries_and_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    good = json.dumps({"version": 1, "entries": ["ORR", "median PFS", "CBR"]}).encode()
+    damaged = good.replace(b"median", b"med\xffian")
+    path.write_bytes(damaged)
+    history = History.load(path)
+    assert history.entries == ["ORR", "CBR"]
+    assert history.set_aside is not None and history.set_aside.read_bytes() == damaged
+    assert history.set_aside.parent == tmp_path and not path.exists()
+    history.add("median OS")
+    assert json.loads(path.read_text(encoding="utf-8"))["entries"] == ["ORR", "CBR",
+                                                                      "median OS"]
+    assert history.set_aside.read_bytes() == damaged  # the damaged file survives the write
+
+
+def test_a_truncated_history_keeps_the_entries_before_the_cut(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    path.write_text('{"version": 1, "entries": ["ORR", "CBR", "media', encoding="utf-8")
+    history = History.load(path)
+    assert history.entries == ["ORR", "CBR"] and history.set_aside is not None
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson)",
+     "26.2\u00a0% (32/122; 95\u00a0%\u00a0CI\u00a018.7–35.0, Clopper–Pearson)"),
+    ("8.6 months (68.0 %), n = 122", "8.6\u00a0months (68.0\u00a0%), n\u00a0=\u00a0122"),
+    ("1. Step 3 of 6 patients", "1. Step 3 of 6\u00a0patients"),
+])
+def test_numbers_keep_their_units(text: str, kept: str) -> None:
+    assert keep_together(text) == kept

@@ -4,15 +4,19 @@ the app shows, the messages it posts."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("textual")
 
+from textual import events  # noqa: E402
+from textual.containers import VerticalScroll  # noqa: E402
 from textual.message import Message  # noqa: E402
 from textual.notifications import Notify  # noqa: E402
-from textual.widgets import Markdown, Static  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import Markdown, RadioSet, Static  # noqa: E402
 
 from assistant.app import AnswerShown, StormChatApp  # noqa: E402
 from assistant.app.charts import ChartView  # noqa: E402
@@ -191,21 +195,72 @@ async def test_clear_empties_the_transcript_and_forgets_context(engine: Engine) 
         assert app.query_one(AnswerView).answer.values.get("n") != 54
 
 
+def fake_tool(directory: Path, name: str, exit_code: int = 0) -> Path:
+    """An executable ``name`` that writes what it reads to ``name``.out beside it."""
+    directory.mkdir(exist_ok=True)
+    tool = directory / name
+    out = directory / f"{name}.out"
+    cat = shutil.which("cat")
+    tool.write_text(f"#!/bin/sh\n{cat} > '{out}'\nexit {exit_code}\n", encoding="utf-8")
+    tool.chmod(0o755)
+    return out
+
+
 @pytest.mark.asyncio
-async def test_copy_puts_the_answer_on_the_clipboard_and_notifies(engine: Engine) -> None:
+async def test_copy_uses_the_platform_tool_and_says_so(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.1: 'Copied to the clipboard' only when a tool took the text."""
+    bin_dir = tmp_path / "bin"
+    broken = fake_tool(bin_dir, "wl-copy", exit_code=1)
+    out = fake_tool(bin_dir, "xclip")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("TMUX", raising=False)
     posted: list[Message] = []
     app = make_app(engine)
-
-    def notes() -> list[str]:
-        return [m.notification.message for m in posted if isinstance(m, Notify)]
-
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         await pilot.press("f4")
-        assert "no answer" in notes()[-1]
+        await pilot.pause()
+        assert "no answer" in note_texts(posted)[-1]
         await type_and_submit(pilot, "ORR")
         await pilot.press("f4")
-        assert "26.2" in app.clipboard and "Source:" in app.clipboard
-        assert notes()[-1] == "Copied the last answer to the clipboard."
+        await wait_for_note(pilot, posted, 2)
+        copied = out.read_text(encoding="utf-8")
+        assert "26.2" in copied and "Source:" in copied
+        assert broken.exists()  # wl-copy was tried first, failed, and xclip took over
+        assert note_texts(posted)[-1] == "Copied the last answer to the clipboard (with xclip)."
+
+
+@pytest.mark.asyncio
+async def test_copy_without_a_tool_says_it_may_not_have_worked(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("TMUX", raising=False)
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await type_and_submit(pilot, "ORR")
+        await pilot.press("f4")
+        await wait_for_note(pilot, posted, 1)
+        assert "26.2" in app.clipboard  # sent as OSC 52 all the same
+        note = note_texts(posted)[-1]
+        assert note.startswith("No clipboard tool worked") and "OSC 52" in note
+        assert "may not have been copied" in note and "ctrl+s" in note
+        assert "Copied" not in note
+
+
+async def wait_for_note(pilot: Pilot[int], posted: list[Message], count: int) -> None:
+    """Pause until ``count`` notices were posted (copying runs a tool in a thread)."""
+    for _ in range(1000):
+        if len(note_texts(posted)) >= count:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"only these notices: {note_texts(posted)}")
+
+
+def note_texts(posted: list[Message]) -> list[str]:
+    return [m.notification.message for m in posted if isinstance(m, Notify)]
 
 
 @pytest.mark.asyncio
@@ -231,8 +286,8 @@ async def test_settings_change_the_interval(engine: Engine) -> None:
         await pilot.press("f3")
         await pilot.pause()
         screen = app.screen
-        wilson = screen.query_one("#method-wilson")
-        level = screen.query_one("#level-900")
+        wilson = screen.method_button("wilson")
+        level = screen.level_button(0.9)
         await pilot.click(wilson)
         await pilot.click(level)
         await pilot.click("#apply")
@@ -242,6 +297,38 @@ async def test_settings_change_the_interval(engine: Engine) -> None:
         await type_and_submit(pilot, "ORR")
         values = app.query(AnswerView).last().answer.values
         assert (values["ci_method"], values["level"]) == ("wilson", 0.9)
+
+
+@pytest.mark.asyncio
+async def test_settings_from_the_keyboard(engine: Engine) -> None:
+    """Issue 13: F3 opens on the method list with the cursor on the current method; Enter
+    chooses; Tab to the level list, likewise; the choice shows without colour (● / ○)."""
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.set_ci(level=0.95)
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        methods = screen.query_one("#method", RadioSet)
+        assert app.focused is methods
+        assert methods._selected == 0  # clopper-pearson, the current one
+        await pilot.press("down", "enter")  # Wilson
+        await pilot.press("tab")
+        levels = screen.query_one("#level", RadioSet)
+        assert app.focused is levels
+        assert levels._selected == screen.levels.index(0.95)
+        await pilot.press("up", "enter")  # 90 %
+        assert "●" in screen.method_button("wilson").render().plain
+        assert "○" in screen.method_button("clopper-pearson").render().plain
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert (app.settings.ci_method, app.settings.level) == ("wilson", 0.9)
+        await pilot.press("f3")
+        await pilot.pause()
+        # Opened again: the cursor is on what was chosen, not on the first item.
+        assert app.screen.query_one("#method", RadioSet)._selected == 1
+        assert app.screen.query_one("#level", RadioSet)._selected == \
+            app.screen.levels.index(0.9)
 
 
 @pytest.mark.asyncio
@@ -304,3 +391,142 @@ async def test_type_and_ask_for_the_demo(engine: Engine) -> None:
         assert answer.values["n"] == 48
         assert app.query_one(AnswerView).answer is answer  # on screen when it returns
         assert app.prompt.value == "" and app.history.entries == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+async def test_a_three_line_paste_asks_each_line(engine: Engine, newline: str) -> None:
+    """Issue 13.3: Textual's Input kept only the first line of a paste."""
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        app.prompt.value = "What was the "
+        app.prompt.cursor_position = len(app.prompt.value)
+        app.prompt.post_message(events.Paste(newline.join(["ORR?", "", "CBR", "median PFS"])))
+        for _ in range(500):
+            if len([m for m in posted if isinstance(m, AnswerShown)]) == 3:
+                break
+            await pilot.pause(0.01)
+        asked = [m.question for m in posted if isinstance(m, AnswerShown)]
+        assert asked == ["What was the ORR?", "CBR", "median PFS"]
+        assert "Pasted 3 lines: asking each in turn." in note_texts(posted)
+        assert app.prompt.value == "" and app.focused is app.prompt
+
+
+@pytest.mark.asyncio
+async def test_a_paste_of_a_whole_file_asks_only_the_first_lines(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        app.prompt.post_message(events.Paste("\n".join(["ORR"] * 53)))
+        for _ in range(2000):
+            if len([m for m in posted if isinstance(m, AnswerShown)]) == 50:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert len([m for m in posted if isinstance(m, AnswerShown)]) == 50
+        assert any("the first 50; 3 more lines were not asked" in n for n in note_texts(posted))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("keys", [["pagedown"], ["down", "down", "down"], ["end"]])
+async def test_help_scrolls_from_the_keyboard(engine: Engine, keys: list[str]) -> None:
+    """Issue 13.4: F1 help scrolls with PgDn and the arrows (at 80×24 it is taller than the
+    screen)."""
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+        if keys == ["pagedown"]:
+            await pilot.press("pageup")
+            await pilot.pause()
+            assert scroll.scroll_y == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.prompt
+
+
+@pytest.mark.asyncio
+async def test_a_number_never_wraps_apart_from_its_unit(engine: Engine) -> None:
+    """Issue 13.6: at any width, no line of an answer starts with "%" or "CI"."""
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_and_submit(pilot, "ORR")
+        view = app.query(AnswerView).last()
+        assert "26.2\u00a0%" in view.answer_markdown_shown()
+        for width in range(30, 81, 3):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            for widget in view.query("Markdown *, Static"):
+                lines = [strip.text.strip() for strip in
+                         widget.render_lines(widget.size.region)] if widget.size.area else []
+                assert not [line for line in lines if line.startswith(("%", "CI"))], \
+                    (width, lines)
+
+
+@pytest.mark.asyncio
+async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.1: move to an answer in the transcript and copy it as text, as Markdown or
+    with its full reference."""
+    out = fake_tool(tmp_path / "bin", "xclip")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("TMUX", raising=False)
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=(100, 40), message_hook=posted.append) as pilot:
+        for question in ("ORR", "CBR", "median PFS"):
+            await type_and_submit(pilot, question)
+        views = app.transcript.answers
+        await pilot.press("alt+up", "alt+up")
+        assert app.selected_view() is views[1] and views[1].has_class("-selected")
+        assert app.focused is app.prompt  # choosing does not take the input away
+        count = len(note_texts(posted))
+        await pilot.press("f4")
+        await wait_for_note(pilot, posted, count + 1)
+        assert "48/122" in out.read_text(encoding="utf-8")  # CBR, not the last answer
+        assert note_texts(posted)[-1].startswith("Copied the chosen answer to the clipboard")
+        await pilot.click(views[0])
+        assert app.selected_view() is views[0] and not views[1].has_class("-selected")
+        await app.action_copy_answer("reference")
+        reference = out.read_text(encoding="utf-8")
+        assert reference.startswith("Q: ORR\nA: ") and "32/122" in reference
+        assert "Source:" in reference and "CI: " in reference and "N Engl J Med" in reference
+        await app.action_copy_answer("markdown")
+        assert "32/122" in out.read_text(encoding="utf-8")
+        await pilot.press("alt+down", "alt+down", "alt+down")
+        assert app.selected_view() is views[2] and app._selected is None  # the last again
+
+
+@pytest.mark.asyncio
+async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None:
+    """Issue 13.4: F1's example questions can be chosen and asked with the keyboard."""
+    from assistant.app.examples import EXAMPLES
+    from assistant.app.help_screen import HelpExample
+
+    posted: list[Message] = []
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24), message_hook=posted.append) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        focused = app.focused
+        assert isinstance(focused, HelpExample)
+        second = [q for questions in EXAMPLES.values() for q in questions][1]
+        assert focused.question == second
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.scroll_y > 0  # the pane followed the cursor down to the examples
+        await pilot.press("enter")
+        for _ in range(300):
+            if any(isinstance(m, AnswerShown) for m in posted):
+                break
+            await pilot.pause(0.01)
+        assert [m.question for m in posted if isinstance(m, AnswerShown)] == [second]
+        assert type(app.screen).__name__ != "HelpScreen" and app.focused is app.prompt

@@ -99,3 +99,26 @@ def test_ask_as_a_process() -> None:
                              "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert set(json.loads(result.stdout)) == FIELDS and result.stderr == ""
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"stormchat {version('stormchat')}\n"
+
+
+def test_python_dash_m_assistant_is_stormchat(tmp_path: Path) -> None:
+    """Issue 13.10: `python -m assistant` works like `stormchat`, exit codes included."""
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+
+    answered = run("ask", "ORR", "--json")
+    assert answered.returncode == 0 and json.loads(answered.stdout)["values"]["n"] == 32
+    assert run("--version").stdout.startswith("stormchat ")
+    assert run("--no-such-option").returncode == 2
+    assert run().returncode == 2  # the app, refused without a terminal

@@ -101,6 +101,15 @@ BAD_SCRIPTS: list[tuple[str, bytes, int | None, str]] = [
     ("emptylist.yaml", b"steps: []\n", 1, "list is empty"),
     ("emptyfile.yml", b"# nothing\n", None, "no steps"),
     ("nested.yaml", b"- - a\n  - b\n", 1, "a step must be"),
+    # PyYAML's composer recursed once a level: RecursionError, "internal error", exit 1.
+    ("brackets.yaml", b"- question: a\n-\n" + b"[\n" * 600 + b"]\n" * 600, 4,
+     "not valid YAML"),
+    ("huge-brackets.yaml", b"- question: a\n-\n" + b"[" * 500_000 + b"]" * 500_000, 3,
+     "not valid YAML"),
+    ("indented.yaml", b"".join(b"  " * i + b"- \n" for i in range(600)), 17,
+     "nested more than"),
+    ("mappings.yml", b"".join(b"  " * i + b"a:\n" for i in range(600)), 17,
+     "nested more than"),
 ]
 
 
@@ -220,6 +229,7 @@ def test_export_without_plain_writes_before_the_app(
         return 0
 
     monkeypatch.setattr(app_demo, "run_demo_app", fake_app)
+    monkeypatch.setattr(cli, "_require_terminal", lambda instead: None)  # pytest has none
     code, out, _ = run(["--export", str(target), "--auto", "5", "--pace", "0"], capsys)
     assert code == 0 and out == ""
     assert seen == {"auto": 5.0, "typing_delay": 0.0, "exists": True, "script": BUILTIN}

@@ -114,7 +114,7 @@ async def test_p_pauses_and_resumes_auto_advance(engine: Engine) -> None:
     app = make_app(engine, auto=600.0)
     async with app.run_test(size=SIZE) as pilot:
         state = app.caption_bar.query_one("#state", Static)
-        assert "auto every 600 s" in str(state.visual)
+        assert "auto every 600\u00a0s" in str(state.visual)
         assert app._timer is not None
         await press(pilot, "p")
         assert app.paused and app._timer is None and "paused" in str(state.visual)
@@ -191,3 +191,23 @@ async def test_captions_from_a_script_are_shown_verbatim(engine: Engine) -> None
         await press(pilot, "space")
         assert caption(app) == "Step 1/1 — ORR [95% CI] [/b] [bold]x"
         assert isinstance(app.caption_bar, CaptionBar)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("width", [44, 60, 80, 100])
+async def test_paused_caption_wraps_at_spaces(engine: Engine, width: int) -> None:
+    """Issue 13.7: with the state beside it, the caption was folded mid-word (and at 100
+    columns ran into "paused" with no space)."""
+    app = make_app(engine, auto=600.0)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await press(pilot, "p")
+        for _ in range(len(BUILTIN)):
+            await press(pilot, "space")
+            widget = app.caption_bar.query_one("#caption", Static)
+            words = set(caption(app).split())
+            lines = [strip.text for strip in widget.render_lines(widget.size.region)]
+            shown = " ".join(lines).split()
+            assert set(shown) <= words, (width, lines)
+            state = app.caption_bar.query_one("#state", Static)
+            assert "paused" in str(state.visual)
+            assert state.region.x > widget.region.right  # a gap between the two

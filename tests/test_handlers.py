@@ -137,7 +137,7 @@ def test_decreased_appetite_has_no_count(store: Store) -> None:
 
 def test_bleeding_deaths_and_actions(store: Store) -> None:
     bleeding = ask(store, "ae_bleeding")
-    assert "6/123" in bleeding.text and "6 of the 6 had thrombocytopenia" in bleeding.text
+    assert "6/123" in bleeding.text and "all 6 had thrombocytopenia" in bleeding.text
     deaths = ask(store, "ae_deaths")
     assert "12/123" in deaths.text and "pneumonia, sepsis" in deaths.text
     assert "10" in deaths.text  # the FDA count, stated as a discrepancy

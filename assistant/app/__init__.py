@@ -16,7 +16,18 @@ def run_app(engine: Engine, *, first_run_hint: bool = True) -> int:
     """Run the chat app until the user quits; the exit code for the CLI."""
     from assistant.app.app import StormChatApp
 
-    result = StormChatApp(engine, first_run_hint=first_run_hint).run()
+    return run_until_exit(StormChatApp(engine, first_run_hint=first_run_hint))
+
+
+def run_until_exit(app: StormChatApp) -> int:
+    """Run ``app`` (the chat app or the demo) and return its exit code.
+
+    An exception that stopped the app is raised again once the terminal is restored, so the
+    CLI reports it as every other bug: one line on stderr and a non-zero exit, never a
+    traceback followed by exit status 0."""
+    result = app.run()
+    if app.crash is not None:
+        raise app.crash
     return result if isinstance(result, int) else 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,19 +21,29 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from assistant.answer import Answer
+from assistant.app.clipboard import copy_with_tool, platform_hint
 from assistant.app.commands import StormCommands
 from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
-from assistant.app.export import conversation_markdown, default_path, write_new
+from assistant.app.export import (
+    conversation_markdown,
+    copy_text,
+    current_directory,
+    default_path,
+    write_new,
+)
 from assistant.app.history import History
 from assistant.app.prompt import PromptInput
 from assistant.app.settings_screen import SettingsScreen, settings_line
 from assistant.app.study_card import StudyCard
 from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
+from assistant.app.wrapping import install as keep_no_break_spaces
 from assistant.handlers.context import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
+
+keep_no_break_spaces()
 
 # Below this width the transcript needs the room more than the card does.
 CARD_MIN_WIDTH = 110
@@ -61,6 +72,8 @@ class StormChatApp(App[int]):
         Binding("f2,ctrl+b", "toggle_card", "Card"),
         Binding("f3", "settings", "CI"),
         Binding("f4", "copy_answer", "Copy"),
+        Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
+        Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
         Binding("ctrl+s", "export", "Export"),
         Binding("ctrl+l", "clear", "Clear"),
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
@@ -80,6 +93,47 @@ class StormChatApp(App[int]):
         self.turns: list[tuple[str, Answer]] = []
         self._card_toggled = False
         self._history_warned = False
+        # The first unhandled exception, if the app stopped on one: run_app reports it in one
+        # line and a non-zero exit, instead of Textual's traceback and exit status 0.
+        self.crash: Exception | None = None
+        self._selected: AnswerView | None = None
+        self._signals_caught: list[int] = []
+
+    # ----------------------------------------------------------------- signals
+    def _catch_signals(self) -> None:
+        """SIGTERM (kill, a logout) and SIGHUP (the terminal closed) end the app the way ctrl+q
+        does, so Textual restores the terminal: without this Python dies on the spot and
+        leaves the alternate screen, mouse tracking and a hidden cursor behind."""
+        import signal
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self._on_signal, int(signum))
+                self._signals_caught.append(int(signum))
+
+    def _on_signal(self, signum: int) -> None:
+        self.exit(128 + signum)  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for signum in self._signals_caught:
+                loop.remove_signal_handler(signum)
+        self._signals_caught.clear()
+
+    # ----------------------------------------------------------------- failure
+    def _handle_exception(self, error: Exception) -> None:
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        # Textual prints the traceback it kept when the app closes; the CLI prints one line
+        # instead (STORMCHAT_DEBUG=1 keeps the traceback, for a bug report).
+        if self.crash is not None and not os.environ.get("STORMCHAT_DEBUG"):
+            self._exit_renderables.clear()
+        super()._print_error_renderables()
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -100,7 +154,13 @@ class StormChatApp(App[int]):
                                  [*TERMS, *store_terms])
 
     async def on_mount(self) -> None:
+        self._catch_signals()
         self.card.display = self.size.width >= CARD_MIN_WIDTH
+        if self.history.set_aside is not None:
+            count = len(self.history.entries)
+            self.notify(f"The input history file was damaged: kept the {count} "
+                        f"question{'s' if count != 1 else ''} that could be read; the file is "
+                        f"saved as {self.history.set_aside}.", markup=False, timeout=8)
         if self.first_run_hint:
             # The full welcome on a first run (no history yet); a one-line hint after that.
             await self.transcript.add(Welcome(WELCOME_EXAMPLES,
@@ -150,7 +210,8 @@ class StormChatApp(App[int]):
             answer = self.conversation.ask(question)
         except Exception as exc:  # noqa: BLE001 - one bad question must not end the session
             error = True
-            answer = Answer(question=question, status="unknown", intent=None,
+            # "error", not "unknown": a bug is not "not understood" (DESIGN's status table).
+            answer = Answer(question=question, status="error", intent=None,
                             text=f"Sorry, that question hit an internal error: "
                                  f"{type(exc).__name__}: {exc}")
         else:
@@ -184,6 +245,18 @@ class StormChatApp(App[int]):
         else:
             self.history.reset()
 
+    @on(PromptInput.MultiLinePaste)
+    async def _pasted(self, event: PromptInput.MultiLinePaste) -> None:
+        count = len(event.questions)
+        more = (f" (the first {count}; {event.dropped} more line"
+                f"{'s were' if event.dropped != 1 else ' was'} not asked)"
+                if event.dropped else "")
+        self.notify(f"Pasted {count + event.dropped} lines: asking each in turn{more}.",
+                    markup=False)
+        for question in event.questions:
+            await self.ask(question)
+        self.prompt.focus()
+
     @on(ExampleLink.Chosen)
     async def _example(self, event: ExampleLink.Chosen) -> None:
         await self.ask(event.question)
@@ -197,7 +270,15 @@ class StormChatApp(App[int]):
     def action_help(self) -> None:
         from assistant.app.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        def chosen(question: str | None) -> None:
+            if question:
+                self.call_later(self._ask_example, question)
+
+        self.push_screen(HelpScreen(), chosen)
+
+    async def _ask_example(self, question: str) -> None:
+        await self.ask(question)
+        self.prompt.focus()
 
     def action_toggle_card(self) -> None:
         self._card_toggled = True
@@ -219,16 +300,70 @@ class StormChatApp(App[int]):
         await self.card.refresh_results(new)
         self.notify(settings_line(new), title="Settings")
 
-    def action_copy_answer(self) -> None:
-        answer = self.last_answer
-        if answer is None:
+    # ----------------------------------------------------------------- choosing and copying
+    def selected_view(self) -> AnswerView | None:
+        """The answer chosen with alt+up/down or a click, else the last one shown."""
+        chosen = self._selected
+        if chosen is not None and chosen.is_attached:
+            return chosen
+        views = self.transcript.answers
+        return views[-1] if views else None
+
+    def select_answer(self, view: AnswerView | None) -> None:
+        if self._selected is not None:
+            self._selected.remove_class("-selected")
+        self._selected = view
+        if view is not None:
+            view.add_class("-selected")
+            self.transcript.scroll_to_widget(view, animate=False, top=True)
+
+    def action_select_answer(self, step: int) -> None:
+        """Move the choice of answer (for F4 and the copy commands) up or down the transcript;
+        past the newest answer the choice goes back to "the last one"."""
+        views = self.transcript.answers
+        if not views:
+            self.notify("There is no answer to choose yet.", severity="warning")
+            return
+        current = self._selected if self._selected in views else None
+        index = (len(views) if current is None else views.index(current)) + step
+        if index >= len(views):
+            self.select_answer(None)
+            self.transcript.scroll_end(animate=False)
+            self.notify("F4 copies the last answer.", timeout=2)
+            return
+        self.select_answer(views[max(0, index)])
+        self.notify(f"Answer {views.index(self._selected) + 1} of {len(views)} chosen: F4 "
+                    "copies it; alt+down moves on.", timeout=3)
+
+    @on(AnswerView.Clicked)
+    def _answer_clicked(self, event: AnswerView.Clicked) -> None:
+        self.select_answer(None if event.view is self._selected else event.view)
+
+    async def action_copy_answer(self, form: str = "text") -> None:
+        """Copy the chosen (or last) answer as ``text`` (with its sources), ``markdown`` or
+        ``reference`` (question, answer, sources, settings and the study), and say where the
+        text went: a platform tool that succeeded is a copy; OSC 52 alone may not be, and the
+        notice says so."""
+        view = self.selected_view()
+        if view is None:
             self.notify("There is no answer to copy yet.", severity="warning")
             return
-        text = answer.text
-        if answer.sources:
-            text += "\nSource: " + "; ".join(answer.sources)
+        answer = view.answer
+        text = copy_text(answer, form, settings_line(self.settings))
+        which = "the chosen answer" if view is self._selected else "the last answer"
+        what = {"markdown": " as Markdown", "reference": " with its full reference"}.get(form, "")
+        copied = await asyncio.to_thread(copy_with_tool, text)
+        if copied.tool is not None:
+            self.notify(f"Copied {which}{what} to {copied.where} (with {copied.tool}).",
+                        markup=False)
+            return
         self.copy_to_clipboard(text)
-        self.notify("Copied the last answer to the clipboard.")
+        tried = f" ({'; '.join(copied.failures)})" if copied.failures else ""
+        self.notify(f"No clipboard tool worked{tried}: install {platform_hint()} to copy. "
+                    f"{which.capitalize()} was sent to the terminal as OSC 52, which many "
+                    "terminals and tmux ignore, so it may not have been copied; ctrl+s exports "
+                    "the conversation to a file instead.", severity="warning", timeout=12,
+                    markup=False)
 
     def action_export(self) -> Path | None:
         if not self.turns:
@@ -242,7 +377,7 @@ class StormChatApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not export: {exc}", severity="error", markup=False)
             return None
-        shown = path.name if path.parent == Path.cwd() else str(path)
+        shown = path.name if path.parent == current_directory() else str(path)
         self.notify(f"Exported the conversation to {shown}", markup=False)
         return path
 

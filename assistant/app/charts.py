@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from rich.text import Text
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from assistant.answer import Chart
@@ -16,24 +18,43 @@ from assistant.app.text import one_line
 _VERTICAL_LABEL_MAX = 6
 
 
+# plotext scales every coordinate by 10^8 and floors it: beyond this it overflows. No study
+# has a time or count near it; a store that does gets a note instead of a chart.
+DRAWABLE_MAX = 1e12
+NOT_DRAWN = "(chart not drawn: its values are out of the range a terminal chart can show)"
+
+
 def _number(value: Any) -> float | None:
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
 
 
 def nice_ticks(top: float, target: int = 6) -> list[float]:
     """Round tick positions from 0 to at least ``top`` (steps of 1, 2, 2.5 or 5 × 10^k), so
-    the axes read 0, 5, 10 months rather than plotext's 0.0, 5.5, 10.9."""
-    if not top > 0:
+    the axes read 0, 5, 10 months rather than plotext's 0.0, 5.5, 10.9.
+
+    Total over any input: a store given with ``--db`` may hold times of 5e-324 (whose sixth
+    underflows to 0, where log10 is undefined) or 1e308 (whose rounded-up top overflows).
+    Outside the range where round steps can be computed the axis is just 0 and ``top``."""
+    top = float(top)
+    if not math.isfinite(top) or top <= 0:
         return [0.0, 1.0]
+    target = max(1, int(target))
     raw = top / target
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    count = math.ceil(top / step - 1e-9)
-    return [round(i * step, 10) for i in range(count + 1)]
+    if not _TICK_RANGE[0] <= raw <= _TICK_RANGE[1]:
+        return [0.0, top]
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw),
+                10 * magnitude)
+    count = max(1, math.ceil(top / step - 1e-9))
+    return [round(i * step, 10) if step >= 1e-9 else i * step for i in range(count + 1)]
+
+
+# Where step arithmetic stays exact enough and finite: far inside float's normal range.
+_TICK_RANGE = (1e-300, 1e300)
 
 
 def tick_labels(ticks: list[float]) -> list[str]:
@@ -62,6 +83,15 @@ def bar_rows(series: list[dict[str, Any]]) -> tuple[list[str], list[float]]:
     return labels, values
 
 
+def _in_range(chart: Chart) -> bool:
+    """Whether every number the chart would draw is one plotext can place."""
+    if chart.kind == "km":
+        numbers = [_number(t) for curve in chart.series for t in curve.get("times", [])]
+    else:
+        numbers = bar_rows(chart.series)[1]
+    return all(abs(n) <= DRAWABLE_MAX for n in numbers if n is not None)
+
+
 class ChartView(PlotextPlot):
     """A fixed-height plot under an answer."""
 
@@ -73,10 +103,26 @@ class ChartView(PlotextPlot):
         super().__init__()
         self.chart = chart
         self._sideways = False
+        self._drawable = True
+
+    def render(self) -> RenderResult:
+        # The last line of defence: whatever a store holds, a chart that plotext cannot build
+        # is a note, never a crash of the app.
+        if not self._drawable:
+            return Text(NOT_DRAWN, style="italic")
+        try:
+            return super().render()
+        except Exception:  # noqa: BLE001 - plotext raises anything from ZeroDivision to Overflow
+            self._drawable = False
+            return Text(NOT_DRAWN, style="italic")
 
     def on_mount(self) -> None:
         plt = self.plt
         chart = self.chart
+        self._drawable = _in_range(chart)
+        if not self._drawable:
+            self.styles.height = 1
+            return
         plt.title(one_line(chart.title))
         if chart.kind == "km":
             self._draw_km(chart)

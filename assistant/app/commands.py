@@ -19,7 +19,12 @@ class StormCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: StormChatApp = self.app  # type: ignore[assignment]
         commands: list[tuple[str, Callable[[], object], str]] = [
-            ("Copy last answer", app.action_copy_answer, "Copy it to the clipboard (F4)"),
+            ("Copy answer", app.action_copy_answer,
+             "The chosen answer (alt+up/down, a click) or the last, with its sources (F4)"),
+            ("Copy answer as Markdown", partial(app.action_copy_answer, "markdown"),
+             "Its Markdown, tables included"),
+            ("Copy answer with full reference", partial(app.action_copy_answer, "reference"),
+             "Question, answer, sources, CI settings and the study, for a report"),
             ("Export conversation to Markdown", app.action_export,
              "Write a .md file in the current directory (ctrl+s)"),
             ("Clear conversation", app.action_clear,

@@ -20,11 +20,29 @@ from assistant.app.text import multi_line, one_line
 TITLE = "stormchat conversation: STORM Part 2 (selinexor-dexamethasone)"
 
 
+def current_directory() -> Path | None:
+    """The working directory, or None when it is gone (removed since the app started: the
+    process still runs in it, but ``getcwd`` fails)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return None
+
+
+def _home() -> Path:
+    try:
+        return Path.home()
+    except RuntimeError:  # no $HOME and no password entry
+        return Path(tempfile.gettempdir())
+
+
 def default_path(now: datetime | None = None, directory: Path | None = None) -> Path:
     """``stormchat-conversation-YYYYMMDD-HHMMSS.md`` in ``directory`` (default: the current
-    one), with ``-2``, ``-3`` … added if that name is taken."""
+    one, or the home directory when the current one no longer exists), with ``-2``, ``-3`` …
+    added if that name is taken."""
     now = now or datetime.now()
-    directory = Path.cwd() if directory is None else directory
+    if directory is None:
+        directory = current_directory() or _home()
     stem = f"stormchat-conversation-{now:%Y%m%d-%H%M%S}"
     path = directory / f"{stem}.md"
     suffix = 2
@@ -48,6 +66,26 @@ def conversation_markdown(turns: Sequence[tuple[str, Answer]], settings_line: st
         if answer.sources:
             lines += ["Source: " + "; ".join(one_line(s) for s in answer.sources), ""]
     return "\n".join(lines)
+
+
+def copy_text(answer: Answer, form: str, settings_line: str) -> str:
+    """One answer for the clipboard: ``text`` (the answer and its sources), ``markdown`` (its
+    Markdown, tables and all) or ``reference`` (the question, the answer, its sources, the
+    interval settings and the study, to paste into a report)."""
+    sources = "Source: " + "; ".join(one_line(s) for s in answer.sources) \
+        if answer.sources else ""
+    if form == "markdown":
+        body = multi_line(answer.markdown or answer.text).rstrip()
+        return "\n\n".join(part for part in (body, sources) if part)
+    if form == "reference":
+        return "\n".join(part for part in (
+            f"Q: {one_line(answer.question)}", f"A: {multi_line(answer.text).rstrip()}",
+            sources, settings_line, f"Study: {STUDY}; answered by stormchat") if part)
+    return "\n".join(part for part in (multi_line(answer.text).rstrip(), sources) if part)
+
+
+STUDY = ("STORM Part 2, selinexor-dexamethasone in triple-class-refractory multiple myeloma "
+         "(Chari et al., N Engl J Med 2019;381:727-38)")
 
 
 def write_new(path: Path, text: str) -> Path:

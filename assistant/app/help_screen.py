@@ -1,14 +1,21 @@
-"""F1: the keys and example questions by area."""
+"""F1: the keys and example questions by area.
+
+Driven from the keyboard: the pane has focus, so the arrows, PgUp/PgDn, Home/End scroll it;
+Tab and shift+Tab move from one example question to the next (the pane follows), and Enter
+asks the one under the cursor. A click asks it too.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from assistant.app.examples import EXAMPLES
+from assistant.app.transcript import ExampleLink
 
 KEYS: list[tuple[str, str]] = [
     ("Enter", "ask the question"),
@@ -16,29 +23,48 @@ KEYS: list[tuple[str, str]] = [
     ("Right / End", "accept the grey suggestion"),
     ("F1", "this help"),
     ("F2, ctrl+b", "show or hide the study card"),
-    ("F3", "CI method and level"),
-    ("F4", "copy the last answer to the clipboard"),
+    ("F3", "CI method and level: arrows, Enter chooses, Tab, ctrl+s applies"),
+    ("F4", "copy the last answer (the notice says whether it reached the clipboard)"),
+    ("alt+Up / alt+Down, click", "choose another answer for F4; ctrl+p copies it as Markdown "
+     "or with its full reference"),
     ("ctrl+s", "export the conversation to Markdown"),
     ("ctrl+l", "clear the conversation (start a new one)"),
     ("PgUp / PgDn", "scroll the conversation"),
+    ("Paste", "several lines: each is asked in turn"),
     ("ctrl+p", "all commands"),
     ("ctrl+q", "quit"),
 ]
 
 
 def help_markdown() -> str:
+    """The keys, as Markdown; the example questions follow as widgets that can be chosen."""
     lines = ["## Keys", ""]
     lines += [f"- **{key}**: {what}" for key, what in KEYS]
     lines += ["", "Follow-ups refer to the previous question: ask *How many had anaemia?* "
-              "then *and grade 3 or higher?*.", ""]
-    for area, questions in EXAMPLES.items():
-        lines += [f"## {area}", ""] + [f"- {question}" for question in questions] + [""]
+              "then *and grade 3 or higher?*.", "",
+              "## Example questions", "",
+              "Tab moves to the next one, Enter asks it (or click it)."]
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpExample(ExampleLink, can_focus=True):
+    """An example question in the help: focusable, so Tab reaches it and Enter asks it."""
+
+    DEFAULT_CSS = """
+    HelpExample:focus { background: $accent 30%; text-style: bold underline; }
+    """
+    BINDINGS = [Binding("enter", "choose", "Ask", show=False)]
+
+    def action_choose(self) -> None:
+        self.post_message(self.Chosen(self.question))
+
+
+class HelpScreen(ModalScreen[str | None]):
+    """Returns the example question chosen, or None when closed."""
+
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
+    HelpScreen .area { text-style: bold; color: $text-primary; margin: 1 0 0 1; }
     HelpScreen > VerticalScroll {
         width: 90%; max-width: 90; height: 90%;
         background: $surface; border: round $primary; padding: 0 1;
@@ -47,6 +73,20 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
-            scroll.border_title = "Help · Esc to close"
+        with VerticalScroll(id="help-scroll") as scroll:
+            scroll.border_title = "Help · ↑ ↓ PgUp PgDn scroll · Esc to close"
             yield Markdown(help_markdown())
+            for area, questions in EXAMPLES.items():
+                yield Static(area, classes="area", markup=False)
+                for question in questions:
+                    yield HelpExample(question)
+
+    def on_mount(self) -> None:
+        # Focus on the scrolling pane, so the arrows, PgUp/PgDn, Home and End move it (and
+        # not the transcript behind the dialog).
+        self.query_one("#help-scroll", VerticalScroll).focus()
+
+    @on(ExampleLink.Chosen)
+    def _chosen(self, event: ExampleLink.Chosen) -> None:
+        event.stop()  # the app hears it as the dialog's result, not twice
+        self.dismiss(event.question)

@@ -2,7 +2,13 @@
 
 Plain Python (no Textual) so it is tested on its own. The file is tiny and rewritten whole on
 every question, atomically (temp file + ``os.replace``): a crash mid-write never leaves half a
-file. A file that cannot be read or parsed is treated as empty, never as an error.
+file.
+
+Loading never stops the app and never loses what can be read: anything but a regular file (a
+FIFO would block start-up forever, a device never end) is ignored; at most
+``MAX_FILE_BYTES`` are read and each entry is cut to ``MAX_ENTRY_CHARS``; a damaged file
+(invalid UTF-8, broken JSON, too large) keeps the entries that can still be read, and is moved
+aside as ``history.damaged-YYYYMMDD-HHMMSS.json`` before the next write replaces it.
 """
 
 from __future__ import annotations
@@ -10,14 +16,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 DATA_DIR_ENV = "STORMCHAT_DATA_DIR"
 HISTORY_FILE = "history.json"
 DEFAULT_LIMIT = 500
 # Same bound as the engine applies to a question: a pasted novel is not worth remembering.
 MAX_ENTRY_CHARS = 2000
+# DEFAULT_LIMIT entries of MAX_ENTRY_CHARS, each character at most 6 bytes as JSON (\\uXXXX),
+# with room to spare: a larger file was not written by stormchat.
+MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
 def data_dir() -> Path:
@@ -36,15 +48,87 @@ def history_path() -> Path:
 
 
 def read_entries(path: Path) -> list[str]:
-    """The saved entries, or [] for a missing, unreadable or malformed file."""
+    """The saved entries that can be read; [] for a missing or unusable file."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[list[str], bool]:
+    """(entries, damaged): ``damaged`` when the file is there but not wholly readable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return [], False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return [], False  # a FIFO, a device, a directory: not ours, not read
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return [], False
+    finally:
+        os.close(fd)
+    damaged = len(data) > MAX_FILE_BYTES
+    data = data[:MAX_FILE_BYTES]
+    # surrogateescape: an invalid byte becomes a lone surrogate in the entry that holds it, so
+    # that entry alone is dropped below and the rest are kept.
+    text = data.decode("utf-8", errors="surrogateescape")
+    try:
+        parsed: Any = json.loads(text)
+    except ValueError:
+        damaged, raw = True, _salvage(text)
+    else:
+        raw = parsed.get("entries") if isinstance(parsed, dict) else None
+        if not isinstance(raw, list):
+            damaged, raw = True, []
+    entries = []
+    for entry in raw:
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        if any("\udc80" <= char <= "\udcff" for char in entry):
+            damaged = True
+            continue
+        entries.append(entry.strip()[:MAX_ENTRY_CHARS])
+    return entries, damaged
+
+
+def _salvage(text: str) -> list[Any]:
+    """The entries of a broken file up to where it breaks: each element of the ``entries``
+    list decoded one at a time."""
+    decoder = json.JSONDecoder()
+    key = text.find('"entries"')
+    start = text.find("[", key) if key >= 0 else -1
+    if start < 0:
         return []
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return []
-    return [entry for entry in entries if isinstance(entry, str) and entry.strip()]
+    values: list[Any] = []
+    position = start + 1
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return values
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            return values
+        values.append(value)
+
+
+def set_aside(path: Path, now: datetime | None = None) -> Path | None:
+    """Move a damaged history file out of the way (so the next write does not destroy it);
+    the new name, or None when it could not be moved."""
+    now = now or datetime.now()
+    stem = f"history.damaged-{now:%Y%m%d-%H%M%S}"
+    target = path.with_name(f"{stem}.json")
+    suffix = 2
+    while target.exists():
+        target = path.with_name(f"{stem}-{suffix}.json")
+        suffix += 1
+    try:
+        os.rename(path, target)
+    except OSError:
+        return None
+    return target
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -76,11 +160,17 @@ class History:
         self.entries: list[str] = _dedupe(entries or [])[-limit:]
         self._cursor = len(self.entries)
         self._draft = ""
+        # Where a damaged file was moved on load, for the app to say so.
+        self.set_aside: Path | None = None
 
     @classmethod
     def load(cls, path: Path | None = None, limit: int = DEFAULT_LIMIT) -> History:
         path = history_path() if path is None else path
-        return cls(path, limit, read_entries(path))
+        entries, damaged = _read(path)
+        history = cls(path, limit, entries)
+        if damaged:
+            history.set_aside = set_aside(path)
+        return history
 
     def add(self, entry: str) -> bool:
         """Remember ``entry`` and save; False when saving failed (the entry is still kept for
@@ -97,6 +187,8 @@ class History:
     def save(self) -> bool:
         if self.path is None:
             return True
+        if self.path.exists() and not self.path.is_file():
+            return False  # a FIFO or a directory in its place: not replaced, never ours
         payload = json.dumps({"version": 1, "entries": self.entries}, ensure_ascii=False)
         try:
             write_atomic(self.path, payload + "\n")

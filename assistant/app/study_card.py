@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from assistant.answer import Answer
-from assistant.app.text import one_line
+from assistant.app.text import keep_together, one_line
 from assistant.handlers.context import Settings
 
 if TYPE_CHECKING:
@@ -48,20 +48,21 @@ def summarise(answer: Answer) -> str:
     if answer.status != "answered":
         return "—"
     low, high, level = values.get("ci_low"), values.get("ci_high"), values.get("level")
-    ci_name = f"{level:.0%} CI" if isinstance(level, float) else "CI"
+    # The answers' style: "26.2 % (32/122)", "95 % CI 18.7–35.0", no-break spaces inside.
+    ci_name = f"{level * 100:g} % CI" if isinstance(level, float) else "CI"
     rate = values.get("rate")
     if isinstance(rate, float) and "n" in values and "N" in values:
-        figure = f"{rate:.1%} ({values['n']}/{values['N']})"
+        figure = f"{100 * rate:.1f} % ({values['n']}/{values['N']})"
         if isinstance(low, float) and isinstance(high, float):
-            figure += f"\n{ci_name} {low:.1%}–{high:.1%}"
-        return figure
+            figure += f"\n{ci_name} {100 * low:.1f}–{100 * high:.1f}"
+        return keep_together(figure)
     median = values.get("median")
     if isinstance(median, int | float):
         figure = f"{median:.1f} {values.get('unit', '')}".rstrip()
         if isinstance(low, int | float):
             upper = f"{high:.1f}" if isinstance(high, int | float) else "not reached"
             figure += f"\n{ci_name} {low:.1f}–{upper}"
-        return figure
+        return keep_together(figure)
     first = one_line(answer.text).split(". ")[0]
     return first[:80]
 

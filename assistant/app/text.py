@@ -6,6 +6,8 @@ or a Markdown widget); this module only deals with characters the terminal would
 
 from __future__ import annotations
 
+import re
+
 # C0 controls become their Unicode "control pictures" (ESC -> ␛) so the user sees that
 # something odd was pasted instead of it silently vanishing; DEL and C1 controls likewise.
 _PICTURES: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
@@ -22,3 +24,17 @@ def one_line(text: str) -> str:
 def multi_line(text: str) -> str:
     """Answer text or Markdown: keep line breaks, expand tabs, neutralise other controls."""
     return text.replace("\r\n", "\n").translate({**_PICTURES, **_KEEP_LINES})
+
+
+NBSP = "\u00a0"
+# A number and what belongs to it, which a wrap must not split: "95 %", "8.6 months",
+# "CI 18.7–35.0", "% CI", "n = 122".
+_TOGETHER = re.compile(
+    r"(?<=\d) (?=%|months?\b|weeks?\b|days?\b|years?\b|mg\b|patients?\b)"
+    r"|(?<=\bCI) (?=\d)|(?<=%) (?=CI\b)|(?<=\bn) (?==)|(?<=\bn =) (?=\d)")
+
+
+def keep_together(text: str) -> str:
+    """Non-breaking spaces between a number and its unit (and in "95 % CI 18.7–35.0"), so a
+    wrapped line never leaves "%" or "CI" at the start of the next one."""
+    return _TOGETHER.sub(NBSP, text)

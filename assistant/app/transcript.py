@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from assistant.answer import Answer
-from assistant.app.text import multi_line, one_line
+from assistant.app.text import keep_together, multi_line, one_line
 
 
 class QuestionView(Static):
@@ -57,6 +57,8 @@ class AnswerView(Vertical):
         border-left: outer $warning;
     }
     AnswerView.-error { border-left: outer $error; }
+    /* Chosen for copying (alt+up/down, a click): a thick bar, visible without colour. */
+    AnswerView.-selected { border-left: thick $accent; background: $boost; }
     AnswerView > Markdown { margin: 0; padding: 0 1 0 0; }
     AnswerView > Markdown > *:last-child { margin-bottom: 0; }
     AnswerView > .body { padding: 0 1 0 0; }
@@ -66,16 +68,31 @@ class AnswerView(Vertical):
     AnswerView > .sources { color: $text-muted; text-style: italic; padding: 0 1 0 0; }
     """
 
+    class Clicked(Message):
+        """The answer was clicked: the app makes it the one F4 copies."""
+
+        def __init__(self, view: AnswerView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, answer: Answer, *, error: bool = False) -> None:
         super().__init__(classes=f"-{answer.status}" + (" -error" if error else ""))
         self.answer = answer
 
+    def on_click(self) -> None:
+        self.post_message(self.Clicked(self))
+
+    def answer_markdown_shown(self) -> str:
+        """The body as shown: controls neutralised, and no-break spaces where a wrap must
+        not separate a number from its unit ("95 %", "CI 18.7–35.0")."""
+        return keep_together(multi_line(self.answer.markdown or self.answer.text))
+
     def compose(self) -> ComposeResult:
         answer = self.answer
         if answer.markdown:
-            yield Markdown(multi_line(answer.markdown), open_links=False)
+            yield Markdown(self.answer_markdown_shown(), open_links=False)
         else:
-            yield Static(multi_line(answer.text), markup=False, classes="body")
+            yield Static(self.answer_markdown_shown(), markup=False, classes="body")
         if answer.chart is not None:
             from assistant.app.charts import ChartView  # plotext only when a chart is drawn
 

@@ -16,9 +16,10 @@ presenter is typing in the input (then they type) or a dialog (F1, F3) is open.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from assistant.engine import Engine
 
 DEFAULT_TYPING_DELAY = 0.04
+# Below this width the caption bar's state is one word.
+NARROW_CAPTION_WIDTH = 70
 # Actions that belong to the presenter: off while the presenter types or a dialog is open.
 _PRESENTER_ACTIONS = {"next_step", "previous_step", "pause", "ask_own", "leave"}
 
@@ -59,7 +62,7 @@ class CaptionBar(Horizontal):
     DEFAULT_CSS = """
     CaptionBar { height: auto; max-height: 3; background: $primary 30%; padding: 0 1; }
     CaptionBar > #caption { width: 1fr; text-style: bold; color: $text; }
-    CaptionBar > #state { width: auto; color: $text-muted; }
+    CaptionBar > #state { width: auto; margin: 0 0 0 2; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
@@ -126,11 +129,20 @@ class DemoApp(StormChatApp):
             return f"End of the walkthrough ({total} steps) · ← to look back, q to quit"
         return self.script.heading(self.position)
 
-    def _state_text(self) -> str:
-        # The keys are in the footer; the bar only says whether it advances by itself.
+    def _state_text(self, width: int | None = None) -> str:
+        # The keys are in the footer; the bar only says whether it advances by itself. Short
+        # on a narrow screen, so the caption keeps room enough to wrap at spaces rather than
+        # fold its longer words ("triple-class-refractory") mid-word.
         if self.auto is None:
             return ""
-        return "paused (p resumes)" if self.paused else f"auto every {self.auto:g} s"
+        if (self.size.width if width is None else width) < NARROW_CAPTION_WIDTH:
+            return "paused" if self.paused else f"auto {self.auto:g}\u00a0s"
+        return "paused (p resumes)" if self.paused else f"auto every {self.auto:g}\u00a0s"
+
+    def on_resize(self, event: events.Resize) -> None:
+        # event.size: App updates self.size only after its handlers ran.
+        if self.query(CaptionBar):
+            self.caption_bar.show(self.caption_text(), self._state_text(event.size.width))
 
     def _show_caption(self) -> None:
         self.caption_bar.show(self.caption_text(), self._state_text())
@@ -209,7 +221,10 @@ class DemoApp(StormChatApp):
             # Busy from now, not from when the worker starts: a second key press in between
             # must not start a second step.
             self._busy, self._hurry = True, False
-            self.run_worker(self._play(index), group="demo")
+            # A callable, not a coroutine: q pressed before the worker starts would leave a
+            # coroutine never awaited ("RuntimeWarning: coroutine 'DemoApp._play' was never
+            # awaited" printed after the app closed).
+            self.run_worker(partial(self._play, index), group="demo")
             return
         self.position = index
         self._show_caption()
@@ -289,5 +304,6 @@ class DemoApp(StormChatApp):
 def run_demo_app(engine: Engine, script: Script, *, auto: float | None = None,
                  typing_delay: float = DEFAULT_TYPING_DELAY) -> int:
     """Run the presenter until q; the exit code for the CLI."""
-    result = DemoApp(engine, script, auto=auto, typing_delay=typing_delay).run()
-    return result if isinstance(result, int) else 0
+    from assistant.app import run_until_exit
+
+    return run_until_exit(DemoApp(engine, script, auto=auto, typing_delay=typing_delay))

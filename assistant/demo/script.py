@@ -40,6 +40,8 @@ MAX_CAPTION_CHARS = 200
 # A script is a handful of lines; anything far larger is not one (a log, a data file), and
 # reading it whole to find that out would only cost memory.
 MAX_SCRIPT_BYTES = 1024 * 1024
+# A script is a mapping of a list of mappings: three levels. Far deeper is not a script.
+MAX_YAML_DEPTH = 16
 # Scalars YAML resolves to something other than a string are still text to us ("2019", "yes"):
 # only a missing value (null) or a structure in place of text is an error.
 _TEXT_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool")}
@@ -190,6 +192,7 @@ def parse_yaml(text: str, name: str = "<yaml>") -> Script:
     """A list of steps, or ``{title: ..., steps: [...]}``; a step is ``{caption, question}``
     or just the question as a string. Nodes, not Python values, so every error has a line."""
     try:
+        _check_depth(text, name)
         # compose() builds nodes with their marks and never constructs objects, so a
         # !!python tag in a team's file is inert here.
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -200,6 +203,8 @@ def parse_yaml(text: str, name: str = "<yaml>") -> Script:
         raise ScriptError(name, f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as error:  # e.g. a character YAML does not allow, without a mark
         raise ScriptError(name, f"not valid YAML: {error}") from None
+    except RecursionError:  # the depth check should make this unreachable: a safety net
+        raise ScriptError(name, "nested too deeply: not a demo script") from None
     if root is None:
         raise ScriptError(name, "no steps: the file is empty")
     title = ""
@@ -218,6 +223,23 @@ def parse_yaml(text: str, name: str = "<yaml>") -> Script:
         raise ScriptError(name, "no steps: the list is empty", _line(root))
     steps = tuple(_yaml_step(node, name) for node in root.value)
     return Script(steps, name, title)
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse nesting deeper than a script can use, at the line where it goes too deep.
+
+    PyYAML's composer recurses once per level: a file of nested brackets would end in
+    RecursionError. Its parser does not recurse, so the events are walked first, stopping at
+    the first level too many."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise ScriptError(name, f"nested more than {MAX_YAML_DEPTH} levels deep: not "
+                                        f"a demo script", event.start_mark.line + 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _yaml_step(node: Node, name: str) -> Step:

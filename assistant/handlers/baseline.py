@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer import Answer
 from assistant.handlers.context import Context
-from assistant.handlers.figures import answer, published_rate, sources_for
+from assistant.handlers.figures import answer, as_published, of_the, published_rate, sources_for
 from intents.schema import Parse
 from knowledge import queries as q
 
@@ -72,7 +72,7 @@ def _median(ctx: Context, parse: Parse, question: str, variable: str) -> Answer:
     text = (f"{NAMES[variable]}: {median:g} {unit} (range {low:g}–{high:g}), {POPULATION} "
             f"(n = {len(values)}).")
     if fact is not None:
-        text += f" Published: {fact.text}"
+        text += f" {as_published(fact.text)}"
     return answer(parse, question, "answered", text,
                   {"median": median, "min": low, "max": high, "unit": unit, "N": len(values),
                    "population": BASELINE_POPULATION},
@@ -86,7 +86,7 @@ def _refractory(ctx: Context, parse: Parse, question: str) -> Answer:
     text = (f"All {rate.N} mITT patients were triple-class refractory (an entry criterion). "
             f"Penta-refractory: {rate.n} of {rate.N} ({100 * rate.rate:.1f} %), {POPULATION}.")
     if fact is not None:
-        text += f" Published: {fact.text}"
+        text += f" {as_published(fact.text)}"
     if definition is not None:
         text += f" {definition.text}"
     return answer(parse, question, "answered", text,
@@ -104,7 +104,8 @@ def _population_size(ctx: Context, parse: Parse, question: str) -> Answer:
             "efficacy.")
     penta = ctx.store.fact("baseline.penta")
     if penta is not None:
-        text += f" {published_rate(penta)} of them were penta-refractory." \
-            if penta.n is None else f" {penta.n} of the {len(mitt)} were penta-refractory."
+        share = published_rate(penta) + " of them" if penta.n is None \
+            else of_the(penta.n, len(mitt))
+        text += f" {share[0].upper()}{share[1:]} were penta-refractory."
     return answer(parse, question, "answered", text,
                   {"mITT": len(mitt), "safety": len(safety)}, sources_for(*facts))

@@ -60,6 +60,20 @@ def published(fact: StudyFact, rate: Rate | None = None) -> str:
     return f"{label}: {published_rate(fact, rate)}"
 
 
+def as_published(text: str) -> str:
+    """A published sentence after the computed one: "As published, the median age was 65
+    years." rather than "Published: The median age was …", which reads as a slip."""
+    text = text.strip()
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]  # "The" → "the"; "STORM", "IMWG" stay as they are
+    return f"As published, {text}"
+
+
+def of_the(count: int, total: int) -> str:
+    """ "5 of the 6", or "all 6" when they are the same (not "6 of the 6")."""
+    return f"all {total}" if count == total else f"{count} of the {total}"
+
+
 def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
     """ "32/122 (26 %; 95 % CI 19–35)", "90 (73 %)", "59 %" or, for a count the source gives
     without a percentage, "4/83", as the source gave it.
@@ -73,7 +87,7 @@ def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
         same = rate is None or (rate.ci_method == "clopper-pearson"
                                 and abs(rate.level - 0.95) < 1e-9)
         inner += (f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}" if same
-                  else "; its interval is the exact (Clopper–Pearson) 95 % one")
+                  else "; its interval is the exact Clopper–Pearson 95 % one")
     if fact.n is None:
         return inner
     count = f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)

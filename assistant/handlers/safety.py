@@ -11,6 +11,8 @@ from assistant.answer import Answer, Chart
 from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     answer,
+    as_published,
+    of_the,
     published,
     rate_figure,
     sources_for,
@@ -231,9 +233,9 @@ def ae_bleeding(ctx: Context, parse: Parse, question: str) -> Answer:
     rate = rate_ci(len(bleeders), len(ctx.store.population("safety")), ctx.settings.ci_method,
                    ctx.settings.level)
     text = (f"Clinically significant (grade ≥3) bleeding: {rate_figure(rate)}, safety "
-            f"population; {with_thrombo} of the {len(bleeders)} had thrombocytopenia.")
+            f"population; {of_the(with_thrombo, len(bleeders))} had thrombocytopenia.")
     if fact is not None:
-        text += f" Published: {fact.text}"
+        text += f" {as_published(fact.text)}"
     return answer(parse, question, "answered", text,
                   {**rate.values(), "with_thrombocytopenia": with_thrombo},
                   sources_for(fact))
@@ -263,7 +265,7 @@ def _ae_deaths(ctx: Context, parse: Parse, question: str) -> Answer:
             " The causes of the other deaths are not reported.")
     published = facts[0]
     if published is not None:
-        text += f" Published: {published.text}"
+        text += f" {as_published(published.text)}"
     if facts[2] is not None:
         text += f" Sources differ: {facts[2].text}"
     return answer(parse, question, "answered", text,
@@ -372,7 +374,7 @@ def disposition(ctx: Context, parse: Parse, question: str) -> Answer:
     label = ("Still on treatment at last follow-up" if key == "ongoing"
              else "Discontinued treatment, for any reason")
     text = (f"{label}: {rate_figure(rate)}, everyone treated (safety population). "
-            f"Published: {fact.text}")
+            f"{as_published(fact.text)}")
     if key == "discontinued":
         # The total first (published_facts.md section 4, "118 (96 %) discontinued"), then the
         # part of it for adverse events (section 5, "Discontinued for adverse events 27 %").

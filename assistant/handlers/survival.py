@@ -12,6 +12,7 @@ from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     POPULATION_LABELS,
     answer,
+    as_published,
     level_text,
     median_figure,
     published_median,
@@ -110,7 +111,7 @@ def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
         values["ongoing"] = still
         text += f" {still} were still on treatment at last follow-up."
         if ongoing is not None:
-            text += f" Published: {ongoing.text}"
+            text += f" {as_published(ongoing.text)}"
         return answer(parse, question, "answered", text, values, sources_for(fact, ongoing))
     return answer(parse, question, "answered", text, values, sources_for(fact))
 
