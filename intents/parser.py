@@ -118,7 +118,9 @@ class Parser:
     def __init__(self, terms: Iterable[str] = (), known_numbers: Iterable[float] = (),
                  spec: Spec | None = None, model: Model | None = None) -> None:
         self.spec = spec or load_spec()
-        self.lexicon = Lexicon(self.spec, list(terms or ()))
+        # A store's terms pass the same check as the built-in words: a term that is a word
+        # every question uses ("what", "patients") would read every question as that event.
+        self.lexicon = Lexicon(self.spec, [t for t in terms or () if not _common(t)])
         self.model = model or Model.load()
         corpus_words = self.model.meta.get("words") or []
         self.corrector = Corrector(self.lexicon.words() | set(corpus_words))
@@ -1154,6 +1156,11 @@ def _apposed(norm: str, x: Hit, y: Hit) -> bool:
     """Two mentions in one phrase, with no coordinator between them."""
     first, second = (x, y) if x.start <= y.start else (y, x)
     return _JOINED.search(norm[first.end:second.start]) is None
+
+
+def _common(term: str) -> bool:
+    words = [w for w, _, _ in tokens(term.lower())]
+    return not words or all(w in FUNCTION_WORDS or not w[0].isalnum() for w in words)
 
 
 def _restricts_only(hits: list[Hit]) -> bool:

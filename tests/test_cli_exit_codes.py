@@ -101,7 +101,7 @@ def test_a_bug_while_writing_is_still_an_internal_error(
     # is computed is a bug (exit 4), not "cannot write stdout".
     from assistant import verify_report
 
-    def broken(store: object, out: object) -> int:
+    def broken(store: object, out: object, against: object = None) -> int:
         raise ValueError("computation failed")
 
     monkeypatch.setattr(verify_report, "print_report", broken)

@@ -108,6 +108,15 @@ def test_misspellings_are_corrected_toward_the_study(parser: Parser, typed: str,
     assert corrections == [(typed, meant)]
 
 
+@pytest.mark.parametrize("term", ["what", "What", "the patients", "?"])
+def test_a_store_term_that_is_a_common_word_does_not_hijack_questions(term: str) -> None:
+    p = Parser(terms=[term, "Thrombocytopenia"])
+    orr = p.parse("What was the overall response rate?")
+    assert (orr.intent, orr.unserved) == ("response_rate", [])
+    assert p.parse("what was the median age?").intent == "baseline"
+    assert p.parse("How many patients had thrombocytopenia?").get("term") == "Thrombocytopenia"
+
+
 def test_several_adverse_events_is_not_grade_3(parser: Parser) -> None:
     p = parser.parse("How many patients had several adverse events?")
     assert p.get("grade_op") in (None, "any")
