@@ -139,13 +139,24 @@ def published_median(fact: StudyFact) -> str:
     return text
 
 
+def source_label(fact: StudyFact) -> str:
+    """A source as a reader cites it: the founding news item by name, others with their
+    standing; a derived figure says what it was derived from, once."""
+    if fact.grade == "derived":
+        detail = fact.source.removeprefix("derived").strip()
+        return f"derived from published counts {detail}".strip()
+    if fact.grade == "seed":
+        return fact.source
+    return f"{fact.source} ({fact.grade} source)"
+
+
 def sources_for(*facts: StudyFact | None, records: bool = True,
                 illustrative: bool = False) -> list[str]:
     """Published sources first (deduplicated, in order), then the records' provenance."""
     out: list[str] = []
     for fact in facts:
         if fact is not None:
-            label = f"{fact.source} — {fact.grade}"
+            label = source_label(fact)
             if label not in out:
                 out.append(label)
     if records:
