@@ -7,8 +7,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["answered", "not_reported", "clarify", "out_of_scope", "unknown", "error"]
-STATUSES: tuple[str, ...] = ("answered", "not_reported", "clarify", "out_of_scope", "unknown",
-                             "error")
+STATUSES: tuple[str, ...] = (
+    "answered",
+    "not_reported",
+    "clarify",
+    "out_of_scope",
+    "unknown",
+    "error",
+)
 
 RECORDS_SOURCE = "computed from the reconstructed records"
 ILLUSTRATIVE_SOURCE = "illustrative — not a published figure"

@@ -89,7 +89,8 @@ def _move_into_place(tmp: Path, path: Path, force: bool) -> None:
         # No hard links on this file system (FAT, some network mounts): check, then replace.
         if path.exists():
             raise OutputExistsError(
-                f"{path}: already exists (use --force to overwrite it)") from None
+                f"{path}: already exists (use --force to overwrite it)"
+            ) from None
         os.replace(tmp, path)
         return
     tmp.unlink()

@@ -183,7 +183,7 @@ def read_lines(stream: BinaryIO, name: str = "input") -> Iterator[bytes]:
         for match in _LINE_END.finditer(data):
             if match.group() == b"\r" and match.end() == len(data):
                 break  # perhaps the first half of \r\n: decided with the next chunk
-            line, start = data[start:match.end()], match.end()
+            line, start = data[start : match.end()], match.end()
             if dropping:
                 dropping = False
             else:
@@ -227,14 +227,16 @@ def parse_lines(lines: Iterable[bytes]) -> Iterator[Question | Break]:
     decoded on its own, so one bad line costs one answer, not the run."""
     for number, raw in enumerate(lines, 1):
         if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM):]  # Windows editors start UTF-8 files with a BOM
+            raw = raw[len(_BOM) :]  # Windows editors start UTF-8 files with a BOM
         raw = raw.rstrip(b"\n").rstrip(b"\r")  # \n, \r\n and \r line ends
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            reason = (f"Line {number} is not valid UTF-8 text (byte 0x{raw[error.start]:02x} "
-                      f"at position {error.start + 1}), so it was not asked. Save the file as "
-                      f"UTF-8 and ask again.")
+            reason = (
+                f"Line {number} is not valid UTF-8 text (byte 0x{raw[error.start]:02x} "
+                f"at position {error.start + 1}), so it was not asked. Save the file as "
+                f"UTF-8 and ask again."
+            )
             yield Question(number, raw.decode("utf-8", errors="replace").strip(), reason)
             continue
         stripped = text.strip()
@@ -372,8 +374,7 @@ def error_answer(question: str, text: str, status: Status = "unknown") -> Answer
     return Answer(question=question, status=status, intent=None, text=text)
 
 
-def safe_ask(conversation: ConversationLike, question: str,
-             warn: IO[str] | None = None) -> Answer:
+def safe_ask(conversation: ConversationLike, question: str, warn: IO[str] | None = None) -> Answer:
     """The engine's answer; if the engine fails on this one question, an ``error`` answer
     saying so (and one line on stderr), so one bad question does not cost the rest of a
     batch or show a traceback, and a reader of the JSON can tell a bug from "not
@@ -384,15 +385,24 @@ def safe_ask(conversation: ConversationLike, question: str,
         detail = f"{type(error).__name__}: {error}".strip().splitlines()[0][:200]
         if warn is not None:
             # The message may quote store or question text: neutralised like all output.
-            warn.write(f"stormchat: internal error on {question[:60]!r}: "
-                       f"{neutralise(detail, keep='')}\n")
+            warn.write(
+                f"stormchat: internal error on {question[:60]!r}: {neutralise(detail, keep='')}\n"
+            )
             warn.flush()
-        return error_answer(question, "Sorry, this question could not be answered because of "
-                                      f"an internal error ({detail}).", status="error")
+        return error_answer(
+            question,
+            f"Sorry, this question could not be answered because of an internal error ({detail}).",
+            status="error",
+        )
 
 
-def run_batch(items: Iterable[Question | Break], engine: EngineLike, formatter: Formatter,
-              sink: Sink, progress: Progress | None = None) -> int:
+def run_batch(
+    items: Iterable[Question | Break],
+    engine: EngineLike,
+    formatter: Formatter,
+    sink: Sink,
+    progress: Progress | None = None,
+) -> int:
     """Answer every question in order, writing each answer as soon as it is computed.
     Returns the number of answers written."""
     conversation: ConversationLike | None = None

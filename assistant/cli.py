@@ -23,8 +23,7 @@ from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
 if TYPE_CHECKING:
     from assistant.engine import Engine
 
-EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERNAL, EXIT_INTERRUPTED = \
-    0, 1, 2, 3, 4, 130
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 class UsageError(Exception):
@@ -52,9 +51,11 @@ def writing_stdout() -> Iterator[TextIO]:
     except UnicodeEncodeError as error:
         if _codec(error.encoding) != _codec(encoding):
             raise  # not stdout's encoding: some other code's bug, an internal error
-        char = error.object[error.start:error.start + 1]
-        raise OutputError(f"cannot write stdout: its encoding ({encoding}) cannot show "
-                          f"{char!r}; use a UTF-8 locale or set PYTHONIOENCODING=utf-8") from None
+        char = error.object[error.start : error.start + 1]
+        raise OutputError(
+            f"cannot write stdout: its encoding ({encoding}) cannot show "
+            f"{char!r}; use a UTF-8 locale or set PYTHONIOENCODING=utf-8"
+        ) from None
     except OSError as error:
         raise OutputError(f"cannot write stdout: {error.strerror or error}") from None
     except ValueError:
@@ -86,23 +87,38 @@ def _level(text: str) -> float:
     if text.endswith("%") or value > 1:
         value = round(value / 100, 9)  # 99.9 / 100 is 0.9990000000000001 in floating point
     if not 0.5 <= value <= 0.999:
-        raise argparse.ArgumentTypeError(f"level must be between 0.5 and 0.999 (50–99.9 %), "
-                                         f"not {text}")
+        raise argparse.ArgumentTypeError(
+            f"level must be between 0.5 and 0.999 (50–99.9 %), not {text}"
+        )
     return value
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """The global options, accepted before or after the command. On the sub-commands their
     defaults are suppressed so a value given before the command is not overwritten."""
+
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    parser.add_argument("--db", type=Path, default=default(None), metavar="PATH",
-                        help="a study store to use instead of the built-in STORM store")
-    parser.add_argument("--ci-method", choices=list(CI_METHODS), default=default(DEFAULT_METHOD),
-                        help="interval method for rates (default: clopper-pearson, exact)")
-    parser.add_argument("--level", type=_level, default=default(DEFAULT_LEVEL),
-                        help="confidence level, 0.5–0.999 or 50–99.9 %% (default 0.95)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default(None),
+        metavar="PATH",
+        help="a study store to use instead of the built-in STORM store",
+    )
+    parser.add_argument(
+        "--ci-method",
+        choices=list(CI_METHODS),
+        default=default(DEFAULT_METHOD),
+        help="interval method for rates (default: clopper-pearson, exact)",
+    )
+    parser.add_argument(
+        "--level",
+        type=_level,
+        default=default(DEFAULT_LEVEL),
+        help="confidence level, 0.5–0.999 or 50–99.9 %% (default 0.95)",
+    )
 
 
 def _version() -> str:
@@ -118,93 +134,151 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stormchat",
         description="Answers about STORM Part 2 (selinexor-dexamethasone in "
-                    "triple-class-refractory myeloma; N Engl J Med 2019;381:727-38), computed "
-                    "from published facts and reconstructed patient records. Without a "
-                    "command, opens the chat app.",
+        "triple-class-refractory myeloma; N Engl J Med 2019;381:727-38), computed "
+        "from published facts and reconstructed patient records. Without a "
+        "command, opens the chat app.",
         epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage, input or output "
-               "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted",
+        "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted",
     )
     _global_options(parser, suppress=False)
-    parser.add_argument("--version", action="version", version=f"stormchat {_version()}",
-                        help="print the version and exit")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"stormchat {_version()}",
+        help="print the version and exit",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     verify = commands.add_parser(
-        "verify", help="every published figure beside the one computed from the records",
+        "verify",
+        help="every published figure beside the one computed from the records",
         description="Print each published figure the records reproduce, the computed value, "
-                    "the source and ✓/✗. Exit 0 when all match, 1 otherwise. With --against, "
-                    "compare the records with a team's table of expected counts instead.")
-    verify.add_argument("--against", type=Path, metavar="TABLE.csv",
-                        help="a CSV of expected adverse-event counts with columns term, arm, "
-                             "n, N (term: a preferred term, a system organ class or ANY; arm: "
-                             "an arm of the store or ALL)")
+        "the source and ✓/✗. Exit 0 when all match, 1 otherwise. With --against, "
+        "compare the records with a team's table of expected counts instead.",
+    )
+    verify.add_argument(
+        "--against",
+        type=Path,
+        metavar="TABLE.csv",
+        help="a CSV of expected adverse-event counts with columns term, arm, "
+        "n, N (term: a preferred term, a system organ class or ANY; arm: "
+        "an arm of the store or ALL)",
+    )
     _global_options(verify, suppress=True)
 
     ask = commands.add_parser(
-        "ask", help="one answer on stdout",
+        "ask",
+        help="one answer on stdout",
         description="Answer one question and print the answer and its sources (or, with "
-                    "--json, the answer as one JSON object). Any answer, even 'not "
-                    "understood', exits 0.")
-    ask.add_argument("question", nargs="+", metavar="QUESTION",
-                     help="the question (quote it, or give it as several words)")
-    ask.add_argument("--json", action="store_true",
-                     help="print the answer as one JSON object with its six fields")
-    ask.add_argument("--parse", action="store_true",
-                     help="also show how the question was read: intent, slots, each query of "
-                          "a compound question, qualifiers, corrected and unaccounted words "
-                          "(with --json, under the key \"parse\")")
+        "--json, the answer as one JSON object). Any answer, even 'not "
+        "understood', exits 0.",
+    )
+    ask.add_argument(
+        "question",
+        nargs="+",
+        metavar="QUESTION",
+        help="the question (quote it, or give it as several words)",
+    )
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="print the answer as one JSON object with its six fields",
+    )
+    ask.add_argument(
+        "--parse",
+        action="store_true",
+        help="also show how the question was read: intent, slots, each query of "
+        "a compound question, qualifiers, corrected and unaccounted words "
+        '(with --json, under the key "parse")',
+    )
     _global_options(ask, suppress=True)
 
     batch = commands.add_parser(
-        "batch", help="answer every line of a file",
+        "batch",
+        help="answer every line of a file",
         description="Every line of FILE is a question; consecutive lines are one conversation "
-                    "(follow-ups refer back), a blank line starts a new one, lines starting "
-                    "with # are comments. One answer per question, in order, written as soon "
-                    "as it is computed.")
+        "(follow-ups refer back), a blank line starts a new one, lines starting "
+        "with # are comments. One answer per question, in order, written as soon "
+        "as it is computed.",
+    )
     batch.add_argument("file", metavar="FILE", help="the questions, or - for standard input")
-    batch.add_argument("--format", choices=list(FORMATS), default="text",
-                       help="text (default), jsonl (one JSON object per line), csv or markdown")
-    batch.add_argument("-o", "--output", metavar="OUT",
-                       help="write to OUT (complete or not at all) instead of stdout")
+    batch.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="text",
+        help="text (default), jsonl (one JSON object per line), csv or markdown",
+    )
+    batch.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write to OUT (complete or not at all) instead of stdout",
+    )
     batch.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     _global_options(batch, suppress=True)
 
     demo = commands.add_parser(
-        "demo", help="walk an audience through the study's findings",
+        "demo",
+        help="walk an audience through the study's findings",
         description="Present STORM Part 2 step by step in the chat app: each question of the "
-                    "script is typed, answered and captioned. Keys: space or right next, left "
-                    "back, p pause, / ask your own, q quit. A script is a text file (one "
-                    "'caption :: question' or 'question' per line, # comments) or a YAML "
-                    "file (.yaml/.yml: a list of {caption, question}, or a mapping with "
-                    "'steps:').")
-    demo.add_argument("--script", metavar="FILE",
-                      help="your own script instead of the built-in walkthrough")
-    demo.add_argument("--plain", action="store_true",
-                      help="print the walkthrough to stdout instead of running the app")
-    demo.add_argument("--auto", type=_seconds(0.5, 3600), metavar="SECONDS",
-                      help="advance by itself SECONDS after each answer (p pauses)")
-    demo.add_argument("--pace", type=_seconds(0, 1), default=0.04, metavar="SECONDS",
-                      help="typing speed, seconds per character (default 0.04; 0 = at once)")
-    demo.add_argument("--export", metavar="FILE",
-                      help="also write the whole walkthrough as Markdown to FILE")
+        "script is typed, answered and captioned. Keys: space or right next, left "
+        "back, p pause, / ask your own, q quit. A script is a text file (one "
+        "'caption :: question' or 'question' per line, # comments) or a YAML "
+        "file (.yaml/.yml: a list of {caption, question}, or a mapping with "
+        "'steps:').",
+    )
+    demo.add_argument(
+        "--script", metavar="FILE", help="your own script instead of the built-in walkthrough"
+    )
+    demo.add_argument(
+        "--plain",
+        action="store_true",
+        help="print the walkthrough to stdout instead of running the app",
+    )
+    demo.add_argument(
+        "--auto",
+        type=_seconds(0.5, 3600),
+        metavar="SECONDS",
+        help="advance by itself SECONDS after each answer (p pauses)",
+    )
+    demo.add_argument(
+        "--pace",
+        type=_seconds(0, 1),
+        default=0.04,
+        metavar="SECONDS",
+        help="typing speed, seconds per character (default 0.04; 0 = at once)",
+    )
+    demo.add_argument(
+        "--export", metavar="FILE", help="also write the whole walkthrough as Markdown to FILE"
+    )
     demo.add_argument("--force", action="store_true", help="overwrite the --export FILE")
     _global_options(demo, suppress=True)
 
     imp = commands.add_parser(
-        "import", help="build a store from a team's ADaM files",
+        "import",
+        help="build a store from a team's ADaM files",
         description="Read ADSL, ADAE, ADRS and ADTTE (SAS XPORT .xpt, SAS7BDAT, CSV or CDISC "
-                    "Dataset-JSON; a folder or files) into a validated store, written "
-                    "atomically, and print what was read, kept and dropped per dataset. XPT "
-                    "and SAS7BDAT need pyreadstat (pip install 'stormchat[adam]'). Variable "
-                    "names follow the ADaM IG; --map names what a sponsor calls differently. "
-                    "Point stormchat at the result with --db STORE.")
-    imp.add_argument("paths", nargs="+", metavar="PATH",
-                     help="a folder holding the datasets, or the dataset files")
-    imp.add_argument("-o", "--output", required=True, metavar="STORE",
-                     help="the store file to write")
-    imp.add_argument("--map", metavar="MAP.toml",
-                     help="a TOML map of sponsor differences (tables [study], [adsl], [adae], "
-                          "[adrs], [adtte]; see the README)")
+        "Dataset-JSON; a folder or files) into a validated store, written "
+        "atomically, and print what was read, kept and dropped per dataset. XPT "
+        "and SAS7BDAT need pyreadstat (pip install 'stormchat[adam]'). Variable "
+        "names follow the ADaM IG; --map names what a sponsor calls differently. "
+        "Point stormchat at the result with --db STORE.",
+    )
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a folder holding the datasets, or the dataset files",
+    )
+    imp.add_argument(
+        "-o", "--output", required=True, metavar="STORE", help="the store file to write"
+    )
+    imp.add_argument(
+        "--map",
+        metavar="MAP.toml",
+        help="a TOML map of sponsor differences (tables [study], [adsl], [adae], "
+        "[adrs], [adtte]; see the README)",
+    )
     imp.add_argument("--force", action="store_true", help="overwrite STORE if it exists")
     _global_options(imp, suppress=True)
     return parser
@@ -212,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _seconds(low: float, high: float) -> Callable[[str], float]:
     """An argparse type: a number of seconds between ``low`` and ``high``."""
+
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -219,8 +294,10 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(
-                f"must be between {low:g} and {high:g} seconds, not {text}")
+                f"must be between {low:g} and {high:g} seconds, not {text}"
+            )
         return value
+
     return parse
 
 
@@ -233,8 +310,10 @@ def _run_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.against}: no such file")
     store = load_store(args.db)
     if args.against is None and not store.facts:
-        raise UsageError(f"{store.path} holds no published facts to check the records "
-                         "against; give a table of expected counts with --against TABLE.csv")
+        raise UsageError(
+            f"{store.path} holds no published facts to check the records "
+            "against; give a table of expected counts with --against TABLE.csv"
+        )
     try:
         with writing_stdout() as out:
             return print_report(store, out, args.against)
@@ -256,8 +335,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question)
     conversation = _load_engine(args).conversation()
     answer = safe_ask(conversation, question, warn=sys.stderr)
-    parse = conversation.last_parse.summary() if args.parse and conversation.last_parse \
-        else None
+    parse = conversation.last_parse.summary() if args.parse and conversation.last_parse else None
     try:
         sink = stdout_sink()
         if args.json:
@@ -279,8 +357,12 @@ def _color(stream: object) -> bool:
     import os
 
     isatty = getattr(stream, "isatty", None)
-    return (callable(isatty) and bool(isatty()) and not os.environ.get("NO_COLOR")
-            and os.environ.get("TERM") != "dumb")
+    return (
+        callable(isatty)
+        and bool(isatty())
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM") != "dumb"
+    )
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -329,9 +411,14 @@ def _require_terminal(instead: str) -> None:
     if os.environ.get("TERM") == "dumb":
         problem = "TERM=dumb cannot draw it"
     else:
-        problem = next((f"standard {name} is not a terminal"
-                        for name, stream in (("input", sys.__stdin__), ("error", sys.__stderr__))
-                        if not _isatty(stream)), None)
+        problem = next(
+            (
+                f"standard {name} is not a terminal"
+                for name, stream in (("input", sys.__stdin__), ("error", sys.__stderr__))
+                if not _isatty(stream)
+            ),
+            None,
+        )
     if problem is not None:
         raise UsageError(f"the full-screen app needs a terminal ({problem}); {instead}")
 

@@ -22,21 +22,30 @@ from knowledge.store import Store, load_store
 # Questions are answered on a bounded prefix: nobody asks a 10 MB question, and the parser's
 # cost must not grow with a paste.
 MAX_QUESTION_CHARS = 2000
+
+
 class Engine:
     """Holds the store and the parser; hands out conversations."""
 
-    def __init__(self, store: Store, ci_method: str = DEFAULT_METHOD,
-                 level: float = DEFAULT_LEVEL) -> None:
+    def __init__(
+        self, store: Store, ci_method: str = DEFAULT_METHOD, level: float = DEFAULT_LEVEL
+    ) -> None:
         self.store = store
         self.defaults = Settings(check_method(ci_method), check_level(level))
         # The store's own vocabulary: its terms and, for an imported study, its system organ
         # classes ("skin and subcutaneous tissue disorders" is one name, not three words).
-        self.parser = Parser(terms=store.ae_terms + list(socs(store)) + _unrecorded_terms(store),
-                             known_numbers=_known_numbers(store))
+        self.parser = Parser(
+            terms=store.ae_terms + list(socs(store)) + _unrecorded_terms(store),
+            known_numbers=_known_numbers(store),
+        )
 
     @classmethod
-    def load(cls, db: Path | str | None = None, ci_method: str = DEFAULT_METHOD,
-             level: float = DEFAULT_LEVEL) -> Engine:
+    def load(
+        cls,
+        db: Path | str | None = None,
+        ci_method: str = DEFAULT_METHOD,
+        level: float = DEFAULT_LEVEL,
+    ) -> Engine:
         _freeze_startup_heap()
         return cls(load_store(db), ci_method, level)
 
@@ -67,8 +76,15 @@ def _known_numbers(store: Store) -> set[float]:
     is checking it, not restricting the question to a subgroup."""
     numbers: set[float] = {float(len(store.population(p))) for p in ("mITT", "safety")}
     for fact in store.facts.values():
-        for value in (fact.value, fact.n, fact.population_n, fact.ci_low, fact.ci_high,
-                      fact.range_low, fact.range_high):
+        for value in (
+            fact.value,
+            fact.n,
+            fact.population_n,
+            fact.ci_low,
+            fact.ci_high,
+            fact.range_low,
+            fact.range_high,
+        ):
             if isinstance(value, int | float) and not isinstance(value, bool):
                 numbers.add(float(value))
     return numbers

@@ -44,8 +44,7 @@ def _escape(ch: str) -> str:
 
 
 _UNSAFE_TABLE: dict[int, str] = {
-    code: _escape(chr(code))
-    for code in (*range(0x20), *range(0x7F, 0xA0), *_BIDI, *_SEPARATORS)
+    code: _escape(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0), *_BIDI, *_SEPARATORS)
 }
 _KEEP_NEWLINE_TAB = {k: v for k, v in _UNSAFE_TABLE.items() if chr(k) not in "\n\t"}
 _KEEP_NONE = dict(_UNSAFE_TABLE)

@@ -17,8 +17,16 @@ from typing import Any, Protocol
 from assistant.answer import Answer
 from assistant.neutral import csv_cell, escape_markdown, json_text, neutralise
 
-__all__ = ["FORMATS", "CSV_COLUMNS", "escape_markdown", "make_formatter", "render_ask",
-           "render_parse", "to_json", "visible"]
+__all__ = [
+    "FORMATS",
+    "CSV_COLUMNS",
+    "escape_markdown",
+    "make_formatter",
+    "render_ask",
+    "render_parse",
+    "to_json",
+    "visible",
+]
 
 FORMATS: tuple[str, ...] = ("text", "jsonl", "csv", "markdown")
 CSV_COLUMNS: tuple[str, ...] = ("question", "status", "intent", "text", "values", "sources")
@@ -158,14 +166,19 @@ class CsvFormatter:
     def format(self, answer: Answer) -> str:
         # The same JSON as the jsonl format, so both read back to the same data.
         data = json.loads(to_json(answer))
-        return self._row([csv_cell(cell) for cell in (
-            data["question"],
-            data["status"],
-            data["intent"] or "",
-            data["text"],
-            dumps(data["values"]),
-            dumps(data["sources"]),
-        )])
+        return self._row(
+            [
+                csv_cell(cell)
+                for cell in (
+                    data["question"],
+                    data["status"],
+                    data["intent"] or "",
+                    data["text"],
+                    dumps(data["values"]),
+                    dumps(data["sources"]),
+                )
+            ]
+        )
 
     def footer(self) -> str:
         return ""
@@ -221,14 +234,16 @@ def make_formatter(name: str) -> Formatter:
 
 def render_parse(parse: dict[str, Any]) -> str:
     """How the question was read, for ``ask --parse`` (plain text, one item a line)."""
+
     def slots(values: dict[str, Any]) -> str:
         return ", ".join(f"{k}={v}" for k, v in values.items()) or "no slots"
 
     lines = [f"Parse: {parse['intent']} (confidence {parse['confidence']:.2f})"]
     queries = parse.get("queries") or []
     if len(queries) > 1:
-        lines += [f"  query {i}: {q['intent']}: {slots(q['slots'])}"
-                  for i, q in enumerate(queries, 1)]
+        lines += [
+            f"  query {i}: {q['intent']}: {slots(q['slots'])}" for i, q in enumerate(queries, 1)
+        ]
     else:
         lines.append(f"  slots: {slots(parse.get('slots') or {})}")
     for q in parse.get("qualifiers") or []:

@@ -24,9 +24,13 @@ def print_report(store: Store, out: TextIO, against: Path | None = None) -> int:
     else:
         checks = verify(store)
         headers = ("", "figure", "published", "from the records", "source")
-    rows = [tuple(neutralise(cell, keep="") for cell in
-                  ("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source))
-            for c in checks]
+    rows = [
+        tuple(
+            neutralise(cell, keep="")
+            for cell in ("✓" if c.ok else "✗", c.figure, c.published, c.computed, c.source)
+        )
+        for c in checks
+    ]
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers) - 1)]
 
     def line(row: tuple[str, ...]) -> str:
@@ -35,8 +39,10 @@ def print_report(store: Store, out: TextIO, against: Path | None = None) -> int:
 
     out.write(f"Store: {neutralise(store.path, keep='')}\n")
     if store.meta.reconstructed:
-        out.write("Records: reconstructed from the published aggregates (not the trial's "
-                  "individual patient data).\n\n")
+        out.write(
+            "Records: reconstructed from the published aggregates (not the trial's "
+            "individual patient data).\n\n"
+        )
     out.write(line(headers) + "\n")
     for row in rows:
         out.write(line(row) + "\n")

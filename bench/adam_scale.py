@@ -21,8 +21,11 @@ import time
 from pathlib import Path
 
 ARMS = ("Placebo", "Drug 10 mg", "Drug 20 mg")
-QUESTIONS = ("How many patients had joint stiffness?", "What was the median overall survival?",
-             "What was the overall response rate?")
+QUESTIONS = (
+    "How many patients had joint stiffness?",
+    "What was the median overall survival?",
+    "What was the overall response rate?",
+)
 TARGET_S = 2.0
 
 
@@ -30,12 +33,50 @@ def generate(folder: Path, patients: int, ae_rows: int, terms: int, seed: int = 
     rng = random.Random(seed)
     socs = [f"SOC {i} DISORDERS" for i in range(1, 27)]
     # Preferred-term-like names without digits (a number in a question is a restriction).
-    first = ["ACUTE", "CHRONIC", "LOCAL", "SKIN", "EYE", "EAR", "JOINT", "MUSCLE", "NERVE",
-             "BLOOD", "LIVER", "RENAL", "CARDIAC", "GASTRIC", "NASAL", "ORAL", "BACK", "CHEST",
-             "SCALP", "THROAT"]
-    second = ["PAIN", "RASH", "OEDEMA", "SWELLING", "ITCHING", "BURNING", "STIFFNESS", "CRAMP",
-              "IRRITATION", "DISCOMFORT", "BLEEDING", "NUMBNESS", "TENDERNESS", "DRYNESS",
-              "REDNESS", "SPASM", "WEAKNESS", "TINGLING", "LESION", "FATIGUE"]
+    first = [
+        "ACUTE",
+        "CHRONIC",
+        "LOCAL",
+        "SKIN",
+        "EYE",
+        "EAR",
+        "JOINT",
+        "MUSCLE",
+        "NERVE",
+        "BLOOD",
+        "LIVER",
+        "RENAL",
+        "CARDIAC",
+        "GASTRIC",
+        "NASAL",
+        "ORAL",
+        "BACK",
+        "CHEST",
+        "SCALP",
+        "THROAT",
+    ]
+    second = [
+        "PAIN",
+        "RASH",
+        "OEDEMA",
+        "SWELLING",
+        "ITCHING",
+        "BURNING",
+        "STIFFNESS",
+        "CRAMP",
+        "IRRITATION",
+        "DISCOMFORT",
+        "BLEEDING",
+        "NUMBNESS",
+        "TENDERNESS",
+        "DRYNESS",
+        "REDNESS",
+        "SPASM",
+        "WEAKNESS",
+        "TINGLING",
+        "LESION",
+        "FATIGUE",
+    ]
     names = [f"{a} {b}" for b in second for a in first][:terms]
     soc_of = {name: rng.choice(socs) for name in names}
     ids = [f"GEN-{i:05d}" for i in range(1, patients + 1)]
@@ -47,19 +88,54 @@ def generate(folder: Path, patients: int, ae_rows: int, terms: int, seed: int = 
             out.writerow(header)
             out.writerows(rows)
 
-    write("adsl.csv", ["STUDYID", "USUBJID", "AGE", "SEX", "TRT01A", "SAFFL", "ITTFL", "DTHFL"],
-          [["GEN01", sid, rng.randint(30, 85), rng.choice("MF"), arm_of[sid], "Y", "Y",
-            rng.choice("NNNY")] for sid in ids])
-    write("adae.csv", ["USUBJID", "AEDECOD", "AESOC", "AETOXGR", "TRTEMFL", "AESER", "AEOUT",
-                       "AEACN"],
-          [[sid, term, soc_of[term], rng.choice((1, 1, 2, 2, 3, 4, 5)), "Y",
-            rng.choice("NNNY"), "RECOVERED/RESOLVED", "DOSE NOT CHANGED"]
-           for sid, term in ((rng.choice(ids), rng.choice(names)) for _ in range(ae_rows))])
-    write("adrs.csv", ["USUBJID", "PARAMCD", "AVALC"],
-          [[sid, "BOR", rng.choice(("CR", "PR", "SD", "PD", "NE"))] for sid in ids])
-    write("adtte.csv", ["USUBJID", "PARAMCD", "AVAL", "AVALU", "CNSR"],
-          [[sid, param, round(rng.expovariate(1 / 300), 1) + 1, "DAYS", rng.choice((0, 0, 1))]
-           for sid in ids for param in ("OS", "PFS")])
+    write(
+        "adsl.csv",
+        ["STUDYID", "USUBJID", "AGE", "SEX", "TRT01A", "SAFFL", "ITTFL", "DTHFL"],
+        [
+            [
+                "GEN01",
+                sid,
+                rng.randint(30, 85),
+                rng.choice("MF"),
+                arm_of[sid],
+                "Y",
+                "Y",
+                rng.choice("NNNY"),
+            ]
+            for sid in ids
+        ],
+    )
+    write(
+        "adae.csv",
+        ["USUBJID", "AEDECOD", "AESOC", "AETOXGR", "TRTEMFL", "AESER", "AEOUT", "AEACN"],
+        [
+            [
+                sid,
+                term,
+                soc_of[term],
+                rng.choice((1, 1, 2, 2, 3, 4, 5)),
+                "Y",
+                rng.choice("NNNY"),
+                "RECOVERED/RESOLVED",
+                "DOSE NOT CHANGED",
+            ]
+            for sid, term in ((rng.choice(ids), rng.choice(names)) for _ in range(ae_rows))
+        ],
+    )
+    write(
+        "adrs.csv",
+        ["USUBJID", "PARAMCD", "AVALC"],
+        [[sid, "BOR", rng.choice(("CR", "PR", "SD", "PD", "NE"))] for sid in ids],
+    )
+    write(
+        "adtte.csv",
+        ["USUBJID", "PARAMCD", "AVAL", "AVALU", "CNSR"],
+        [
+            [sid, param, round(rng.expovariate(1 / 300), 1) + 1, "DAYS", rng.choice((0, 0, 1))]
+            for sid in ids
+            for param in ("OS", "PFS")
+        ],
+    )
 
 
 def timed(command: list[str]) -> tuple[float, str]:

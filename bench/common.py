@@ -26,8 +26,9 @@ def load_conversations(path: Path = DEV_CASES) -> list[list[str]]:
     """Each case's turns, as one conversation."""
     if not path.exists():
         raise SystemExit(f"bench: {path} not found (the development questions, ../shared/eval)")
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
+    cases = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return [list(case["turns"]) for case in cases]
 
 
@@ -74,15 +75,17 @@ class ChildRun:
     returncode: int
 
 
-def run_child(argv: Sequence[str], stdout: int | None = subprocess.DEVNULL,
-              cwd: Path = REPO) -> ChildRun:
+def run_child(
+    argv: Sequence[str], stdout: int | None = subprocess.DEVNULL, cwd: Path = REPO
+) -> ChildRun:
     """Run a process to completion: its wall time and its own peak memory.
 
     ``os.wait4`` gives the resource usage of this one child (RUSAGE_CHILDREN would be the
     maximum over every child so far, so one big run would mask the others)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), stdout=stdout, stderr=subprocess.PIPE, cwd=cwd,
-                            env=child_env())
+    proc = subprocess.Popen(
+        list(argv), stdout=stdout, stderr=subprocess.PIPE, cwd=cwd, env=child_env()
+    )
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -90,8 +93,10 @@ def run_child(argv: Sequence[str], stdout: int | None = subprocess.DEVNULL,
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
     if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}:\n"
-                         f"{err.decode(errors='replace')[-2000:]}")
+        raise SystemExit(
+            f"bench: {' '.join(argv)} exited {proc.returncode}:\n"
+            f"{err.decode(errors='replace')[-2000:]}"
+        )
     # ru_maxrss is in kilobytes on Linux.
     return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode)
 

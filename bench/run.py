@@ -70,8 +70,9 @@ def _ensure_stormchat() -> None:
         venv = REPO / ".venv" / "bin" / "python"
         if venv.exists() and Path(sys.executable).resolve() != venv.resolve():
             os.execv(str(venv), [str(venv), str(Path(__file__).resolve()), *sys.argv[1:]])
-        raise SystemExit("bench: stormchat is not installed; do the set-up in README.md "
-                         "first") from None
+        raise SystemExit(
+            "bench: stormchat is not installed; do the set-up in README.md first"
+        ) from None
 
 
 def _bytecode_cache(tmp: Path) -> None:
@@ -93,8 +94,13 @@ def _say(message: str) -> None:
 def _worker(*args: str) -> dict[str, object]:
     import subprocess
 
-    out = subprocess.run([python(), str(BENCH / "worker.py"), *args], capture_output=True,
-                         text=True, cwd=REPO, env=child_env())
+    out = subprocess.run(
+        [python(), str(BENCH / "worker.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=child_env(),
+    )
     if out.returncode != 0:
         raise SystemExit(f"bench: worker {' '.join(args)} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -121,14 +127,31 @@ def in_process(plan: Plan) -> list[Row]:
     data = _worker("questions", "--passes", str(plan.passes))
     n = data["questions"]
     return [
-        Row(f"one question in process, p50 ({n} turns, warm)", Summary.of(_floats(data, "p50_ms")),
-            "ms"),
-        Row("one question in process, p95 (warm)", Summary.of(_floats(data, "p95_ms")), "ms",
-            "<= 1 ms", 1.0),
-        Row("  p95 with the statistics caches cleared", Summary.of(
-            _floats(data, "uncached_p95_ms")), "ms", note="first time a figure is asked"),
-        Row("  parse alone (language layer), p95", Summary.of(_floats(data, "parse_p95_ms")),
-            "ms", "<= 1 ms", 1.0),
+        Row(
+            f"one question in process, p50 ({n} turns, warm)",
+            Summary.of(_floats(data, "p50_ms")),
+            "ms",
+        ),
+        Row(
+            "one question in process, p95 (warm)",
+            Summary.of(_floats(data, "p95_ms")),
+            "ms",
+            "<= 1 ms",
+            1.0,
+        ),
+        Row(
+            "  p95 with the statistics caches cleared",
+            Summary.of(_floats(data, "uncached_p95_ms")),
+            "ms",
+            note="first time a figure is asked",
+        ),
+        Row(
+            "  parse alone (language layer), p95",
+            Summary.of(_floats(data, "parse_p95_ms")),
+            "ms",
+            "<= 1 ms",
+            1.0,
+        ),
     ]
 
 
@@ -137,10 +160,16 @@ def _library(module: str) -> str:
     subpackage (scipy.special, not scipy.stats); "" for the support modules they pull in."""
     parts = module.split(".")
     if parts[0] == "scipy":
-        return f"scipy.{parts[1]}" if len(parts) > 1 and not parts[1].startswith("_") \
-            and parts[1] != "version" else ""
-    if parts[0].startswith("_") or parts[0] in ("typing_extensions",
-                                                 "typing_inspection", "annotated_types"):
+        return (
+            f"scipy.{parts[1]}"
+            if len(parts) > 1 and not parts[1].startswith("_") and parts[1] != "version"
+            else ""
+        )
+    if parts[0].startswith("_") or parts[0] in (
+        "typing_extensions",
+        "typing_inspection",
+        "annotated_types",
+    ):
         return ""
     return parts[0]
 
@@ -154,10 +183,13 @@ def cold_ask(plan: Plan, tmp: Path) -> list[Row]:
     floor = tmp / "floor.py"
     # Exactly the third-party modules `ask` loads, in the order it loads them: the cost of
     # the libraries themselves, which stormchat's own code cannot go below.
-    floor.write_text("import importlib\n"
-                     f"for name in {modules!r}:\n"
-                     "    try:\n        importlib.import_module(name)\n"
-                     "    except Exception:\n        pass\n", encoding="utf-8")
+    floor.write_text(
+        "import importlib\n"
+        f"for name in {modules!r}:\n"
+        "    try:\n        importlib.import_module(name)\n"
+        "    except Exception:\n        pass\n",
+        encoding="utf-8",
+    )
     ask = [*stormchat(), "ask", ASK_QUESTION]
     base = [python(), str(floor)]
     run_child(ask), run_child(base)  # warm-up: byte-code compiled, files in the page cache
@@ -167,14 +199,26 @@ def cold_ask(plan: Plan, tmp: Path) -> list[Row]:
         asks.append(run_child(ask))
     ratios = [a.seconds / f.seconds for a, f in zip(asks, floors, strict=True)]
     return [
-        Row(f"`stormchat ask \"{ASK_QUESTION}\"`, cold process",
-            Summary.of([a.seconds for a in asks]), "s"),
-        Row("  floor: import the libraries ask loads", Summary.of([f.seconds for f in floors]),
-            "s", note=f"{len(modules)} modules of {', '.join(libraries)}"),
+        Row(
+            f'`stormchat ask "{ASK_QUESTION}"`, cold process',
+            Summary.of([a.seconds for a in asks]),
+            "s",
+        ),
+        Row(
+            "  floor: import the libraries ask loads",
+            Summary.of([f.seconds for f in floors]),
+            "s",
+            note=f"{len(modules)} modules of {', '.join(libraries)}",
+        ),
         Row("  ask / floor", Summary.of(ratios), "x", "<= 1.3 x", 1.3),
-        Row("peak memory of `stormchat ask`", Summary.of([a.max_rss_mb for a in asks]), "MB",
-            "<= 150 MB", 150.0,
-            note=f"floor {Summary.of([f.max_rss_mb for f in floors]).median:.0f} MB"),
+        Row(
+            "peak memory of `stormchat ask`",
+            Summary.of([a.max_rss_mb for a in asks]),
+            "MB",
+            "<= 150 MB",
+            150.0,
+            note=f"floor {Summary.of([f.max_rss_mb for f in floors]).median:.0f} MB",
+        ),
     ]
 
 
@@ -185,8 +229,15 @@ def batch(plan: Plan, tmp: Path) -> list[Row]:
     argv = [*stormchat(), "batch", str(questions), "--format", "jsonl"]
     run_child(argv)  # warm-up
     runs = [run_child(argv).seconds for _ in range(plan.batch)]
-    return [Row(f"`stormchat batch` of {BATCH_QUESTIONS:,} questions, whole process",
-                Summary.of(runs), "s", "<= 2 s", 2.0)]
+    return [
+        Row(
+            f"`stormchat batch` of {BATCH_QUESTIONS:,} questions, whole process",
+            Summary.of(runs),
+            "s",
+            "<= 2 s",
+            2.0,
+        )
+    ]
 
 
 def app(plan: Plan) -> list[Row]:
@@ -214,20 +265,41 @@ def scaling(plan: Plan, tmp: Path) -> list[Row]:
         path = tmp / f"store-{factor}x.json"
         subjects = build(shipped_store(), path, factor)
         _say(f"scaling: {factor}x store ({subjects:,} patients)")
-        data = _worker("questions", "--db", str(path), "--passes", str(plan.scale_passes),
-                       "--loads", str(plan.scale_loads))
+        data = _worker(
+            "questions",
+            "--db",
+            str(path),
+            "--passes",
+            str(plan.scale_passes),
+            "--loads",
+            str(plan.scale_loads),
+        )
         p = Summary.of(_floats(data, "p95_ms"))
         s = Summary.of(_floats(data, "load_s"))
         p95[factor], load[factor] = p.median, s.median
         target, limit = ("<= 20 ms", 20.0) if factor == SCALES[-1] else ("", None)
-        rows.append(Row(f"{factor:>3}x store ({subjects:,} patients): p95 per question", p,
-                        "ms", target, limit))
+        rows.append(
+            Row(
+                f"{factor:>3}x store ({subjects:,} patients): p95 per question",
+                p,
+                "ms",
+                target,
+                limit,
+            )
+        )
         rows.append(Row(f"{factor:>3}x store: load (read, validate, index; parser)", s, "s"))
     for factor in SCALES[1:]:
         for name, table in (("p95", p95), ("load", load)):
             growth = table[factor] / table[1]
-            rows.append(Row(f"growth 1x -> {factor}x, {name}", Summary(growth, growth, growth, 1),
-                            "x", f"<= {factor} x (linear)", float(factor)))
+            rows.append(
+                Row(
+                    f"growth 1x -> {factor}x, {name}",
+                    Summary(growth, growth, growth, 1),
+                    "x",
+                    f"<= {factor} x (linear)",
+                    float(factor),
+                )
+            )
     return rows
 
 
@@ -262,13 +334,15 @@ def render(rows: list[Row]) -> str:
         verdict = _verdict(row)
         if row.note:
             verdict = f"{verdict}; {row.note}" if verdict else row.note
-        cells.append((row.figure, _fmt(v.median, row.unit), *spread, str(v.runs), row.target,
-                      verdict))
+        cells.append(
+            (row.figure, _fmt(v.median, row.unit), *spread, str(v.runs), row.target, verdict)
+        )
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
     lines = []
     for number, line in enumerate(cells):
-        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
-                     + " |")
+        lines.append(
+            "| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+        )
         if number == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
@@ -294,8 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         for part in parts:
             rows.extend(part(Path(name)))
     print(render(rows))
-    print(f"\n{'quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s; "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(
+        f"\n{'quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s; "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    )
     return 0
 
 

@@ -22,7 +22,9 @@ CONTEXT_SLOTS = ("population", "ci_method", "level", "statistic")
 GRADE = frozenset({"grade_op", "grade_low", "grade_high"})
 # Slots that replace each other: a new grade replaces all of the old grade.
 GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"term", "serious"}), GRADE, frozenset({"threshold", "category"}),
+    frozenset({"term", "serious"}),
+    GRADE,
+    frozenset({"threshold", "category"}),
     frozenset({"statistic", "null_rate"}),
 )
 
@@ -44,8 +46,9 @@ def previous_intent(previous: Parse | None, spec: Spec) -> str | None:
 def previous_slots(previous: Parse) -> dict[str, Slot]:
     if previous.intent == "clarify" and previous.alternatives:
         merged = dict(previous.alternatives[0].slots)
-        merged.update({k: v for k, v in previous.slots.items()
-                       if k not in ("missing", "level_text")})
+        merged.update(
+            {k: v for k, v in previous.slots.items() if k not in ("missing", "level_text")}
+        )
         return merged
     if previous.intent == "compound" and previous.queries:
         return dict(previous.queries[-1].slots)
@@ -69,8 +72,9 @@ def _inherit(slot: Slot) -> Slot:
     return Slot(name=slot.name, value=slot.value, inherited=True)
 
 
-def merge(target: str, prev_intent: str, prev: dict[str, Slot], fresh: dict[str, Slot],
-          spec: Spec) -> dict[str, Slot]:
+def merge(
+    target: str, prev_intent: str, prev: dict[str, Slot], fresh: dict[str, Slot], spec: Spec
+) -> dict[str, Slot]:
     """Previous slots (marked inherited) overridden group-wise by the fresh ones."""
     if target == prev_intent:
         carry = set(prev)
@@ -111,10 +115,12 @@ def spread_trailing(readings: list[Any], spec: Spec) -> None:
     """A modifier named once, in the last part of a compound question, applies to every part
     that can take it: "ORR and CBR in the penta-refractory"."""
     last = readings[-1]
-    for group in (frozenset({"population"}), GRADE, frozenset({"ci_method"}),
-                  frozenset({"level"})):
-        given = {k: v for k, v in last.slots.items() if k in group and not v.inherited
-                 and v.start is not None}
+    for group in (frozenset({"population"}), GRADE, frozenset({"ci_method"}), frozenset({"level"})):
+        given = {
+            k: v
+            for k, v in last.slots.items()
+            if k in group and not v.inherited and v.start is not None
+        }
         if not given:
             continue
         for reading in readings[:-1]:
@@ -124,8 +130,10 @@ def spread_trailing(readings: list[Any], spec: Spec) -> None:
             if any(k in reading.slots and reading.slots[k].start is not None for k in group):
                 continue
             if all(k in allowed for k in given):
-                reading.slots = {**{k: v for k, v in reading.slots.items() if k not in group},
-                                 **given}
+                reading.slots = {
+                    **{k: v for k, v in reading.slots.items() if k not in group},
+                    **given,
+                }
 
 
 def _others(reading: Any, group: frozenset[str]) -> tuple[str, dict[str, Any]]:

@@ -22,8 +22,14 @@ CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 VALIDATION = CORPUS / "validation"
 # Labels that are not intents of the spec.
 GRADE_LABELS: dict[str, tuple[str, int | None, int | None]] = {
-    "any": ("any", None, None), "1": ("eq", 1, 1), "2": ("eq", 2, 2), "3": ("eq", 3, 3),
-    "4": ("eq", 4, 4), "5": ("eq", 5, 5), ">=3": ("ge", 3, None), "3-4": ("between", 3, 4),
+    "any": ("any", None, None),
+    "1": ("eq", 1, 1),
+    "2": ("eq", 2, 2),
+    "3": ("eq", 3, 3),
+    "4": ("eq", 4, 4),
+    "5": ("eq", 5, 5),
+    ">=3": ("ge", 3, None),
+    "3-4": ("between", 3, 4),
     "1-2": ("between", 1, 2),
 }
 
@@ -76,10 +82,16 @@ def load(split: str = "train", root: Path = CORPUS) -> list[Example]:
     out: list[Example] = []
     for name, path in files:
         for row in _rows(path):
-            out.append(Example(writer=path.stem, split=name, text=str(row["text"]),
-                               context=list(row.get("context") or []),
-                               queries=list(row["queries"]),
-                               qualifiers=list(row.get("qualifiers") or []),
-                               expect=str(row.get("expect", "")),
-                               persona=str(row.get("persona", ""))))
+            out.append(
+                Example(
+                    writer=path.stem,
+                    split=name,
+                    text=str(row["text"]),
+                    context=list(row.get("context") or []),
+                    queries=list(row["queries"]),
+                    qualifiers=list(row.get("qualifiers") or []),
+                    expect=str(row.get("expect", "")),
+                    persona=str(row.get("persona", "")),
+                )
+            )
     return out

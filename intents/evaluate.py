@@ -29,9 +29,25 @@ from intents.train import STORE_TERMS
 
 NOT_STUDY = frozenset({"out_of_scope", "unknown", "clarify", "greeting", "help", "thanks"})
 # Slots compared with the gold labels (others the labels do not carry consistently).
-CHECKED_SLOTS = ("threshold", "category", "term", "grade_op", "grade_low", "grade_high",
-                 "endpoint", "response_group", "population", "variable", "topic", "action",
-                 "ci_method", "level", "status", "group", "person")
+CHECKED_SLOTS = (
+    "threshold",
+    "category",
+    "term",
+    "grade_op",
+    "grade_low",
+    "grade_high",
+    "endpoint",
+    "response_group",
+    "population",
+    "variable",
+    "topic",
+    "action",
+    "ci_method",
+    "level",
+    "status",
+    "group",
+    "person",
+)
 
 
 @dataclass
@@ -74,18 +90,24 @@ class Report:
 # parses its own answers, so neither does the evaluation. A reply states figures: it starts
 # with one ("32/122, 26.2 %", "4.4 months (95 % CI …)"), or it is a sentence that reports one.
 _REPLY_START = re.compile(r"^\d[\d.,]*(?: ?%| ?/ ?\d+| of \d+| months?| patients| deaths)")
-_REPLY_SENTENCE = re.compile(r"\b(?:was|were|had|died|occurred|calls it|discontinued|judged|"
-                             r"is not reported|from now on|\d+ ?/ ?\d+)\b")
-_REQUEST = re.compile(r"^(?:please|give|provide|show|list|set|use|switch|what|how|can|could|"
-                      r"count|tell)\b", re.IGNORECASE)
+_REPLY_SENTENCE = re.compile(
+    r"\b(?:was|were|had|died|occurred|calls it|discontinued|judged|"
+    r"is not reported|from now on|\d+ ?/ ?\d+)\b"
+)
+_REQUEST = re.compile(
+    r"^(?:please|give|provide|show|list|set|use|switch|what|how|can|could|"
+    r"count|tell)\b",
+    re.IGNORECASE,
+)
 
 
 def is_reply(turn: str) -> bool:
     text = turn.strip()
     if "?" in text or _REQUEST.match(text) or not re.search(r"\d", text):
         return False
-    return bool(_REPLY_START.match(text)) or (text.endswith(".") and bool(
-        _REPLY_SENTENCE.search(text.lower())))
+    return bool(_REPLY_START.match(text)) or (
+        text.endswith(".") and bool(_REPLY_SENTENCE.search(text.lower()))
+    )
 
 
 def run_case(parser: Parser, turns: list[str]) -> Parse:
@@ -135,8 +157,9 @@ def evaluate_rows(parser: Parser, rows: list[corpus.Example]) -> Report:
         gold = row.intent
         rep.n += 1
         rep.writers[row.writer] += 1
-        predicted = [q.intent for q in parse.queries] if parse.intent == "compound" else \
-            [parse.intent]
+        predicted = (
+            [q.intent for q in parse.queries] if parse.intent == "compound" else [parse.intent]
+        )
         rep.gold[gold] += 1
         rep.pred[parse.intent] += 1
         ok = predicted == gold_intents
@@ -163,17 +186,22 @@ def evaluate_rows(parser: Parser, rows: list[corpus.Example]) -> Report:
         rep.unaccounted += len(parse.unaccounted)
         if not ok or not slot_ok:
             got = [(q.intent, {k: s.value for k, s in q.slots.items()}) for q in queries]
-            rep.errors.append(f"[{row.writer}] {[*row.context, row.text]!r}: gold "
-                              f"{[(q['intent'], _gold_slots(q)) for q in row.queries]} | got "
-                              f"{got} {[(q.kind, q.text) for q in parse.unserved]}")
+            rep.errors.append(
+                f"[{row.writer}] {[*row.context, row.text]!r}: gold "
+                f"{[(q['intent'], _gold_slots(q)) for q in row.queries]} | got "
+                f"{got} {[(q.kind, q.text) for q in parse.unserved]}"
+            )
     return rep
 
 
 def _qualifiers(rep: Report, row: corpus.Example, parse: Parse) -> None:
     unserved = parse.unserved
-    gold = [q for q in row.qualifiers if q.get("kind") in
-            ("subgroup", "timepoint", "measure", "assessor", "cohort")
-            and not (q.get("kind") == "assessor" and q.get("value") == "irc")]
+    gold = [
+        q
+        for q in row.qualifiers
+        if q.get("kind") in ("subgroup", "timepoint", "measure", "assessor", "cohort")
+        and not (q.get("kind") == "assessor" and q.get("value") == "irc")
+    ]
     if not gold:
         rep.qualifier_free += 1
         if unserved:
@@ -186,8 +214,10 @@ def _qualifiers(rep: Report, row: corpus.Example, parse: Parse) -> None:
         end = start + len(text)
         if unserved:
             rep.qualifier_found += 1
-        if any(u.start is not None and u.end is not None and u.start < end and start < u.end
-               for u in unserved):
+        if any(
+            u.start is not None and u.end is not None and u.start < end and start < u.end
+            for u in unserved
+        ):
             rep.qualifier_span += 1
 
 
@@ -196,33 +226,44 @@ def render(rep: Report, split: str, verbose: bool = False) -> str:
     lines.append(f"{'intent':<20}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}")
     for intent in sorted(set(rep.gold) | set(rep.pred)):
         p, r, f = rep.prf(intent)
-        lines.append(f"{intent:<20}{p:>7.3f}{r:>7.3f}{f:>7.3f}{rep.gold[intent]:>6}"
-                     f"{rep.pred[intent]:>6}")
+        lines.append(
+            f"{intent:<20}{p:>7.3f}{r:>7.3f}{f:>7.3f}{rep.gold[intent]:>6}{rep.pred[intent]:>6}"
+        )
     lines.append("")
     lines.append("confusion (gold -> predicted: count):")
     for (gold, pred), c in rep.confusion.most_common(25):
         lines.append(f"  {gold} -> {pred}: {c}")
     lines.append("")
-    lines.append("by writer: " + ", ".join(
-        f"{w} {rep.writers_ok[w]}/{n}" for w, n in sorted(rep.writers.items())))
+    lines.append(
+        "by writer: "
+        + ", ".join(f"{w} {rep.writers_ok[w]}/{n}" for w, n in sorted(rep.writers.items()))
+    )
     lines.append(f"intent accuracy: {rep.intent_accuracy:.3f} ({rep.intent_ok}/{rep.n})")
     if rep.slot_n:
-        lines.append(f"slot accuracy (where the intent is right): "
-                     f"{rep.slot_ok / rep.slot_n:.3f} ({rep.slot_ok}/{rep.slot_n})")
+        lines.append(
+            f"slot accuracy (where the intent is right): "
+            f"{rep.slot_ok / rep.slot_n:.3f} ({rep.slot_ok}/{rep.slot_n})"
+        )
     if rep.qualifier_gold:
-        lines.append(f"qualifiers: {rep.qualifier_found}/{rep.qualifier_gold} questions with a "
-                     f"gold qualifier stopped; span found for {rep.qualifier_span}/"
-                     f"{rep.qualifier_gold}; {rep.qualifier_false}/{rep.qualifier_free} "
-                     "questions without one stopped by a qualifier")
+        lines.append(
+            f"qualifiers: {rep.qualifier_found}/{rep.qualifier_gold} questions with a "
+            f"gold qualifier stopped; span found for {rep.qualifier_span}/"
+            f"{rep.qualifier_gold}; {rep.qualifier_false}/{rep.qualifier_free} "
+            "questions without one stopped by a qualifier"
+        )
     if rep.words:
-        lines.append(f"unaccounted words: {rep.unaccounted}/{rep.words} "
-                     f"({100 * rep.unaccounted / rep.words:.1f} %)")
+        lines.append(
+            f"unaccounted words: {rep.unaccounted}/{rep.words} "
+            f"({100 * rep.unaccounted / rep.words:.1f} %)"
+        )
     lines.append(f"out-of-scope parsed as study questions: {rep.oos_leaks} of {rep.oos_total}")
     if rep.seconds:
         ordered = sorted(rep.seconds)
         p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        lines.append(f"parse time per question (with its context turns): mean "
-                     f"{1000 * sum(ordered) / len(ordered):.3f} ms, p95 {1000 * p95:.3f} ms")
+        lines.append(
+            f"parse time per question (with its context turns): mean "
+            f"{1000 * sum(ordered) / len(ordered):.3f} ms, p95 {1000 * p95:.3f} ms"
+        )
     if verbose and rep.errors:
         lines.append("")
         lines.append("errors:")
@@ -243,11 +284,13 @@ def learning_curve(shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)) -> list[s
     rng.shuffle(order)
     out = []
     for share in shares:
-        subset = order[:max(1, int(share * len(order)))]
+        subset = order[: max(1, int(share * len(order)))]
         model = train.fit(analyser, subset)
         rep = evaluate("validation", Parser(terms=STORE_TERMS, spec=spec, model=model))
-        out.append(f"{len(subset):>5} train questions ({model.meta['examples']} examples): "
-                   f"validation intent accuracy {rep.intent_accuracy:.3f}")
+        out.append(
+            f"{len(subset):>5} train questions ({model.meta['examples']} examples): "
+            f"validation intent accuracy {rep.intent_accuracy:.3f}"
+        )
     return out
 
 
@@ -276,13 +319,17 @@ def cross_validate(verbose: bool = False) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m intents.evaluate", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m intents.evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--split", choices=["validation", "train", "all"], default="validation")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every wrong question")
     ap.add_argument("--curve", action="store_true", help="print the learning curve")
-    ap.add_argument("--cv", action="store_true",
-                    help="leave-one-writer-out cross-validation on the train split")
+    ap.add_argument(
+        "--cv", action="store_true", help="leave-one-writer-out cross-validation on the train split"
+    )
     args = ap.parse_args(argv)
     if args.cv:
         print("\n".join(cross_validate(args.verbose)))

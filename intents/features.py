@@ -18,10 +18,30 @@ from intents.lexicon import Matches, tokens
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PUNCTUATION = frozenset("?.!,;:\"'()")
 # Overlay cues whose presence says something about the kind of question.
-CUE_TYPES = ("median_cue", "count_cue", "list_cue", "compare_cue", "explain_cue", "define_cue",
-             "discrepancy_cue", "top", "quote_word", "persist", "ci_word", "claim", "dex",
-             "selinexor", "any_reason", "followup_start", "followup_end", "pronoun",
-             "question_head", "serious", "definition_term", "reconstructed_cue")
+CUE_TYPES = (
+    "median_cue",
+    "count_cue",
+    "list_cue",
+    "compare_cue",
+    "explain_cue",
+    "define_cue",
+    "discrepancy_cue",
+    "top",
+    "quote_word",
+    "persist",
+    "ci_word",
+    "claim",
+    "dex",
+    "selinexor",
+    "any_reason",
+    "followup_start",
+    "followup_end",
+    "pronoun",
+    "question_head",
+    "serious",
+    "definition_term",
+    "reconstructed_cue",
+)
 
 
 def features(norm: str, matches: Matches, start: int = 0, end: int | None = None) -> list[str]:
@@ -68,8 +88,10 @@ def features(norm: str, matches: Matches, start: int = 0, end: int | None = None
         out.append("s:" + word[:5])  # a crude stem: "respond", "responded", "responders"
         padded = f"#{word}#"
         for i in range(len(padded) - 3):
-            out.append("c:" + padded[i:i + 4])
+            out.append("c:" + padded[i : i + 4])
     n = len(seq)
-    out.append("n:" + ("1" if n <= 1 else "2" if n == 2 else "3-4" if n <= 4 else
-                       "5-9" if n <= 9 else "10+"))
+    out.append(
+        "n:"
+        + ("1" if n <= 1 else "2" if n == 2 else "3-4" if n <= 4 else "5-9" if n <= 9 else "10+")
+    )
     return sorted(set(out))

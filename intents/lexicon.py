@@ -68,7 +68,8 @@ class Matches:
 
     def has(self, etype: str) -> bool:
         return any(h.type == etype for h in self.hits) or any(
-            h.type == etype for h in self.overlays)
+            h.type == etype for h in self.overlays
+        )
 
     def types(self) -> set[str]:
         return {h.type for h in self.hits} | {h.type for h in self.overlays}
@@ -83,8 +84,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 def spelling_variants(term: str) -> list[str]:
     """A MedDRA term in British and American spelling."""
     low = term.lower()
-    us = (low.replace("haem", "hem").replace("aem", "em").replace("oe", "e")
-          .replace("leuc", "leuk"))
+    us = low.replace("haem", "hem").replace("aem", "em").replace("oe", "e").replace("leuc", "leuk")
     return sorted({low, us}, key=len, reverse=True)
 
 
@@ -113,10 +113,10 @@ class _Node:
         if not self.by_start:
             for prefix, node in self.prefixes:
                 self.by_start.setdefault(prefix[:3] if len(prefix) >= 3 else "", []).append(
-                    (prefix, node))
+                    (prefix, node)
+                )
         short = self.by_start.get("", [])
-        return self.by_start.get(word[:3], []) + short if short else \
-            self.by_start.get(word[:3], [])
+        return self.by_start.get(word[:3], []) + short if short else self.by_start.get(word[:3], [])
 
 
 class _Trie:
@@ -156,8 +156,9 @@ class _Trie:
         for node in nodes:
             node.entries[entry] = None
 
-    def walk(self, toks: list[tuple[str, int, int]], i: int,
-             step: int = 1) -> list[tuple[int, _Entry]]:
+    def walk(
+        self, toks: list[tuple[str, int, int]], i: int, step: int = 1
+    ) -> list[tuple[int, _Entry]]:
         """Every phrase that starts at token ``i`` (reading forwards, or backwards with
         ``step`` -1): its last token's index and its entry."""
         out: list[tuple[int, _Entry]] = []
@@ -210,11 +211,15 @@ class _Derived:
             value = self.prefix + str(hit.value)
             first, last = starts.get(hit.start), ends.get(hit.end)
             if last is not None:
-                out.extend(Hit(self.name, value, hit.start, toks[j][2])
-                           for j, _ in self.after.walk(toks, last + 1))
+                out.extend(
+                    Hit(self.name, value, hit.start, toks[j][2])
+                    for j, _ in self.after.walk(toks, last + 1)
+                )
             if first is not None:
-                out.extend(Hit(self.name, value, toks[j][1], hit.end)
-                           for j, _ in self.before.walk(toks, first - 1, step=-1))
+                out.extend(
+                    Hit(self.name, value, toks[j][1], hit.end)
+                    for j, _ in self.before.walk(toks, first - 1, step=-1)
+                )
         return out
 
 
@@ -270,7 +275,7 @@ def _leading(items: list[Any], head: str) -> set[str] | None:
             continue
         if len(text) >= 2:
             return {text}
-        rest = items[i + 1:]
+        rest = items[i + 1 :]
         if op is _sre.SUBPATTERN:
             return _leading(list(arg[-1]) + rest, text)
         if op is _sre.BRANCH:
@@ -340,8 +345,11 @@ def _first_of_item(op: Any, arg: Any) -> tuple[set[str], bool] | None:
 
 def _bounded(pattern: str) -> str:
     """A lexicon pattern with word boundaries where it starts or ends with a word character."""
-    head = r"(?<![\w])" if re.match(r"[\w(\[]", pattern) and not pattern.startswith(("(?<", "^")) \
+    head = (
+        r"(?<![\w])"
+        if re.match(r"[\w(\[]", pattern) and not pattern.startswith(("(?<", "^"))
         else ""
+    )
     tail = r"(?![\w])" if re.search(r"[\w)\]*+?]$", pattern) and not pattern.endswith("$") else ""
     return head + pattern + tail
 
@@ -385,10 +393,18 @@ class Lexicon:
         for pattern in words.patterns:
             bounded = _bounded(pattern)
             needles = _needles(bounded)
-            self.patterns.append(_Pattern(name, stored, etype.overlay, re.compile(bounded),
-                                          tuple(_INNER_GROUP.findall(pattern)),
-                                          _first_chars(bounded), needles,
-                                          frozenset(n[:2] for n in needles) if needles else None))
+            self.patterns.append(
+                _Pattern(
+                    name,
+                    stored,
+                    etype.overlay,
+                    re.compile(bounded),
+                    tuple(_INNER_GROUP.findall(pattern)),
+                    _first_chars(bounded),
+                    needles,
+                    frozenset(n[:2] for n in needles) if needles else None,
+                )
+            )
 
     def _add_derived(self, name: str, etype: EntityType, base: EntityType) -> None:
         assert etype.derive is not None
@@ -398,9 +414,17 @@ class Lexicon:
             before.add(phrase, marker, reverse=True)
         for phrase in etype.derive.after:
             after.add(phrase, marker)
-        self.derived.append(_Derived(name, etype.derive.source, frozenset(etype.derive.values),
-                                     "<" if name.endswith("_below") else "", etype.overlay,
-                                     before, after))
+        self.derived.append(
+            _Derived(
+                name,
+                etype.derive.source,
+                frozenset(etype.derive.values),
+                "<" if name.endswith("_below") else "",
+                etype.overlay,
+                before,
+                after,
+            )
+        )
 
     def match(self, text: str) -> Matches:
         found = Matches()
@@ -414,7 +438,7 @@ class Lexicon:
             for hit in derived.extend(base, toks):
                 (found.overlays if derived.overlay else candidates).append(hit)
         present = frozenset(text)
-        pairs = frozenset(text[i:i + 2] for i in range(len(text) - 1))
+        pairs = frozenset(text[i : i + 2] for i in range(len(text) - 1))
         for pattern in self.patterns:
             if pattern.first is not None and not (pattern.first & present):
                 continue
@@ -430,15 +454,22 @@ class Lexicon:
         candidates.sort(key=lambda h: (-h.length, h.weak, h.start, h.type))
         taken = bytearray(len(text) + 1)
         for hit in candidates:
-            if any(taken[hit.start:hit.end]):
+            if any(taken[hit.start : hit.end]):
                 continue
-            taken[hit.start:hit.end] = b"\x01" * hit.length
+            taken[hit.start : hit.end] = b"\x01" * hit.length
             found.hits.append(self._finish(hit))
         found.hits.sort(key=lambda h: h.start)
         found.overlays.sort(key=lambda h: h.start)
         for m in _NUMBER.finditer(text):
-            found.numbers.append(Hit("number", float(m.group(1)), m.start(), m.end(),
-                                     groups=(("unit", m.group(2) or ""),)))
+            found.numbers.append(
+                Hit(
+                    "number",
+                    float(m.group(1)),
+                    m.start(),
+                    m.end(),
+                    groups=(("unit", m.group(2) or ""),),
+                )
+            )
         return found
 
     def _gapped(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
@@ -452,12 +483,16 @@ class Lexicon:
             for j, entry in self.trie.walk(toks, i):
                 if j == i or entry.overlay:
                     continue  # a one-word phrase has no head to share
-                virtual = [toks[i - 2], *toks[i + 1:j + 1]]
+                virtual = [toks[i - 2], *toks[i + 1 : j + 1]]
                 for k, other in self.trie.walk(virtual, 0):
-                    if k == len(virtual) - 1 and other.type == entry.type \
-                            and other.value != entry.value:
-                        out.append(Hit(other.type, other.value, toks[i - 2][1], toks[i - 2][2],
-                                       other.weak))
+                    if (
+                        k == len(virtual) - 1
+                        and other.type == entry.type
+                        and other.value != entry.value
+                    ):
+                        out.append(
+                            Hit(other.type, other.value, toks[i - 2][1], toks[i - 2][2], other.weak)
+                        )
         return out
 
     def _is_overlay(self, etype: str) -> bool:

@@ -42,8 +42,9 @@ class Scores:
 
 
 class Classifier:
-    def __init__(self, classes: list[str], features: list[str], bias: np.ndarray,
-                 weights: np.ndarray) -> None:
+    def __init__(
+        self, classes: list[str], features: list[str], bias: np.ndarray, weights: np.ndarray
+    ) -> None:
         self.classes = classes
         self.features = features
         self.index = {f: i for i, f in enumerate(features)}
@@ -70,9 +71,12 @@ class Classifier:
     def to_json(self) -> dict[str, Any]:
         weights = np.ascontiguousarray(np.round(self.weights, 4), dtype="<f4")
         bias = np.ascontiguousarray(np.round(self.bias, 4), dtype="<f4")
-        return {"classes": self.classes, "features": self.features,
-                "bias": base64.b64encode(bias.tobytes()).decode("ascii"),
-                "weights": base64.b64encode(weights.tobytes()).decode("ascii")}
+        return {
+            "classes": self.classes,
+            "features": self.features,
+            "bias": base64.b64encode(bias.tobytes()).decode("ascii"),
+            "weights": base64.b64encode(weights.tobytes()).decode("ascii"),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Classifier:
@@ -80,8 +84,9 @@ class Classifier:
         features = list(data["features"])
         bias = np.frombuffer(base64.b64decode(data["bias"]), dtype="<f4").astype(np.float64)
         weights = np.frombuffer(base64.b64decode(data["weights"]), dtype="<f4")
-        return cls(classes, features, bias,
-                   weights.reshape(len(features), len(classes)).astype(np.float64))
+        return cls(
+            classes, features, bias, weights.reshape(len(features), len(classes)).astype(np.float64)
+        )
 
 
 @dataclass
@@ -94,12 +99,15 @@ class Model:
     def load(cls, path: Path = MODEL_PATH) -> Model:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(Classifier.from_json(data["intent"]),
-                       {k: Classifier.from_json(v) for k, v in data.get("slots", {}).items()},
-                       dict(data.get("meta", {})))
+            return cls(
+                Classifier.from_json(data["intent"]),
+                {k: Classifier.from_json(v) for k, v in data.get("slots", {}).items()},
+                dict(data.get("meta", {})),
+            )
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ModelError(f"{path.name}: cannot be read ({error}); rebuild it with "
-                             "`python -m intents.train`") from error
+            raise ModelError(
+                f"{path.name}: cannot be read ({error}); rebuild it with `python -m intents.train`"
+            ) from error
 
     def score(self, features: list[str]) -> Scores:
         return self.intent.score(features)
@@ -108,6 +116,9 @@ class Model:
         return self.intent.weight(feature, label)
 
     def dumps(self) -> str:
-        data = {"meta": self.meta, "intent": self.intent.to_json(),
-                "slots": {k: v.to_json() for k, v in sorted(self.slots.items())}}
+        data = {
+            "meta": self.meta,
+            "intent": self.intent.to_json(),
+            "slots": {k: v.to_json() for k, v in sorted(self.slots.items())},
+        }
         return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=0) + "\n"

@@ -22,10 +22,30 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 
 # Characters NFKC leaves alone but people use interchangeably with ASCII.
 _CHAR_MAP: dict[str, str] = {
-    "≥": ">=", "⩾": ">=", "≧": ">=", "≤": "<=", "⩽": "<=", "≦": "<=",
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "−": "-", "﹣": "-", "―": "-",
-    "’": "'", "‘": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
-    "×": "x", "…": "...",
+    "≥": ">=",
+    "⩾": ">=",
+    "≧": ">=",
+    "≤": "<=",
+    "⩽": "<=",
+    "≦": "<=",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "−": "-",
+    "﹣": "-",
+    "―": "-",
+    "’": "'",
+    "‘": "'",
+    "‛": "'",
+    "`": "'",
+    "´": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "×": "x",
+    "…": "...",
 }
 
 
@@ -95,7 +115,7 @@ def normalise(original: str) -> Text:
         return _normalise_plain(original)
     skip = bytearray(len(original))
     for m in _ANSI.finditer(original):
-        skip[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        skip[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

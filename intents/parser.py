@@ -35,16 +35,35 @@ MIN_PROBABILITY = 0.30
 # A question in which no lexicon word occurs must be read with at least this probability
 # ("; DROP TABLE facts; --" is not a question about the study).
 MIN_PROBABILITY_WITHOUT_EVIDENCE = 0.75
-_EVIDENCE_CUES = frozenset({"median_cue", "count_cue", "list_cue", "compare_cue", "explain_cue",
-                            "define_cue", "discrepancy_cue", "top", "quote_word", "dex",
-                            "selinexor", "definition_term", "study_name", "reconstructed_cue"})
+_EVIDENCE_CUES = frozenset(
+    {
+        "median_cue",
+        "count_cue",
+        "list_cue",
+        "compare_cue",
+        "explain_cue",
+        "define_cue",
+        "discrepancy_cue",
+        "top",
+        "quote_word",
+        "dex",
+        "selinexor",
+        "definition_term",
+        "study_name",
+        "reconstructed_cue",
+    }
+)
 # Words that make what follows a restriction of the subject, not the subject.
-_RESTRICTION = re.compile(r"\b(?:in|among|amongst|for|of) (?:the )?(?:pts|patients|people|those|"
-                          r"subjects|ones|participants)? ?(?:with|who had|who have|having|who got)"
-                          r" (?:an? |any )?$")
+_RESTRICTION = re.compile(
+    r"\b(?:in|among|amongst|for|of) (?:the )?(?:pts|patients|people|those|"
+    r"subjects|ones|participants)? ?(?:with|who had|who have|having|who got)"
+    r" (?:an? |any )?$"
+)
 # What joins two interval levels: "90 % and 95 %", "90, 95 or 99 %".
-_LEVEL_JOIN = re.compile(r"\s*%?\s*(?:(?:ci|cis|intervals?|confidence intervals?)\s*)?"
-                         r"(?:,|or|and|vs\.?|versus|/|&|,? and|,? or)\s*(?:an? |the )?")
+_LEVEL_JOIN = re.compile(
+    r"\s*%?\s*(?:(?:ci|cis|intervals?|confidence intervals?)\s*)?"
+    r"(?:,|or|and|vs\.?|versus|/|&|,? and|,? or)\s*(?:an? |the )?"
+)
 # Plain words and sentence punctuation (no code, markup or symbols).
 _MOSTLY_ENGLISH = re.compile(r"[a-z' ,?.!-]+")
 # Two readings closer than this, both with evidence in the question: ask which one.
@@ -55,45 +74,86 @@ LEARNED_SLOT_PROBABILITY = 0.5
 _COORDINATOR = re.compile(
     r"\s*(?:(?P<alt>,?\s*(?:\bvs\.?|\bversus\b|\bor\b))|,|;|/(?<!\bw/)(?<!\bn/)(?<!\bk/)"
     r"(?<!\band/)|&|\+|\?(?=\s*\S)|\band\b|\bplus\b|\bas well as\b|\balong with\b|\balso\b|"
-    r"\bthen\b)\s*")
+    r"\bthen\b)\s*"
+)
 # Intents whose questions name several things on purpose ("penta vs the others", "patients with
 # thrombocytopenia and bleeding", "10 or 12 deaths?"): never divided.
-_WHOLE = frozenset({"compare", "records", "discrepancy", "explain_method", "set_stats",
-                    "response_breakdown", "ae_table", "ae_top"})
+_WHOLE = frozenset(
+    {
+        "compare",
+        "records",
+        "discrepancy",
+        "explain_method",
+        "set_stats",
+        "response_breakdown",
+        "ae_table",
+        "ae_top",
+    }
+)
 # Baseline variables that, beside an outcome, are subgroups of it.
 _SUBGROUP_VARIABLES = frozenset({"sex", "race", "ecog", "iss", "transplant", "renal"})
 # Entities that name an outcome of the study (what a subgroup question would be about).
-_OUTCOME_TYPES = frozenset({"threshold", "threshold_below", "category", "endpoint", "ae_term",
-                            "bleeding", "deaths", "action"})
+_OUTCOME_TYPES = frozenset(
+    {
+        "threshold",
+        "threshold_below",
+        "category",
+        "endpoint",
+        "ae_term",
+        "bleeding",
+        "deaths",
+        "action",
+    }
+)
 _QUALIFIER_TYPES = frozenset({"subgroup", "timepoint", "measure", "assessor", "cohort"})
 # Subjects people list without "and": "sCR VGPR PR", "nausea vomiting diarrhoea".
 _LISTABLE = frozenset({"category", "threshold", "endpoint", "ae_term"})
 _SETTINGS = frozenset({"ci_method", "level", "statistic", "null_rate", "persist", "population"})
 # Words before a percentage that make it the rate a test is against, not an interval level.
-_NULL_RATE = re.compile(r"(?:above|over|than|exceed\w*|against|vs\.?|versus|null|h0|h1|p ?[<>]=?|"
-                        r"[<>]=?|at least|below|under|beat|surpass\w*)\s*(?:a |the )?$")
+_NULL_RATE = re.compile(
+    r"(?:above|over|than|exceed\w*|against|vs\.?|versus|null|h0|h1|p ?[<>]=?|"
+    r"[<>]=?|at least|below|under|beat|surpass\w*)\s*(?:a |the )?$"
+)
 _ALPHA = re.compile(r"(?:alpha|α|significance(?: level)?|type i error|p ?[<=])\s*(?:of |= ?|at )?$")
 # A part of a compound question must be read with at least this probability to stand alone.
 PART_PROBABILITY = 0.5
 # A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
 _SENTENCE = re.compile(r"\S.*?(?:(?<!\be\.g)(?<!\bi\.e)[.!?]+(?=\s|$)|$)")
 # A sentence that tells rather than asks.
-_REMARK = re.compile(r"(?:i|we) (?:know|think|realise|realize|understand|believe|guess|assume|"
-                     r"suspect|appreciate|remember|recall|read|saw|heard)\b|i'?m (?:aware|sure|"
-                     r"guessing|assuming)\b|(?:note|fyi|btw|ps)\b|(?:thanks|thank you|cheers)\b")
+_REMARK = re.compile(
+    r"(?:i|we) (?:know|think|realise|realize|understand|believe|guess|assume|"
+    r"suspect|appreciate|remember|recall|read|saw|heard)\b|i'?m (?:aware|sure|"
+    r"guessing|assuming)\b|(?:note|fyi|btw|ps)\b|(?:thanks|thank you|cheers)\b"
+)
 # An aside that explains rather than asks: "(i.e. not VGPR or better)", "i.e. …", "e.g. …".
-_ASIDE = re.compile(r"\((?:i\.?e\.?|e\.?g\.?|ie|eg|that is|not|excluding|rather than)\b[^)]*\)|"
-                    r"\b(?:i\.e\.|e\.g\.)[^?)]*")
+_ASIDE = re.compile(
+    r"\((?:i\.?e\.?|e\.?g\.?|ie|eg|that is|not|excluding|rather than)\b[^)]*\)|"
+    r"\b(?:i\.e\.|e\.g\.)[^?)]*"
+)
 # Words that set what follows apart as a clarification, not a restriction: "a PR as best
 # response (i.e. not VGPR or better)".
-_CLARIFYING = re.compile(r"(?:\bi\.?e\.?,?|\bnot|\brather than|\bexcluding|\bexcept|"
-                         r"\bother than|\bunlike|\bas opposed to)\s*(?:an? |the )?$")
+_CLARIFYING = re.compile(
+    r"(?:\bi\.?e\.?,?|\bnot|\brather than|\bexcluding|\bexcept|"
+    r"\bother than|\bunlike|\bas opposed to)\s*(?:an? |the )?$"
+)
 _LEVEL_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?) ?(%|percent\b|per ?cent\b|pct\b)?")
-_TOP_N = re.compile(r"\btop (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b|"
-                    r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) (?:most|commonest|"
-                    r"main|leading)\b")
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10}
+_TOP_N = re.compile(
+    r"\btop (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b|"
+    r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) (?:most|commonest|"
+    r"main|leading)\b"
+)
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 
 
 @dataclass
@@ -115,8 +175,13 @@ class Reading:
 class Parser:
     """Turns one typed question (plus the previous turn's parse) into a ``Parse``."""
 
-    def __init__(self, terms: Iterable[str] = (), known_numbers: Iterable[float] = (),
-                 spec: Spec | None = None, model: Model | None = None) -> None:
+    def __init__(
+        self,
+        terms: Iterable[str] = (),
+        known_numbers: Iterable[float] = (),
+        spec: Spec | None = None,
+        model: Model | None = None,
+    ) -> None:
         self.spec = spec or load_spec()
         # A store's terms pass the same check as the built-in words: a term that is a word
         # every question uses ("what", "patients") would read every question as that event.
@@ -128,9 +193,12 @@ class Parser:
         self.known_numbers = {round(float(n), 1) for n in known_numbers}
         # Entity types that name what a question is about (an interval method only says how
         # to answer it).
-        self.heads = frozenset(h for i in self.spec.intents.values() for h in i.heads
-                               if h != "ci_method" and not (h in self.spec.entities
-                                                            and self.spec.entities[h].overlay))
+        self.heads = frozenset(
+            h
+            for i in self.spec.intents.values()
+            for h in i.heads
+            if h != "ci_method" and not (h in self.spec.entities and self.spec.entities[h].overlay)
+        )
         self.qualifier_types = frozenset(self.spec.leftover_qualifiers)
 
     # ------------------------------------------------------------------ public
@@ -152,11 +220,13 @@ class Parser:
         t0 = normalise(raw)
         rule = self.rules.match(self._questions_only(t0))
         if rule is not None:
-            return Parse(text=raw, intent=rule.intent, confidence=rule.confidence,
-                         truncated=truncated)
+            return Parse(
+                text=raw, intent=rule.intent, confidence=rule.confidence, truncated=truncated
+            )
         t, corrections = self.corrector.correct(t0)
-        m = self._without_asides(t.norm, self._without_commentary(t.norm,
-                                                                   self.lexicon.match(t.norm)))
+        m = self._without_asides(
+            t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
+        )
         whole = self._read(t, m, 0, len(t.norm), previous)
         readings = [whole]
         segments = self.segments(t.norm, m)
@@ -169,8 +239,11 @@ class Parser:
         if len(readings) == 1 and previous is not None:
             readings = self._each_part(t, m, whole, previous) or readings
         if len(readings) == 1:
-            readings = [r for level in self._at_each_level(t, m, readings[0])
-                        for r in self._by_each_method(t, m, level)]
+            readings = [
+                r
+                for level in self._at_each_level(t, m, readings[0])
+                for r in self._by_each_method(t, m, level)
+            ]
         readings = self._qualify_all(t, m, _distinct(readings))
         return self._finish(raw, truncated, t, m, readings, corrections)
 
@@ -190,8 +263,9 @@ class Parser:
     def _questions_only(self, text: Text) -> Text:
         """The sentences that ask (for the scope rules): "Some of our team come from solid
         tumours." is context, not a question about another disease."""
-        sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(text.norm)
-                     if x.group().strip()]
+        sentences = [
+            (x.start(), x.end()) for x in _SENTENCE.finditer(text.norm) if x.group().strip()
+        ]
         if len(sentences) < 2:
             return text
         asks = [(a, b) for a, b in sentences if self._asks(text.norm, a, b)]
@@ -214,8 +288,11 @@ class Parser:
         def inside(h: Hit) -> bool:
             return any(a <= h.start and h.end <= b for a, b in keep)
 
-        return Matches([h for h in m.hits if inside(h)], [h for h in m.overlays if inside(h)],
-                       [h for h in m.numbers if inside(h)])
+        return Matches(
+            [h for h in m.hits if inside(h)],
+            [h for h in m.overlays if inside(h)],
+            [h for h in m.numbers if inside(h)],
+        )
 
     def _asks(self, norm: str, a: int, b: int) -> bool:
         text = norm[a:b].strip()
@@ -230,15 +307,22 @@ class Parser:
     def segments(self, norm: str, m: Matches) -> list[tuple[int, int]]:
         """Clauses that each name a subject of their own (several → a compound question)."""
         parens = _parentheses(norm)
-        cuts = [(c.start(), c.end()) for c in _COORDINATOR.finditer(norm)
-                if not any(h.start < c.end() and c.start() < h.end for h in m.hits)
-                and not any(a < c.start() < b for a, b in parens)  # "(del17p, t(4;14))"
-                and (c.group("alt") is None or self._same_kind_around(m, c.start(), c.end()))]
+        cuts = [
+            (c.start(), c.end())
+            for c in _COORDINATOR.finditer(norm)
+            if not any(h.start < c.end() and c.start() < h.end for h in m.hits)
+            and not any(a < c.start() < b for a, b in parens)  # "(del17p, t(4;14))"
+            and (c.group("alt") is None or self._same_kind_around(m, c.start(), c.end()))
+        ]
         # A bare list of the same kind of subject: "sCR VGPR and PR", "nausea vomiting".
         strong = [h for h in m.hits if h.type in self.heads and not h.weak]
         for first, second in zip(strong, strong[1:], strict=False):
-            if first.type == second.type and first.type in _LISTABLE \
-                    and first.value != second.value and not norm[first.end:second.start].strip():
+            if (
+                first.type == second.type
+                and first.type in _LISTABLE
+                and first.value != second.value
+                and not norm[first.end : second.start].strip()
+            ):
                 cuts.append((first.end, second.start))
         cuts.sort()
         bounds: list[tuple[int, int]] = []
@@ -249,15 +333,17 @@ class Parser:
         bounds.append((pos, len(norm)))
         parts: list[tuple[int, int]] = []
         for a, b in bounds:
-            if self._has_subject(m, a, b) or (parts and self._has_variant(m, a, b)) \
-                    or not parts:
+            if self._has_subject(m, a, b) or (parts and self._has_variant(m, a, b)) or not parts:
                 parts.append((a, b))
             else:
                 parts[-1] = (parts[-1][0], b)
         # A clause before the first subject ("for the penta-refractory, ORR and DOR") belongs
         # to what follows it, unless it is a variant of it ("G3 and G4 thrombo").
-        if len(parts) > 1 and not self._has_subject(m, *parts[0]) and not (
-                self._has_variant(m, *parts[0]) and self._has_variant(m, *parts[1])):
+        if (
+            len(parts) > 1
+            and not self._has_subject(m, *parts[0])
+            and not (self._has_variant(m, *parts[0]) and self._has_variant(m, *parts[1]))
+        ):
             parts[1] = (parts[0][0], parts[1][1])
             parts.pop(0)
         return parts
@@ -268,29 +354,43 @@ class Parser:
         standard-risk", "dose held or reduced")."""
         before = [h for h in m.hits if h.end <= a and h.type in self.heads and not h.weak]
         after = [h for h in m.hits if h.start >= b and h.type in self.heads and not h.weak]
-        return bool(before and after) and before[-1].type == after[0].type \
-            and before[-1].value != after[0].value and before[-1].type not in (
-                "baseline_variable", "action")
+        return (
+            bool(before and after)
+            and before[-1].type == after[0].type
+            and before[-1].value != after[0].value
+            and before[-1].type not in ("baseline_variable", "action")
+        )
 
     def _has_subject(self, m: Matches, a: int, b: int) -> bool:
-        return any(h.type in self.heads and not h.weak and h.type != "ae_generic"
-                   and a <= h.start and h.end <= b for h in m.hits)
+        return any(
+            h.type in self.heads
+            and not h.weak
+            and h.type != "ae_generic"
+            and a <= h.start
+            and h.end <= b
+            for h in m.hits
+        )
 
     def _has_variant(self, m: Matches, a: int, b: int) -> bool:
         """A clause that re-asks with another population or grade ("… and in the other 39",
         "any grade and grade 3")."""
-        return any(h.type in ("population", "grade") and h.value != ("bare", None, None)
-                   and a <= h.start and h.end <= b for h in m.hits)
+        return any(
+            h.type in ("population", "grade")
+            and h.value != ("bare", None, None)
+            and a <= h.start
+            and h.end <= b
+            for h in m.hits
+        )
 
-    def _read_parts(self, t: Text, m: Matches, segments: list[tuple[int, int]],
-                    previous: Parse | None) -> list[Reading]:
+    def _read_parts(
+        self, t: Text, m: Matches, segments: list[tuple[int, int]], previous: Parse | None
+    ) -> list[Reading]:
         readings: list[Reading] = []
         prev = previous
         if not self._has_subject(m, *segments[0]):
             # "G3 and G4 thrombo": the first clause borrows the subject of the second.
             second = self._read(t, m, *segments[1], previous)
-            first = self._read(t, m, *segments[0], self._as_parse(t.original, second),
-                               inner=True)
+            first = self._read(t, m, *segments[0], self._as_parse(t.original, second), inner=True)
             readings = [first, second]
             prev = self._as_parse(t.original, second)
             segments = segments[2:]
@@ -299,18 +399,27 @@ class Parser:
             if readings and not self._stands_alone(reading, t, m):
                 # Not a question of its own ("… I realise it may not be published"): part of
                 # the clause before it.
-                merged = self._read(t, m, readings[-1].start, b, previous if len(readings) == 1
-                                    else self._as_parse(t.original, readings[-2]),
-                                    inner=len(readings) > 1)
+                merged = self._read(
+                    t,
+                    m,
+                    readings[-1].start,
+                    b,
+                    previous if len(readings) == 1 else self._as_parse(t.original, readings[-2]),
+                    inner=len(readings) > 1,
+                )
                 readings[-1] = merged
                 prev = self._as_parse(t.original, merged)
                 continue
-            if readings and (reading.refined or _same(readings[-1], reading)
-                             or self._restated(t, readings[-1], reading)):
+            if readings and (
+                reading.refined
+                or _same(readings[-1], reading)
+                or self._restated(t, readings[-1], reading)
+            ):
                 # "haematological toxicity, focusing on grade 3 or higher": one query, refined;
                 # "how many felt sick, like nausea": one query, said twice.
-                reading.used = readings[-1].used + [h for h in reading.used
-                                                    if h not in readings[-1].used]
+                reading.used = readings[-1].used + [
+                    h for h in reading.used if h not in readings[-1].used
+                ]
                 reading.start = readings[-1].start
                 readings[-1] = reading
             else:
@@ -319,15 +428,25 @@ class Parser:
                 prev = self._as_parse(t.original, reading)
         # "renal impairment and ORR": a subgroup the sources do not report, beside an outcome,
         # restricts the outcome; it is not a question about the patients of its own.
-        outcomes = [r for r in readings if r.intent in self.spec.data_intents
-                    and r.intent != "baseline"]
+        outcomes = [
+            r for r in readings if r.intent in self.spec.data_intents and r.intent != "baseline"
+        ]
         if outcomes:
-            readings = [r for r in readings if not (r.intent == "baseline"
-                        and r.slots.get("variable") is not None
-                        and r.slots["variable"].value in _SUBGROUP_VARIABLES)] or readings
+            readings = [
+                r
+                for r in readings
+                if not (
+                    r.intent == "baseline"
+                    and r.slots.get("variable") is not None
+                    and r.slots["variable"].value in _SUBGROUP_VARIABLES
+                )
+            ] or readings
             for r in readings:
-                r.used = [h for h in r.used if h.type != "baseline_variable"
-                          or h.value not in _SUBGROUP_VARIABLES]
+                r.used = [
+                    h
+                    for h in r.used
+                    if h.type != "baseline_variable" or h.value not in _SUBGROUP_VARIABLES
+                ]
         data = [r for r in readings if r.intent in self.spec.data_intents]
         if len(data) >= 2:
             context.spread_trailing(data, self.spec)
@@ -335,70 +454,101 @@ class Parser:
 
     @staticmethod
     def _restated(t: Text, before: Reading, after: Reading) -> bool:
-        """"severe anorexia, like G3": a grade in words, then the same question with the
+        """ "severe anorexia, like G3": a grade in words, then the same question with the
         grade in numbers, is one question."""
         if before.intent != after.intent or not after.followup:
             return False
+
         def rest(r: Reading) -> dict[str, Any]:
             return {k: v.value for k, v in r.slots.items() if k not in context.GRADE}
+
         words = [h for h in before.used if h.type == "grade" and not h.groups]
         numbers = [h for h in after.used if h.type == "grade" and h.groups]
-        return rest(before) == rest(after) and bool(words) and bool(numbers) and _apposed(
-            t.norm, words[-1], numbers[0])
+        return (
+            rest(before) == rest(after)
+            and bool(words)
+            and bool(numbers)
+            and _apposed(t.norm, words[-1], numbers[0])
+        )
 
-    def _each_part(self, t: Text, m: Matches, whole: Reading,
-                   previous: Parse) -> list[Reading]:
+    def _each_part(self, t: Text, m: Matches, whole: Reading, previous: Parse) -> list[Reading]:
         """A follow-up to a question of several parts changes each of them ("ORR and CBR?"
         → "at 90 %?", "and in the penta-refractory?"); "both" after a clarify asks every
         reading offered."""
-        if previous.intent == "clarify" and len(previous.alternatives) > 1 \
-                and m.cue("every_part") is not None and not any(
-                    h.type in self.heads and not h.weak for h in m.hits):
-            return [Reading(alt.intent, alt.confidence, dict(alt.slots), followup=True,
-                            start=0, end=len(t.norm)) for alt in previous.alternatives]
+        if (
+            previous.intent == "clarify"
+            and len(previous.alternatives) > 1
+            and m.cue("every_part") is not None
+            and not any(h.type in self.heads and not h.weak for h in m.hits)
+        ):
+            return [
+                Reading(
+                    alt.intent,
+                    alt.confidence,
+                    dict(alt.slots),
+                    followup=True,
+                    start=0,
+                    end=len(t.norm),
+                )
+                for alt in previous.alternatives
+            ]
         data = [q for q in previous.queries if q.intent in self.spec.data_intents]
         if previous.intent != "compound" or len(data) < 2 or not whole.followup:
             return []
         parts = [self._read(t, m, 0, len(t.norm), previous.part(q)) for q in data]
-        if not all(r.followup and r.intent == q.intent for r, q in zip(parts, data,
-                                                                        strict=True)):
+        if not all(r.followup and r.intent == q.intent for r, q in zip(parts, data, strict=True)):
             return []
         return _distinct(parts)
 
     def _at_each_level(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
-        """"ORR with 90 % and 95 % CIs": the same figure at each level asked."""
+        """ "ORR with 90 % and 95 % CIs": the same figure at each level asked."""
         if reading.intent not in self.spec.data_intents or "level" not in reading.slots:
             return [reading]
         first = self._level(t, m, 0, len(t.norm))
         if first is None or first.weak:
             return [reading]
         levels = [first]
-        candidates = [n for n in m.numbers if n.start != first.start
-                      and 50 <= float(n.value) <= 99.9
-                      and not any(h.start <= n.start and n.end <= h.end for h in m.hits)]
+        candidates = [
+            n
+            for n in m.numbers
+            if n.start != first.start
+            and 50 <= float(n.value) <= 99.9
+            and not any(h.start <= n.start and n.end <= h.end for h in m.hits)
+        ]
         grown = True
         while grown:  # "80, 90 and 95 %": each joined to a level next to it
             grown = False
             for num in candidates:
                 if any(h.start == num.start for h in levels):
                     continue
-                if any(_LEVEL_JOIN.fullmatch(t.norm[min(h.end, num.end):max(h.start, num.start)])
-                       for h in levels):
-                    levels.append(Hit("level", round(float(num.value) / 100, 4), num.start,
-                                      num.end))
+                if any(
+                    _LEVEL_JOIN.fullmatch(t.norm[min(h.end, num.end) : max(h.start, num.start)])
+                    for h in levels
+                ):
+                    levels.append(
+                        Hit("level", round(float(num.value) / 100, 4), num.start, num.end)
+                    )
                     grown = True
         if len({h.value for h in levels}) < 2:
             return [reading]
         out = []
         for hit in sorted(levels, key=lambda h: h.start):
             slots = {**reading.slots, "level": self._slot(t, "level", hit.value, hit)}
-            out.append(Reading(reading.intent, reading.confidence, slots,
-                               used=[*reading.used, *levels], followup=reading.followup,
-                               start=reading.start, end=reading.end))
+            out.append(
+                Reading(
+                    reading.intent,
+                    reading.confidence,
+                    slots,
+                    used=[*reading.used, *levels],
+                    followup=reading.followup,
+                    start=reading.start,
+                    end=reading.end,
+                )
+            )
         return _distinct(out)
 
     def _by_each_method(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
-        """"CBR: Wilson vs exact CI": the same figure with each interval method named."""
+        """ "CBR: Wilson vs exact CI": the same figure with each interval method named."""
         if reading.intent not in self.spec.data_intents or "ci_method" not in reading.slots:
             return [reading]
         methods = [h for h in m.hits if h.type == "ci_method"]
@@ -407,9 +557,17 @@ class Parser:
         out = []
         for hit in methods:
             slots = {**reading.slots, "ci_method": self._slot(t, "ci_method", hit.value, hit)}
-            out.append(Reading(reading.intent, reading.confidence, slots,
-                               used=[*reading.used, *methods], followup=reading.followup,
-                               start=reading.start, end=reading.end))
+            out.append(
+                Reading(
+                    reading.intent,
+                    reading.confidence,
+                    slots,
+                    used=[*reading.used, *methods],
+                    followup=reading.followup,
+                    start=reading.start,
+                    end=reading.end,
+                )
+            )
         return _distinct(out)
 
     def _one_kind(self, parts: list[Reading]) -> bool:
@@ -419,16 +577,23 @@ class Parser:
         data = [r.intent in self.spec.data_intents for r in parts]
         return all(data) or not any(data)
 
-    def _explain_with_subject(self, t: Text, m: Matches, whole: Reading,
-                              previous: Parse | None) -> list[Reading]:
-        """"Which method gives the published 31–49 % for clinical benefit?": the figure named,
+    def _explain_with_subject(
+        self, t: Text, m: Matches, whole: Reading, previous: Parse | None
+    ) -> list[Reading]:
+        """ "Which method gives the published 31–49 % for clinical benefit?": the figure named,
         then how it is computed."""
         heads = [h for h in m.hits if h.type in self.heads and not h.weak]
         if not heads:
             return [whole]
         scores = self.model.score(features(t.norm, m))
-        label = next((i for i, _ in scores.ranked if i in self.spec.data_intents
-                      and self._evidence(i, heads)), None)
+        label = next(
+            (
+                i
+                for i, _ in scores.ranked
+                if i in self.spec.data_intents and self._evidence(i, heads)
+            ),
+            None,
+        )
         if label is None:
             return [whole]
         # The figure asked about is the published one: an interval method named in the
@@ -447,16 +612,27 @@ class Parser:
         spec = self.spec.intents.get(reading.intent)
         if spec is None or reading.intent in CONVERSATION or reading.confidence < PART_PROBABILITY:
             return False
-        return any(h.type in spec.heads and not h.weak and reading.start <= h.start
-                   and h.end <= reading.end for h in m.hits)
+        return any(
+            h.type in spec.heads
+            and not h.weak
+            and reading.start <= h.start
+            and h.end <= reading.end
+            for h in m.hits
+        )
 
     def _as_parse(self, text: str, reading: Reading) -> Parse:
-        return Parse(text=text, intent=reading.intent, confidence=reading.confidence,
-                     slots=reading.slots, alternatives=reading.alternatives)
+        return Parse(
+            text=text,
+            intent=reading.intent,
+            confidence=reading.confidence,
+            slots=reading.slots,
+            alternatives=reading.alternatives,
+        )
 
     # ------------------------------------------------------------------ one clause
-    def _read(self, t: Text, m: Matches, a: int, b: int, previous: Parse | None,
-              inner: bool = False) -> Reading:
+    def _read(
+        self, t: Text, m: Matches, a: int, b: int, previous: Parse | None, inner: bool = False
+    ) -> Reading:
         scores = self.model.score(features(t.norm, m, a, b))
         label, p = scores.best
         hits = [h for h in m.hits if a <= h.start and h.end <= b]
@@ -465,7 +641,8 @@ class Parser:
         marked = inner or self._marked(m, a, b)
         level = self._level(t, m, a, b)
         stats_only = all(h.type == "ci_method" for h in hits) and (
-            any(h.type == "ci_method" for h in hits) or level is not None)
+            any(h.type == "ci_method" for h in hits) or level is not None
+        )
 
         if stats_only and m.cue("persist") is not None:
             return self._set_stats(t, m, a, b, hits, level)  # "switch to Wilson": from now on
@@ -475,20 +652,43 @@ class Parser:
             # A full question ("how many patients were penta-refractory?") stands alone even
             # without a subject word; a short or marked turn, or one that points back
             # ("those", "them"), leans on the previous one.
-            full = m.cue("question_head") is not None and m.cue("pronoun") is None \
-                and len(words) > 4
-            if label == "fragment" or marked or short or (not heads and not full) \
-                    or _restricts_only(hits):
+            full = (
+                m.cue("question_head") is not None and m.cue("pronoun") is None and len(words) > 4
+            )
+            if (
+                label == "fragment"
+                or marked
+                or short
+                or (not heads and not full)
+                or _restricts_only(hits)
+            ):
                 if level is None and (short or marked):
                     level = self._bare_level(m, a, b)
-                follow = self._follow(t, m, a, b, hits, heads, label, scores, prev_intent,
-                                      previous, marked, level, short, inner)
+                follow = self._follow(
+                    t,
+                    m,
+                    a,
+                    b,
+                    hits,
+                    heads,
+                    label,
+                    scores,
+                    prev_intent,
+                    previous,
+                    marked,
+                    level,
+                    short,
+                    inner,
+                )
                 if follow is not None:
                     return follow
         if stats_only and label not in ("explain_method", "definition"):
             return self._set_stats(t, m, a, b, hits, level)
-        if not hits and not self._cues(m, a, b) and (
-                p < MIN_PROBABILITY_WITHOUT_EVIDENCE or not self._mostly_words(t.norm[a:b])):
+        if (
+            not hits
+            and not self._cues(m, a, b)
+            and (p < MIN_PROBABILITY_WITHOUT_EVIDENCE or not self._mostly_words(t.norm[a:b]))
+        ):
             if self._vague_question(t, m, a, b):
                 return self._missing_subject(t, m, a, b, hits, scores, level)
             # No study word and little language ("; touch x", "[/bold]"): not understood.
@@ -497,10 +697,21 @@ class Parser:
             # Nothing to lean on: the best reading of it as a question of its own, if any:
             # one whose subject the question names, else the next likeliest.
             weak = [h for h in hits if h.weak and h.type in self.heads]
-            named = next(((i, q) for i, q in scores.ranked if i in self.spec.data_intents
-                          and self._evidence(i, heads)), None) or next(
-                ((i, q) for i, q in scores.ranked if i in self.spec.data_intents
-                 and self._evidence(i, weak, weak=True)), None)
+            named = next(
+                (
+                    (i, q)
+                    for i, q in scores.ranked
+                    if i in self.spec.data_intents and self._evidence(i, heads)
+                ),
+                None,
+            ) or next(
+                (
+                    (i, q)
+                    for i, q in scores.ranked
+                    if i in self.spec.data_intents and self._evidence(i, weak, weak=True)
+                ),
+                None,
+            )
             second, p2 = scores.second
             if named is not None:
                 label, p = named[0], max(named[1], MIN_PROBABILITY)
@@ -517,37 +728,62 @@ class Parser:
         if level is not None and level.weak and label in self.spec.data_intents:
             # A level outside 50–99.9 % is asked back, never silently replaced by 95 %.
             slots, _ = self._fill(label, t, m, hits, None, bounds=(a, b))
-            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="level"),
-                                            "level_text": self._slot(t, "level_text",
-                                                                     level.value, level)},
-                           alternatives=[Alternative(intent=label, confidence=0.4,
-                                                     slots=slots)], start=a, end=b)
+            return Reading(
+                "clarify",
+                0.5,
+                {
+                    "missing": Slot(name="missing", value="level"),
+                    "level_text": self._slot(t, "level_text", level.value, level),
+                },
+                alternatives=[Alternative(intent=label, confidence=0.4, slots=slots)],
+                start=a,
+                end=b,
+            )
         if label == "set_stats":
             return self._set_stats(t, m, a, b, hits, level)
         second, p2 = scores.second
         # "bleeds in pts with TCP": what follows "in patients with" restricts the subject.
-        subjects = [h for h in heads if not _RESTRICTION.search(t.norm[max(0, h.start - 40):
-                                                                        h.start])] or heads
-        if label in self.spec.data_intents and subjects != heads \
-                and not self._evidence(label, subjects):
-            named = next(((i, q) for i, q in scores.ranked if i in self.spec.data_intents
-                          and self._evidence(i, subjects)), None)
+        subjects = [
+            h for h in heads if not _RESTRICTION.search(t.norm[max(0, h.start - 40) : h.start])
+        ] or heads
+        if (
+            label in self.spec.data_intents
+            and subjects != heads
+            and not self._evidence(label, subjects)
+        ):
+            named = next(
+                (
+                    (i, q)
+                    for i, q in scores.ranked
+                    if i in self.spec.data_intents and self._evidence(i, subjects)
+                ),
+                None,
+            )
             if named is not None:
                 label, p = named[0], max(named[1], MIN_PROBABILITY)
-        elif (p - p2 < CLOSE_MARGIN and second in self.spec.data_intents
-                and label in self.spec.data_intents and second != label
-                and self._evidence(second, subjects) and self._evidence(label, subjects)):
-            alts = [Alternative(intent=i, confidence=round(q, 3),
-                                slots=self._fill(i, t, m, hits, level)[0])
-                    for i, q in (scores.best, scores.second)]
+        elif (
+            p - p2 < CLOSE_MARGIN
+            and second in self.spec.data_intents
+            and label in self.spec.data_intents
+            and second != label
+            and self._evidence(second, subjects)
+            and self._evidence(label, subjects)
+        ):
+            alts = [
+                Alternative(
+                    intent=i, confidence=round(q, 3), slots=self._fill(i, t, m, hits, level)[0]
+                )
+                for i, q in (scores.best, scores.second)
+            ]
             return Reading("clarify", p, alternatives=alts, start=a, end=b)
         label, p = self._named_by_cue(label, p, t, m, a, b, hits)
         label, p = self._satisfiable(label, p, scores, hits)
         label, p = self._outcome_in_subgroup(label, p, scores, hits)
         return self._fresh(label, p, t, m, a, b, hits, level)
 
-    def _named_by_cue(self, label: str, p: float, t: Text, m: Matches, a: int, b: int,
-                      hits: list[Hit]) -> tuple[str, float]:
+    def _named_by_cue(
+        self, label: str, p: float, t: Text, m: Matches, a: int, b: int, hits: list[Hit]
+    ) -> tuple[str, float]:
         """A cue that says what kind of answer is wanted outweighs the subject's usual
         question: "PFS in lay terms" asks what PFS means, "count subjects with G3 anaemia"
         counts records, "thrombocytopenia in the penta-refractory compared to the others"
@@ -556,20 +792,24 @@ class Parser:
             return label, p
         cues = [h for h in m.overlays if a <= h.start and h.end <= b]
         kinds = {h.type for h in cues}
-        define = [h for h in cues if h.type == "define_cue" and t.norm[h.start:h.end] != "mean"]
+        define = [h for h in cues if h.type == "define_cue" and t.norm[h.start : h.end] != "mean"]
         if define and "definition_term" in kinds and not kinds & {"count_cue", "median_cue"}:
             return "definition", max(p, MIN_PROBABILITY)
         if "record_word" in kinds and label not in ("records", "compare", "baseline"):
             return "records", max(p, MIN_PROBABILITY)  # "count subjects with G3 anaemia"
-        if label != "compare" and "compare_cue" in kinds and any(
-                h.type == "population" and h.value in ("penta", "non_penta") for h in hits) \
-                and any(h.type in _OUTCOME_TYPES for h in hits):
+        if (
+            label != "compare"
+            and "compare_cue" in kinds
+            and any(h.type == "population" and h.value in ("penta", "non_penta") for h in hits)
+            and any(h.type in _OUTCOME_TYPES for h in hits)
+        ):
             return "compare", max(p, MIN_PROBABILITY)
         return label, p
 
-    def _outcome_in_subgroup(self, label: str, p: float, scores: Scores,
-                             hits: list[Hit]) -> tuple[str, float]:
-        """"t(4;14) resp?", "response in pts with renal impairment": a baseline variable beside
+    def _outcome_in_subgroup(
+        self, label: str, p: float, scores: Scores, hits: list[Hit]
+    ) -> tuple[str, float]:
+        """ "t(4;14) resp?", "response in pts with renal impairment": a baseline variable beside
         an outcome word is the subgroup the outcome is asked in, not a question about the
         patients (the subgroup then becomes a qualifier)."""
         if label != "baseline" or not any(h.type == "baseline_variable" for h in hits):
@@ -578,13 +818,17 @@ class Parser:
         if not outcomes:
             return label, p
         for intent, q in scores.ranked:
-            if intent in self.spec.data_intents and intent != "baseline" and self._evidence(
-                    intent, outcomes, weak=True):
+            if (
+                intent in self.spec.data_intents
+                and intent != "baseline"
+                and self._evidence(intent, outcomes, weak=True)
+            ):
                 return intent, q
         return label, p
 
-    def _satisfiable(self, label: str, p: float, scores: Scores,
-                     hits: list[Hit]) -> tuple[str, float]:
+    def _satisfiable(
+        self, label: str, p: float, scores: Scores, hits: list[Hit]
+    ) -> tuple[str, float]:
         """An intent whose required entities are absent gives way to the next reading:
         "ORR and CBR side by side" names no groups, so it is not a comparison."""
         for intent, q in ((label, p), *scores.ranked):
@@ -604,9 +848,16 @@ class Parser:
         """A short question that says what kind of thing it asks but not about what ("was it
         good?", "and the other one?", "how long?"): ask back rather than give up."""
         words = [w for w, _, _ in tokens(t.norm[a:b]) if w[0].isalpha()]
-        return 0 < len(words) <= 5 and bool(_MOSTLY_ENGLISH.fullmatch(t.norm[a:b].strip())) \
-            and any(h.type in ("question_head", "followup_start", "pronoun")
-                    and a <= h.start and h.end <= b for h in m.overlays)
+        return (
+            0 < len(words) <= 5
+            and bool(_MOSTLY_ENGLISH.fullmatch(t.norm[a:b].strip()))
+            and any(
+                h.type in ("question_head", "followup_start", "pronoun")
+                and a <= h.start
+                and h.end <= b
+                for h in m.overlays
+            )
+        )
 
     @staticmethod
     def _cues(m: Matches, a: int, b: int) -> bool:
@@ -617,15 +868,20 @@ class Parser:
         """The clause has a cue word that is the subject of this intent ("compare", "which
         patients"), and whatever the intent requires ("vs 20 %" names no groups to compare)."""
         spec = self.spec.intents.get(intent)
-        return spec is not None and any(
-            h.type in spec.heads and a <= h.start and h.end <= b for h in m.overlays) and all(
-            any(h.type == r and a <= h.start and h.end <= b for h in m.hits)
-            for r in spec.requires)
+        return (
+            spec is not None
+            and any(h.type in spec.heads and a <= h.start and h.end <= b for h in m.overlays)
+            and all(
+                any(h.type == r and a <= h.start and h.end <= b for h in m.hits)
+                for r in spec.requires
+            )
+        )
 
     def _evidence(self, intent: str, heads: list[Hit], weak: bool = False) -> bool:
         spec = self.spec.intents.get(intent)
-        return spec is not None and any(h.type in spec.heads and (weak or not h.weak)
-                                        for h in heads)
+        return spec is not None and any(
+            h.type in spec.heads and (weak or not h.weak) for h in heads
+        )
 
     def _marked(self, m: Matches, a: int, b: int) -> bool:
         for cue in ("followup_start", "followup_end"):
@@ -634,14 +890,22 @@ class Parser:
                 return True
         return False
 
-    def _fresh(self, intent: str, p: float, t: Text, m: Matches, a: int, b: int,
-               hits: list[Hit], level: Hit | None) -> Reading:
+    def _fresh(
+        self,
+        intent: str,
+        p: float,
+        t: Text,
+        m: Matches,
+        a: int,
+        b: int,
+        hits: list[Hit],
+        level: Hit | None,
+    ) -> Reading:
         slots, used = self._fill(intent, t, m, hits, level, bounds=(a, b))
         reading = Reading(intent, p, slots, used=used, start=a, end=b)
         return self._check_required(reading, t, m, hits)
 
-    def _check_required(self, reading: Reading, t: Text, m: Matches,
-                        hits: list[Hit]) -> Reading:
+    def _check_required(self, reading: Reading, t: Text, m: Matches, hits: list[Hit]) -> Reading:
         spec = self.spec.intents.get(reading.intent)
         if spec is None:
             return reading
@@ -649,83 +913,164 @@ class Parser:
             if slot.required and name not in reading.slots:
                 alt = Alternative(intent=reading.intent, confidence=0.4, slots=reading.slots)
                 slots = {**reading.slots, "missing": Slot(name="missing", value=name)}
-                return Reading("clarify", 0.5, slots, used=reading.used, alternatives=[alt],
-                               start=reading.start, end=reading.end)
+                return Reading(
+                    "clarify",
+                    0.5,
+                    slots,
+                    used=reading.used,
+                    alternatives=[alt],
+                    start=reading.start,
+                    end=reading.end,
+                )
         return reading
 
-    def _missing_subject(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit],
-                         scores: Scores, level: Hit | None) -> Reading:
+    def _missing_subject(
+        self,
+        t: Text,
+        m: Matches,
+        a: int,
+        b: int,
+        hits: list[Hit],
+        scores: Scores,
+        level: Hit | None,
+    ) -> Reading:
         """A fragment with nothing to lean on ("grade 3?", "CI?"): ask what it is about —
         unless it names a qualifier or a statistic ("MRD neg rate", "is 26 % significantly
         more than 20 %?"): then it is the likeliest question, qualified, so the answer says
         what is not reported."""
         if any(h.type in _QUALIFIER_TYPES or h.type == "statistic" for h in hits):
-            base = next((i for i, _ in scores.ranked if i in self.spec.data_intents
-                         and not self.spec.intents[i].requires), None)
+            base = next(
+                (
+                    i
+                    for i, _ in scores.ranked
+                    if i in self.spec.data_intents and not self.spec.intents[i].requires
+                ),
+                None,
+            )
             if base is not None:
-                return self._fresh(base, max(scores.prob(base), MIN_PROBABILITY), t, m, a, b,
-                                   hits, level)
+                return self._fresh(
+                    base, max(scores.prob(base), MIN_PROBABILITY), t, m, a, b, hits, level
+                )
         if any(h.type == "grade" for h in hits):
             slots, used = self._fill("ae_incidence", t, m, hits, level)
             slots["missing"] = Slot(name="missing", value="term")
-            alts = [Alternative(intent="ae_incidence", confidence=0.4,
-                                slots={k: v for k, v in slots.items() if k != "missing"}),
-                    Alternative(intent="ae_top", confidence=0.3)]
-            return Reading("clarify", 0.5, slots, used=used, alternatives=alts, start=a,
-                           end=b)
+            alts = [
+                Alternative(
+                    intent="ae_incidence",
+                    confidence=0.4,
+                    slots={k: v for k, v in slots.items() if k != "missing"},
+                ),
+                Alternative(intent="ae_top", confidence=0.3),
+            ]
+            return Reading("clarify", 0.5, slots, used=used, alternatives=alts, start=a, end=b)
         if m.cue("median_cue"):
-            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="endpoint")},
-                           alternatives=[self._alt("tte_median", {"endpoint": "OS"}, 0.4),
-                                         self._alt("tte_median", {"endpoint": "PFS"}, 0.4)],
-                           start=a, end=b)
+            return Reading(
+                "clarify",
+                0.5,
+                {"missing": Slot(name="missing", value="endpoint")},
+                alternatives=[
+                    self._alt("tte_median", {"endpoint": "OS"}, 0.4),
+                    self._alt("tte_median", {"endpoint": "PFS"}, 0.4),
+                ],
+                start=a,
+                end=b,
+            )
         data = [(i, q) for i, q in scores.ranked if i in self.spec.data_intents][:2]
-        return Reading("clarify", 0.4, {"missing": Slot(name="missing", value="subject")},
-                       alternatives=[Alternative(intent=i, confidence=round(q, 3))
-                                     for i, q in data], start=a, end=b)
+        return Reading(
+            "clarify",
+            0.4,
+            {"missing": Slot(name="missing", value="subject")},
+            alternatives=[Alternative(intent=i, confidence=round(q, 3)) for i, q in data],
+            start=a,
+            end=b,
+        )
 
-    def _ambiguous(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit], scores: Scores,
-                   level: Hit | None) -> Reading:
+    def _ambiguous(
+        self,
+        t: Text,
+        m: Matches,
+        a: int,
+        b: int,
+        hits: list[Hit],
+        scores: Scores,
+        level: Hit | None,
+    ) -> Reading:
         """The readings to offer back: "survival?" is overall or progression-free survival;
         otherwise the likeliest intents the question has words for."""
         if any(h.type == "endpoint" for h in hits):
             alts = [self._alt("tte_median", {"endpoint": e}, 0.4) for e in ("OS", "PFS")]
-            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="endpoint")},
-                           alternatives=alts, start=a, end=b)
-        data = [(i, q) for i, q in scores.ranked if i in self.spec.data_intents
-                and self._evidence(i, hits)][:2] or [
-            (i, q) for i, q in scores.ranked if i in self.spec.data_intents][:2]
-        alts = [Alternative(intent=i, confidence=round(q, 3),
-                            slots=self._fill(i, t, m, hits, level, bounds=(a, b))[0])
-                for i, q in data]
+            return Reading(
+                "clarify",
+                0.5,
+                {"missing": Slot(name="missing", value="endpoint")},
+                alternatives=alts,
+                start=a,
+                end=b,
+            )
+        data = [
+            (i, q)
+            for i, q in scores.ranked
+            if i in self.spec.data_intents and self._evidence(i, hits)
+        ][:2] or [(i, q) for i, q in scores.ranked if i in self.spec.data_intents][:2]
+        alts = [
+            Alternative(
+                intent=i,
+                confidence=round(q, 3),
+                slots=self._fill(i, t, m, hits, level, bounds=(a, b))[0],
+            )
+            for i, q in data
+        ]
         return Reading("clarify", scores.best[1], alternatives=alts, start=a, end=b)
 
     @staticmethod
     def _alt(intent: str, values: dict[str, Any], c: float) -> Alternative:
-        return Alternative(intent=intent, confidence=c,
-                           slots={k: Slot(name=k, value=v) for k, v in values.items()})
+        return Alternative(
+            intent=intent, confidence=c, slots={k: Slot(name=k, value=v) for k, v in values.items()}
+        )
 
     # ------------------------------------------------------------------ follow-ups
-    def _follow(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit], heads: list[Hit],
-                label: str, scores: Scores, prev_intent: str, previous: Parse, marked: bool,
-                level: Hit | None, short: bool, inner: bool = False) -> Reading | None:
+    def _follow(
+        self,
+        t: Text,
+        m: Matches,
+        a: int,
+        b: int,
+        hits: list[Hit],
+        heads: list[Hit],
+        label: str,
+        scores: Scores,
+        prev_intent: str,
+        previous: Parse,
+        marked: bool,
+        level: Hit | None,
+        short: bool,
+        inner: bool = False,
+    ) -> Reading | None:
         """A turn that leans on the previous one (``inner``: an earlier clause of the same
         question), or None when it stands on its own."""
         prev_slots = context.previous_slots(previous)
         spec = self.spec.intents[prev_intent]
         # 1. A modification of the previous question: every subject word it names fits one of
         #    that question's follow-up slots ("G4?", "and OS?", "in responders?").
-        if prev_intent != "baseline" and heads and all(
-                h.type == "baseline_variable" for h in heads):
+        if (
+            prev_intent != "baseline"
+            and heads
+            and all(h.type == "baseline_variable" for h in heads)
+        ):
             # "what about in the standard-risk group?" after an outcome: that outcome in a
             # subgroup (a qualifier), not a question about the patients.
             hits = [h for h in hits if h.type != "baseline_variable"]
             heads = []
-        refill, used = self._fill(prev_intent, t, m, hits, level,
-                                  only=self.spec.followups(prev_intent), bounds=(a, b))
+        refill, used = self._fill(
+            prev_intent, t, m, hits, level, only=self.spec.followups(prev_intent), bounds=(a, b)
+        )
         # Every word the turn names must fit the previous question: "and grade 3?" after a
         # response rate is not a modification of it.
-        consumed = all(h in used for h in hits if not h.weak and h.type not in spec.ignores
-                       and h.type not in _QUALIFIER_TYPES)  # those become its qualifiers
+        consumed = all(
+            h in used
+            for h in hits
+            if not h.weak and h.type not in spec.ignores and h.type not in _QUALIFIER_TYPES
+        )  # those become its qualifiers
         if not marked and label != "fragment" and any(h.type not in spec.heads for h in heads):
             # Unmarked, a subject of another kind starts a new question: "CBR" after the
             # median OS is the clinical benefit rate, "in those with a CBR?" would refine it.
@@ -734,11 +1079,23 @@ class Parser:
         # intent's subject switches to it, taking the previous question's subject along.
         # Only a figure (or a clause naming one) can be compared or listed: "vs penta-ref"
         # after "TCR def?" asks for another definition, not a comparison.
-        figure = prev_intent in self.spec.data_intents or any(h.type in _OUTCOME_TYPES
-                                                              for h in hits)
-        cued = next((i for i, _ in scores.ranked if i in self.spec.data_intents
-                     and i != prev_intent and self._cue_evidence(i, m, a, b)), None) \
-            if figure else None
+        figure = prev_intent in self.spec.data_intents or any(
+            h.type in _OUTCOME_TYPES for h in hits
+        )
+        cued = (
+            next(
+                (
+                    i
+                    for i, _ in scores.ranked
+                    if i in self.spec.data_intents
+                    and i != prev_intent
+                    and self._cue_evidence(i, m, a, b)
+                ),
+                None,
+            )
+            if figure
+            else None
+        )
         cue = cued is not None
         if cued is not None:
             label = cued
@@ -754,28 +1111,40 @@ class Parser:
             # Only adds a setting ("ORR, with a 90 % CI") or narrows a table ("haematological
             # toxicity, focusing on grade 3 or higher"): the same query, refined.
             adds_only = bool(refill) and not any(
-                k in prev_slots and prev_slots[k].start is not None for k in refill)
+                k in prev_slots and prev_slots[k].start is not None for k in refill
+            )
             # A bare modifier ("low sodium & low plts, grade 3") narrows the clause before;
             # a clause that asks ("… and how many had it grade 3?") is a question of its own.
-            refined = adds_only and (set(refill) <= _SETTINGS or prev_intent in _WHOLE or (
-                inner and self.lexicon.match(t.norm[a:b].strip()).cue("question_head") is None))
-            return Reading(prev_intent, 0.85, merged, used=used, followup=True, start=a,
-                           end=b, refined=refined)
+            refined = adds_only and (
+                set(refill) <= _SETTINGS
+                or prev_intent in _WHOLE
+                or (inner and self.lexicon.match(t.norm[a:b].strip()).cue("question_head") is None)
+            )
+            return Reading(
+                prev_intent, 0.85, merged, used=used, followup=True, start=a, end=b, refined=refined
+            )
         # 2. A new subject, marked as a follow-up ("and OS?" after a response question) or
         #    too short to stand alone ("were any of them fatal?"): the new intent, with the
         #    context (population, CI settings) carried over.
         leans = marked or label == "fragment" or short or cue
         if heads and label not in self.spec.data_intents and (marked or label == "fragment"):
-            label = next((i for i, _ in scores.ranked if i in self.spec.data_intents
-                          and self._evidence(i, heads)), label)
+            label = next(
+                (
+                    i
+                    for i, _ in scores.ranked
+                    if i in self.spec.data_intents and self._evidence(i, heads)
+                ),
+                label,
+            )
         if (heads or cue) and leans and label in self.spec.data_intents:
             fresh, used = self._fill(label, t, m, hits, level, bounds=(a, b))
             target = context.target_intent(label, prev_intent)
             if target != label:
                 fresh, used = self._fill(target, t, m, hits, level, bounds=(a, b))
             merged = context.merge(target, prev_intent, prev_slots, fresh, self.spec)
-            reading = Reading(target, scores.best[1], merged, used=used, followup=True,
-                              start=a, end=b)
+            reading = Reading(
+                target, scores.best[1], merged, used=used, followup=True, start=a, end=b
+            )
             return self._check_required(reading, t, m, hits)
         return None
 
@@ -785,14 +1154,16 @@ class Parser:
         "from now on" — not a null rate ("above 20 %"), a count ("the 32 responders") or a
         figure being quoted."""
         near = [h for h in m.overlays if h.type in ("ci_word", "persist")] + [
-            h for h in m.hits if h.type == "ci_method"]
+            h for h in m.hits if h.type == "ci_method"
+        ]
         if not near:
             return None
         for num in m.numbers:
             if not (a <= num.start and num.end <= b):
                 continue
-            if any(h.start <= num.start and num.end <= h.end for h in m.hits
-                   if h.type != "ci_method"):
+            if any(
+                h.start <= num.start and num.end <= h.end for h in m.hits if h.type != "ci_method"
+            ):
                 continue
             value = float(num.value)
             percent = bool(num.group("unit"))
@@ -805,21 +1176,20 @@ class Parser:
                 continue
             if gap > (25 if percent or value < 1 else 12):
                 continue
-            if _NULL_RATE.search(t.norm[max(0, num.start - 14):num.start]):
+            if _NULL_RATE.search(t.norm[max(0, num.start - 14) : num.start]):
                 continue  # "above 20 %", "vs 15 %": the rate a test is against
-            if _ALPHA.search(t.norm[max(0, num.start - 22):num.start]):
+            if _ALPHA.search(t.norm[max(0, num.start - 22) : num.start]):
                 continue  # "one-sided alpha 0.05": a test's size, not an interval level
             level = round(level, 4)
             valid = 0.5 <= level <= 0.999
             if not valid and gap > 12:
                 continue  # an out-of-range level must be said next to the interval words
-            return Hit("level", level if valid else value, num.start, num.end,
-                       weak=not valid)
+            return Hit("level", level if valid else value, num.start, num.end, weak=not valid)
         return None
 
     @staticmethod
     def _bare_level(m: Matches, a: int, b: int) -> Hit | None:
-        """"at 90%?" after a question: a percentage alone is the interval level."""
+        """ "at 90%?" after a question: a percentage alone is the interval level."""
         for num in m.numbers:
             if a <= num.start and num.end <= b and num.group("unit"):
                 if any(h.start <= num.start and num.end <= h.end for h in m.hits):
@@ -829,15 +1199,22 @@ class Parser:
                     return Hit("level", level, num.start, num.end)
         return None
 
-    def _set_stats(self, t: Text, m: Matches, a: int, b: int, hits: list[Hit],
-                   level: Hit | None) -> Reading:
+    def _set_stats(
+        self, t: Text, m: Matches, a: int, b: int, hits: list[Hit], level: Hit | None
+    ) -> Reading:
         slots: dict[str, Slot] = {}
         used: list[Hit] = []
         if level is not None and level.weak:
-            return Reading("clarify", 0.5, {"missing": Slot(name="missing", value="level"),
-                                            "level_text": self._slot(t, "level_text",
-                                                                     level.value, level)},
-                           start=a, end=b)
+            return Reading(
+                "clarify",
+                0.5,
+                {
+                    "missing": Slot(name="missing", value="level"),
+                    "level_text": self._slot(t, "level_text", level.value, level),
+                },
+                start=a,
+                end=b,
+            )
         method = next((h for h in hits if h.type == "ci_method"), None)
         if method is not None:
             slots["ci_method"] = self._slot(t, "ci_method", method.value, method)
@@ -855,9 +1232,16 @@ class Parser:
         start, end = t.span(hit.start, hit.end)
         return Slot(name=name, value=value, text=t.original[start:end], start=start, end=end)
 
-    def _fill(self, intent: str, t: Text, m: Matches, hits: list[Hit], level: Hit | None,
-              only: Iterable[str] | None = None,
-              bounds: tuple[int, int] | None = None) -> tuple[dict[str, Slot], list[Hit]]:
+    def _fill(
+        self,
+        intent: str,
+        t: Text,
+        m: Matches,
+        hits: list[Hit],
+        level: Hit | None,
+        only: Iterable[str] | None = None,
+        bounds: tuple[int, int] | None = None,
+    ) -> tuple[dict[str, Slot], list[Hit]]:
         """The intent's slots from the clause's entities (``only``: just these slots)."""
         spec = self.spec.intents.get(intent)
         if spec is None:
@@ -881,8 +1265,15 @@ class Parser:
                     slots["level"] = self._slot(t, "level", level.value, level)
                     used.append(level)
                 continue
-            hit = next((h for source in slot.sources for h in candidates
-                        if h.type == source and (slot.by_type or h not in consumed)), None)
+            hit = next(
+                (
+                    h
+                    for source in slot.sources
+                    for h in candidates
+                    if h.type == source and (slot.by_type or h not in consumed)
+                ),
+                None,
+            )
             if hit is None:
                 if slot.default is not None and wanted is None:
                     slots[name] = Slot(name=name, value=slot.default)
@@ -898,8 +1289,15 @@ class Parser:
                 slots["grade_op"] = self._slot(t, "grade_op", op, hit)
                 # "badly enough to be grade 3", "severe, like G3": the grade in words beside
                 # the grade in numbers is the same grade said twice.
-                used.extend(h for h in candidates if h.type == "grade" and not h.groups
-                            and hit.groups and h not in used and _apposed(t.norm, h, hit))
+                used.extend(
+                    h
+                    for h in candidates
+                    if h.type == "grade"
+                    and not h.groups
+                    and hit.groups
+                    and h not in used
+                    and _apposed(t.norm, h, hit)
+                )
                 if low is not None:
                     slots["grade_low"] = self._slot(t, "grade_low", low, hit)
                 if high is not None:
@@ -926,8 +1324,15 @@ class Parser:
             slots["grade_op"] = Slot(name="grade_op", value="any")
         return slots, used
 
-    def _learned(self, intent: str, t: Text, m: Matches, slots: dict[str, Slot],
-                 table: dict[str, Any], bounds: tuple[int, int] | None) -> None:
+    def _learned(
+        self,
+        intent: str,
+        t: Text,
+        m: Matches,
+        slots: dict[str, Slot],
+        table: dict[str, Any],
+        bounds: tuple[int, int] | None,
+    ) -> None:
         """Slots no lexicon entry named, picked by their classifier ("how often do you take
         the tablets" → topic schedule) when it is sure enough."""
         for name, slot in table.items():
@@ -953,13 +1358,13 @@ class Parser:
             if current is None or current.value not in slot.refine:
                 continue
             rule = slot.refine[current.value]
-            new = next((v for cue, v in rule.items() if cue != "else" and cue in present),
-                       rule.get("else"))
+            new = next(
+                (v for cue, v in rule.items() if cue != "else" and cue in present), rule.get("else")
+            )
             if new is not None:
                 slots[name] = current.model_copy(update={"value": new})
 
-    def _top_n(self, t: Text, intent: str, slots: dict[str, Slot],
-               table: dict[str, Any]) -> None:
+    def _top_n(self, t: Text, intent: str, slots: dict[str, Slot], table: dict[str, Any]) -> None:
         if "top_n" not in table:
             return
         m = _TOP_N.search(t.norm)
@@ -977,11 +1382,15 @@ class Parser:
         used = {id(h) for r in readings for h in r.used}
         used_spans = [(h.start, h.end) for r in readings for h in r.used]
         said = {(h.type, str(h.value)) for r in readings for h in r.used}
-        leftovers = [h for h in m.hits if id(h) not in used
-                     and not any(a <= h.start and h.end <= b for a, b in used_spans)
-                     and (h.type, str(h.value)) not in said  # "felt sick (nausea)": said twice
-                     and f"{h.type}={h.value}" not in self.spec.leftover_ignore
-                     and not _CLARIFYING.search(t.norm[max(0, h.start - 14):h.start])]
+        leftovers = [
+            h
+            for h in m.hits
+            if id(h) not in used
+            and not any(a <= h.start and h.end <= b for a, b in used_spans)
+            and (h.type, str(h.value)) not in said  # "felt sick (nausea)": said twice
+            and f"{h.type}={h.value}" not in self.spec.leftover_ignore
+            and not _CLARIFYING.search(t.norm[max(0, h.start - 14) : h.start])
+        ]
         for reading in readings:
             spec = self.spec.intents.get(reading.intent)
             if spec is None or reading.intent in CONVERSATION:
@@ -993,15 +1402,33 @@ class Parser:
                 kind = self.spec.leftover_qualifiers.get(hit.type)
                 if kind is None:
                     continue
-                value = str(hit.value) if hit.type in ("subgroup", "timepoint", "measure",
-                                                       "assessor", "cohort",
-                                                       "baseline_variable") else hit.type
+                value = (
+                    str(hit.value)
+                    if hit.type
+                    in (
+                        "subgroup",
+                        "timepoint",
+                        "measure",
+                        "assessor",
+                        "cohort",
+                        "baseline_variable",
+                    )
+                    else hit.type
+                )
                 start, end = t.span(hit.start, hit.end)
-                tested = (kind, value) == ("measure", "p_value") and "null_rate" in \
-                    reading.slots  # the p-value of the test asked for against a stated rate
-                found.append(Qualifier(kind=kind, value=value, text=t.original[start:end],
-                                       start=start, end=end,
-                                       served=spec.serves_qualifier(kind, value) or tested))
+                tested = (
+                    (kind, value) == ("measure", "p_value") and "null_rate" in reading.slots
+                )  # the p-value of the test asked for against a stated rate
+                found.append(
+                    Qualifier(
+                        kind=kind,
+                        value=value,
+                        text=t.original[start:end],
+                        start=start,
+                        end=end,
+                        served=spec.serves_qualifier(kind, value) or tested,
+                    )
+                )
             if reading.intent in self.spec.data_intents:
                 found.extend(self._numbers(t, m, reading))
             reading.qualifiers = found
@@ -1013,27 +1440,37 @@ class Parser:
             return []  # "I read 26 %, right?": the numbers are the claim being checked
         # Spans in the working text (entities, and every level asked), and in the original
         # (the reading's slots).
-        work = [(h.start, h.end) for h in m.hits + m.overlays + [
-            u for u in reading.used if u.type == "level"]]
+        work = [
+            (h.start, h.end)
+            for h in m.hits + m.overlays + [u for u in reading.used if u.type == "level"]
+        ]
         original = [(s.start, s.end) for s in reading.slots.values() if s.start is not None]
         out: list[Qualifier] = []
         for num in m.numbers:
             ostart, oend = t.span(num.start, num.end)
             if any(a <= num.start and num.end <= b for a, b in work):
                 continue
-            if any(s is not None and e is not None and s <= ostart and oend <= e
-                   for s, e in original):
+            if any(
+                s is not None and e is not None and s <= ostart and oend <= e for s, e in original
+            ):
                 continue
-            before = t.norm[max(0, num.start - 22):num.start]
-            if _ALPHA.search(before) or ("null_rate" in reading.slots
-                                         and _NULL_RATE.search(before[-14:])):
+            before = t.norm[max(0, num.start - 22) : num.start]
+            if _ALPHA.search(before) or (
+                "null_rate" in reading.slots and _NULL_RATE.search(before[-14:])
+            ):
                 continue  # a test's size or the rate it is against, not a restriction
-            quoted = bool(num.group("unit")) or not float(num.value).is_integer() \
-                or num.value >= 20
+            quoted = bool(num.group("unit")) or not float(num.value).is_integer() or num.value >= 20
             if quoted and round(float(num.value), 1) in self.known_numbers:
                 continue  # "the 26 %", "72 of 123": a published figure, quoted
-            out.append(Qualifier(kind="number", value=t.original[ostart:oend],
-                                 text=t.original[ostart:oend], start=ostart, end=oend))
+            out.append(
+                Qualifier(
+                    kind="number",
+                    value=t.original[ostart:oend],
+                    text=t.original[ostart:oend],
+                    start=ostart,
+                    end=oend,
+                )
+            )
         return out
 
     def _unaccounted(self, t: Text, m: Matches, readings: list[Reading]) -> list[str]:
@@ -1052,25 +1489,55 @@ class Parser:
         return out
 
     # ------------------------------------------------------------------ the parse
-    def _finish(self, raw: str, truncated: bool, t: Text, m: Matches, readings: list[Reading],
-                corrections: list[tuple[str, str]]) -> Parse:
+    def _finish(
+        self,
+        raw: str,
+        truncated: bool,
+        t: Text,
+        m: Matches,
+        readings: list[Reading],
+        corrections: list[tuple[str, str]],
+    ) -> Parse:
         readings = [self._validate(self._otherwise(r, t, m)) for r in readings]
-        queries = [Query(intent=r.intent, slots=r.slots, qualifiers=r.qualifiers,
-                         text=t.original[slice(*t.span(r.start, r.end))] if r.end > r.start
-                         else "") for r in readings]
+        queries = [
+            Query(
+                intent=r.intent,
+                slots=r.slots,
+                qualifiers=r.qualifiers,
+                text=t.original[slice(*t.span(r.start, r.end))] if r.end > r.start else "",
+            )
+            for r in readings
+        ]
         qualifiers = _unique([q for r in readings for q in r.qualifiers])
         unaccounted = self._unaccounted(t, m, readings)
         if len(readings) > 1:
             conf = min(r.confidence for r in readings)
-            return Parse(text=raw, truncated=truncated, qualifiers=qualifiers,
-                         unaccounted=unaccounted, corrections=corrections, intent="compound",
-                         confidence=max(0.0, min(1.0, conf)), slots={}, queries=queries,
-                         followup=any(r.followup for r in readings))
+            return Parse(
+                text=raw,
+                truncated=truncated,
+                qualifiers=qualifiers,
+                unaccounted=unaccounted,
+                corrections=corrections,
+                intent="compound",
+                confidence=max(0.0, min(1.0, conf)),
+                slots={},
+                queries=queries,
+                followup=any(r.followup for r in readings),
+            )
         r = readings[0]
-        return Parse(text=raw, truncated=truncated, qualifiers=qualifiers,
-                     unaccounted=unaccounted, corrections=corrections, intent=r.intent,
-                     confidence=max(0.0, min(1.0, r.confidence)), slots=r.slots,
-                     alternatives=r.alternatives, followup=r.followup, queries=queries)
+        return Parse(
+            text=raw,
+            truncated=truncated,
+            qualifiers=qualifiers,
+            unaccounted=unaccounted,
+            corrections=corrections,
+            intent=r.intent,
+            confidence=max(0.0, min(1.0, r.confidence)),
+            slots=r.slots,
+            alternatives=r.alternatives,
+            followup=r.followup,
+            queries=queries,
+        )
 
     def _otherwise(self, reading: Reading, t: Text, m: Matches) -> Reading:
         """The intent the spec names instead when the question says none of the words this
@@ -1081,19 +1548,36 @@ class Parser:
             return reading
         slot = reading.slots.get(rule.slot)
         # What this part of the question names ("ORR, sCR n": the second part names a category).
-        named = {h.type for h in m.hits + m.overlays
-                 if reading.start <= h.start and h.end <= reading.end}
-        if slot is None or slot.value not in rule.values or slot.inherited \
-                or named & set(rule.unless) or not set(rule.when) <= named:
+        named = {
+            h.type for h in m.hits + m.overlays if reading.start <= h.start and h.end <= reading.end
+        }
+        if (
+            slot is None
+            or slot.value not in rule.values
+            or slot.inherited
+            or named & set(rule.unless)
+            or not set(rule.when) <= named
+        ):
             return reading
-        slots, used = self._fill(rule.intent, t, m, [h for h in m.hits
-                                                     if reading.start <= h.start
-                                                     and h.end <= reading.end],
-                                 None, bounds=(reading.start, reading.end))
+        slots, used = self._fill(
+            rule.intent,
+            t,
+            m,
+            [h for h in m.hits if reading.start <= h.start and h.end <= reading.end],
+            None,
+            bounds=(reading.start, reading.end),
+        )
         keep = {k: v for k, v in reading.slots.items() if k in context.CONTEXT_SLOTS}
-        return Reading(rule.intent, reading.confidence, {**slots, **keep},
-                       used=reading.used + used, followup=reading.followup, start=reading.start,
-                       end=reading.end, qualifiers=reading.qualifiers)
+        return Reading(
+            rule.intent,
+            reading.confidence,
+            {**slots, **keep},
+            used=reading.used + used,
+            followup=reading.followup,
+            start=reading.start,
+            end=reading.end,
+            qualifiers=reading.qualifiers,
+        )
 
     def _validate(self, reading: Reading) -> Reading:
         """Only the slots the intent takes; a level the question gave but out of range is
@@ -1111,7 +1595,8 @@ _NULL_PERCENT = re.compile(
     r"(?:above|greater than|more than|higher than|exceeds?|better than|over|vs\.?|versus|"
     r"against|>=?|<=?|less than|below|null(?: response)?(?: rate)?(?: of)?|threshold(?: of)?|"
     r"benchmark(?: of)?)\s*(?:a |the )?(\d{1,2}(?:\.\d+)?)\s*%|"
-    r"(\d{1,2}(?:\.\d+)?)\s*% (?:null|benchmark|threshold|historical)")
+    r"(\d{1,2}(?:\.\d+)?)\s*% (?:null|benchmark|threshold|historical)"
+)
 _NULL_FRACTION = re.compile(r"(?:h0|null|p0|p_0)[^0-9]{0,12}(0?\.\d+)")
 
 
@@ -1145,8 +1630,9 @@ def _parentheses(text: str) -> list[tuple[int, int]]:
 def _by_strength(hits: list[Hit]) -> list[Hit]:
     """Strong hits before weak ones, a grade in numbers before a grade in words ("severe
     (G3)" is grade 3), the longer (more specific) before the shorter, then by position."""
-    return sorted(hits, key=lambda h: (h.weak, h.type == "grade" and not h.groups, -h.length,
-                                       h.start))
+    return sorted(
+        hits, key=lambda h: (h.weak, h.type == "grade" and not h.groups, -h.length, h.start)
+    )
 
 
 _JOINED = re.compile(r"\b(?:and|or|vs|versus|plus|then)\b|[+&/;]")
@@ -1155,7 +1641,7 @@ _JOINED = re.compile(r"\b(?:and|or|vs|versus|plus|then)\b|[+&/;]")
 def _apposed(norm: str, x: Hit, y: Hit) -> bool:
     """Two mentions in one phrase, with no coordinator between them."""
     first, second = (x, y) if x.start <= y.start else (y, x)
-    return _JOINED.search(norm[first.end:second.start]) is None
+    return _JOINED.search(norm[first.end : second.start]) is None
 
 
 def _common(term: str) -> bool:
@@ -1167,7 +1653,8 @@ def _restricts_only(hits: list[Hit]) -> bool:
     """The clause names a restriction (an age band, a time point, a hazard ratio …) and no
     subject."""
     return any(h.type in _QUALIFIER_TYPES for h in hits) and all(
-        h.weak or h.type in _QUALIFIER_TYPES for h in hits)
+        h.weak or h.type in _QUALIFIER_TYPES for h in hits
+    )
 
 
 def _distinct(readings: list[Reading]) -> list[Reading]:
@@ -1182,6 +1669,7 @@ def _distinct(readings: list[Reading]) -> list[Reading]:
 def _same(a: Reading, b: Reading) -> bool:
     def values(r: Reading) -> dict[str, Any]:
         return {k: v.value for k, v in r.slots.items()}
+
     return a.intent == b.intent and values(a) == values(b)
 
 
@@ -1197,7 +1685,8 @@ def _unique(qualifiers: list[Qualifier]) -> list[Qualifier]:
 
 
 # Words that carry no content of their own (never listed as unaccounted).
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a about above after again all also am an and any anyone are as at be been before being below
 between both but by can could did do does doing done during each either for from further get got
 had has have having he her here his how i if in into is it its just me might more most much must
@@ -1207,4 +1696,5 @@ upon us very was we were what whatever when where whether which while who whom w
 with within would you your yours ok okay hi thanks thank tell give show know like want need
 patients patient people pts pt subjects participants study trial data number numbers figure
 figures value values result results exactly really actually just also overall total
-""".split())
+""".split()
+)

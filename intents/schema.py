@@ -108,18 +108,28 @@ class Parse(BaseModel):
 
     def part(self, query: Query) -> Parse:
         """One part of a compound question as a parse of its own."""
-        return self.model_copy(update={"intent": query.intent, "slots": query.slots,
-                                       "qualifiers": query.qualifiers, "queries": [query]})
+        return self.model_copy(
+            update={
+                "intent": query.intent,
+                "slots": query.slots,
+                "qualifiers": query.qualifiers,
+                "queries": [query],
+            }
+        )
 
     def summary(self) -> dict[str, Any]:
         """What ``ask --json`` shows of the parse."""
+
         def slots(s: dict[str, Slot]) -> dict[str, Any]:
             return {k: v.value for k, v in s.items()}
+
         return {
-            "intent": self.intent, "confidence": self.confidence, "slots": slots(self.slots),
+            "intent": self.intent,
+            "confidence": self.confidence,
+            "slots": slots(self.slots),
             "queries": [{"intent": q.intent, "slots": slots(q.slots)} for q in self.queries],
             "qualifiers": [q.model_dump() for q in self.qualifiers],
-            "unaccounted": list(self.unaccounted), "corrections": [list(c) for c in
-                                                                   self.corrections],
+            "unaccounted": list(self.unaccounted),
+            "corrections": [list(c) for c in self.corrections],
             "followup": self.followup,
         }

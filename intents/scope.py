@@ -34,9 +34,12 @@ class _Compiled:
 
     def matches(self, text: Text, by_phrase: bool) -> bool:
         w = text.norm
-        hit = (by_phrase or any(rx.match(w) for rx in self.whole)
-               or any(rx.search(w) for rx in self.search)
-               or any(rx.search(text.original) for rx in self.original))
+        hit = (
+            by_phrase
+            or any(rx.match(w) for rx in self.whole)
+            or any(rx.search(w) for rx in self.search)
+            or any(rx.search(text.original) for rx in self.original)
+        )
         if not hit:
             return False
         if self.requires and not any(rx.search(w) for rx in self.requires):
@@ -49,8 +52,10 @@ class ScopeRules:
         def c(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
             return tuple(re.compile(p) for p in patterns)
 
-        self.rules = [_Compiled(r, c(r.whole), c(r.search), c(r.search_original),
-                                c(r.requires), c(r.unless)) for r in rules]
+        self.rules = [
+            _Compiled(r, c(r.whole), c(r.search), c(r.search_original), c(r.requires), c(r.unless))
+            for r in rules
+        ]
         # The rules' keywords in one trie: one scan of the question finds them all.
         self.trie = _Trie()
         for index, rule in enumerate(rules):

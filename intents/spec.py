@@ -149,8 +149,9 @@ class IntentsFile(_Strict):
 
 
 # Intents that are about the conversation rather than the study's figures.
-CONVERSATION = frozenset({"greeting", "help", "thanks", "out_of_scope", "clarify", "unknown",
-                          "compound"})
+CONVERSATION = frozenset(
+    {"greeting", "help", "thanks", "out_of_scope", "clarify", "unknown", "compound"}
+)
 
 
 class Spec(BaseModel):
@@ -172,34 +173,50 @@ class Spec(BaseModel):
         for name, intent in self.intents.items():
             if intent.otherwise is not None:
                 if intent.otherwise.intent not in self.intents:
-                    raise SpecError(f"intents.yaml: intent {name!r} gives way to unknown intent "
-                                    f"{intent.otherwise.intent!r}")
+                    raise SpecError(
+                        f"intents.yaml: intent {name!r} gives way to unknown intent "
+                        f"{intent.otherwise.intent!r}"
+                    )
                 if intent.otherwise.slot not in intent.slots:
-                    raise SpecError(f"intents.yaml: intent {name!r}: `otherwise` reads slot "
-                                    f"{intent.otherwise.slot!r}, which it does not have")
-            unless = intent.otherwise.unless + intent.otherwise.when \
-                if intent.otherwise is not None else []
+                    raise SpecError(
+                        f"intents.yaml: intent {name!r}: `otherwise` reads slot "
+                        f"{intent.otherwise.slot!r}, which it does not have"
+                    )
+            unless = (
+                intent.otherwise.unless + intent.otherwise.when
+                if intent.otherwise is not None
+                else []
+            )
             for ref in intent.heads + intent.ignores + intent.requires + unless:
                 if ref not in known:
-                    raise SpecError(f"intents.yaml: intent {name!r} names entity type {ref!r}, "
-                                    "which no lexicon defines")
+                    raise SpecError(
+                        f"intents.yaml: intent {name!r} names entity type {ref!r}, "
+                        "which no lexicon defines"
+                    )
             for slot_name, slot in intent.slots.items():
                 for ref in slot.sources:
                     if ref not in known:
-                        raise SpecError(f"intents.yaml: slot {name}.{slot_name} reads entity "
-                                        f"type {ref!r}, which no lexicon defines")
+                        raise SpecError(
+                            f"intents.yaml: slot {name}.{slot_name} reads entity "
+                            f"type {ref!r}, which no lexicon defines"
+                        )
             for slot_name in intent.followups:
                 if slot_name not in intent.slots and slot_name not in self.common_slots:
-                    raise SpecError(f"intents.yaml: intent {name!r} lists follow-up slot "
-                                    f"{slot_name!r}, which it does not have")
+                    raise SpecError(
+                        f"intents.yaml: intent {name!r} lists follow-up slot "
+                        f"{slot_name!r}, which it does not have"
+                    )
         for rule in self.scope:
             if rule.intent not in self.intents:
-                raise SpecError(f"scope.yaml: rule {rule.reason!r} gives unknown intent "
-                                f"{rule.intent!r}")
+                raise SpecError(
+                    f"scope.yaml: rule {rule.reason!r} gives unknown intent {rule.intent!r}"
+                )
         for name, intent in self.intents.items():
             if intent.family not in self.families and intent.family != "conversation":
-                raise SpecError(f"intents.yaml: intent {name!r} has family {intent.family!r}, "
-                                "which `families` does not title")
+                raise SpecError(
+                    f"intents.yaml: intent {name!r} has family {intent.family!r}, "
+                    "which `families` does not title"
+                )
         for etype in self.leftover_qualifiers:
             if etype not in known:
                 raise SpecError(f"intents.yaml: leftover_qualifiers names unknown type {etype!r}")
@@ -209,16 +226,23 @@ class Spec(BaseModel):
     @cached_property
     def data_intents(self) -> frozenset[str]:
         """Intents whose answers are figures (they take population, CI settings, follow-ups)."""
-        return frozenset(n for n, i in self.intents.items()
-                         if n not in CONVERSATION and i.family not in ("study", "conversation")
-                         and n not in ("set_stats", "explain_method"))
+        return frozenset(
+            n
+            for n, i in self.intents.items()
+            if n not in CONVERSATION
+            and i.family not in ("study", "conversation")
+            and n not in ("set_stats", "explain_method")
+        )
 
     def followups(self, intent: str) -> list[str]:
         """What a follow-up may change: the intent's own list and, for a figure, the
         population, the interval settings and a statistic ("and Wilson?", "SE?")."""
         spec = self.intents[intent]
-        extra = [s for s in self.common_slots if s not in spec.followups] \
-            if intent in self.data_intents else []
+        extra = (
+            [s for s in self.common_slots if s not in spec.followups]
+            if intent in self.data_intents
+            else []
+        )
         return [*spec.followups, *extra]
 
     def allowed_slots(self, intent: str) -> frozenset[str]:
@@ -239,8 +263,7 @@ class Spec(BaseModel):
         help answer, the help screen and the welcome draw from."""
         out: dict[str, list[str]] = {}
         for family, title in self.families.items():
-            questions = [q for i in self.intents.values() if i.family == family
-                         for q in i.examples]
+            questions = [q for i in self.intents.values() if i.family == family for q in i.examples]
             if questions:
                 out[title] = questions
         return out
@@ -264,7 +287,8 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
 
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _read(path: Path) -> Any:
@@ -306,14 +330,20 @@ def load_spec(root: Path = DATA) -> Spec:
     except ValueError as error:
         raise SpecError(f"{error}") from error
     for rule in scope.rules:
-        _check_patterns(f"scope.yaml: {rule.reason}",
-                        rule.whole + rule.search + rule.search_original + rule.requires
-                        + rule.unless)
+        _check_patterns(
+            f"scope.yaml: {rule.reason}",
+            rule.whole + rule.search + rule.search_original + rule.requires + rule.unless,
+        )
     try:
-        return Spec(entities=entities, intents=intents.intents, families=intents.families,
-                    common_slots=intents.common_slots,
-                    leftover_qualifiers=intents.leftover_qualifiers,
-                    leftover_ignore=frozenset(intents.leftover_ignore), scope=scope.rules)
+        return Spec(
+            entities=entities,
+            intents=intents.intents,
+            families=intents.families,
+            common_slots=intents.common_slots,
+            leftover_qualifiers=intents.leftover_qualifiers,
+            leftover_ignore=frozenset(intents.leftover_ignore),
+            scope=scope.rules,
+        )
     except ValueError as error:  # the cross-checks: one line naming the file and the mistake
         errors = getattr(error, "errors", None)
         message = errors()[0].get("msg", str(error)) if callable(errors) else str(error)

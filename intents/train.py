@@ -30,9 +30,21 @@ from intents.spec import Spec, load_spec
 from intents.typos import english_words
 
 # The shipped store's adverse-event terms: the vocabulary the parser is built with at run time.
-STORE_TERMS = ("Thrombocytopenia", "Fatigue", "Nausea", "Anaemia", "Neutropenia",
-               "Hyponatraemia", "Leukopenia", "Diarrhoea", "Vomiting", "Decreased appetite",
-               "Haemorrhage", "Pneumonia", "Sepsis")
+STORE_TERMS = (
+    "Thrombocytopenia",
+    "Fatigue",
+    "Nausea",
+    "Anaemia",
+    "Neutropenia",
+    "Hyponatraemia",
+    "Leukopenia",
+    "Diarrhoea",
+    "Vomiting",
+    "Decreased appetite",
+    "Haemorrhage",
+    "Pneumonia",
+    "Sepsis",
+)
 C = 4.0  # inverse regularisation strength, chosen by cross-validation on the train split
 PRUNE = 1e-3  # features whose weights are all below this are left out of the file
 
@@ -97,12 +109,17 @@ def fit_classifier(xs: list[list[str]], ys: list[str], c: float = C) -> Classifi
     return Classifier(classes, kept, bias.astype(np.float32).astype(np.float64), weights[keep])
 
 
-def slot_examples(parser: Parser, rows: list[corpus.Example]
-                  ) -> dict[str, tuple[list[list[str]], list[str]]]:
+def slot_examples(
+    parser: Parser, rows: list[corpus.Example]
+) -> dict[str, tuple[list[list[str]], list[str]]]:
     """Training pairs for every slot the spec marks ``learned``: questions of that intent
     with that slot labelled."""
-    learned = {(name, slot_name) for name, spec in parser.spec.intents.items()
-               for slot_name, slot in spec.slots.items() if slot.learned}
+    learned = {
+        (name, slot_name)
+        for name, spec in parser.spec.intents.items()
+        for slot_name, slot in spec.slots.items()
+        if slot.learned
+    }
     out: dict[str, tuple[list[list[str]], list[str]]] = {}
     for row in rows:
         if len(row.queries) != 1:
@@ -131,10 +148,15 @@ def vocabulary(rows: list[corpus.Example]) -> list[str]:
 
 def fit(parser: Parser, rows: list[corpus.Example], c: float = C) -> Model:
     xs, ys = examples(parser, rows)
-    slots = {name: fit_classifier(sx, sy, c) for name, (sx, sy)
-             in sorted(slot_examples(parser, rows).items()) if len(set(sy)) >= 2}
+    slots = {
+        name: fit_classifier(sx, sy, c)
+        for name, (sx, sy) in sorted(slot_examples(parser, rows).items())
+        if len(set(sy)) >= 2
+    }
     meta: dict[str, object] = {
-        "examples": len(ys), "questions": len(rows), "C": c,
+        "examples": len(ys),
+        "questions": len(rows),
+        "C": c,
         "writers": dict(sorted(Counter(r.writer for r in rows).items())),
         "labels": dict(sorted(Counter(ys).items())),
         "words": vocabulary(rows),
@@ -148,10 +170,16 @@ def build(c: float = C) -> tuple[str, dict[str, object]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m intents.train", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", action="store_true",
-                    help="do not write: exit 1 if data/model.json is not what the corpus gives")
+    ap = argparse.ArgumentParser(
+        prog="python -m intents.train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write: exit 1 if data/model.json is not what the corpus gives",
+    )
     ap.add_argument("-o", "--output", type=Path, default=MODEL_PATH)
     args = ap.parse_args(argv)
     text, meta = build()
@@ -165,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     tmp = args.output.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.output)
-    print(f"wrote {args.output}: {meta['examples']} examples from {meta['questions']} "
-          f"questions, {len(json.loads(text)['intent']['features'])} features")
+    print(
+        f"wrote {args.output}: {meta['examples']} examples from {meta['questions']} "
+        f"questions, {len(json.loads(text)['intent']['features'])} features"
+    )
     return 0
 
 

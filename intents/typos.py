@@ -61,8 +61,11 @@ class Corrector:
         if word in self.domain or word in english_words():
             return True
         # A plural of a word we know ("ascts", "sdes") is spelled right.
-        return any(word.endswith(end) and (word[:-len(end)] in self.domain)
-                   for end in ("s", "es") if len(word) > len(end) + 2)
+        return any(
+            word.endswith(end) and (word[: -len(end)] in self.domain)
+            for end in ("s", "es")
+            if len(word) > len(end) + 2
+        )
 
     def correct(self, text: Text) -> tuple[Text, list[tuple[str, str]]]:
         """The text with misspellings replaced, and the (typed, corrected) pairs."""
@@ -88,11 +91,13 @@ class Corrector:
         # One slip in a short word, two in a long one.
         n = len(word)
         limit = 1 if n <= 5 else 2 if n <= 12 else 3
-        found = process.extract(word, self.targets, scorer=OSA.distance,
-                                score_cutoff=limit, limit=8)
+        found = process.extract(
+            word, self.targets, scorer=OSA.distance, score_cutoff=limit, limit=8
+        )
         # People rarely mistype the first letter; allowing it turns words we do not know into
         # domain words. Then the smallest distance, then the closest length.
         # A word cut short ("respons") is completed rather than changed ("respond").
-        pool = [(d, not t.startswith(word), abs(len(t) - n), t) for t, d, _ in found
-                if t[0] == word[0]]
+        pool = [
+            (d, not t.startswith(word), abs(len(t) - n), t) for t, d, _ in found if t[0] == word[0]
+        ]
         return min(pool)[-1] if pool else None

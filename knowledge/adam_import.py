@@ -44,17 +44,21 @@ from knowledge.store import SCHEMA_VERSION, Store, store_from_tables
 
 DATASETS = ("adsl", "adae", "adrs", "adtte")
 # When a folder holds one dataset in several formats, the first of these is read.
-FORMATS: dict[str, str] = {".xpt": "SAS XPORT", ".sas7bdat": "SAS7BDAT",
-                           ".json": "Dataset-JSON", ".csv": "CSV"}
+FORMATS: dict[str, str] = {
+    ".xpt": "SAS XPORT",
+    ".sas7bdat": "SAS7BDAT",
+    ".json": "Dataset-JSON",
+    ".csv": "CSV",
+}
 
 # The ADaM IG defaults; a map file overrides any of them, table by table.
 DEFAULT_MAP: dict[str, dict[str, Any]] = {
     "study": {
-        "title": None,           # default: STUDYID
-        "control_arm": None,     # default: the arm whose name contains "placebo"
+        "title": None,  # default: STUDYID
+        "control_arm": None,  # default: the arm whose name contains "placebo"
     },
     "adsl": {
-        "arm": ["TRT01A", "ACTARM"],                         # the first present is used
+        "arm": ["TRT01A", "ACTARM"],  # the first present is used
         "safety_flag": "SAFFL",
         "efficacy_flag": ["MITTFL", "FASFL", "ITTFL", "SAFFL"],
     },
@@ -66,25 +70,48 @@ DEFAULT_MAP: dict[str, dict[str, Any]] = {
         "treatment_emergent_only": True,
     },
     "adrs": {
-        "best_response": "BOR",        # the PARAMCD of best overall response
+        "best_response": "BOR",  # the PARAMCD of best overall response
         "criteria": "RECIST 1.1",
-        "analysis_flag": None,         # e.g. "ANL01FL": keep only rows flagged Y
+        "analysis_flag": None,  # e.g. "ANL01FL": keep only rows flagged Y
     },
     "adtte": {
-        "parameters": {},              # source PARAMCD -> store PARAMCD, e.g. {TTDE = "TTAE"}
-        "unit": "days",                # AVAL's unit where AVALU is absent
+        "parameters": {},  # source PARAMCD -> store PARAMCD, e.g. {TTDE = "TTAE"}
+        "unit": "days",  # AVAL's unit where AVALU is absent
     },
 }
 
 MISSING_TEXT = frozenset({"", "NA", "NAN", "NONE", "NULL", "."})
-RELATED = frozenset({"Y", "YES", "RELATED", "POSSIBLE", "PROBABLE", "DEFINITE", "POSSIBLY",
-                     "PROBABLY", "DEFINITELY", "POSSIBLY RELATED", "PROBABLY RELATED",
-                     "DEFINITELY RELATED", "RELATED TO STUDY DRUG"})
+RELATED = frozenset(
+    {
+        "Y",
+        "YES",
+        "RELATED",
+        "POSSIBLE",
+        "PROBABLE",
+        "DEFINITE",
+        "POSSIBLY",
+        "PROBABLY",
+        "DEFINITELY",
+        "POSSIBLY RELATED",
+        "PROBABLY RELATED",
+        "DEFINITELY RELATED",
+        "RELATED TO STUDY DRUG",
+    }
+)
 ACTIONS = frozenset(get_args(AEAction))
 OUTCOMES = frozenset(get_args(AEOutcome))
 RESPONSES = frozenset(get_args(ResponseCategory))
-UNITS = {"DAY": "days", "DAYS": "days", "D": "days", "WEEK": "weeks", "WEEKS": "weeks",
-         "MONTH": "months", "MONTHS": "months", "YEAR": "years", "YEARS": "years"}
+UNITS = {
+    "DAY": "days",
+    "DAYS": "days",
+    "D": "days",
+    "WEEK": "weeks",
+    "WEEKS": "weeks",
+    "MONTH": "months",
+    "MONTHS": "months",
+    "YEAR": "years",
+    "YEARS": "years",
+}
 
 
 class AdamImportError(Exception):
@@ -103,8 +130,10 @@ class DatasetReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        head = (f"{self.name.upper()} ({self.file}): {self.read} rows read, {self.kept} kept, "
-                f"{sum(self.dropped.values())} dropped")
+        head = (
+            f"{self.name.upper()} ({self.file}): {self.read} rows read, {self.kept} kept, "
+            f"{sum(self.dropped.values())} dropped"
+        )
         out = [head]
         out += [f"  dropped {count}: {reason}" for reason, count in self.dropped.most_common()]
         out += [f"  note: {note}" for note in self.notes]
@@ -122,20 +151,24 @@ class ImportResult:
         lines = [f"ignored {item}" for item in self.ignored]
         lines += [line for rep in self.reports for line in rep.lines()]
         meta = self.store.meta
-        lines.append(f"study {meta.study_id or '?'}: {len(self.store.subjects)} subjects; "
-                     f"arms: {', '.join(meta.arms) or 'none'}"
-                     + (f" (control: {meta.control_arm})" if meta.control_arm else ""))
+        lines.append(
+            f"study {meta.study_id or '?'}: {len(self.store.subjects)} subjects; "
+            f"arms: {', '.join(meta.arms) or 'none'}"
+            + (f" (control: {meta.control_arm})" if meta.control_arm else "")
+        )
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> bytes:
         """The store as TinyDB writes it: table → document id → document."""
-        doc = {name: {str(i): row for i, row in enumerate(rows, 1)}
-               for name, rows in self.tables.items()}
-        return json.dumps(doc, sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":")).encode()
+        doc = {
+            name: {str(i): row for i, row in enumerate(rows, 1)}
+            for name, rows in self.tables.items()
+        }
+        return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ------------------------------------------------------------------ the map
+
 
 def load_map(path: Path | str | None) -> dict[str, dict[str, Any]]:
     """The defaults, overridden table by table by a TOML map file."""
@@ -151,21 +184,21 @@ def load_map(path: Path | str | None) -> dict[str, dict[str, Any]]:
         raise AdamImportError(f"{path}: not a valid TOML map ({error})") from None
     for table, values in given.items():
         if table not in merged or not isinstance(values, dict):
-            raise AdamImportError(f"{path}: unknown table [{table}] "
-                                  f"(known: {', '.join(f'[{t}]' for t in merged)})")
+            raise AdamImportError(
+                f"{path}: unknown table [{table}] (known: {', '.join(f'[{t}]' for t in merged)})"
+            )
         for key, value in values.items():
             if key not in merged[table]:
                 known = ", ".join(merged[table])
-                raise AdamImportError(f"{path}: unknown key {key!r} in [{table}] "
-                                      f"(known: {known})")
+                raise AdamImportError(f"{path}: unknown key {key!r} in [{table}] (known: {known})")
             merged[table][key] = value
     return merged
 
 
 # ------------------------------------------------------------------ finding and reading files
 
-def find_datasets(paths: Sequence[Path | str],
-                  ignored: list[str] | None = None) -> dict[str, Path]:
+
+def find_datasets(paths: Sequence[Path | str], ignored: list[str] | None = None) -> dict[str, Path]:
     """dataset name → file, from folders and files. A file's dataset is read from its name
     (``adsl.xpt``, ``adrs_onco.csv``); in a folder, one format per dataset is read (XPT before
     SAS7BDAT before Dataset-JSON before CSV), and empty files are passed over (each said in
@@ -190,20 +223,22 @@ def find_datasets(paths: Sequence[Path | str],
             for name, files in by_name.items():
                 files.sort(key=lambda p: list(FORMATS).index(p.suffix.lower()))
                 _add(found, name, files[0])
-                ignored.extend(f"{p}: {name.upper()} is read from {files[0].name}"
-                               for p in files[1:])
+                ignored.extend(
+                    f"{p}: {name.upper()} is read from {files[0].name}" for p in files[1:]
+                )
         elif given.is_file():
             name = _dataset_of(given)
             if name is None or given.suffix.lower() not in FORMATS:
-                raise AdamImportError(f"{given}: not an ADSL, ADAE, ADRS or ADTTE file in a "
-                                      f"known format ({', '.join(FORMATS)})")
+                raise AdamImportError(
+                    f"{given}: not an ADSL, ADAE, ADRS or ADTTE file in a "
+                    f"known format ({', '.join(FORMATS)})"
+                )
             _add(found, name, given)
         else:
             raise AdamImportError(f"{given}: no such file or folder")
     if "adsl" not in found:
         where = ", ".join(str(p) for p in paths)
-        raise AdamImportError(f"no ADSL among {where}: a store needs the subject-level "
-                              "dataset")
+        raise AdamImportError(f"no ADSL among {where}: a store needs the subject-level dataset")
     return found
 
 
@@ -234,10 +269,10 @@ def read_dataset(path: Path) -> list[dict[str, Any]]:
         raise
     except OSError as error:
         raise AdamImportError(f"{path}: {error.strerror or error}") from None
-    except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError,
-            csv.Error) as error:
-        raise AdamImportError(f"{path}: cannot read it as {FORMATS[suffix]} "
-                              f"({type(error).__name__}: {error})") from None
+    except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, csv.Error) as error:
+        raise AdamImportError(
+            f"{path}: cannot read it as {FORMATS[suffix]} ({type(error).__name__}: {error})"
+        ) from None
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
@@ -249,24 +284,25 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
 
 def _read_dataset_json(path: Path) -> list[dict[str, Any]]:
     doc = json.loads(path.read_text(encoding="utf-8"))
-    if "columns" in doc and "rows" in doc:              # Dataset-JSON 1.1
+    if "columns" in doc and "rows" in doc:  # Dataset-JSON 1.1
         names = [column["name"].upper() for column in doc["columns"]]
         data = doc["rows"]
-    else:                                               # Dataset-JSON 1.0
+    else:  # Dataset-JSON 1.0
         section = doc.get("clinicalData") or doc["referenceData"]
         group = next(iter(section["itemGroupData"].values()))
         names = [item["name"].upper() for item in group["items"]]
         data = group["itemData"]
-    return [{name: _clean(value) for name, value in zip(names, row, strict=False)}
-            for row in data]
+    return [{name: _clean(value) for name, value in zip(names, row, strict=False)} for row in data]
 
 
 def _read_sas(path: Path, suffix: str) -> list[dict[str, Any]]:
     try:
         import pyreadstat  # type: ignore[import-untyped]
     except ImportError:
-        raise AdamImportError(f"{path}: reading {FORMATS[suffix]} files needs pyreadstat: "
-                              "pip install 'stormchat[adam]'") from None
+        raise AdamImportError(
+            f"{path}: reading {FORMATS[suffix]} files needs pyreadstat: "
+            "pip install 'stormchat[adam]'"
+        ) from None
     reader = pyreadstat.read_xport if suffix == ".xpt" else pyreadstat.read_sas7bdat
     try:
         columns, _meta = reader(str(path), output_format="dict")
@@ -275,8 +311,10 @@ def _read_sas(path: Path, suffix: str) -> list[dict[str, Any]]:
     names = list(columns)
     values = [list(columns[name]) for name in names]
     upper = [name.upper() for name in names]
-    return [{name: _clean(column[i]) for name, column in zip(upper, values, strict=True)}
-            for i in range(len(values[0]) if values else 0)]
+    return [
+        {name: _clean(column[i]) for name, column in zip(upper, values, strict=True)}
+        for i in range(len(values[0]) if values else 0)
+    ]
 
 
 def _clean(value: Any) -> Any:
@@ -291,13 +329,14 @@ def _clean(value: Any) -> Any:
     if isinstance(value, int | float):
         return None if isinstance(value, float) and math.isnan(value) else float(value)
     try:
-        number = float(value)   # numpy scalars
+        number = float(value)  # numpy scalars
     except (TypeError, ValueError):
         return str(value)
     return None if math.isnan(number) else number
 
 
 # ------------------------------------------------------------------ values
+
 
 def _text(row: dict[str, Any], name: str | None) -> str | None:
     if name is None:
@@ -321,8 +360,11 @@ def _number(value: Any) -> float | None:
 
 
 def _flag(value: Any) -> bool:
-    return str(value).strip().upper() in ("Y", "YES", "1", "1.0", "TRUE") \
-        if value is not None else False
+    return (
+        str(value).strip().upper() in ("Y", "YES", "1", "1.0", "TRUE")
+        if value is not None
+        else False
+    )
 
 
 def _first_present(names: str | list[str] | None, variables: Iterable[str]) -> str | None:
@@ -342,8 +384,10 @@ def _require(rows: list[dict[str, Any]], path: Path, *names: str) -> None:
 
 # ------------------------------------------------------------------ the datasets
 
-def import_adam(paths: Sequence[Path | str], map_path: Path | str | None = None,
-                target: Path | str = "<import>") -> ImportResult:
+
+def import_adam(
+    paths: Sequence[Path | str], map_path: Path | str | None = None, target: Path | str = "<import>"
+) -> ImportResult:
     """Read the datasets under ``paths`` into validated store tables and a report."""
     mapping = load_map(map_path)
     ignored: list[str] = []
@@ -357,8 +401,7 @@ def import_adam(paths: Sequence[Path | str], map_path: Path | str | None = None,
     events: list[dict[str, Any]] = []
     grading: str | None = None
     if "adae" in files:
-        events, grading, rep = _events(read_dataset(files["adae"]), files["adae"], mapping,
-                                       known)
+        events, grading, rep = _events(read_dataset(files["adae"]), files["adae"], mapping, known)
         reports.append(rep)
     responses: list[dict[str, Any]] = []
     if "adrs" in files:
@@ -372,32 +415,46 @@ def import_adam(paths: Sequence[Path | str], map_path: Path | str | None = None,
     study_ids = sorted({s["STUDYID"] for s in subjects if s.get("STUDYID")})
     study_id = study_ids[0] if study_ids else None
     control = mapping["study"]["control_arm"] or next(
-        (arm for arm in arms if "placebo" in arm.lower()), None)
+        (arm for arm in arms if "placebo" in arm.lower()), None
+    )
     if control is not None and control not in arms:
-        raise AdamImportError(f"the control arm {control!r} is not one of the arms: "
-                              f"{', '.join(arms)}")
+        raise AdamImportError(
+            f"the control arm {control!r} is not one of the arms: {', '.join(arms)}"
+        )
     arms = ([control] if control else []) + [arm for arm in arms if arm != control]
     title = mapping["study"]["title"] or study_id or "an imported study"
     meta = StoreMeta(
-        study=title, schema_version=SCHEMA_VERSION, reconstructed=False,
-        description=(f"Imported from the study's ADaM datasets "
-                     f"({', '.join(p.name for p in files.values())}): the study's own "
-                     "records, with no published facts beside them."),
-        study_id=study_id, title=title, arms=arms, control_arm=control,
+        study=title,
+        schema_version=SCHEMA_VERSION,
+        reconstructed=False,
+        description=(
+            f"Imported from the study's ADaM datasets "
+            f"({', '.join(p.name for p in files.values())}): the study's own "
+            "records, with no published facts beside them."
+        ),
+        study_id=study_id,
+        title=title,
+        arms=arms,
+        control_arm=control,
         response_criteria=mapping["adrs"]["criteria"] if responses else None,
-        ae_grading=grading, sources=[str(p) for p in files.values()],
+        ae_grading=grading,
+        sources=[str(p) for p in files.values()],
     )
     tables = {
         "meta": [meta.model_dump(mode="json", exclude_none=True)],
         "facts": [],
-        "adsl": subjects, "adrs": responses, "adae": events, "adtte": times,
+        "adsl": subjects,
+        "adrs": responses,
+        "adae": events,
+        "adtte": times,
     }
     store = store_from_tables(Path(target), tables)
     return ImportResult(tables, reports, store, ignored)
 
 
-def _subjects(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]]
-              ) -> tuple[list[dict[str, Any]], list[str], DatasetReport]:
+def _subjects(
+    rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str], DatasetReport]:
     conf = mapping["adsl"]
     rep = DatasetReport("adsl", path.name, read=len(rows))
     variables = rows[0].keys() if rows else set()
@@ -411,11 +468,14 @@ def _subjects(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[st
     efficacy = _first_present(conf["efficacy_flag"], variables)
     if efficacy is None:
         names = conf["efficacy_flag"]
-        raise AdamImportError(f"{path}: required variable "
-                              f"{names if isinstance(names, str) else ' or '.join(names)} "
-                              "is missing (the efficacy population flag)")
-    rep.notes.append(f"arm from {arm_var}; safety population {safety}; efficacy population "
-                     f"{efficacy}")
+        raise AdamImportError(
+            f"{path}: required variable "
+            f"{names if isinstance(names, str) else ' or '.join(names)} "
+            "is missing (the efficacy population flag)"
+        )
+    rep.notes.append(
+        f"arm from {arm_var}; safety population {safety}; efficacy population {efficacy}"
+    )
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     arm_order: dict[str, float] = {}
@@ -439,11 +499,15 @@ def _subjects(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[st
             continue
         reason = _text(row, "DCSREAS")
         doc: dict[str, Any] = {
-            "USUBJID": sid, "STUDYID": _text(row, "STUDYID"), "ARM": arm,
-            "SAFFL": in_safety, "MITTFL": in_efficacy,
+            "USUBJID": sid,
+            "STUDYID": _text(row, "STUDYID"),
+            "ARM": arm,
+            "SAFFL": in_safety,
+            "MITTFL": in_efficacy,
             "ITTFL": _flag(row["ITTFL"]) if "ITTFL" in row else None,
             "FASFL": _flag(row["FASFL"]) if "FASFL" in row else None,
-            "AGE": age, "SEX": _text(row, "SEX"),
+            "AGE": age,
+            "SEX": _text(row, "SEX"),
             "DCSREAS": reason.upper() if reason else None,
             "DTHFL": _flag(row.get("DTHFL")),
         }
@@ -453,8 +517,9 @@ def _subjects(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[st
     return out, arms, rep
 
 
-def _events(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]],
-            known: set[str]) -> tuple[list[dict[str, Any]], str | None, DatasetReport]:
+def _events(
+    rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]], known: set[str]
+) -> tuple[list[dict[str, Any]], str | None, DatasetReport]:
     conf = mapping["adae"]
     rep = DatasetReport("adae", path.name, read=len(rows))
     variables = rows[0].keys() if rows else set()
@@ -504,10 +569,14 @@ def _events(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str,
             action = None
         related = _text(row, "AEREL")
         doc = {
-            "USUBJID": sid, "AEDECOD": term, "AESOC": _text(row, soc_var),
+            "USUBJID": sid,
+            "AEDECOD": term,
+            "AESOC": _text(row, soc_var),
             "AETOXGR": int(grade) if grade is not None else None,
-            "AESEV": severity or None, "AESER": _flag(row.get("AESER")),
-            "AEOUT": outcome, "AEACN": action,
+            "AESEV": severity or None,
+            "AESER": _flag(row.get("AESER")),
+            "AEOUT": outcome,
+            "AEACN": action,
             "AEREL": related.upper() in RELATED if related else None,
         }
         key = (sid, term)
@@ -519,9 +588,11 @@ def _events(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str,
     out = [{k: v for k, v in doc.items() if v is not None} for doc in merged.values()]
     rep.kept = len(out)
     if further:
-        rep.notes.append(f"{further} further rows of a patient's preferred term merged into "
-                         "one row per patient and term (worst grade, serious or fatal if "
-                         "any row is)")
+        rep.notes.append(
+            f"{further} further rows of a patient's preferred term merged into "
+            "one row per patient and term (worst grade, serious or fatal if "
+            "any row is)"
+        )
     for value, count in unknown.most_common():
         rep.notes.append(f"{count} rows with {value}, not in the code list: left blank")
     return out, grading, rep
@@ -529,8 +600,10 @@ def _events(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str,
 
 def _rank(doc: dict[str, Any]) -> tuple[int, int]:
     severity = doc.get("AESEV")
-    return (doc.get("AETOXGR") or 0,
-            SEVERITY_ORDER.index(severity) + 1 if severity in SEVERITY_ORDER else 0)
+    return (
+        doc.get("AETOXGR") or 0,
+        SEVERITY_ORDER.index(severity) + 1 if severity in SEVERITY_ORDER else 0,
+    )
 
 
 def _worse(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -549,8 +622,9 @@ def _worse(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _responses(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]],
-               known: set[str]) -> tuple[list[dict[str, Any]], DatasetReport]:
+def _responses(
+    rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]], known: set[str]
+) -> tuple[list[dict[str, Any]], DatasetReport]:
     conf = mapping["adrs"]
     rep = DatasetReport("adrs", path.name, read=len(rows))
     _require(rows, path, "USUBJID", "PARAMCD", "AVALC")
@@ -561,8 +635,10 @@ def _responses(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[s
     params = Counter(_text(row, "PARAMCD") for row in rows)
     if best not in params:
         present = ", ".join(sorted(p for p in params if p))
-        raise AdamImportError(f"{path}: no rows with PARAMCD {best} (best overall response); "
-                              f"present: {present}. Name it in the map: [adrs] best_response")
+        raise AdamImportError(
+            f"{path}: no rows with PARAMCD {best} (best overall response); "
+            f"present: {present}. Name it in the map: [adrs] best_response"
+        )
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     other: Counter[str] = Counter()
@@ -592,22 +668,24 @@ def _responses(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[s
         listed = ", ".join(f"{p} {n}" for p, n in sorted(other.items()))
         rep.dropped[f"other parameters than {best} ({listed})"] = sum(other.values())
     for value, count in unknown.most_common():
-        rep.notes.append(f"{count} patients with AVALC {value}: kept, without a response "
-                         "category (counted in the denominator, as not evaluable)")
+        rep.notes.append(
+            f"{count} patients with AVALC {value}: kept, without a response "
+            "category (counted in the denominator, as not evaluable)"
+        )
     rep.kept = len(out)
     return out, rep
 
 
-def _times(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]],
-           known: set[str]) -> tuple[list[dict[str, Any]], DatasetReport]:
+def _times(
+    rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]], known: set[str]
+) -> tuple[list[dict[str, Any]], DatasetReport]:
     conf = mapping["adtte"]
     rep = DatasetReport("adtte", path.name, read=len(rows))
     _require(rows, path, "USUBJID", "PARAMCD", "AVAL", "CNSR")
     rename = {str(k).upper(): str(v).upper() for k, v in dict(conf["parameters"]).items()}
     default_unit = UNITS.get(str(conf["unit"]).upper())
     if default_unit is None:
-        raise AdamImportError(f"[adtte] unit {conf['unit']!r}: one of days, weeks, months, "
-                              "years")
+        raise AdamImportError(f"[adtte] unit {conf['unit']!r}: one of days, weeks, months, years")
     if "AVALU" not in (rows[0] if rows else {}):
         rep.notes.append(f"no AVALU: AVAL taken as {default_unit} ([adtte] unit in the map)")
     out: list[dict[str, Any]] = []
@@ -640,8 +718,14 @@ def _times(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, 
             rep.dropped[f"{param}: a second row for the patient"] += 1
             continue
         seen.add((sid, param))
-        doc = {"USUBJID": sid, "PARAMCD": param, "AVAL": aval, "AVALU": unit,
-               "CNSR": int(cnsr), "PARAM": _text(row, "PARAM")}
+        doc = {
+            "USUBJID": sid,
+            "PARAMCD": param,
+            "AVAL": aval,
+            "AVALU": unit,
+            "CNSR": int(cnsr),
+            "PARAM": _text(row, "PARAM"),
+        }
         out.append({k: v for k, v in doc.items() if v is not None})
     rep.kept = len(out)
     counts = Counter(doc["PARAMCD"] for doc in out)
@@ -650,5 +734,9 @@ def _times(rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, 
 
 
 # The model classes the documents must validate as (for readers of this module).
-DOCUMENT_MODELS = {"adsl": Subject, "adae": AdverseEvent, "adrs": BestResponse,
-                   "adtte": TimeToEvent}
+DOCUMENT_MODELS = {
+    "adsl": Subject,
+    "adae": AdverseEvent,
+    "adrs": BestResponse,
+    "adtte": TimeToEvent,
+}

@@ -48,8 +48,12 @@ def store_tables() -> dict[str, list[dict[str, object]]]:
         "adae": records.adverse_events,
         "adtte": records.tte,
     }
-    return {name: [row.model_dump(mode="json", exclude=IMPORT_ONLY_FIELDS.get(type(row)))
-                   for row in rows] for name, rows in groups.items()}
+    return {
+        name: [
+            row.model_dump(mode="json", exclude=IMPORT_ONLY_FIELDS.get(type(row))) for row in rows
+        ]
+        for name, rows in groups.items()
+    }
 
 
 # Fields the schema grew for stores imported from ADaM files (knowledge.adam_import). STORM's
@@ -59,8 +63,15 @@ IMPORT_ONLY_FIELDS: dict[type, set[str]] = {
     Subject: {"STUDYID", "ARM", "ITTFL", "FASFL", "SEX"},
     AdverseEvent: {"AESOC", "AESEV", "TRTEMFL"},
     TimeToEvent: {"PARAM"},
-    StoreMeta: {"study_id", "title", "arms", "control_arm", "response_criteria", "ae_grading",
-                "sources"},
+    StoreMeta: {
+        "study_id",
+        "title",
+        "arms",
+        "control_arm",
+        "response_criteria",
+        "ae_grading",
+        "sources",
+    },
 }
 
 
@@ -75,8 +86,7 @@ def write_store(path: Path) -> Path:
     try:
         # TinyDB rewrites the whole file on every insert, so gather each table first and
         # insert it in one call.
-        with TinyDB(temp, encoding="utf-8", sort_keys=True, indent=1,
-                    ensure_ascii=False) as db:
+        with TinyDB(temp, encoding="utf-8", sort_keys=True, indent=1, ensure_ascii=False) as db:
             db.drop_tables()
             for name, docs in store_tables().items():
                 db.table(name).insert_multiple(docs)
@@ -89,10 +99,17 @@ def write_store(path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m knowledge.build", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where to write the store (default: the one in the package)")
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge.build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the store (default: the one in the package)",
+    )
     args = parser.parse_args(argv)
     target = write_store(args.out or default_store_path())
     print(f"wrote {target}", file=sys.stderr)

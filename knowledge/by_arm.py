@@ -42,10 +42,14 @@ class ArmRate:
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {"arm": self.arm, **self.rate.values()}
         if self.p_value is not None:
-            out.update({"p_value": round(self.p_value, 6),
-                        "difference": round(self.difference or 0.0, 4),
-                        "diff_ci_low": round(self.diff_low or 0.0, 4),
-                        "diff_ci_high": round(self.diff_high or 0.0, 4)})
+            out.update(
+                {
+                    "p_value": round(self.p_value, 6),
+                    "difference": round(self.difference or 0.0, 4),
+                    "diff_ci_low": round(self.diff_low or 0.0, 4),
+                    "diff_ci_high": round(self.diff_high or 0.0, 4),
+                }
+            )
         return out
 
 
@@ -58,16 +62,23 @@ def arms(store: Store) -> list[str]:
 
 def arm_members(store: Store, population: str, arm: str | None) -> tuple[str, ...]:
     """Subjects of a population in one arm (``None``: the whole population)."""
+
     def compute() -> tuple[str, ...]:
         members = store.population(population)
         if arm is None:
             return members
         return tuple(sid for sid in members if store.subjects[sid].ARM == arm)
+
     return store.derived(("arm_members", population, arm), compute)
 
 
-def rates_by_arm(store: Store, hits: Collection[str], population: str,
-                 method: str = DEFAULT_METHOD, level: float = DEFAULT_LEVEL) -> list[ArmRate]:
+def rates_by_arm(
+    store: Store,
+    hits: Collection[str],
+    population: str,
+    method: str = DEFAULT_METHOD,
+    level: float = DEFAULT_LEVEL,
+) -> list[ArmRate]:
     """k/N per arm for the subjects in ``hits``, each arm compared with the control arm by
     Fisher's exact test (two-sided) and the difference in rates (Wald interval)."""
     wanted = set(hits)
@@ -84,13 +95,15 @@ def rates_by_arm(store: Store, hits: Collection[str], population: str,
             continue
         kc, nc = counts[control]
         cmp = compare_rates(k, n, kc, nc, method, level)
-        out.append(ArmRate(arm, cmp.first, cmp.p_value, cmp.difference, cmp.diff_low,
-                           cmp.diff_high))
+        out.append(
+            ArmRate(arm, cmp.first, cmp.p_value, cmp.difference, cmp.diff_low, cmp.diff_high)
+        )
     return out
 
 
 def socs(store: Store) -> dict[str, list[str]]:
     """System organ class → its preferred terms in the records."""
+
     def compute() -> dict[str, list[str]]:
         out: dict[str, set[str]] = {}
         for term, rows in store.adverse_events.items():
@@ -98,18 +111,31 @@ def socs(store: Store) -> dict[str, list[str]]:
                 if row.AESOC:
                     out.setdefault(row.AESOC, set()).add(term)
         return {soc: sorted(terms) for soc, terms in sorted(out.items())}
+
     return store.derived(("socs",), compute)
 
 
-def ae_hits(store: Store, terms: Sequence[str] | None, op: GradeOp = "any",
-            low: int | None = None, high: int | None = None, serious: bool = False,
-            severity: str | Collection[str] | None = None) -> set[str]:
+def ae_hits(
+    store: Store,
+    terms: Sequence[str] | None,
+    op: GradeOp = "any",
+    low: int | None = None,
+    high: int | None = None,
+    serious: bool = False,
+    severity: str | Collection[str] | None = None,
+) -> set[str]:
     """Patients with any of ``terms`` (None: any adverse event) meeting a grade threshold,
     serious if asked, at a worst severity (or one of several) if asked."""
-    severities = {severity} if isinstance(severity, str) else \
-        (set(severity) if severity is not None else None)
-    chosen = store.adverse_events if terms is None else \
-        {t: store.adverse_events.get(t, {}) for t in terms}
+    severities = (
+        {severity}
+        if isinstance(severity, str)
+        else (set(severity) if severity is not None else None)
+    )
+    chosen = (
+        store.adverse_events
+        if terms is None
+        else {t: store.adverse_events.get(t, {}) for t in terms}
+    )
     out: set[str] = set()
     for rows in chosen.values():
         for sid, row in rows.items():
@@ -136,7 +162,8 @@ def categories_at_or_above(store: Store, threshold: str) -> tuple[str, ...] | No
     if threshold not in order:
         return None
     return order[: order.index(threshold) + 1] + (
-        ("NON-CR/NON-PD",) if threshold == "SD" and "NON-CR/NON-PD" in order else ())
+        ("NON-CR/NON-PD",) if threshold == "SD" and "NON-CR/NON-PD" in order else ()
+    )
 
 
 def response_hits(store: Store, categories: Collection[str]) -> set[str]:
@@ -151,8 +178,9 @@ class ArmMedian:
     unit: str
 
 
-def medians_by_arm(store: Store, param: str, population: str = "mITT",
-                   level: float = DEFAULT_LEVEL) -> list[ArmMedian]:
+def medians_by_arm(
+    store: Store, param: str, population: str = "mITT", level: float = DEFAULT_LEVEL
+) -> list[ArmMedian]:
     """Kaplan–Meier median of one parameter per arm, in the parameter's own unit."""
     rows = store.tte.get(param, {})
     units = {row.AVALU for row in rows.values()}
@@ -161,8 +189,7 @@ def medians_by_arm(store: Store, param: str, population: str = "mITT",
     for arm in arms(store) or [None]:
         members = [sid for sid in arm_members(store, population, arm) if sid in rows]
         if members:
-            out.append(ArmMedian(arm or "all", q.tte_median(store, param, members, level),
-                                 unit))
+            out.append(ArmMedian(arm or "all", q.tte_median(store, param, members, level), unit))
     return out
 
 

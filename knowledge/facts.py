@@ -29,10 +29,24 @@ __all__ = [
 ]
 
 # Every topic a fact may carry.
-TOPICS: frozenset[str] = frozenset({
-    "design", "dosing", "endpoint", "publication", "people", "quote", "population",
-    "definition", "baseline", "efficacy", "subgroup", "safety", "not_reported", "discrepancy",
-})
+TOPICS: frozenset[str] = frozenset(
+    {
+        "design",
+        "dosing",
+        "endpoint",
+        "publication",
+        "people",
+        "quote",
+        "population",
+        "definition",
+        "baseline",
+        "efficacy",
+        "subgroup",
+        "safety",
+        "not_reported",
+        "discrepancy",
+    }
+)
 
 
 def published_facts() -> list[StudyFact]:

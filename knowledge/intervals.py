@@ -47,10 +47,16 @@ def wilson(k: int, n: int, level: float, correction: bool) -> tuple[float, float
     center = (2 * n * p + z**2) / denom
     q = 1 - p
     if correction:
-        lo = 0.0 if k == 0 else center - (
-            1 + z * math.sqrt(z**2 - 2 - 1 / n + 4 * p * (n * q + 1))) / denom
-        hi = 1.0 if k == n else center + (
-            1 + z * math.sqrt(z**2 + 2 - 1 / n + 4 * p * (n * q - 1))) / denom
+        lo = (
+            0.0
+            if k == 0
+            else center - (1 + z * math.sqrt(z**2 - 2 - 1 / n + 4 * p * (n * q + 1))) / denom
+        )
+        hi = (
+            1.0
+            if k == n
+            else center + (1 + z * math.sqrt(z**2 + 2 - 1 / n + 4 * p * (n * q - 1))) / denom
+        )
     else:
         delta = z / denom * math.sqrt(4 * n * p * q + z**2)
         lo = 0.0 if k == 0 else center - delta

@@ -38,9 +38,7 @@ TTEParam = Literal["PFS", "OS", "DOR", "TTR", "TRTDUR"]
 # Units an ADTTE AVAL may come in (AVALU, lower case); days are shown as months, as
 # oncology tables do (one month = 365.25 / 12 days).
 TTEUnit = Literal["days", "weeks", "months", "years"]
-DAYS_PER: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12,
-                              "years": 365.25}
-
+DAYS_PER: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
 
 
 class AEBand(NamedTuple):
@@ -62,13 +60,29 @@ AE_BANDS: dict[str, AEBand] = {
 }
 
 # STORM's own three actions, then the CDISC code list ACN (C66767).
-AEAction = Literal["DOSE NOT CHANGED", "DOSE MODIFIED", "DRUG WITHDRAWN", "DOSE REDUCED",
-                   "DOSE INCREASED", "DOSE RATE REDUCED", "DRUG INTERRUPTED", "NOT APPLICABLE",
-                   "NOT EVALUABLE", "UNKNOWN"]
+AEAction = Literal[
+    "DOSE NOT CHANGED",
+    "DOSE MODIFIED",
+    "DRUG WITHDRAWN",
+    "DOSE REDUCED",
+    "DOSE INCREASED",
+    "DOSE RATE REDUCED",
+    "DRUG INTERRUPTED",
+    "NOT APPLICABLE",
+    "NOT EVALUABLE",
+    "UNKNOWN",
+]
 # STORM's own three outcomes, then the CDISC code list OUT (C66768).
-AEOutcome = Literal["RECOVERED", "NOT RECOVERED", "FATAL", "RECOVERED/RESOLVED",
-                    "RECOVERING/RESOLVING", "NOT RECOVERED/NOT RESOLVED",
-                    "RECOVERED/RESOLVED WITH SEQUELAE", "UNKNOWN"]
+AEOutcome = Literal[
+    "RECOVERED",
+    "NOT RECOVERED",
+    "FATAL",
+    "RECOVERED/RESOLVED",
+    "RECOVERING/RESOLVING",
+    "NOT RECOVERED/NOT RESOLVED",
+    "RECOVERED/RESOLVED WITH SEQUELAE",
+    "UNKNOWN",
+]
 AESeverity = Literal["MILD", "MODERATE", "SEVERE"]
 SEVERITY_ORDER: tuple[str, ...] = ("MILD", "MODERATE", "SEVERE")
 
@@ -97,8 +111,10 @@ class StudyFact(_Strict):
     """
 
     id: str = Field(description="stable key, e.g. 'efficacy.orr'")
-    topic: str = Field(description="design, dosing, endpoint, publication, people, quote, "
-                       "definition, baseline, efficacy, subgroup, safety, discrepancy")
+    topic: str = Field(
+        description="design, dosing, endpoint, publication, people, quote, "
+        "definition, baseline, efficacy, subgroup, safety, discrepancy"
+    )
     label: str = Field(description="what the figure is, in a few words")
     value: str | Annotated[int, Field(ge=-MAX_FIGURE, le=MAX_FIGURE)] | Figure | None = None
     unit: str | None = None
@@ -119,10 +135,13 @@ class StudyFact(_Strict):
         """A count within its population, intervals and ranges the right way round, and a
         percentage between 0 and 100."""
         if self.n is not None and self.population_n is not None and self.n > self.population_n:
-            raise ValueError(f"n ({self.n}) is larger than its population "
-                             f"(population_n {self.population_n})")
-        for low, high, what in ((self.ci_low, self.ci_high, "ci"),
-                                (self.range_low, self.range_high, "range")):
+            raise ValueError(
+                f"n ({self.n}) is larger than its population (population_n {self.population_n})"
+            )
+        for low, high, what in (
+            (self.ci_low, self.ci_high, "ci"),
+            (self.range_low, self.range_high, "range"),
+        ):
             if low is not None and high is not None and low > high:
                 raise ValueError(f"{what}_low ({low:g}) is above {what}_high ({high:g})")
         if self.unit == "%":
@@ -141,24 +160,32 @@ class Subject(_Strict):
     (penta-refractory, diagnosis years, prior regimens, risk) at None."""
 
     USUBJID: str
-    MITTFL: bool = Field(description="in the efficacy population: STORM's modified "
-                         "intention-to-treat (122); for an import, the flag the map names "
-                         "(MITTFL, FASFL, ITTFL … by default the first present)")
+    MITTFL: bool = Field(
+        description="in the efficacy population: STORM's modified "
+        "intention-to-treat (122); for an import, the flag the map names "
+        "(MITTFL, FASFL, ITTFL … by default the first present)"
+    )
     SAFFL: bool = Field(description="in the safety population (123)")
-    PENTAFL: bool | None = Field(default=None, description="penta-refractory (bortezomib, "
-                                 "carfilzomib, lenalidomide, pomalidomide, daratumumab)")
+    PENTAFL: bool | None = Field(
+        default=None,
+        description="penta-refractory (bortezomib, "
+        "carfilzomib, lenalidomide, pomalidomide, daratumumab)",
+    )
     AGE: float = Field(ge=0, le=MAX_AGE, description="years (ADaM IG: required in ADSL)")
-    DIAGYRS: float | None = Field(default=None, ge=0, le=MAX_AGE,
-                                  description="years since diagnosis")
-    PRIORREG: int | None = Field(default=None, ge=0, le=1000,
-                                 description="number of prior regimens")
-    HIGHRISK: bool | None = Field(default=None,
-                                  description="high-risk cytogenetic abnormality")
+    DIAGYRS: float | None = Field(
+        default=None, ge=0, le=MAX_AGE, description="years since diagnosis"
+    )
+    PRIORREG: int | None = Field(
+        default=None, ge=0, le=1000, description="number of prior regimens"
+    )
+    HIGHRISK: bool | None = Field(default=None, description="high-risk cytogenetic abnormality")
     DOSEADJFL: bool | None = Field(default=None, description="needed a dose adjustment")
     DCSREAS: str | None = Field(
-        default=None, description="why treatment ended; STORM: ONGOING (still on treatment at "
+        default=None,
+        description="why treatment ended; STORM: ONGOING (still on treatment at "
         "last follow-up), ADVERSE EVENT, PROGRESSIVE DISEASE, OTHER; an import keeps ADSL's "
-        "DCSREAS, upper case")
+        "DCSREAS, upper case",
+    )
     DTHFL: bool = Field(default=False, description="died during follow-up")
     STUDYID: str | None = None
     ARM: str | None = Field(default=None, description="actual treatment (TRT01A, else ACTARM)")
@@ -187,14 +214,14 @@ class AdverseEvent(_Strict):
 
     USUBJID: str
     AEDECOD: str = Field(description="MedDRA preferred term (STORM: British spelling)")
-    AETOXGR: int | None = Field(default=None, ge=1, le=5,
-                                description="worst CTCAE grade; 5 = fatal; None = not graded")
+    AETOXGR: int | None = Field(
+        default=None, ge=1, le=5, description="worst CTCAE grade; 5 = fatal; None = not graded"
+    )
     AESER: bool = Field(default=False, description="serious")
     BLEEDFL: bool = Field(default=False, description="a bleeding event")
     AEOUT: AEOutcome | None = None
     AEREL: bool | None = Field(default=None, description="judged related to treatment")
-    AEACN: AEAction | None = Field(default=None,
-                                   description="action taken with study treatment")
+    AEACN: AEAction | None = Field(default=None, description="action taken with study treatment")
     ILLUSFL: bool = Field(default=False, description="illustrative: no published counterpart")
     AESOC: str | None = Field(default=None, description="MedDRA system organ class")
     AESEV: AESeverity | None = Field(default=None, description="worst severity")
@@ -205,8 +232,9 @@ class TimeToEvent(_Strict):
     """ADTTE: one row per patient and parameter. ``CNSR`` 0 = event, 1 = censored (CDISC)."""
 
     USUBJID: str
-    PARAMCD: str = Field(pattern=r"^[A-Z0-9_]{1,8}$",
-                         description="STORM: PFS, OS, DOR, TTR, TRTDUR; an import: any")
+    PARAMCD: str = Field(
+        pattern=r"^[A-Z0-9_]{1,8}$", description="STORM: PFS, OS, DOR, TTR, TRTDUR; an import: any"
+    )
     # 0 is a real time (an event or a censoring on day 0); a subnormal one is a broken file.
     AVAL: float = Field(ge=0, le=MAX_TIME)
     AVALU: TTEUnit
@@ -238,8 +266,9 @@ class StoreMeta(_Strict):
     study_id: str | None = None
     title: str | None = None
     arms: list[str] = Field(default_factory=list, description="treatment arms, in order")
-    control_arm: str | None = Field(default=None, description="the arm others are compared "
-                                    "with (placebo)")
+    control_arm: str | None = Field(
+        default=None, description="the arm others are compared with (placebo)"
+    )
     response_criteria: str | None = Field(default=None, description="IMWG, RECIST 1.1 …")
     ae_grading: Literal["CTCAE", "severity"] | None = None
     sources: list[str] = Field(default_factory=list, description="the files it was built from")

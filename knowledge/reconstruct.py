@@ -64,15 +64,24 @@ class Records:
 # Baseline
 
 
-def _with_median(rng: random.Random, n: int, median: float, lo: float, hi: float,
-                 mode_below: float, mode_above: float) -> list[float]:
+def _with_median(
+    rng: random.Random,
+    n: int,
+    median: float,
+    lo: float,
+    hi: float,
+    mode_below: float,
+    mode_above: float,
+) -> list[float]:
     """``n`` (even) values to 1 decimal whose sample median is exactly ``median``: two at it,
     half the rest drawn below, half above (triangular, for a plausible shape)."""
     half = n // 2 - 1
-    below = [min(round(rng.triangular(lo, median, mode_below), 1), median - 0.1)
-             for _ in range(half)]
-    above = [max(round(rng.triangular(median, hi, mode_above), 1), median + 0.1)
-             for _ in range(half)]
+    below = [
+        min(round(rng.triangular(lo, median, mode_below), 1), median - 0.1) for _ in range(half)
+    ]
+    above = [
+        max(round(rng.triangular(median, hi, mode_above), 1), median + 0.1) for _ in range(half)
+    ]
     values = below + [median, median] + above
     rng.shuffle(values)
     return values
@@ -83,8 +92,9 @@ def _prior_regimens(rng: random.Random, n: int) -> list[int]:
     61st and 62nd are then 7."""
     lo, hi = PRIORREG_RANGE
     below = [lo] + [rng.randint(lo + 1, PRIORREG_MEDIAN - 1) for _ in range(54)]
-    above = [hi] + [min(hi - 1, PRIORREG_MEDIAN + 1 + int(rng.expovariate(1 / 2.5)))
-                    for _ in range(54)]
+    above = [hi] + [
+        min(hi - 1, PRIORREG_MEDIAN + 1 + int(rng.expovariate(1 / 2.5))) for _ in range(54)
+    ]
     values = below + [PRIORREG_MEDIAN] * (n - len(below) - len(above)) + above
     rng.shuffle(values)
     return values
@@ -113,17 +123,27 @@ def _build(rng: random.Random) -> Records:
     prior = _prior_regimens(rng, MITT_N)
     high = set(rng.sample(range(MITT_N), HIGHRISK_N))
     baseline = [(ages[i], diag[i], prior[i], i in high) for i in range(MITT_N)]
-    baseline.append((round(rng.uniform(55.0, 75.0), 1), round(rng.uniform(3.0, 10.0), 1),
-                     rng.randint(5, 9), False))
+    baseline.append(
+        (
+            round(rng.uniform(55.0, 75.0), 1),
+            round(rng.uniform(3.0, 10.0), 1),
+            rng.randint(5, 9),
+            False,
+        )
+    )
 
     # Subject identifiers in a random order, so that groups are not contiguous.
     order = list(range(SAFETY_N))
     rng.shuffle(order)
     ids = {order[i]: f"STORM-{i + 1:03d}" for i in range(SAFETY_N)}
 
-    allocation = allocate_adverse_events(rng, [
-        AEPatient(ids[i], p.fatal, p.reason == "ADVERSE EVENT", p.trt)
-        for i, p in enumerate(patients)])
+    allocation = allocate_adverse_events(
+        rng,
+        [
+            AEPatient(ids[i], p.fatal, p.reason == "ADVERSE EVENT", p.trt)
+            for i, p in enumerate(patients)
+        ],
+    )
 
     subjects: list[Subject] = []
     responses: list[BestResponse] = []
@@ -131,10 +151,21 @@ def _build(rng: random.Random) -> Records:
     for i, p in enumerate(patients):
         sid = ids[i]
         age, years, regimens, risk = baseline[i]
-        subjects.append(Subject(
-            USUBJID=sid, MITTFL=p.group != "SAFETY", SAFFL=True, PENTAFL=p.penta, AGE=age,
-            DIAGYRS=years, PRIORREG=regimens, HIGHRISK=risk,
-            DOSEADJFL=sid in allocation.dose_adjusted, DCSREAS=p.reason, DTHFL=p.dead))
+        subjects.append(
+            Subject(
+                USUBJID=sid,
+                MITTFL=p.group != "SAFETY",
+                SAFFL=True,
+                PENTAFL=p.penta,
+                AGE=age,
+                DIAGYRS=years,
+                PRIORREG=regimens,
+                HIGHRISK=risk,
+                DOSEADJFL=sid in allocation.dose_adjusted,
+                DCSREAS=p.reason,
+                DTHFL=p.dead,
+            )
+        )
         tte.append(_tte(sid, "TRTDUR", p.trt, "weeks", event=not p.ongoing))
         if p.group == "SAFETY":
             continue
@@ -156,7 +187,7 @@ def _build(rng: random.Random) -> Records:
     )
 
 
-def _tte(sid: str, param: TTEParam, value: float, unit: Literal["months", "weeks"],
-         event: bool) -> TimeToEvent:
-    return TimeToEvent(USUBJID=sid, PARAMCD=param, AVAL=value, AVALU=unit,
-                       CNSR=0 if event else 1)
+def _tte(
+    sid: str, param: TTEParam, value: float, unit: Literal["months", "weeks"], event: bool
+) -> TimeToEvent:
+    return TimeToEvent(USUBJID=sid, PARAMCD=param, AVAL=value, AVALU=unit, CNSR=0 if event else 1)

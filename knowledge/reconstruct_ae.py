@@ -160,8 +160,11 @@ def allocate_adverse_events(rng: random.Random, patients: list[AEPatient]) -> AE
         left = capacity[term] - len(holders[term])
         free = [sid for sid in severe_pool if sid not in holders[term]]
         if term in prefer:
-            linked = [sid for sid in free if prefer[term] in grades[sid]
-                      or sid in holders.get(prefer[term], [])]
+            linked = [
+                sid
+                for sid in free
+                if prefer[term] in grades[sid] or sid in holders.get(prefer[term], [])
+            ]
             first = _sample(rng, linked, min(left, len(linked)))
             holders[term] += first
             left -= len(first)
@@ -184,11 +187,13 @@ def allocate_adverse_events(rng: random.Random, patients: list[AEPatient]) -> AE
     thr_mod = set(_sample(rng, [s for s in thr_high if treated(s)], THR_DOSE_MOD))
     fatigued = [sid for sid in everyone if FATIGUE in grades[sid] and treated(sid)]
     fat_mod = set(_sample(rng, [s for s in fatigued if s in thr_mod], DOSE_MOD_OVERLAP))
-    fat_mod |= set(_sample(rng, [s for s in fatigued if s not in thr_mod],
-                           FAT_DOSE_MOD - DOSE_MOD_OVERLAP))
+    fat_mod |= set(
+        _sample(rng, [s for s in fatigued if s not in thr_mod], FAT_DOSE_MOD - DOSE_MOD_OVERLAP)
+    )
     adjusted = thr_mod | fat_mod
-    others = [sid for sid in everyone if sid not in adjusted and treated(sid)
-              and not by_id[sid].fatal]
+    others = [
+        sid for sid in everyone if sid not in adjusted and treated(sid) and not by_id[sid].fatal
+    ]
     adjusted |= set(_sample(rng, others, DOSE_ADJ - len(adjusted)))
     for sid in fat_mod:
         # A fatigue that led to a dose change is at least grade 2.
@@ -208,20 +213,23 @@ def allocate_adverse_events(rng: random.Random, patients: list[AEPatient]) -> AE
                 action, outcome = "DRUG WITHDRAWN", "FATAL"
             elif by_id[sid].fatal:
                 outcome = "NOT RECOVERED"
-            if (term == THROMBOCYTOPENIA and sid in thr_mod) or (term == FATIGUE
-                                                                  and sid in fat_mod):
+            if (term == THROMBOCYTOPENIA and sid in thr_mod) or (
+                term == FATIGUE and sid in fat_mod
+            ):
                 action = "DOSE MODIFIED"
-            rows.append(AdverseEvent(
-                USUBJID=sid,
-                AEDECOD=term,
-                AETOXGR=grade,
-                # Seriousness is published only for the bleeds and the deaths.
-                AESER=grade == 5 or term == HAEMORRHAGE,
-                BLEEDFL=term == HAEMORRHAGE,
-                AEOUT=outcome,
-                # Relatedness is published only for the deaths (2 of 12 related); other rows
-                # do not assert it.
-                AEREL=term in (PNEUMONIA, SEPSIS),
-                AEACN=action,
-            ))
+            rows.append(
+                AdverseEvent(
+                    USUBJID=sid,
+                    AEDECOD=term,
+                    AETOXGR=grade,
+                    # Seriousness is published only for the bleeds and the deaths.
+                    AESER=grade == 5 or term == HAEMORRHAGE,
+                    BLEEDFL=term == HAEMORRHAGE,
+                    AEOUT=outcome,
+                    # Relatedness is published only for the deaths (2 of 12 related); other rows
+                    # do not assert it.
+                    AEREL=term in (PNEUMONIA, SEPSIS),
+                    AEACN=action,
+                )
+            )
     return AEAllocation(rows, frozenset(adjusted))

@@ -48,8 +48,29 @@ PENTA_N = 83
 # Time to response, weeks. Penta: 21 values, the 11th (median) 4.0, range 1–10 (section 4,
 # penta subgroup). With the 11 others: 15 values below 4.0, then 4.0 and 4.2, so the median of
 # the 32 is (4.0 + 4.2) / 2 = 4.1 and the range 1–14 (section 4 "4.1 weeks (range 1–14)").
-PENTA_TTR = (1.0, 1.9, 2.0, 2.1, 3.0, 3.1, 3.4, 3.7, 3.9, 3.9, 4.0,
-             4.2, 4.3, 4.9, 5.1, 6.0, 7.1, 8.0, 8.3, 9.0, 10.0)
+PENTA_TTR = (
+    1.0,
+    1.9,
+    2.0,
+    2.1,
+    3.0,
+    3.1,
+    3.4,
+    3.7,
+    3.9,
+    3.9,
+    4.0,
+    4.2,
+    4.3,
+    4.9,
+    5.1,
+    6.0,
+    7.1,
+    8.0,
+    8.3,
+    9.0,
+    10.0,
+)
 OTHER_TTR = (1.1, 2.0, 3.1, 3.6, 3.9, 4.4, 4.7, 5.9, 8.1, 12.1, 14.0)
 EARLY_TTR_WEEKS = 4.3  # responses this early leave room for DOR > 10.8 in the ongoing
 
@@ -141,7 +162,6 @@ class Infeasible(Exception):
     the construction starts again with the generator's next values."""
 
 
-
 def _floor1(x: float) -> float:
     return math.floor(x * 10 + 1e-9) / 10
 
@@ -177,8 +197,7 @@ def _responders(rng: random.Random) -> list[Patient]:
     out: list[Patient] = []
     for penta, bors, ttrs, events, censored, n_ongoing in (
         (True, PENTA_BOR, PENTA_TTR, PENTA_DOR_EVENTS, PENTA_DOR_CENSORED, ONGOING_PENTA),
-        (False, OTHER_BOR, OTHER_TTR, OTHER_DOR_EVENTS, (),
-         len(ONGOING_WEEKS) - ONGOING_PENTA),
+        (False, OTHER_BOR, OTHER_TTR, OTHER_DOR_EVENTS, (), len(ONGOING_WEEKS) - ONGOING_PENTA),
     ):
         early = [t for t in ttrs if t <= EARLY_TTR_WEEKS]
         # The ongoing, and the longest response, need an early response (see the constants).
@@ -214,8 +233,9 @@ def _responders(rng: random.Random) -> list[Patient]:
     return out
 
 
-def _survival_after_progression(rng: random.Random, group: list[Patient], early: int,
-                                window: int, crossing: bool) -> None:
+def _survival_after_progression(
+    rng: random.Random, group: list[Patient], early: int, window: int, crossing: bool
+) -> None:
     """OS for progressed patients, sorted by PFS: ``early`` deaths before 11.8 months,
     ``window`` deaths in (13.9, 15.5], the 15.6 death if ``crossing``, the rest late."""
     ordered = sorted(group, key=lambda p: (p.pfs or 0.0, p.ttr or 0.0, p.bor or ""))
@@ -230,8 +250,11 @@ def _survival_after_progression(rng: random.Random, group: list[Patient], early:
         else:
             # Beyond the crossing: about half die later, the rest are alive at the cut-off.
             p.dead = rng.random() < 0.5
-            p.os = _uniform2(rng, max(LATE_FOLLOW_UP[0], p.pfs + 0.5),
-                             LATE_DEATH_BY if p.dead else LATE_FOLLOW_UP[1])
+            p.os = _uniform2(
+                rng,
+                max(LATE_FOLLOW_UP[0], p.pfs + 0.5),
+                LATE_DEATH_BY if p.dead else LATE_FOLLOW_UP[1],
+            )
     for p in ordered:
         if p.os is not None and p.pfs is not None and p.os < p.pfs + 0.3:
             raise Infeasible("death before progression")
@@ -250,10 +273,12 @@ def _non_responders(rng: random.Random, others: list[Patient]) -> list[Patient]:
     Their PFS and OS fill up whatever the responders and MR leave to the 60 events before the
     medians 3.7 (PFS) and 8.6 (OS), so the overall medians are exact."""
     n_nr = MITT_N - len(others) - FATAL_AE_N
-    fatal_os = [FIRST_FATAL_OS] + sorted(round(rng.triangular(0.4, 6.0, 1.0), 2)
-                                         for _ in range(FATAL_AE_N - 1))
-    fatal = [Patient("NR", fatal=True, pfs=t, os=t, dead=True, reason="ADVERSE EVENT")
-             for t in fatal_os]
+    fatal_os = [FIRST_FATAL_OS] + sorted(
+        round(rng.triangular(0.4, 6.0, 1.0), 2) for _ in range(FATAL_AE_N - 1)
+    )
+    fatal = [
+        Patient("NR", fatal=True, pfs=t, os=t, dead=True, reason="ADVERSE EVENT") for t in fatal_os
+    ]
 
     pfs_before = sum(1 for p in others + fatal if p.pfs is not None and p.pfs < PFS_MEDIAN)
     k = EVENTS_BEFORE_MEDIAN - pfs_before
@@ -265,8 +290,9 @@ def _non_responders(rng: random.Random, others: list[Patient]) -> list[Patient]:
     pfs += [_uniform2(rng, 3.8, 9.0) for _ in range(n_nr - k - EVENTS_AT_MEDIAN)]
     progressing = [Patient("NR", pfs=t) for t in sorted(pfs)]
 
-    deaths_before = sum(1 for p in others + fatal
-                        if p.dead and p.os is not None and p.os < OS_MEDIAN)
+    deaths_before = sum(
+        1 for p in others + fatal if p.dead and p.os is not None and p.os < OS_MEDIAN
+    )
     d = EVENTS_BEFORE_MEDIAN - deaths_before
     if not 0 <= d <= n_nr - EVENTS_AT_MEDIAN:
         raise Infeasible(f"cannot place the OS median: {d} deaths needed")
@@ -280,9 +306,11 @@ def _non_responders(rng: random.Random, others: list[Patient]) -> list[Patient]:
             # After the median: about half die later; the rest are alive at the cut-off and
             # censored at their follow-up, which runs to the end of the curve.
             p.dead = rng.random() < 0.5
-            p.os = (_uniform2(rng, max(OS_MEDIAN + 0.1, p.pfs + 0.3), LATE_DEATH_BY - 1.0)
-                    if p.dead else
-                    _uniform2(rng, max(CENSOR_FROM, p.pfs + 0.3), LATE_FOLLOW_UP[1]))
+            p.os = (
+                _uniform2(rng, max(OS_MEDIAN + 0.1, p.pfs + 0.3), LATE_DEATH_BY - 1.0)
+                if p.dead
+                else _uniform2(rng, max(CENSOR_FROM, p.pfs + 0.3), LATE_FOLLOW_UP[1])
+            )
         if p.os < p.pfs + 0.3:
             raise Infeasible("death before progression")
     return fatal + progressing
@@ -346,12 +374,12 @@ def _pick(rng: random.Random, candidates: list[Patient]) -> Patient:
     return rng.choice(candidates)
 
 
-def _force_median(rng: random.Random, patients: list[Patient], target: float,
-                  n_below: int) -> None:
+def _force_median(rng: random.Random, patients: list[Patient], target: float, n_below: int) -> None:
     """Redraw a few durations (within their bounds) so that exactly ``n_below`` lie below
     ``target`` and one equals it: then the sorted middle value is ``target``. Who is redrawn
     is random and the new value spread over the patient's whole range, so no gap or pile-up
     marks the median."""
+
     def movable(p: Patient) -> bool:
         return p.trt_lo < p.trt_hi
 
@@ -361,13 +389,20 @@ def _force_median(rng: random.Random, patients: list[Patient], target: float,
         p.trt = _uniform1(rng, target + 0.1, p.trt_hi)
         below.remove(p)
     while len(below) < n_below:
-        p = _pick(rng, [p for p in patients if p.trt > target and movable(p)
-                        and p.trt_lo <= target - 0.1])
+        p = _pick(
+            rng, [p for p in patients if p.trt > target and movable(p) and p.trt_lo <= target - 0.1]
+        )
         p.trt = _uniform1(rng, p.trt_lo, target - 0.1)
         below.append(p)
     if not any(p.trt == target for p in patients):
-        p = _pick(rng, [p for p in patients if p.trt > target and movable(p)
-                        and p.trt_lo <= target <= p.trt_hi])
+        p = _pick(
+            rng,
+            [
+                p
+                for p in patients
+                if p.trt > target and movable(p) and p.trt_lo <= target <= p.trt_hi
+            ],
+        )
         p.trt = target
 
 
@@ -414,8 +449,10 @@ def _check_tails(mitt: list[Patient]) -> None:
     is the exception: every one of them progressed or died, so that curve reaches 0.)"""
     responders = [p for p in mitt if p.group == "R"]
     groups = {
-        "mITT": mitt, "penta": [p for p in mitt if p.penta],
-        "non-penta": [p for p in mitt if not p.penta], "PR or better": responders,
+        "mITT": mitt,
+        "penta": [p for p in mitt if p.penta],
+        "non-penta": [p for p in mitt if not p.penta],
+        "PR or better": responders,
         "MR or better": [p for p in mitt if p.group in ("R", "MR")],
         "below PR": [p for p in mitt if p.group != "R"],
         "below MR": [p for p in mitt if p.group == "NR"],
@@ -425,8 +462,11 @@ def _check_tails(mitt: list[Patient]) -> None:
         curves[f"OS {name}"] = [(p.os or 0.0, p.dead) for p in group]
         if name in ("mITT", "penta", "non-penta", "PR or better"):
             curves[f"PFS {name}"] = [(p.pfs or 0.0, p.pfs_event) for p in group]
-    for name, group in (("all", responders), ("penta", [p for p in responders if p.penta]),
-                        ("non-penta", [p for p in responders if not p.penta])):
+    for name, group in (
+        ("all", responders),
+        ("penta", [p for p in responders if p.penta]),
+        ("non-penta", [p for p in responders if not p.penta]),
+    ):
         curves[f"DOR {name}"] = [(p.dor or 0.0, p.pfs_event) for p in group]
     for name, times in curves.items():
         if not _tail_censored(times):

@@ -17,8 +17,9 @@ from typing import Literal
 
 from knowledge.intervals import interval, normal_quantile
 
-CIMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "wald",
-                   "wald-cc"]
+CIMethod = Literal[
+    "clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "wald", "wald-cc"
+]
 CI_METHODS: dict[str, str] = {
     "clopper-pearson": "Clopper–Pearson (exact)",
     "wilson": "Wilson score",
@@ -66,8 +67,9 @@ def check_level(level: float) -> float:
     # 99.9 / 100 is 0.9990000000000001 in floating point: compare what was meant.
     level = round(level, 9) if math.isfinite(level) else level
     if not (MIN_LEVEL <= level <= MAX_LEVEL) or math.isnan(level):
-        raise StatsError(f"confidence level must be between {MIN_LEVEL} and {MAX_LEVEL}, "
-                         f"not {level}")
+        raise StatsError(
+            f"confidence level must be between {MIN_LEVEL} and {MAX_LEVEL}, not {level}"
+        )
     return level
 
 
@@ -136,8 +138,9 @@ MEDIAN_RULES: dict[str, str] = {
 _TOL = 1e-12
 
 
-def _crossing(times: Sequence[float], curve: Sequence[float], p: float,
-              rule: MedianRule = "first") -> float | None:
+def _crossing(
+    times: Sequence[float], curve: Sequence[float], p: float, rule: MedianRule = "first"
+) -> float | None:
     """The first time ``curve`` is at or below ``p``; under the midpoint rule, where it sits
     exactly on ``p`` until the next step, the midpoint of that step and the next (the time
     the curve drops below ``p``), as SAS PROC LIFETEST and R's ``quantile.survfit`` take it.
@@ -146,15 +149,16 @@ def _crossing(times: Sequence[float], curve: Sequence[float], p: float,
         if math.isnan(s) or s > p + _TOL:
             continue
         if rule == "midpoint" and s >= p - _TOL:
-            for later, value in zip(times[i + 1:], curve[i + 1:], strict=True):
+            for later, value in zip(times[i + 1 :], curve[i + 1 :], strict=True):
                 if not math.isnan(value) and value < p - _TOL:
                     return (float(t) + float(later)) / 2
         return float(t)
     return None
 
 
-def km_curve(times: Sequence[float], events: Sequence[int | bool],
-             level: float = DEFAULT_LEVEL) -> Curve:
+def km_curve(
+    times: Sequence[float], events: Sequence[int | bool], level: float = DEFAULT_LEVEL
+) -> Curve:
     """The Kaplan–Meier estimate with its pointwise log-log confidence band.
 
     ``events`` holds 1 (or True) for an event and 0 for a censored time — note this is the
@@ -217,8 +221,12 @@ def _km_curve(times: tuple[float, ...], events: tuple[bool, ...], level: float) 
     return Curve(tuple(grid), tuple(surv), tuple(low), tuple(high), censored)
 
 
-def km_median(times: Sequence[float], events: Sequence[int | bool],
-              level: float = DEFAULT_LEVEL, rule: MedianRule = "first") -> Median:
+def km_median(
+    times: Sequence[float],
+    events: Sequence[int | bool],
+    level: float = DEFAULT_LEVEL,
+    rule: MedianRule = "first",
+) -> Median:
     """Median and its CI by Brookmeyer–Crowley from the log-log band.
 
     ``rule`` "first": the first time S(t) <= 0.5 (DESIGN.md). "midpoint": the same, except
@@ -232,8 +240,10 @@ def km_median(times: Sequence[float], events: Sequence[int | bool],
     curve = km_curve(times, events, level)
     n_events = sum(1 for e in events if e)
     # A step where the band is undefined (NaN at S = 0) counts as below 0.5 for the lower limit.
-    lower = [0.0 if math.isnan(v) and s < 0.5 else v
-             for v, s in zip(curve.lower, curve.survival, strict=True)]
+    lower = [
+        0.0 if math.isnan(v) and s < 0.5 else v
+        for v, s in zip(curve.lower, curve.survival, strict=True)
+    ]
     return Median(
         median=_crossing(curve.times, curve.survival, 0.5, rule),
         ci_low=_crossing(curve.times, lower, 0.5, rule),
@@ -257,8 +267,7 @@ def median_range(values: Iterable[float]) -> tuple[float, float, float]:
 GradeOp = Literal["any", "eq", "ge", "between"]
 
 
-def grade_matches(grade: int, op: GradeOp, low: int | None = None,
-                  high: int | None = None) -> bool:
+def grade_matches(grade: int, op: GradeOp, low: int | None = None, high: int | None = None) -> bool:
     """Whether a worst grade meets a threshold: any; = low; >= low; low..high inclusive."""
     if op == "any":
         return True
@@ -271,17 +280,26 @@ def grade_matches(grade: int, op: GradeOp, low: int | None = None,
     return low <= grade <= (high if high is not None else low)
 
 
-def incidence(worst_grades: dict[str, int], population: Iterable[str], op: GradeOp,
-              low: int | None = None, high: int | None = None,
-              method: str = DEFAULT_METHOD, level: float = DEFAULT_LEVEL) -> Rate:
+def incidence(
+    worst_grades: dict[str, int],
+    population: Iterable[str],
+    op: GradeOp,
+    low: int | None = None,
+    high: int | None = None,
+    method: str = DEFAULT_METHOD,
+    level: float = DEFAULT_LEVEL,
+) -> Rate:
     """Patients in ``population`` whose worst grade of one term meets the threshold.
 
     ``worst_grades`` maps each patient with the term to their worst grade: a patient counts
     once, at that grade, and the denominator is the whole population, not those with an event.
     """
     members = set(population)
-    k = sum(1 for subject, grade in worst_grades.items()
-            if subject in members and grade_matches(grade, op, low, high))
+    k = sum(
+        1
+        for subject, grade in worst_grades.items()
+        if subject in members and grade_matches(grade, op, low, high)
+    )
     return rate_ci(k, len(members), method, level)
 
 
@@ -314,16 +332,18 @@ class Comparison:
 # Memoised as the intervals are: Fisher's test costs about a millisecond, and the answer depends
 # on these six values only (``typed`` keeps 1 and 1.0 apart, as the Rate fields would show).
 @lru_cache(maxsize=256, typed=True)
-def compare_rates(k1: int, n1: int, k2: int, n2: int, method: str = DEFAULT_METHOD,
-                  level: float = DEFAULT_LEVEL) -> Comparison:
+def compare_rates(
+    k1: int, n1: int, k2: int, n2: int, method: str = DEFAULT_METHOD, level: float = DEFAULT_LEVEL
+) -> Comparison:
     """Compare k1/n1 with k2/n2: each rate's CI, the difference and Fisher's exact p."""
     first, second = rate_ci(k1, n1, method, level), rate_ci(k2, n2, method, level)
     diff = first.rate - second.rate
     z = normal_quantile(1 - (1 - level) / 2)  # = stats.norm.ppf
     se = math.sqrt(first.rate * (1 - first.rate) / n1 + second.rate * (1 - second.rate) / n2)
     odds_ratio, p_value = fisher_exact(k1, n1 - k1, k2, n2 - k2)
-    return Comparison(first, second, diff, max(-1.0, diff - z * se), min(1.0, diff + z * se),
-                      odds_ratio, p_value)
+    return Comparison(
+        first, second, diff, max(-1.0, diff - z * se), min(1.0, diff + z * se), odds_ratio, p_value
+    )
 
 
 def fisher_exact(a: int, b: int, c: int, d: int) -> tuple[float, float]:
@@ -340,8 +360,10 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> tuple[float, float]:
         return math.nan, 1.0
     odds_ratio = a * d / (b * c) if b > 0 and c > 0 else math.inf
     # Tables with the same margins: x in the top-left cell, weight C(row1, x)·C(rest, col1 − x).
-    weights = {x: math.comb(row1, x) * math.comb(total - row1, col1 - x)
-               for x in range(max(0, col1 - (total - row1)), min(row1, col1) + 1)}
+    weights = {
+        x: math.comb(row1, x) * math.comb(total - row1, col1 - x)
+        for x in range(max(0, col1 - (total - row1)), min(row1, col1) + 1)
+    }
     observed = weights[a]
     p_value = sum(w for w in weights.values() if w <= observed) / math.comb(total, col1)
     return odds_ratio, min(1.0, float(p_value))

@@ -122,11 +122,12 @@ class Store:
 
     def worst_grades(self, term: str) -> dict[str, int]:
         """subject → worst grade of one adverse-event term (a copy: callers may change it)."""
+
         def compute() -> dict[str, int]:
             # 0 stands for "not graded" (a study that records severity, not CTCAE grade):
             # such a row counts at "any grade" and under no grade threshold.
-            return {sid: row.AETOXGR or 0
-                    for sid, row in self.adverse_events.get(term, {}).items()}
+            return {sid: row.AETOXGR or 0 for sid, row in self.adverse_events.get(term, {}).items()}
+
         return dict(self.derived(("worst_grades", term), compute))
 
     @property
@@ -139,8 +140,7 @@ def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
-def _validate_rows(path: Path, table: str, rows: list[dict[str, Any]],
-                   model: type[M]) -> list[M]:
+def _validate_rows(path: Path, table: str, rows: list[dict[str, Any]], model: type[M]) -> list[M]:
     # One call into pydantic-core per table rather than one per row: the per-row Python loop
     # cost more than the validation itself (a third of the load time; seconds for big stores).
     try:
@@ -155,8 +155,9 @@ def _validate_rows(path: Path, table: str, rows: list[dict[str, Any]],
         where = ".".join(str(part) for part in field) or "(record)"
         key = row.get("USUBJID") or row.get("id") if isinstance(row, dict) else None
         record = f"record {index + 1}" + (f" ({key})" if key else "")
-        raise StoreError(path, f"table {table!r}, {record}, field {where!r}: "
-                               f"{first['msg']}") from None
+        raise StoreError(
+            path, f"table {table!r}, {record}, field {where!r}: {first['msg']}"
+        ) from None
 
 
 def _check_file(path: Path) -> None:
@@ -176,8 +177,11 @@ def _check_file(path: Path) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise StoreError(path, "not a regular file")
     if info.st_size > MAX_STORE_BYTES:
-        raise StoreError(path, f"too large to be a store ({_size(info.st_size)}; a store is at "
-                               f"most {_size(MAX_STORE_BYTES)})")
+        raise StoreError(
+            path,
+            f"too large to be a store ({_size(info.st_size)}; a store is at "
+            f"most {_size(MAX_STORE_BYTES)})",
+        )
 
 
 def _size(n: int) -> str:
@@ -206,8 +210,11 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
                 if table is None:
                     raise StoreError(path, f"not a stormchat store: table {name!r} is missing")
                 if not isinstance(table, dict):
-                    raise StoreError(path, f"not a stormchat store: table {name!r} is a "
-                                           f"{type(table).__name__}, not a table of records")
+                    raise StoreError(
+                        path,
+                        f"not a stormchat store: table {name!r} is a "
+                        f"{type(table).__name__}, not a table of records",
+                    )
                 docs = [table[key] for key in sorted(table, key=_doc_order)]
                 if not all(isinstance(doc, dict) for doc in docs):
                     raise StoreError(path, f"table {name!r} holds something other than records")
@@ -218,8 +225,11 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
     except PermissionError:
         raise StoreError(path, "permission denied") from None
     except json.JSONDecodeError as error:
-        raise StoreError(path, f"not valid JSON (line {error.lineno}, column {error.colno}): "
-                               f"{error.msg}; the file may be truncated or corrupt") from None
+        raise StoreError(
+            path,
+            f"not valid JSON (line {error.lineno}, column {error.colno}): "
+            f"{error.msg}; the file may be truncated or corrupt",
+        ) from None
     except UnicodeDecodeError:
         raise StoreError(path, "not a text file: the store must be UTF-8 JSON") from None
     except OSError as error:
@@ -278,8 +288,10 @@ def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]])
         raise StoreError(store_path, f"table 'meta' must hold one record, not {len(metas)}")
     meta = metas[0]
     if meta.schema_version != SCHEMA_VERSION:
-        raise StoreError(store_path, f"schema version {meta.schema_version}; this stormchat "
-                                     f"reads version {SCHEMA_VERSION}")
+        raise StoreError(
+            store_path,
+            f"schema version {meta.schema_version}; this stormchat reads version {SCHEMA_VERSION}",
+        )
     facts = _validate_rows(store_path, "facts", tables["facts"], StudyFact)
     subjects = _validate_rows(store_path, "adsl", tables["adsl"], Subject)
     responses = _validate_rows(store_path, "adrs", tables["adrs"], BestResponse)
@@ -292,8 +304,9 @@ def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]])
     for table, rows in (("adrs", responses), ("adae", events), ("adtte", times)):
         for row in rows:
             if row.USUBJID not in known:
-                raise StoreError(store_path, f"table {table!r}: subject {row.USUBJID!r} "
-                                             "is not in 'adsl'")
+                raise StoreError(
+                    store_path, f"table {table!r}: subject {row.USUBJID!r} is not in 'adsl'"
+                )
     response_index = _unique(store_path, "adrs", ((r.USUBJID, r) for r in responses))
     ae_index = _grouped(store_path, "adae", events, lambda row: row.AEDECOD)
     tte_index = _grouped(store_path, "adtte", times, lambda row: row.PARAMCD)
@@ -320,16 +333,20 @@ def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]])
 R = TypeVar("R", AdverseEvent, TimeToEvent)
 
 
-def _grouped(path: Path, table: str, rows: Iterable[R],
-             group: Callable[[R], str]) -> dict[str, dict[str, R]]:
+def _grouped(
+    path: Path, table: str, rows: Iterable[R], group: Callable[[R], str]
+) -> dict[str, dict[str, R]]:
     """group → subject → row, refusing a second row for the same subject and group (one row
     per patient and term in ADAE, per patient and parameter in ADTTE)."""
     index: dict[str, dict[str, R]] = defaultdict(dict)
     for row in rows:
         key = group(row)
         if row.USUBJID in index[key]:
-            raise StoreError(path, f"table {table!r}: {row.USUBJID} has two rows for {key!r}; "
-                                   "one row per patient and group")
+            raise StoreError(
+                path,
+                f"table {table!r}: {row.USUBJID} has two rows for {key!r}; "
+                "one row per patient and group",
+            )
         index[key][row.USUBJID] = row
     return dict(index)
 

@@ -86,18 +86,30 @@ class _Checker:
     def _fact(self, fact_id: str) -> StudyFact | None:
         return self.store.fact(fact_id)
 
-    def _add(self, figure: str, fact_id: str, published: Callable[[StudyFact], str],
-             computed: Computed[T], show: Callable[[T], str],
-             ok: Callable[[StudyFact, T], bool]) -> None:
+    def _add(
+        self,
+        figure: str,
+        fact_id: str,
+        published: Callable[[StudyFact], str],
+        computed: Computed[T],
+        show: Callable[[T], str],
+        ok: Callable[[StudyFact, T], bool],
+    ) -> None:
         fact = self._fact(fact_id)
         try:
             value = _resolve(computed)
             shown = show(value)
         except _BAD_DATA as error:
             # The records cannot give this figure: this row fails, the others are still checked.
-            self.checks.append(Check(figure, "—" if fact is None else _safe(published, fact),
-                                     f"cannot compute ({error})",
-                                     "—" if fact is None else fact.source, False))
+            self.checks.append(
+                Check(
+                    figure,
+                    "—" if fact is None else _safe(published, fact),
+                    f"cannot compute ({error})",
+                    "—" if fact is None else fact.source,
+                    False,
+                )
+            )
             return
         if fact is None:
             self.checks.append(Check(figure, f"(fact {fact_id} missing)", shown, "—", False))
@@ -105,8 +117,9 @@ class _Checker:
         try:
             passed = bool(ok(fact, value))
         except _BAD_DATA as error:
-            self.checks.append(Check(figure, f"(fact {fact_id} unusable: {error})", shown,
-                                     fact.source, False))
+            self.checks.append(
+                Check(figure, f"(fact {fact_id} unusable: {error})", shown, fact.source, False)
+            )
             return
         self.checks.append(Check(figure, _safe(published, fact), shown, fact.source, passed))
 
@@ -115,24 +128,39 @@ class _Checker:
             value = getattr(fact, attr)
             return None if value is None else int(value)
 
-        self._add(figure, fact_id, lambda f: str(published(f)), computed, str,
-                  lambda f, n: published(f) == n)
+        self._add(
+            figure,
+            fact_id,
+            lambda f: str(published(f)),
+            computed,
+            str,
+            lambda f, n: published(f) == n,
+        )
 
     def percent(self, figure: str, fact_id: str, computed: Computed[Rate]) -> None:
         def ok(fact: StudyFact, rate: Rate) -> bool:
-            return isinstance(fact.value, int | float) and \
-                rounded(100 * rate.rate, _decimals(fact.value)) == float(fact.value)
+            return isinstance(fact.value, int | float) and rounded(
+                100 * rate.rate, _decimals(fact.value)
+            ) == float(fact.value)
 
-        self._add(figure, fact_id, lambda f: f"{f.value} %", computed,
-                  lambda rate: f"{100 * rate.rate:.1f} % ({rate.n}/{rate.N})", ok)
+        self._add(
+            figure,
+            fact_id,
+            lambda f: f"{f.value} %",
+            computed,
+            lambda rate: f"{100 * rate.rate:.1f} % ({rate.n}/{rate.N})",
+            ok,
+        )
 
     def ci(self, figure: str, fact_id: str, computed: Computed[Rate]) -> None:
         def ok(fact: StudyFact, rate: Rate) -> bool:
             if fact.ci_low is None or fact.ci_high is None:
                 return False
             d = max(_decimals(fact.ci_low), _decimals(fact.ci_high))
-            return rounded(100 * rate.ci_low, d) == fact.ci_low and \
-                rounded(100 * rate.ci_high, d) == fact.ci_high
+            return (
+                rounded(100 * rate.ci_low, d) == fact.ci_low
+                and rounded(100 * rate.ci_high, d) == fact.ci_high
+            )
 
         def published(f: StudyFact) -> str:
             if f.ci_low is None or f.ci_high is None:
@@ -140,11 +168,23 @@ class _Checker:
             d = max(_decimals(f.ci_low), _decimals(f.ci_high))
             return f"{f.ci_low:.{d}f}–{f.ci_high:.{d}f}"
 
-        self._add(figure, fact_id, published, computed,
-                  lambda rate: f"{100 * rate.ci_low:.1f}–{100 * rate.ci_high:.1f}", ok)
+        self._add(
+            figure,
+            fact_id,
+            published,
+            computed,
+            lambda rate: f"{100 * rate.ci_low:.1f}–{100 * rate.ci_high:.1f}",
+            ok,
+        )
 
-    def value(self, figure: str, fact_id: str, computed: Computed[float | None],
-              decimals: int | Callable[[StudyFact], int] = 1, attr: str = "value") -> None:
+    def value(
+        self,
+        figure: str,
+        fact_id: str,
+        computed: Computed[float | None],
+        decimals: int | Callable[[StudyFact], int] = 1,
+        attr: str = "value",
+    ) -> None:
         """A median, a range limit or a CI limit, compared at ``decimals`` (or the decimals the
         fact was published to, given a function of the fact); None = not reached."""
         fact = self._fact(fact_id)
@@ -165,32 +205,58 @@ class _Checker:
             shown_places = places(fact)
         except _BAD_DATA:
             shown_places = 1
-        self._add(figure, fact_id,
-                  lambda f: "not estimable" if getattr(f, attr) is None
-                  else _plain(getattr(f, attr)),
-                  computed, lambda v: _fmt(v, shown_places), ok)
+        self._add(
+            figure,
+            fact_id,
+            lambda f: "not estimable" if getattr(f, attr) is None else _plain(getattr(f, attr)),
+            computed,
+            lambda v: _fmt(v, shown_places),
+            ok,
+        )
 
-    def median(self, figure: str, fact_id: str, param: str, subjects: Callable[[], list[str]],
-               limits: bool = False) -> None:
+    def median(
+        self,
+        figure: str,
+        fact_id: str,
+        param: str,
+        subjects: Callable[[], list[str]],
+        limits: bool = False,
+    ) -> None:
         """A Kaplan–Meier median under each rule, the rule beside it; with ``limits``, its
         95 % CI limits too (Brookmeyer–Crowley, log-log)."""
         for rule, label in RULE_LABELS.items():
+
             def compute(rule: MedianRule = rule) -> Median:
                 return q.tte_median(self.store, param, subjects(), rule=rule)
 
             self.value(f"{figure} [{label}]", fact_id, lambda c=compute: c().median)
             if limits:
-                self.value(f"{figure}: 95 % CI lower [{label}]", fact_id,
-                           lambda c=compute: c().ci_low, attr="ci_low")
-                self.value(f"{figure}: 95 % CI upper [{label}]", fact_id,
-                           lambda c=compute: c().ci_high, attr="ci_high")
+                self.value(
+                    f"{figure}: 95 % CI lower [{label}]",
+                    fact_id,
+                    lambda c=compute: c().ci_low,
+                    attr="ci_low",
+                )
+                self.value(
+                    f"{figure}: 95 % CI upper [{label}]",
+                    fact_id,
+                    lambda c=compute: c().ci_high,
+                    attr="ci_high",
+                )
 
-    def claim(self, figure: str, fact_id: str, published: str,
-              computed: Computed[tuple[str, bool]]) -> None:
+    def claim(
+        self, figure: str, fact_id: str, published: str, computed: Computed[tuple[str, bool]]
+    ) -> None:
         """A published statement that is not a single number: ``computed`` gives what the
         records show and whether it agrees."""
-        self._add(figure, fact_id, lambda f: published, computed, lambda pair: pair[0],
-                  lambda f, pair: pair[1])
+        self._add(
+            figure,
+            fact_id,
+            lambda f: published,
+            computed,
+            lambda pair: pair[0],
+            lambda f, pair: pair[1],
+        )
 
 
 def _safe(published: Callable[[StudyFact], str], fact: StudyFact) -> str:
@@ -210,10 +276,17 @@ def _efficacy(c: _Checker, store: Store) -> None:
         return store.population("mITT")
 
     c.count("mITT population", "baseline.population_mitt", lambda: len(mitt()), attr="value")
-    c.count("safety population", "baseline.population_safety",
-            lambda: len(store.population("safety")), attr="value")
-    for label, fact_id, threshold in (("overall response (≥PR)", "efficacy.orr", "PR"),
-                                      ("clinical benefit (≥MR)", "efficacy.cbr", "MR")):
+    c.count(
+        "safety population",
+        "baseline.population_safety",
+        lambda: len(store.population("safety")),
+        attr="value",
+    )
+    for label, fact_id, threshold in (
+        ("overall response (≥PR)", "efficacy.orr", "PR"),
+        ("clinical benefit (≥MR)", "efficacy.cbr", "MR"),
+    ):
+
         def rate(threshold: str = threshold) -> Rate:
             return q.response_rate(store, "mITT", q.categories_at_or_above(threshold))
 
@@ -221,15 +294,19 @@ def _efficacy(c: _Checker, store: Store) -> None:
         c.percent(f"{label}: %", fact_id, rate)
         c.ci(f"{label}: 95 % CI", fact_id, rate)
     for category in ("sCR", "CR", "VGPR", "PR", "MR"):
+
         def one(category: str = category) -> Rate:
             return q.response_rate(store, "mITT", [category])
 
-        c.count(f"best response {category}: patients", f"efficacy.bor.{category}",
-                lambda r=one: r().n)
+        c.count(
+            f"best response {category}: patients", f"efficacy.bor.{category}", lambda r=one: r().n
+        )
         c.percent(f"best response {category}: %", f"efficacy.bor.{category}", one)
-    c.count("SD, PD or NE together", "efficacy.bor.below_mr",
-            lambda: len(mitt()) - len(q.responders(store, "mITT",
-                                                   q.categories_at_or_above("MR"))))
+    c.count(
+        "SD, PD or NE together",
+        "efficacy.bor.below_mr",
+        lambda: len(mitt()) - len(q.responders(store, "mITT", q.categories_at_or_above("MR"))),
+    )
 
     def pr_plus() -> list[str]:
         return q.responders(store, "mITT", q.categories_at_or_above("PR"))
@@ -250,27 +327,37 @@ def _efficacy(c: _Checker, store: Store) -> None:
         ("time to response (weeks)", "efficacy.ttr", "TTR", pr_plus),
         ("duration of treatment (weeks)", "efficacy.trtdur", "TRTDUR", safety),
     ):
-        def observed(param: str = param, subjects: Callable[[], list[str]] = subjects
-                     ) -> tuple[float, float, float]:
+
+        def observed(
+            param: str = param, subjects: Callable[[], list[str]] = subjects
+        ) -> tuple[float, float, float]:
             return q.observed_median(store, param, subjects())
 
         c.value(f"median {label}", fact_id, lambda o=observed: o()[0])
-        c.value(f"{label}: shortest", fact_id, lambda o=observed: o()[1], decimals=0,
-                attr="range_low")
-        c.value(f"{label}: longest", fact_id, lambda o=observed: o()[2], decimals=0,
-                attr="range_high")
+        c.value(
+            f"{label}: shortest", fact_id, lambda o=observed: o()[1], decimals=0, attr="range_low"
+        )
+        c.value(
+            f"{label}: longest", fact_id, lambda o=observed: o()[2], decimals=0, attr="range_high"
+        )
 
     def ongoing() -> int:
         return sum(1 for sid in safety() if store.subjects[sid].DCSREAS == "ONGOING")
 
     c.count("still on treatment", "efficacy.disposition.ongoing", ongoing)
-    c.count("discontinued treatment", "efficacy.disposition.discontinued",
-            lambda: len(safety()) - ongoing())
+    c.count(
+        "discontinued treatment",
+        "efficacy.disposition.discontinued",
+        lambda: len(safety()) - ongoing(),
+    )
 
 
 def _subgroup(c: _Checker, store: Store) -> None:
-    c.count("penta-refractory patients", "baseline.penta",
-            lambda: q.flag_count(store, "PENTAFL", "mITT").n)
+    c.count(
+        "penta-refractory patients",
+        "baseline.penta",
+        lambda: q.flag_count(store, "PENTAFL", "mITT").n,
+    )
 
     def orr() -> Rate:
         return q.response_rate(store, "penta", q.categories_at_or_above("PR"))
@@ -279,55 +366,91 @@ def _subgroup(c: _Checker, store: Store) -> None:
     c.percent("penta-refractory: overall response %", "penta.orr", orr)
     c.ci("penta-refractory: overall response 95 % CI", "penta.orr", orr)
     for category in ("sCR", "CR", "VGPR", "PR"):
-        c.count(f"penta-refractory: {category}", f"penta.bor.{category}",
-                lambda category=category: q.response_rate(store, "penta", [category]).n)
-    c.count("other 39: overall response", "nonpenta.orr",
-            lambda: q.response_rate(store, "non_penta", q.categories_at_or_above("PR")).n)
+        c.count(
+            f"penta-refractory: {category}",
+            f"penta.bor.{category}",
+            lambda category=category: q.response_rate(store, "penta", [category]).n,
+        )
+    c.count(
+        "other 39: overall response",
+        "nonpenta.orr",
+        lambda: q.response_rate(store, "non_penta", q.categories_at_or_above("PR")).n,
+    )
 
     def penta_responders() -> list[str]:
         return q.responders(store, "penta", q.categories_at_or_above("PR"))
 
-    c.median("penta-refractory: median DOR", "penta.dor", "DOR", penta_responders,
-             limits=True)
+    c.median("penta-refractory: median DOR", "penta.dor", "DOR", penta_responders, limits=True)
 
     def ttr() -> tuple[float, float, float]:
         return q.observed_median(store, "TTR", penta_responders())
 
-    c.value("penta-refractory: median time to response", "penta.ttr", lambda: ttr()[0],
-            decimals=0)
-    c.value("penta-refractory: time to response, longest", "penta.ttr", lambda: ttr()[2],
-            decimals=0, attr="range_high")
+    c.value("penta-refractory: median time to response", "penta.ttr", lambda: ttr()[0], decimals=0)
+    c.value(
+        "penta-refractory: time to response, longest",
+        "penta.ttr",
+        lambda: ttr()[2],
+        decimals=0,
+        attr="range_high",
+    )
 
 
 def _baseline(c: _Checker, store: Store) -> None:
     # Baseline figures are the mITT's (published_facts.md section 3), all of them.
-    for label, fact_id, field in (("median age (years)", "baseline.age", "AGE"),
-                                  ("median age, one decimal", "baseline.age.precise", "AGE"),
-                                  ("median years since diagnosis", "baseline.diagnosis_years",
-                                   "DIAGYRS"),
-                                  ("median prior regimens", "baseline.prior_regimens",
-                                   "PRIORREG")):
+    for label, fact_id, field in (
+        ("median age (years)", "baseline.age", "AGE"),
+        ("median age, one decimal", "baseline.age.precise", "AGE"),
+        ("median years since diagnosis", "baseline.diagnosis_years", "DIAGYRS"),
+        ("median prior regimens", "baseline.prior_regimens", "PRIORREG"),
+    ):
+
         def summary(field: str = field) -> tuple[float, float, float]:
             return q.median_range(q.baseline_values(store, field, "mITT"))
 
         c.value(label, fact_id, lambda s=summary: s()[0], decimals=_fact_decimals)
         if field == "PRIORREG":
-            c.value("prior regimens: fewest", fact_id, lambda s=summary: s()[1], decimals=0,
-                    attr="range_low")
-            c.value("prior regimens: most", fact_id, lambda s=summary: s()[2], decimals=0,
-                    attr="range_high")
-    c.percent("high-risk cytogenetics (mITT)", "baseline.high_risk",
-              lambda: q.flag_count(store, "HIGHRISK", "mITT"))
+            c.value(
+                "prior regimens: fewest",
+                fact_id,
+                lambda s=summary: s()[1],
+                decimals=0,
+                attr="range_low",
+            )
+            c.value(
+                "prior regimens: most",
+                fact_id,
+                lambda s=summary: s()[2],
+                decimals=0,
+                attr="range_high",
+            )
+    c.percent(
+        "high-risk cytogenetics (mITT)",
+        "baseline.high_risk",
+        lambda: q.flag_count(store, "HIGHRISK", "mITT"),
+    )
 
 
 # Every published adverse-event figure: (term in the records, band). A band missing from the
 # facts is itself a failed check.
 _AE_FIGURES: tuple[tuple[str, str], ...] = (
-    ("Thrombocytopenia", "any"), ("Thrombocytopenia", "g3"), ("Thrombocytopenia", "g4"),
-    ("Thrombocytopenia", "g34"), ("Fatigue", "any"), ("Fatigue", "g3"), ("Nausea", "any"),
-    ("Nausea", "g3"), ("Anaemia", "any"), ("Anaemia", "g3"), ("Anaemia", "g34"),
-    ("Neutropenia", "g3"), ("Neutropenia", "g34"), ("Hyponatraemia", "g3"),
-    ("Hyponatraemia", "g34"), ("Leukopenia", "g3"), ("Diarrhoea", "g3"), ("Vomiting", "g3"),
+    ("Thrombocytopenia", "any"),
+    ("Thrombocytopenia", "g3"),
+    ("Thrombocytopenia", "g4"),
+    ("Thrombocytopenia", "g34"),
+    ("Fatigue", "any"),
+    ("Fatigue", "g3"),
+    ("Nausea", "any"),
+    ("Nausea", "g3"),
+    ("Anaemia", "any"),
+    ("Anaemia", "g3"),
+    ("Anaemia", "g34"),
+    ("Neutropenia", "g3"),
+    ("Neutropenia", "g34"),
+    ("Hyponatraemia", "g3"),
+    ("Hyponatraemia", "g34"),
+    ("Leukopenia", "g3"),
+    ("Diarrhoea", "g3"),
+    ("Vomiting", "g3"),
 )
 
 
@@ -355,31 +478,51 @@ def _safety(c: _Checker, store: Store) -> None:
         k = sum(1 for sid in who if sid in thrombo)
         return f"{k} of {len(who)}", k == len(who) > 0
 
-    c.claim("grade ≥3 bleeding in patients with thrombocytopenia", "safety.bleeding.ge3",
-            "all", in_thrombo)
+    c.claim(
+        "grade ≥3 bleeding in patients with thrombocytopenia",
+        "safety.bleeding.ge3",
+        "all",
+        in_thrombo,
+    )
 
     def related() -> list[str]:
         return sorted(term.lower() for _, term, rel in q.fatal_events(store) if rel)
 
     c.count("deaths from adverse events", "safety.deaths.ae", lambda: len(q.fatal_events(store)))
     c.count("treatment-related deaths", "safety.deaths.related", lambda: len(related()))
-    c.claim("treatment-related deaths: causes", "safety.deaths.related", "pneumonia, sepsis",
-            lambda: (", ".join(related()), related() == ["pneumonia", "sepsis"]))
+    c.claim(
+        "treatment-related deaths: causes",
+        "safety.deaths.related",
+        "pneumonia, sepsis",
+        lambda: (", ".join(related()), related() == ["pneumonia", "sepsis"]),
+    )
 
     for label, fact_id, subjects in (
-        ("any grade 3–4 adverse event", "safety.any_g34",
-         lambda: q.any_grade34_subjects(store)),
-        ("discontinued for adverse events", "safety.discontinued_ae",
-         lambda: q.action_subjects(store, "discontinuation")),
-        ("dose adjustments", "safety.dose_adjusted",
-         lambda: q.action_subjects(store, "dose_modification")),
-        ("dose modified for thrombocytopenia", "safety.dose_mod.thrombocytopenia",
-         lambda: q.action_subjects(store, "dose_modification", "Thrombocytopenia")),
-        ("dose modified for fatigue", "safety.dose_mod.fatigue",
-         lambda: q.action_subjects(store, "dose_modification", "Fatigue")),
+        ("any grade 3–4 adverse event", "safety.any_g34", lambda: q.any_grade34_subjects(store)),
+        (
+            "discontinued for adverse events",
+            "safety.discontinued_ae",
+            lambda: q.action_subjects(store, "discontinuation"),
+        ),
+        (
+            "dose adjustments",
+            "safety.dose_adjusted",
+            lambda: q.action_subjects(store, "dose_modification"),
+        ),
+        (
+            "dose modified for thrombocytopenia",
+            "safety.dose_mod.thrombocytopenia",
+            lambda: q.action_subjects(store, "dose_modification", "Thrombocytopenia"),
+        ),
+        (
+            "dose modified for fatigue",
+            "safety.dose_mod.fatigue",
+            lambda: q.action_subjects(store, "dose_modification", "Fatigue"),
+        ),
     ):
-        c.percent(label, fact_id,
-                  lambda s=subjects: _rate(len(s()), len(store.population("safety"))))
+        c.percent(
+            label, fact_id, lambda s=subjects: _rate(len(s()), len(store.population("safety")))
+        )
 
 
 def _rate(k: int, n: int) -> Rate:

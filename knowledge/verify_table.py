@@ -57,28 +57,44 @@ def check_table(store: Store, path: Path | str) -> list[Check]:
         try:
             n, big_n = int(row["n"]), int(row["N"])
         except ValueError:
-            raise TableError(f"{path}, line {number}: n and N must be whole numbers, not "
-                             f"{row['n']!r} and {row['N']!r}") from None
+            raise TableError(
+                f"{path}, line {number}: n and N must be whole numbers, not "
+                f"{row['n']!r} and {row['N']!r}"
+            ) from None
         key, arm_key = row["term"].upper(), row["arm"].upper()
         figure = f"{row['term']} — {row['arm']}"
         expected = f"{n}/{big_n}"
         if arm_key not in arms and arm_key not in ALL_ARMS:
-            checks.append(Check(figure, expected, "no such arm (arms: "
-                                f"{', '.join(arms.values())})", f"line {number}", False))
+            checks.append(
+                Check(
+                    figure,
+                    expected,
+                    f"no such arm (arms: {', '.join(arms.values())})",
+                    f"line {number}",
+                    False,
+                )
+            )
             continue
         if key in ANY:
             hits, kind = by_arm.ae_hits(store, None), "any adverse event"
         elif key in terms:
             hits, kind = by_arm.ae_hits(store, [terms[key]]), "preferred term"
         elif key in socs:
-            hits, kind = by_arm.ae_hits(store, by_arm.socs(store)[socs[key]]), \
-                "system organ class"
+            hits, kind = by_arm.ae_hits(store, by_arm.socs(store)[socs[key]]), "system organ class"
         else:
             hits, kind = set(), "not in the records"
-        members = by_arm.arm_members(store, "safety",
-                                     None if arm_key in ALL_ARMS else arms[arm_key])
+        members = by_arm.arm_members(
+            store, "safety", None if arm_key in ALL_ARMS else arms[arm_key]
+        )
         k = sum(1 for sid in members if sid in hits)
         computed = f"{k}/{len(members)}"
-        checks.append(Check(figure, expected, f"{computed} ({kind})", f"line {number}",
-                            (k, len(members)) == (n, big_n)))
+        checks.append(
+            Check(
+                figure,
+                expected,
+                f"{computed} ({kind})",
+                f"line {number}",
+                (k, len(members)) == (n, big_n),
+            )
+        )
     return checks

@@ -26,8 +26,9 @@ from knowledge.adam_import import import_adam
 from knowledge.store import load_store
 
 ADAM = Path(__file__).resolve().parents[1].parent / "shared" / "adam"
-needs_adam = pytest.mark.skipif(not ADAM.is_dir(),
-                                reason=f"the public ADaM datasets are not at {ADAM}")
+needs_adam = pytest.mark.skipif(
+    not ADAM.is_dir(), reason=f"the public ADaM datasets are not at {ADAM}"
+)
 pytest.importorskip("pyreadstat", reason="pyreadstat (the 'adam' extra) reads the pilot's XPT")
 
 ARMS = ("Placebo", "Xanomeline Low Dose", "Xanomeline High Dose")
@@ -53,8 +54,12 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "pilot": _import(tmp, "pilot", ADAM / "cdiscpilot01"),
         "pilot_json": _import(tmp, "pilot_json", ADAM / "cdiscpilot01_datasetjson"),
         "onco": _import(tmp, "onco", ADAM / "pharmaverseadam_onco"),
-        "random": _import(tmp, "random", ADAM / "random_cdisc_data",
-                          map_text='[adrs]\nbest_response = "BESRSPI"\n'),
+        "random": _import(
+            tmp,
+            "random",
+            ADAM / "random_cdisc_data",
+            map_text='[adrs]\nbest_response = "BESRSPI"\n',
+        ),
     }
 
 
@@ -105,8 +110,9 @@ QUESTIONS = {
     "PRURITUS": "How many had pruritus?",
     "COUGH": "How many had a cough?",
     "UPPER RESPIRATORY TRACT INFECTION": "How many had an upper respiratory tract infection?",
-    "SKIN AND SUBCUTANEOUS TISSUE DISORDERS":
-        "How many had skin and subcutaneous tissue disorders?",
+    "SKIN AND SUBCUTANEOUS TISSUE DISORDERS": (
+        "How many had skin and subcutaneous tissue disorders?"
+    ),
 }
 
 
@@ -126,8 +132,9 @@ def _row_hits(store, row: str) -> set[str]:
 def test_pilot_imports_the_same_from_xpt_and_dataset_json(stores: dict[str, Path]) -> None:
     xpt, js = load_store(stores["pilot"]), load_store(stores["pilot_json"])
     # The Dataset-JSON ADSL has DCSREAS, the XPT one (an older cut) does not: all else is equal.
-    assert {k: s.model_dump(exclude={"DCSREAS"}) for k, s in xpt.subjects.items()} == \
-        {k: s.model_dump(exclude={"DCSREAS"}) for k, s in js.subjects.items()}
+    assert {k: s.model_dump(exclude={"DCSREAS"}) for k, s in xpt.subjects.items()} == {
+        k: s.model_dump(exclude={"DCSREAS"}) for k, s in js.subjects.items()
+    }
     assert xpt.adverse_events == js.adverse_events
     assert xpt.tte == js.tte
     assert xpt.meta.arms == js.meta.arms == list(ARMS)
@@ -137,11 +144,16 @@ def test_pilot_imports_the_same_from_xpt_and_dataset_json(stores: dict[str, Path
 
 @needs_adam
 @pytest.mark.parametrize("store_name", ["pilot", "pilot_json"])
-@pytest.mark.parametrize(("row", "counts", "p_values"), TABLE_14_5_01,
-                         ids=[row for row, _, _ in TABLE_14_5_01])
-def test_table_14_5_01_rows_from_the_statistics_layer(stores: dict[str, Path], store_name: str,
-                                                      row: str, counts: tuple[int, ...],
-                                                      p_values: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("row", "counts", "p_values"), TABLE_14_5_01, ids=[row for row, _, _ in TABLE_14_5_01]
+)
+def test_table_14_5_01_rows_from_the_statistics_layer(
+    stores: dict[str, Path],
+    store_name: str,
+    row: str,
+    counts: tuple[int, ...],
+    p_values: tuple[str, str],
+) -> None:
     store = load_store(stores[store_name])
     rows = by_arm.rates_by_arm(store, _row_hits(store, row), "safety")
     assert [r.arm for r in rows] == list(ARMS)
@@ -152,11 +164,16 @@ def test_table_14_5_01_rows_from_the_statistics_layer(stores: dict[str, Path], s
 
 
 @needs_adam
-@pytest.mark.parametrize(("row", "counts", "p_values"), TABLE_14_5_01,
-                         ids=[row for row, _, _ in TABLE_14_5_01])
-def test_table_14_5_01_rows_asked_in_words(stores: dict[str, Path], row: str,
-                                           counts: tuple[int, ...], p_values: tuple[str, str],
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("row", "counts", "p_values"), TABLE_14_5_01, ids=[row for row, _, _ in TABLE_14_5_01]
+)
+def test_table_14_5_01_rows_asked_in_words(
+    stores: dict[str, Path],
+    row: str,
+    counts: tuple[int, ...],
+    p_values: tuple[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     result = ask(stores["pilot"], QUESTIONS[row], capsys)
     assert result["status"] == "answered", result["text"]
     arms = result["values"]["arms"]
@@ -173,9 +190,13 @@ def test_table_14_5_01_rows_asked_in_words(stores: dict[str, Path], row: str,
 def test_the_console_script_answers_from_an_imported_store(stores: dict[str, Path]) -> None:
     script = Path(sys.executable).with_name("stormchat")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
-    done = subprocess.run([*command, "--db", str(stores["pilot"]), "ask",
-                           "How many patients had sinus bradycardia?"],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*command, "--db", str(stores["pilot"]), "ask", "How many patients had sinus bradycardia?"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Placebo 2/86" in done.stdout and "Xanomeline High Dose 8/84" in done.stdout
     assert "Fisher p vs Placebo 0.056" in done.stdout
@@ -183,13 +204,15 @@ def test_the_console_script_answers_from_an_imported_store(stores: dict[str, Pat
 
 @needs_adam
 def test_a_grade_is_not_reported_where_the_study_grades_by_severity(
-        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     result = ask(stores["pilot"], "How many had grade 3 or higher vomiting?", capsys)
     assert result["status"] == "not_reported"
     assert "severity" in result["text"]
 
 
 # ------------------------------------------------------------------ oncology: independent figures
+
 
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -215,20 +238,19 @@ def _hand_km_median(times: list[float], events: list[int]) -> float | None:
 
 ONCO = {
     # name: (folder, ADSL, ADRS, ADTTE, efficacy flag, best-response PARAMCD)
-    "onco": ("pharmaverseadam_onco", "adsl.csv", "adrs_onco.csv", "adtte_onco.csv", "SAFFL",
-             "BOR"),
+    "onco": ("pharmaverseadam_onco", "adsl.csv", "adrs_onco.csv", "adtte_onco.csv", "SAFFL", "BOR"),
     "random": ("random_cdisc_data", "adsl.csv", "adrs.csv", "adtte.csv", "ITTFL", "BESRSPI"),
 }
 
 
 @needs_adam
 @pytest.mark.parametrize("name", list(ONCO))
-def test_orr_and_best_response_by_arm(stores: dict[str, Path], name: str,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_orr_and_best_response_by_arm(
+    stores: dict[str, Path], name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder, adsl, adrs, _, flag, paramcd = ONCO[name]
     arm_of = _population(ADAM / folder / adsl, flag)
-    best = {r["USUBJID"]: r["AVALC"] for r in _csv(ADAM / folder / adrs)
-            if r["PARAMCD"] == paramcd}
+    best = {r["USUBJID"]: r["AVALC"] for r in _csv(ADAM / folder / adrs) if r["PARAMCD"] == paramcd}
     expected_n: dict[str, int] = defaultdict(int)
     expected_N: dict[str, int] = defaultdict(int)
     categories: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -254,12 +276,20 @@ def test_orr_and_best_response_by_arm(stores: dict[str, Path], name: str,
 
 @needs_adam
 @pytest.mark.parametrize("name", list(ONCO))
-@pytest.mark.parametrize(("endpoint", "question"), [
-    ("PFS", "What was the median progression-free survival?"),
-    ("OS", "What was the median overall survival?"),
-])
-def test_median_pfs_and_os_by_arm(stores: dict[str, Path], name: str, endpoint: str,
-                                  question: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("endpoint", "question"),
+    [
+        ("PFS", "What was the median progression-free survival?"),
+        ("OS", "What was the median overall survival?"),
+    ],
+)
+def test_median_pfs_and_os_by_arm(
+    stores: dict[str, Path],
+    name: str,
+    endpoint: str,
+    question: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     folder, adsl, _, adtte, flag, _ = ONCO[name]
     arm_of = _population(ADAM / folder / adsl, flag)
     times: dict[str, list[float]] = defaultdict(list)
@@ -286,8 +316,9 @@ def test_median_pfs_and_os_by_arm(stores: dict[str, Path], name: str, endpoint: 
 
 
 @needs_adam
-def test_an_adverse_event_by_grade_by_arm(stores: dict[str, Path],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_adverse_event_by_grade_by_arm(
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = ADAM / "random_cdisc_data"
     arm_of = _population(folder / "adsl.csv", "SAFFL")
     worst: dict[str, int] = {}
@@ -331,12 +362,15 @@ def test_one_term_at_one_grade_through_the_statistics_layer(stores: dict[str, Pa
     for grade in (1, 2, 3, 4, 5):
         hits = by_arm.ae_hits(store, [term], "eq", grade)
         got = {r.arm: r.rate.n for r in by_arm.rates_by_arm(store, hits, "safety")}
-        expected = {arm: sum(1 for sid, g in worst.items() if g == grade and arm_of.get(sid) == arm)
-                    for arm in set(arm_of.values())}
+        expected = {
+            arm: sum(1 for sid, g in worst.items() if g == grade and arm_of.get(sid) == arm)
+            for arm in set(arm_of.values())
+        }
         assert got == expected, grade
 
 
 # ------------------------------------------------------------------ the command itself
+
 
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open("w", newline="") as handle:
@@ -347,26 +381,71 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
 
 def _tiny_study(folder: Path) -> Path:
     folder.mkdir()
-    _write_csv(folder / "adsl.csv", [
-        {"STUDYID": "T1", "USUBJID": f"T1-{i}", "AGE": "60", "SAFFL": "Y", "ITTFL": "Y",
-         "TRT01A": "Placebo" if i % 2 else "Drug"} for i in range(1, 9)])
-    _write_csv(folder / "adae.csv", [
-        {"USUBJID": "T1-1", "AEDECOD": "NAUSEA", "AESOC": "GASTROINTESTINAL DISORDERS",
-         "AETOXGR": "1", "TRTEMFL": "Y", "AESER": "N", "AEOUT": "RECOVERED/RESOLVED",
-         "AEACN": "DOSE NOT CHANGED"},
-        {"USUBJID": "T1-1", "AEDECOD": "NAUSEA", "AESOC": "GASTROINTESTINAL DISORDERS",
-         "AETOXGR": "3", "TRTEMFL": "Y", "AESER": "Y", "AEOUT": "RECOVERED/RESOLVED",
-         "AEACN": "DRUG WITHDRAWN"},
-        {"USUBJID": "T1-2", "AEDECOD": "NAUSEA", "AESOC": "GASTROINTESTINAL DISORDERS",
-         "AETOXGR": "2", "TRTEMFL": "N", "AESER": "N", "AEOUT": "", "AEACN": ""},
-        {"USUBJID": "T1-99", "AEDECOD": "NAUSEA", "AESOC": "GASTROINTESTINAL DISORDERS",
-         "AETOXGR": "2", "TRTEMFL": "Y", "AESER": "N", "AEOUT": "", "AEACN": ""},
-    ])
+    _write_csv(
+        folder / "adsl.csv",
+        [
+            {
+                "STUDYID": "T1",
+                "USUBJID": f"T1-{i}",
+                "AGE": "60",
+                "SAFFL": "Y",
+                "ITTFL": "Y",
+                "TRT01A": "Placebo" if i % 2 else "Drug",
+            }
+            for i in range(1, 9)
+        ],
+    )
+    _write_csv(
+        folder / "adae.csv",
+        [
+            {
+                "USUBJID": "T1-1",
+                "AEDECOD": "NAUSEA",
+                "AESOC": "GASTROINTESTINAL DISORDERS",
+                "AETOXGR": "1",
+                "TRTEMFL": "Y",
+                "AESER": "N",
+                "AEOUT": "RECOVERED/RESOLVED",
+                "AEACN": "DOSE NOT CHANGED",
+            },
+            {
+                "USUBJID": "T1-1",
+                "AEDECOD": "NAUSEA",
+                "AESOC": "GASTROINTESTINAL DISORDERS",
+                "AETOXGR": "3",
+                "TRTEMFL": "Y",
+                "AESER": "Y",
+                "AEOUT": "RECOVERED/RESOLVED",
+                "AEACN": "DRUG WITHDRAWN",
+            },
+            {
+                "USUBJID": "T1-2",
+                "AEDECOD": "NAUSEA",
+                "AESOC": "GASTROINTESTINAL DISORDERS",
+                "AETOXGR": "2",
+                "TRTEMFL": "N",
+                "AESER": "N",
+                "AEOUT": "",
+                "AEACN": "",
+            },
+            {
+                "USUBJID": "T1-99",
+                "AEDECOD": "NAUSEA",
+                "AESOC": "GASTROINTESTINAL DISORDERS",
+                "AETOXGR": "2",
+                "TRTEMFL": "Y",
+                "AESER": "N",
+                "AEOUT": "",
+                "AEACN": "",
+            },
+        ],
+    )
     return folder
 
 
-def test_import_reports_rows_read_kept_and_dropped(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_reports_rows_read_kept_and_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     study = _tiny_study(tmp_path / "study")
     out = tmp_path / "store.json"
     assert main(["import", str(study), "-o", str(out)]) == 0
@@ -379,14 +458,19 @@ def test_import_reports_rows_read_kept_and_dropped(tmp_path: Path,
     store = load_store(out)
     row = store.adverse_events["NAUSEA"]["T1-1"]
     # Merged at the worst grade; serious and withdrawn carried from any row.
-    assert (row.AETOXGR, row.AESER, row.AEACN, row.AESOC) == \
-        (3, True, "DRUG WITHDRAWN", "GASTROINTESTINAL DISORDERS")
+    assert (row.AETOXGR, row.AESER, row.AEACN, row.AESOC) == (
+        3,
+        True,
+        "DRUG WITHDRAWN",
+        "GASTROINTESTINAL DISORDERS",
+    )
     assert store.meta.arms == ["Placebo", "Drug"] and store.meta.control_arm == "Placebo"
     assert store.meta.reconstructed is False
 
 
-def test_import_refuses_to_overwrite_without_force(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_to_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     study = _tiny_study(tmp_path / "study")
     out = tmp_path / "store.json"
     out.write_text("keep me")
@@ -398,11 +482,13 @@ def test_import_refuses_to_overwrite_without_force(tmp_path: Path,
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-@pytest.mark.parametrize(("dataset", "variable"), [("adsl.csv", "SAFFL"),
-                                                   ("adae.csv", "AEDECOD"),
-                                                   ("adsl.csv", "USUBJID")])
+@pytest.mark.parametrize(
+    ("dataset", "variable"),
+    [("adsl.csv", "SAFFL"), ("adae.csv", "AEDECOD"), ("adsl.csv", "USUBJID")],
+)
 def test_a_missing_required_variable_exits_2_naming_it_and_the_file(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], dataset: str, variable: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dataset: str, variable: str
+) -> None:
     study = _tiny_study(tmp_path / "study")
     path = study / dataset
     rows = _csv(path)
@@ -415,13 +501,13 @@ def test_a_missing_required_variable_exits_2_naming_it_and_the_file(
     assert not out.exists()
 
 
-def test_a_map_with_an_unknown_key_exits_2(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_map_with_an_unknown_key_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     study = _tiny_study(tmp_path / "study")
     mapping = tmp_path / "map.toml"
     mapping.write_text('[adrs]\nbest_respons = "BESRSPI"\n')
-    assert main(["import", str(study), "-o", str(tmp_path / "s.json"), "--map",
-                 str(mapping)]) == 2
+    assert main(["import", str(study), "-o", str(tmp_path / "s.json"), "--map", str(mapping)]) == 2
     assert "unknown key 'best_respons' in [adrs]" in capsys.readouterr().err
 
 
@@ -434,8 +520,9 @@ def test_no_adsl_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_the_map_names_the_efficacy_flag_and_the_control_arm(tmp_path: Path) -> None:
     study = _tiny_study(tmp_path / "study")
     mapping = tmp_path / "map.toml"
-    mapping.write_text('[study]\ncontrol_arm = "Drug"\ntitle = "Tiny"\n'
-                       '[adsl]\nefficacy_flag = "SAFFL"\n')
+    mapping.write_text(
+        '[study]\ncontrol_arm = "Drug"\ntitle = "Tiny"\n[adsl]\nefficacy_flag = "SAFFL"\n'
+    )
     result = import_adam([study], mapping)
     assert result.store.meta.control_arm == "Drug" and result.store.meta.arms[0] == "Drug"
     assert result.store.meta.title == "Tiny"
@@ -463,14 +550,18 @@ def test_the_storm_store_is_not_in_record_mode(capsys: pytest.CaptureFixture[str
 
 # ------------------------------------------------------------------ verify --against
 
+
 @needs_adam
-def test_verify_against_a_table_of_expected_counts(stores: dict[str, Path], tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_against_a_table_of_expected_counts(
+    stores: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     table = tmp_path / "t-14-5-01.csv"
     lines = ["term,arm,n,N"]
     for row, counts, _ in TABLE_14_5_01:
-        lines += [f'"{row}",{arm},{n},{big_n}'
-                  for arm, n, big_n in zip(ARMS, counts, (86, 84, 84), strict=True)]
+        lines += [
+            f'"{row}",{arm},{n},{big_n}'
+            for arm, n, big_n in zip(ARMS, counts, (86, 84, 84), strict=True)
+        ]
     table.write_text("\n".join(lines) + "\n")
     capsys.readouterr()
     assert main(["--db", str(stores["pilot"]), "verify", "--against", str(table)]) == 0
@@ -485,7 +576,8 @@ def test_verify_against_a_table_of_expected_counts(stores: dict[str, Path], tmp_
 
 
 def test_verify_against_a_table_without_its_columns_exits_2(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     table = tmp_path / "t.csv"
     table.write_text("term,arm,count\nNAUSEA,Placebo,3\n")
     assert main(["verify", "--against", str(table)]) == 2
@@ -495,23 +587,24 @@ def test_verify_against_a_table_without_its_columns_exits_2(
 
 # ------------------------------------------------------------------ record mode, more
 
+
 @needs_adam
 def test_a_p_value_or_a_comparison_with_placebo_is_served_by_the_arm_table(
-        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     for question in ("What was the p-value for dizziness?", "dizziness vs placebo"):
         result = ask(stores["pilot"], question, capsys)
         assert result["status"] == "answered", result["text"]
-        assert [table_p(a["p_value"]) for a in result["values"]["arms"][1:]] == \
-            ["0.056", "0.009"]
+        assert [table_p(a["p_value"]) for a in result["values"]["arms"][1:]] == ["0.056", "0.009"]
     # A hazard ratio is not computed: still not reported.
     assert ask(stores["random"], "hazard ratio for OS", capsys)["status"] == "not_reported"
 
 
 @needs_adam
-def test_adverse_events_by_system_organ_class(stores: dict[str, Path],
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    result = ask(stores["pilot"], "treatment-emergent adverse events by system organ class",
-                 capsys)
+def test_adverse_events_by_system_organ_class(
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = ask(stores["pilot"], "treatment-emergent adverse events by system organ class", capsys)
     assert result["status"] == "answered", result["text"]
     by_soc = {e["soc"]: [a["n"] for a in e["arms"]] for e in result["values"]["socs"]}
     for row, counts, _ in TABLE_14_5_01:
@@ -521,10 +614,14 @@ def test_adverse_events_by_system_organ_class(stores: dict[str, Path],
 
 @needs_adam
 def test_severe_means_the_worst_severity_where_the_study_grades_by_severity(
-        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     arm_of = _population(ADAM / "pharmaverseadam_onco" / "adsl.csv", "SAFFL")
-    severe = {r["USUBJID"] for r in _csv(ADAM / "pharmaverseadam_onco" / "adae.csv")
-              if r["TRTEMFL"] == "Y" and r["ASEV"] == "SEVERE"}
+    severe = {
+        r["USUBJID"]
+        for r in _csv(ADAM / "pharmaverseadam_onco" / "adae.csv")
+        if r["TRTEMFL"] == "Y" and r["ASEV"] == "SEVERE"
+    }
     expected: dict[str, int] = defaultdict(int)
     for sid, arm in arm_of.items():
         expected[arm] += sid in severe
@@ -534,8 +631,9 @@ def test_severe_means_the_worst_severity_where_the_study_grades_by_severity(
 
 
 @needs_adam
-def test_deaths_and_patients_by_arm(stores: dict[str, Path],
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_deaths_and_patients_by_arm(
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = _csv(ADAM / "random_cdisc_data" / "adsl.csv")
     died: dict[str, int] = defaultdict(int)
     size: dict[str, int] = defaultdict(int)
@@ -544,14 +642,16 @@ def test_deaths_and_patients_by_arm(stores: dict[str, Path],
             size[r["TRT01A"]] += 1
             died[r["TRT01A"]] += r["DTHFL"] == "Y"
     result = ask(stores["random"], "How many patients died?", capsys)
-    assert {a["arm"]: (a["n"], a["N"]) for a in result["values"]["arms"]} == \
-        {arm: (died[arm], size[arm]) for arm in size}
+    assert {a["arm"]: (a["n"], a["N"]) for a in result["values"]["arms"]} == {
+        arm: (died[arm], size[arm]) for arm in size
+    }
     result = ask(stores["random"], "How many patients were in each arm?", capsys)
     assert {a["arm"]: a["safety"] for a in result["values"]["arms"]} == dict(size)
 
 
 def test_a_study_fact_is_not_reported_in_a_store_without_facts(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     study = _tiny_study(tmp_path / "study")
     out = tmp_path / "store.json"
     assert main(["import", str(study), "-o", str(out)]) == 0
@@ -567,13 +667,15 @@ def _dataset_json(path: Path) -> list[dict]:
 
 
 @needs_adam
-def test_a_time_to_event_parameter_named_in_words(stores: dict[str, Path],
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_time_to_event_parameter_named_in_words(
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """The pilot's TTDE ("Time to First Dermatologic Event") is no endpoint the parser knows;
     its label's words find it, and the medians are the product-limit ones by arm."""
     folder = ADAM / "cdiscpilot01_datasetjson"
-    arm_of = {r["USUBJID"]: r["TRT01A"] for r in _dataset_json(folder / "adsl.json")
-              if r["ITTFL"] == "Y"}
+    arm_of = {
+        r["USUBJID"]: r["TRT01A"] for r in _dataset_json(folder / "adsl.json") if r["ITTFL"] == "Y"
+    }
     times: dict[str, list[float]] = defaultdict(list)
     events: dict[str, list[int]] = defaultdict(list)
     for r in _dataset_json(folder / "adtte.json"):
@@ -591,8 +693,8 @@ def test_a_time_to_event_parameter_named_in_words(stores: dict[str, Path],
 
 @needs_adam
 def test_without_pyreadstat_an_xpt_file_says_which_extra_to_install(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "pyreadstat", None)  # import pyreadstat → ImportError
     assert main(["import", str(ADAM / "cdiscpilot01"), "-o", str(tmp_path / "s.json")]) == 2
     err = capsys.readouterr().err
@@ -600,20 +702,29 @@ def test_without_pyreadstat_an_xpt_file_says_which_extra_to_install(
 
 
 @needs_adam
-def test_severity_words_are_the_severities_asked(stores: dict[str, Path],
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_severity_words_are_the_severities_asked(
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     store = load_store(stores["pilot"])
     rows = store.adverse_events["RASH"]
-    expected = {arm: sum(1 for sid, row in rows.items() if row.AESEV in ("MODERATE", "SEVERE")
-                         and store.subjects[sid].ARM == arm and store.subjects[sid].SAFFL)
-                for arm in ARMS}
+    expected = {
+        arm: sum(
+            1
+            for sid, row in rows.items()
+            if row.AESEV in ("MODERATE", "SEVERE")
+            and store.subjects[sid].ARM == arm
+            and store.subjects[sid].SAFFL
+        )
+        for arm in ARMS
+    }
     result = ask(stores["pilot"], "How many had a moderate or severe rash?", capsys)
     assert result["values"]["grade"] == "worst severity moderate or severe"
     assert {a["arm"]: a["n"] for a in result["values"]["arms"]} == expected
 
 
 def test_verify_without_a_table_on_a_store_without_facts_exits_2(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     study = _tiny_study(tmp_path / "study")
     out = tmp_path / "store.json"
     assert main(["import", str(study), "-o", str(out)]) == 0
@@ -624,7 +735,8 @@ def test_verify_without_a_table_on_a_store_without_facts_exits_2(
 
 @needs_adam
 def test_what_the_records_do_not_give_is_said_in_the_store_s_terms(
-        stores: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     result = ask(stores["random"], "hazard ratio for OS", capsys)
     assert result["status"] == "not_reported"
     assert result["text"].startswith("Not computed from the records: a hazard ratio")

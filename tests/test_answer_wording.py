@@ -20,12 +20,16 @@ def text(engine: Engine, question: str) -> tuple[str, str]:
     return answer.status, answer.text
 
 
-@pytest.mark.parametrize(("question", "count"), [
-    ("How many VGPRs in the penta-refractory patients?", "4/83"),
-    ("how many sCRs in the other 39 patients?", "1/39"),
-])
-def test_a_published_count_is_not_printed_as_a_percentage(engine: Engine, question: str,
-                                                          count: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("How many VGPRs in the penta-refractory patients?", "4/83"),
+        ("how many sCRs in the other 39 patients?", "1/39"),
+    ],
+)
+def test_a_published_count_is_not_printed_as_a_percentage(
+    engine: Engine, question: str, count: str
+) -> None:
     status, said = text(engine, question)
     assert status == "answered" and count in said
     n, total = (int(x) for x in count.split("/"))
@@ -47,17 +51,25 @@ def test_deaths_of_any_cause_are_not_reported(engine: Engine) -> None:
     assert status == "answered" and "12/123" in said and "2 judged treatment-related" in said
 
 
-@pytest.mark.parametrize(("level", "shown"), [("99.9", "99.9 % CI"), ("95.01", "95.01 % CI"),
-                                              ("0.999", "99.9 % CI")])
-def test_levels_are_accepted_and_shown_as_given(level: str, shown: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("level", "shown"), [("99.9", "99.9 % CI"), ("95.01", "95.01 % CI"), ("0.999", "99.9 % CI")]
+)
+def test_levels_are_accepted_and_shown_as_given(
+    level: str, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["--level", level, "ask", "ORR"]) == 0
     out = capsys.readouterr().out
     assert shown in out and not re.search(r"\b100 % CI", out)
 
 
-@pytest.mark.parametrize("question", ["What was the median age?", "did anyone bleed?",
-                                      "How many prior regimens had patients received?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the median age?",
+        "did anyone bleed?",
+        "How many prior regimens had patients received?",
+    ],
+)
 def test_a_published_sentence_does_not_read_as_a_slip(engine: Engine, question: str) -> None:
     """Issue 13.6: no "Published: The median age was …", no "6 of the 6"."""
     _, said = text(engine, question)
@@ -72,8 +84,9 @@ def test_all_of_a_group_is_all(engine: Engine) -> None:
     assert "all 6 had thrombocytopenia" in said
 
 
-@pytest.mark.parametrize("question", ["What was the ORR with a Wilson interval?",
-                                      "ORR with a 90% CI"])
+@pytest.mark.parametrize(
+    "question", ["What was the ORR with a Wilson interval?", "ORR with a 90% CI"]
+)
 def test_no_parentheses_inside_parentheses(engine: Engine, question: str) -> None:
     """Issue 13.6: "(26 %; its interval is the exact (Clopper–Pearson) 95 % one)"."""
     _, said = text(engine, question)

@@ -53,8 +53,16 @@ def test_history_navigation_restores_the_draft(tmp_path: Path) -> None:
     assert history.next() is None
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00", b'{"entries": 3}',
-                                     b"[1, 2]", b'{"entries": ["ok", 5, null, " "]}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"\xff\xfe\x00",
+        b'{"entries": 3}',
+        b"[1, 2]",
+        b'{"entries": ["ok", 5, null, " "]}',
+    ],
+)
 def test_corrupt_history_is_ignored(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "history.json"
     path.write_bytes(content)
@@ -82,8 +90,14 @@ def test_data_dir_env_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def _answer(question: str, **extra: object) -> Answer:
-    return Answer(question=question, status="answered", intent="response_rate",
-                  text="ORR 26.2 % (32/122)", sources=["NEJM 2019 [Table 2]"], **extra)
+    return Answer(
+        question=question,
+        status="answered",
+        intent="response_rate",
+        text="ORR 26.2 % (32/122)",
+        sources=["NEJM 2019 [Table 2]"],
+        **extra,
+    )
 
 
 def test_export_never_overwrites(tmp_path: Path) -> None:
@@ -102,10 +116,16 @@ def test_export_never_overwrites(tmp_path: Path) -> None:
 def test_export_markdown_has_questions_answers_and_sources() -> None:
     chart = Chart(kind="bar", title="Best response", series=[{"label": "PR", "value": 24}])
     text = conversation_markdown(
-        [("ORR [95% CI]\x1b[31m", _answer("ORR")),
-         ("breakdown", _answer("breakdown", markdown="| a | b |\n|---|---|\n| 1 | 2 |",
-                               chart=chart))],
-        "CI: Clopper–Pearson (exact), 95 %", datetime(2024, 1, 2, 3, 4))
+        [
+            ("ORR [95% CI]\x1b[31m", _answer("ORR")),
+            (
+                "breakdown",
+                _answer("breakdown", markdown="| a | b |\n|---|---|\n| 1 | 2 |", chart=chart),
+            ),
+        ],
+        "CI: Clopper–Pearson (exact), 95 %",
+        datetime(2024, 1, 2, 3, 4),
+    )
     assert "## 1. ORR [95% CI]␛[31m" in text
     assert "ORR 26.2 % (32/122)" in text and "| 1 | 2 |" in text
     assert "Source: NEJM 2019 [Table 2]" in text and "Chart in the app: Best response" in text
@@ -146,8 +166,11 @@ def test_km_steps_make_a_staircase_and_skip_bad_points() -> None:
 
 
 def test_bar_rows_skip_rows_without_a_number() -> None:
-    rows = [{"label": "PR", "value": 24}, {"label": "bad", "value": None},
-            {"label": "[b]MR", "value": "16"}]
+    rows = [
+        {"label": "PR", "value": 24},
+        {"label": "bad", "value": None},
+        {"label": "[b]MR", "value": "16"},
+    ]
     assert bar_rows(rows) == (["PR", "[b]MR"], [24.0, 16.0])
 
 
@@ -155,14 +178,29 @@ def test_bar_rows_skip_rows_without_a_number() -> None:
 
 
 def test_card_summaries() -> None:
-    rate = Answer(question="ORR", status="answered", intent="response_rate", text="…",
-                  values={"n": 32, "N": 122, "rate": 0.2623, "ci_low": 0.1868,
-                          "ci_high": 0.3496, "level": 0.95})
+    rate = Answer(
+        question="ORR",
+        status="answered",
+        intent="response_rate",
+        text="…",
+        values={
+            "n": 32,
+            "N": 122,
+            "rate": 0.2623,
+            "ci_low": 0.1868,
+            "ci_high": 0.3496,
+            "level": 0.95,
+        },
+    )
     # The answers' percent style, with no-break spaces (issue 13.6).
     assert summarise(rate) == f"26.2{NBSP}% (32/122)\n95{NBSP}%{NBSP}CI{NBSP}18.7–35.0"
-    median = Answer(question="OS", status="answered", intent="tte_median", text="…",
-                    values={"median": 8.6, "ci_low": 6.2, "ci_high": None, "level": 0.95,
-                            "unit": "months"})
+    median = Answer(
+        question="OS",
+        status="answered",
+        intent="tte_median",
+        text="…",
+        values={"median": 8.6, "ci_low": 6.2, "ci_high": None, "level": 0.95, "unit": "months"},
+    )
     assert summarise(median) == "8.6\u00a0months\n95\u00a0%\u00a0CI\u00a06.2–not reached"
     unknown = Answer(question="?", status="unknown", intent=None, text="not understood")
     assert summarise(unknown) == "—"
@@ -173,8 +211,12 @@ def test_importing_the_app_package_does_not_import_textual() -> None:
     import sys
 
     code = "import assistant.app, sys; assert 'textual' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent,
-                   env={**os.environ, DATA_DIR_ENV: "/nonexistent"})
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=Path(__file__).parent.parent,
+        env={**os.environ, DATA_DIR_ENV: "/nonexistent"},
+    )
 
 
 # ---------------------------------------------------------------- history faults (issue 15)
@@ -191,8 +233,7 @@ def test_history_fifo_is_ignored_without_blocking(tmp_path: Path) -> None:
 
 def test_history_bounds_size_and_entry_length_on_load(tmp_path: Path) -> None:
     path = tmp_path / "history.json"
-    path.write_text(json.dumps({"version": 1, "entries": ["ORR", "x" * 50_000]}),
-                    encoding="utf-8")
+    path.write_text(json.dumps({"version": 1, "entries": ["ORR", "x" * 50_000]}), encoding="utf-8")
     assert [len(e) for e in read_entries(path)] == [3, MAX_ENTRY_CHARS]
     huge = tmp_path / "huge.json"
     with huge.open("w", encoding="utf-8") as handle:
@@ -215,8 +256,7 @@ def test_one_invalid_byte_keeps_the_other_entries_and_the_file(tmp_path: Path) -
     assert history.set_aside is not None and history.set_aside.read_bytes() == damaged
     assert history.set_aside.parent == tmp_path and not path.exists()
     history.add("median OS")
-    assert json.loads(path.read_text(encoding="utf-8"))["entries"] == ["ORR", "CBR",
-                                                                      "median OS"]
+    assert json.loads(path.read_text(encoding="utf-8"))["entries"] == ["ORR", "CBR", "median OS"]
     assert history.set_aside.read_bytes() == damaged  # the damaged file survives the write
 
 
@@ -227,11 +267,16 @@ def test_a_truncated_history_keeps_the_entries_before_the_cut(tmp_path: Path) ->
     assert history.entries == ["ORR", "CBR"] and history.set_aside is not None
 
 
-@pytest.mark.parametrize(("text", "kept"), [
-    ("26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson)",
-     "26.2\u00a0% (32/122; 95\u00a0%\u00a0CI\u00a018.7–35.0, Clopper–Pearson)"),
-    ("8.6 months (68.0 %), n = 122", "8.6\u00a0months (68.0\u00a0%), n\u00a0=\u00a0122"),
-    ("1. Step 3 of 6 patients", "1. Step 3 of 6\u00a0patients"),
-])
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson)",
+            "26.2\u00a0% (32/122; 95\u00a0%\u00a0CI\u00a018.7–35.0, Clopper–Pearson)",
+        ),
+        ("8.6 months (68.0 %), n = 122", "8.6\u00a0months (68.0\u00a0%), n\u00a0=\u00a0122"),
+        ("1. Step 3 of 6 patients", "1. Step 3 of 6\u00a0patients"),
+    ],
+)
 def test_numbers_keep_their_units(text: str, kept: str) -> None:
     assert keep_together(text) == kept

@@ -27,7 +27,6 @@ from assistant.engine import Engine  # noqa: E402
 SIZE = (100, 30)
 
 
-
 @pytest.fixture(autouse=True)
 def data_dir(app_home: Path) -> Path:
     return app_home
@@ -76,8 +75,7 @@ async def test_typed_question_is_answered_with_its_figure(engine: Engine) -> Non
 async def test_ask_returns_the_answer_once_it_is_on_screen(engine: Engine) -> None:
     app = make_app(engine, first_run_hint=False)
     async with app.run_test(size=SIZE):
-        answer = await app.ask("What was the median progression-free survival?",
-                               remember=False)
+        answer = await app.ask("What was the median progression-free survival?", remember=False)
         assert answer.status == "answered"
         assert answer.chart is not None and answer.chart.kind == "km"
         assert app.query_one(AnswerView).answer is answer
@@ -121,8 +119,7 @@ async def test_history_recall_and_persistence(engine: Engine, data_dir: Path) ->
 
 
 @pytest.mark.asyncio
-async def test_corrupt_history_file_does_not_stop_the_app(engine: Engine,
-                                                          data_dir: Path) -> None:
+async def test_corrupt_history_file_does_not_stop_the_app(engine: Engine, data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "history.json").write_bytes(b"\x00{garbage")
     app = make_app(engine)
@@ -157,9 +154,14 @@ async def test_markdown_answer_with_brackets_renders() -> None:
 
     from assistant.answer import Answer
 
-    answer = Answer(question="q", status="answered", intent=None, text="t",
-                    markdown="| a [/ | b |\n|---|---|\n| [bold]x[/bold] | ORR [95% CI] |",
-                    sources=["[/source]"])
+    answer = Answer(
+        question="q",
+        status="answered",
+        intent=None,
+        text="t",
+        markdown="| a [/ | b |\n|---|---|\n| [bold]x[/bold] | ORR [95% CI] |",
+        sources=["[/source]"],
+    )
 
     class One(App[None]):
         def compose(self) -> ComposeResult:
@@ -208,7 +210,8 @@ def fake_tool(directory: Path, name: str, exit_code: int = 0) -> Path:
 
 @pytest.mark.asyncio
 async def test_copy_uses_the_platform_tool_and_says_so(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 13.1: 'Copied to the clipboard' only when a tool took the text."""
     bin_dir = tmp_path / "bin"
     broken = fake_tool(bin_dir, "wl-copy", exit_code=1)
@@ -234,7 +237,8 @@ async def test_copy_uses_the_platform_tool_and_says_so(
 
 @pytest.mark.asyncio
 async def test_copy_without_a_tool_says_it_may_not_have_worked(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.delenv("TMUX", raising=False)
     posted: list[Message] = []
@@ -327,8 +331,7 @@ async def test_settings_from_the_keyboard(engine: Engine) -> None:
         await pilot.pause()
         # Opened again: the cursor is on what was chosen, not on the first item.
         assert app.screen.query_one("#method", RadioSet)._selected == 1
-        assert app.screen.query_one("#level", RadioSet)._selected == \
-            app.screen.levels.index(0.9)
+        assert app.screen.query_one("#level", RadioSet)._selected == app.screen.levels.index(0.9)
 
 
 @pytest.mark.asyncio
@@ -463,15 +466,18 @@ async def test_a_number_never_wraps_apart_from_its_unit(engine: Engine) -> None:
             await pilot.resize_terminal(width, 24)
             await pilot.pause()
             for widget in view.query("Markdown *, Static"):
-                lines = [strip.text.strip() for strip in
-                         widget.render_lines(widget.size.region)] if widget.size.area else []
-                assert not [line for line in lines if line.startswith(("%", "CI"))], \
-                    (width, lines)
+                lines = (
+                    [strip.text.strip() for strip in widget.render_lines(widget.size.region)]
+                    if widget.size.area
+                    else []
+                )
+                assert not [line for line in lines if line.startswith(("%", "CI"))], (width, lines)
 
 
 @pytest.mark.asyncio
 async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 13.1: move to an answer in the transcript and copy it as text, as Markdown or
     with its full reference."""
     out = fake_tool(tmp_path / "bin", "xclip")

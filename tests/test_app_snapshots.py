@@ -27,8 +27,7 @@ def no_real_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_app(engine: Engine, *, welcome: bool = False, theme: str | None = None) -> StormChatApp:
-    app = StormChatApp(engine, first_run_hint=welcome, history=History(None),
-                       cursor_blink=False)
+    app = StormChatApp(engine, first_run_hint=welcome, history=History(None), cursor_blink=False)
     if theme:
         app.theme = theme
     return app
@@ -46,8 +45,11 @@ def asking(*questions: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
 
 
 def test_main_screen_with_an_answer_and_the_card(snap_compare: Any, engine: Engine) -> None:
-    assert snap_compare(make_app(engine), terminal_size=(120, 32),
-                        run_before=asking("What was the overall response rate?"))
+    assert snap_compare(
+        make_app(engine),
+        terminal_size=(120, 32),
+        run_before=asking("What was the overall response rate?"),
+    )
 
 
 def test_welcome_at_80x24(snap_compare: Any, engine: Engine) -> None:
@@ -59,10 +61,16 @@ def test_help_screen(snap_compare: Any, engine: Engine) -> None:
 
 
 def test_km_chart(snap_compare: Any, engine: Engine) -> None:
-    assert snap_compare(make_app(engine), terminal_size=(100, 34),
-                        run_before=asking("What was the median progression-free survival?"))
+    assert snap_compare(
+        make_app(engine),
+        terminal_size=(100, 34),
+        run_before=asking("What was the median progression-free survival?"),
+    )
 
 
 def test_bar_chart_and_table_light_theme(snap_compare: Any, engine: Engine) -> None:
-    assert snap_compare(make_app(engine, theme="textual-light"), terminal_size=(100, 40),
-                        run_before=asking("Show the best response breakdown"))
+    assert snap_compare(
+        make_app(engine, theme="textual-light"),
+        terminal_size=(100, 40),
+        run_before=asking("Show the best response breakdown"),
+    )

@@ -36,14 +36,26 @@ class Terminal:
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100",
-                       "LINES": "30", "STORMCHAT_DATA_DIR": str(cwd / "data"),
-                       "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-                       **(env or {})}
+        environment = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLUMNS": "100",
+            "LINES": "30",
+            "STORMCHAT_DATA_DIR": str(cwd / "data"),
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+            **(env or {}),
+        }
         environment.pop("STORMCHAT_DEBUG", None)
         environment.pop("NO_COLOR", None)
-        self.process = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave,
-                                        cwd=cwd, env=environment, start_new_session=True)
+        self.process = subprocess.Popen(
+            args,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=environment,
+            start_new_session=True,
+        )
         os.close(slave)
         self.master = master
         self.output = b""
@@ -76,8 +88,9 @@ class Terminal:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-            raise AssertionError(f"still running after {timeout:g} s; output tail: "
-                                 f"{self.output[-500:]!r}")
+            raise AssertionError(
+                f"still running after {timeout:g} s; output tail: {self.output[-500:]!r}"
+            )
         while self._read(0.05):
             pass
         os.close(self.master)
@@ -102,26 +115,32 @@ def test_a_level_of_95_01_then_f3_does_not_crash(tmp_path: Path) -> None:
 
 
 def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
-    crash = ("import sys; from assistant.app import app; "
-             "app.StormChatApp.action_help = lambda self: 1 / 0; "
-             "from assistant.cli import main; sys.exit(main())")
+    crash = (
+        "import sys; from assistant.app import app; "
+        "app.StormChatApp.action_help = lambda self: 1 / 0; "
+        "from assistant.cli import main; sys.exit(main())"
+    )
     term = Terminal([sys.executable, "-c", crash], tmp_path)
     term.ready()
     term.send(F1)
     code = term.wait()
-    after = re.sub(r"\x1b\[[?0-9;]*[A-Za-z]", "",
-                   term.output.rsplit(LEAVE_ALT_SCREEN, 1)[-1].decode("utf-8", "replace"))
+    after = re.sub(
+        r"\x1b\[[?0-9;]*[A-Za-z]",
+        "",
+        term.output.rsplit(LEAVE_ALT_SCREEN, 1)[-1].decode("utf-8", "replace"),
+    )
     lines = [line for line in after.splitlines() if line.strip()]
     assert code != 0
     assert b"Traceback" not in term.output
-    assert len(lines) == 1 and lines[0].startswith("stormchat: internal error "
-                                                   "(ZeroDivisionError"), lines
+    assert len(lines) == 1 and lines[0].startswith(
+        "stormchat: internal error (ZeroDivisionError"
+    ), lines
 
 
-@pytest.mark.parametrize(("command", "signum"), [([], signal.SIGTERM), ([], signal.SIGHUP),
-                                                 (["demo"], signal.SIGTERM)])
-def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str],
-                                        signum: int) -> None:
+@pytest.mark.parametrize(
+    ("command", "signum"), [([], signal.SIGTERM), ([], signal.SIGHUP), (["demo"], signal.SIGTERM)]
+)
+def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str], signum: int) -> None:
     term = Terminal([*STORMCHAT, *command], tmp_path)
     term.ready()
     before = len(term.output)
@@ -135,14 +154,20 @@ def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str],
 def _without_terminal(args: list[str], tmp_path: Path, **streams: object) -> tuple[int, str]:
     env = {**os.environ, "STORMCHAT_DATA_DIR": str(tmp_path / "data")}
     env.pop("STORMCHAT_DEBUG", None)
-    done = subprocess.run([*STORMCHAT, *args], capture_output=not streams, timeout=60,
-                          cwd=tmp_path, env=env, text=True, **streams)  # type: ignore[call-overload]
+    done = subprocess.run(
+        [*STORMCHAT, *args],
+        capture_output=not streams,
+        timeout=60,
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        **streams,
+    )  # type: ignore[call-overload]
     return done.returncode, done.stderr or ""
 
 
 @pytest.mark.parametrize("args", [[], ["demo"]])
-def test_without_a_terminal_the_app_refuses_in_one_line(tmp_path: Path,
-                                                       args: list[str]) -> None:
+def test_without_a_terminal_the_app_refuses_in_one_line(tmp_path: Path, args: list[str]) -> None:
     """`setsid stormchat </dev/null >out` ran the app at 100 % CPU forever."""
     code, stderr = _without_terminal(args, tmp_path)
     assert code == 2
@@ -160,8 +185,9 @@ def test_demo_with_stderr_not_a_terminal_is_refused(tmp_path: Path) -> None:
     """The app draws on stderr: with stderr redirected it would draw into the file."""
     master, slave = pty.openpty()
     try:
-        code, stderr = _without_terminal(["demo"], tmp_path, stdin=slave,
-                                         stderr=subprocess.PIPE, stdout=slave)
+        code, stderr = _without_terminal(
+            ["demo"], tmp_path, stdin=slave, stderr=subprocess.PIPE, stdout=slave
+        )
     finally:
         os.close(master)
         os.close(slave)

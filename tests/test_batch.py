@@ -43,10 +43,14 @@ class FakeConversation:
             raise KeyboardInterrupt
         if question in self.engine.fail_on:
             raise ValueError("handler exploded")
-        answer = Answer(question=question, status="answered", intent="echo",
-                        text=f"c{self.number} t{self.turn}: {question}",
-                        values={"conversation": self.number, "turn": self.turn},
-                        sources=["fake source"])
+        answer = Answer(
+            question=question,
+            status="answered",
+            intent="echo",
+            text=f"c{self.number} t{self.turn}: {question}",
+            values={"conversation": self.number, "turn": self.turn},
+            sources=["fake source"],
+        )
         return answer
 
 
@@ -88,19 +92,26 @@ def write(tmp_path: Path, data: bytes | str, name: str = "q.txt") -> Path:
 # ---------------------------------------------------------------------------- input rules
 
 
-def test_conversations_comments_and_blank_lines(fake: FakeEngine, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_conversations_comments_and_blank_lines(
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "a\nb\n# a comment keeps the conversation\nc\n\n\nd\n   \ne\n")
     code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
     assert code == 0 and err == ""
     answers = jsonl(out)
     assert [a["question"] for a in answers] == ["a", "b", "c", "d", "e"]
     assert [(a["values"]["conversation"], a["values"]["turn"]) for a in answers] == [
-        (1, 1), (1, 2), (1, 3), (2, 1), (3, 1)]
+        (1, 1),
+        (1, 2),
+        (1, 3),
+        (2, 1),
+        (3, 1),
+    ]
 
 
-def test_crlf_bom_and_missing_final_newline(fake: FakeEngine, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_crlf_bom_and_missing_final_newline(
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, b"\xef\xbb\xbfa\r\nb\r\n\r\nc")
     code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
     answers = jsonl(out)
@@ -109,22 +120,28 @@ def test_crlf_bom_and_missing_final_newline(fake: FakeEngine, tmp_path: Path,
     assert [a["values"]["conversation"] for a in answers] == [1, 1, 2]
 
 
-def test_lone_cr_ends_a_line_too(fake: FakeEngine, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_lone_cr_ends_a_line_too(
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Issue 15: a file with classic-Mac line ends was one question; CR splits as LF does,
     # CR LF stays one line end, and CR CR is a blank line (a new conversation).
     path = write(tmp_path, b"What was the ORR?\rmedian PFS\r\rgrade 3 anaemia\r\nlast")
     code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
     answers = jsonl(out)
     assert code == 0
-    assert [a["question"] for a in answers] == ["What was the ORR?", "median PFS",
-                                                "grade 3 anaemia", "last"]
+    assert [a["question"] for a in answers] == [
+        "What was the ORR?",
+        "median PFS",
+        "grade 3 anaemia",
+        "last",
+    ]
     assert [a["values"]["conversation"] for a in answers] == [1, 1, 2, 2]
 
 
 @pytest.mark.parametrize("size", [4, 5, 6, 7, 8, 9, 64])
 def test_read_lines_splits_on_every_line_end_at_any_chunk_size(
-        size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Small bounds put chunk ends everywhere, a CR LF pair cut in two among them.
     monkeypatch.setattr(batch, "MAX_LINE_BYTES", size)
     data = b"ab\rcd\r\nef\ngh\r\rij"
@@ -141,7 +158,8 @@ def test_long_cr_line_is_cut_and_the_next_lines_survive(monkeypatch: pytest.Monk
 
 
 def test_invalid_utf8_line_is_answered_and_the_rest_go_on(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, b"first\nbad \xff\xfe line\nthird \xc3\xa9\n")
     code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
     assert code == 0
@@ -154,7 +172,8 @@ def test_invalid_utf8_line_is_answered_and_the_rest_go_on(
 
 
 def test_very_long_line_is_read_on_a_bounded_prefix(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     long = "é" * (5 * 1024 * 1024)  # 10 MB of two-byte characters on one line
     path = write(tmp_path, f"before\n{long}\nafter\n")
     code, out, _ = run(["batch", str(path), "--format", "jsonl"], capsys)
@@ -166,17 +185,22 @@ def test_very_long_line_is_read_on_a_bounded_prefix(
     assert set(middle) == {"é"} and len(middle.encode()) <= batch.MAX_LINE_BYTES
 
 
-def test_stdin_dash(fake: FakeEngine, monkeypatch: pytest.MonkeyPatch,
-                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_stdin_dash(
+    fake: FakeEngine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x\ny\n\nz\n")))
     code, out, _ = run(["batch", "-", "--format", "jsonl"], capsys)
     assert code == 0
     assert [(a["question"], a["values"]["conversation"]) for a in jsonl(out)] == [
-        ("x", 1), ("y", 1), ("z", 2)]
+        ("x", 1),
+        ("y", 1),
+        ("z", 2),
+    ]
 
 
 def test_engine_failure_on_one_question_costs_one_answer(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake.fail_on.add("boom")
     path = write(tmp_path, "ok\nboom\nstill ok\n")
     code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
@@ -190,24 +214,30 @@ def test_engine_failure_on_one_question_costs_one_answer(
 # ---------------------------------------------------------------------------- bad input: exit 2
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda tmp: tmp / "missing.txt", "no such file"),
-    (lambda tmp: tmp, "is a directory"),
-    (lambda tmp: write(tmp, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256))),
-     "not a text file"),
-    (lambda tmp: write(tmp, "ORR?\n".encode("utf-16")), "UTF-16"),
-])
-def test_unusable_input_is_a_usage_error(make, expected: str, fake: FakeEngine,
-                                         tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda tmp: tmp / "missing.txt", "no such file"),
+        (lambda tmp: tmp, "is a directory"),
+        (
+            lambda tmp: write(tmp, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256))),
+            "not a text file",
+        ),
+        (lambda tmp: write(tmp, "ORR?\n".encode("utf-16")), "UTF-16"),
+    ],
+)
+def test_unusable_input_is_a_usage_error(
+    make, expected: str, fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(["batch", str(make(tmp_path))], capsys)
     assert code == 2 and out == ""
     assert err.startswith("stormchat: ") and err.count("\n") == 1 and expected in err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
-def test_unreadable_file_is_a_usage_error(fake: FakeEngine, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_file_is_a_usage_error(
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "ORR\n")
     path.chmod(0)
     code, _, err = run(["batch", str(path)], capsys)
@@ -230,11 +260,13 @@ def test_unreadable_store_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_output_file_is_written_whole_and_not_overwritten(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     questions = write(tmp_path, "a\nb\n")
     out_path = tmp_path / "answers.jsonl"
-    code, out, err = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path)],
-                         capsys)
+    code, out, err = run(
+        ["batch", str(questions), "--format", "jsonl", "-o", str(out_path)], capsys
+    )
     assert (code, out, err) == (0, "", "")
     assert [a["question"] for a in jsonl(out_path.read_text(encoding="utf-8"))] == ["a", "b"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.jsonl", "q.txt"]
@@ -250,43 +282,50 @@ def test_output_file_is_written_whole_and_not_overwritten(
     assert out_path.read_text(encoding="utf-8") == "keep me\n"
 
     # --force replaces it.
-    code, _, _ = run(["batch", str(questions), "--format", "jsonl", "-o", str(out_path),
-                      "--force"], capsys)
+    code, _, _ = run(
+        ["batch", str(questions), "--format", "jsonl", "-o", str(out_path), "--force"], capsys
+    )
     assert code == 0 and len(jsonl(out_path.read_text(encoding="utf-8"))) == 2
 
 
 def test_output_into_a_missing_directory_or_onto_a_directory(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     questions = write(tmp_path, "a\n")
     for target in (tmp_path / "no" / "out.txt", tmp_path):
         code, _, err = run(["batch", str(questions), "-o", str(target), "--force"], capsys)
         assert code == 2 and err.startswith("stormchat: ") and err.count("\n") == 1
 
 
-def test_interrupted_run_leaves_no_output_file(fake: FakeEngine, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_interrupted_run_leaves_no_output_file(
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake.interrupt_on.add("stop")
     questions = write(tmp_path, "a\nb\nstop\nc\n")
     out_path = tmp_path / "answers.csv"
-    code, _, err = run(["batch", str(questions), "--format", "csv", "-o", str(out_path)],
-                       capsys)
+    code, _, err = run(["batch", str(questions), "--format", "csv", "-o", str(out_path)], capsys)
     assert code == 130 and "interrupted" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["q.txt"]
 
 
 def test_interrupted_run_on_stdout_printed_whole_answers(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake.interrupt_on.add("stop")
-    code, out, _ = run(["batch", str(write(tmp_path, "a\nb\nstop\nc\n")), "--format", "jsonl"],
-                       capsys)
+    code, out, _ = run(
+        ["batch", str(write(tmp_path, "a\nb\nstop\nc\n")), "--format", "jsonl"], capsys
+    )
     assert code == 130
     assert [a["question"] for a in jsonl(out)] == ["a", "b"] and out.endswith("\n")
 
 
-@pytest.mark.parametrize(("signum", "default"), [
-    (signal.SIGINT, signal.default_int_handler),  # Ctrl-C
-    (signal.SIGTERM, signal.SIG_DFL),  # a polite kill
-])
+@pytest.mark.parametrize(
+    ("signum", "default"),
+    [
+        (signal.SIGINT, signal.default_int_handler),  # Ctrl-C
+        (signal.SIGTERM, signal.SIG_DFL),  # a polite kill
+    ],
+)
 def test_interruption_held_back_until_a_write_is_complete(signum: int, default: object) -> None:
     sink_out = io.BytesIO()
 
@@ -309,56 +348,76 @@ def test_interruption_held_back_until_a_write_is_complete(signum: int, default: 
 def test_csv_round_trips_and_keeps_newlines(capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.output import CSV_COLUMNS, CsvFormatter
 
-    answer = Answer(question='say "hi", twice', status="answered", intent=None,
-                    text="line one\nline two, with a comma", values={"n": 32, "rate": 0.2623},
-                    sources=["NEJM 2019", "computed"])
+    answer = Answer(
+        question='say "hi", twice',
+        status="answered",
+        intent=None,
+        text="line one\nline two, with a comma",
+        values={"n": 32, "rate": 0.2623},
+        sources=["NEJM 2019", "computed"],
+    )
     formatter = CsvFormatter()
     rows = list(csv.reader(io.StringIO(formatter.header() + formatter.format(answer))))
     assert tuple(rows[0]) == CSV_COLUMNS
     question, status, intent, text, values, sources = rows[1]
-    assert (question, status, intent, text) == (answer.question, "answered", "",
-                                                answer.text)
+    assert (question, status, intent, text) == (answer.question, "answered", "", answer.text)
     assert json.loads(values) == answer.values and json.loads(sources) == answer.sources
 
 
 def test_markdown_escapes_question_and_answer() -> None:
     from assistant.output import MarkdownFormatter
 
-    answer = Answer(question="# not a heading *or bold* <b>x</b> [link](y) ##",
-                    status="clarify", intent="some_intent",
-                    text="- not a list\n1. not numbered\n> not a quote\n    not code",
-                    sources=["a_b"])
+    answer = Answer(
+        question="# not a heading *or bold* <b>x</b> [link](y) ##",
+        status="clarify",
+        intent="some_intent",
+        text="- not a list\n1. not numbered\n> not a quote\n    not code",
+        sources=["a_b"],
+    )
     lines = MarkdownFormatter().format(answer).splitlines()
     heading = next(line for line in lines if line.startswith("### Q: "))
     assert heading == (r"### Q: \# not a heading \*or bold\* \<b\>x\</b\> \[link\](y) \#\#")
     # Each line but the last ends in a backslash: a hard line break.
-    assert lines[lines.index("*Status: clarify, intent some\\_intent*") + 2:][:4] == [
-        "\\- not a list\\", "1\\. not numbered\\", "\\> not a quote\\", "not code"]
+    assert lines[lines.index("*Status: clarify, intent some\\_intent*") + 2 :][:4] == [
+        "\\- not a list\\",
+        "1\\. not numbered\\",
+        "\\> not a quote\\",
+        "not code",
+    ]
     assert r"- a\_b" in lines
 
 
 def test_text_format_shows_control_characters_instead_of_sending_them() -> None:
     from assistant.output import TextFormatter
 
-    answer = Answer(question="evil \x1b[2J question", status="unknown", intent=None,
-                    text="two\nlines")
+    answer = Answer(
+        question="evil \x1b[2J question", status="unknown", intent=None, text="two\nlines"
+    )
     assert TextFormatter().format(answer) == "Q: evil \\x1b[2J question\nA: two\n   lines\n"
 
 
 def test_json_is_strict_even_with_odd_values() -> None:
     from assistant.output import to_json
 
-    answer = Answer(question="q", status="answered", intent="x", text="t",
-                    values={"nan": float("nan"), "inf": float("inf"), "ok": 1.5, "set": {1}})
+    answer = Answer(
+        question="q",
+        status="answered",
+        intent="x",
+        text="t",
+        values={"nan": float("nan"), "inf": float("inf"), "ok": 1.5, "set": {1}},
+    )
     data = json.loads(to_json(answer), parse_constant=lambda name: pytest.fail(name))
     assert data["values"] == {"nan": None, "inf": None, "ok": 1.5, "set": [1]}
 
 
 def test_every_format_gives_one_answer_per_question(
-        fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "a\nb\n\nc\n")
-    outputs = {fmt: run(["batch", str(path), "--format", fmt], capsys)[1]
-               for fmt in ("text", "jsonl", "csv", "markdown")}
+    outputs = {
+        fmt: run(["batch", str(path), "--format", fmt], capsys)[1]
+        for fmt in ("text", "jsonl", "csv", "markdown")
+    }
     assert len(outputs["jsonl"].splitlines()) == 3
     assert len(list(csv.reader(io.StringIO(outputs["csv"])))) == 4
     assert outputs["markdown"].count("\n### Q: ") == 3
@@ -369,23 +428,55 @@ def test_every_format_gives_one_answer_per_question(
 
 
 def cli_run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(CLI + args, capture_output=True, text=True, cwd=ROOT, timeout=600,
-                          **kwargs)
+    return subprocess.run(
+        CLI + args, capture_output=True, text=True, cwd=ROOT, timeout=600, **kwargs
+    )
 
 
 PHRASINGS = [
-    "What was the ORR?", "overall response rate", "ORR with a 90% CI", "response rate",
-    "How many patients responded?", "What was the median PFS?", "median progression-free "
-    "survival", "median OS", "overall survival", "What was the median duration of response?",
-    "DOR", "time to response", "How many patients had thrombocytopenia?", "grade 3 anaemia",
-    "anemia", "nausea", "fatigue", "grade 3 or 4 hyponatremia", "serious adverse events",
-    "How many patients were enrolled?", "how many in the mITT population", "safety population",
-    "What dose of selinexor?", "dexamethasone dose", "penta-refractory patients",
-    "clinical benefit rate", "VGPR or better", "stringent complete response",
-    "very good partial response", "partial response", "minimal response", "stable disease",
-    "discontinued for adverse events", "deaths", "bleeding events", "diarrhoea",
-    "What about Wilson?", "and the 99% interval?", "Is selinexor better than daratumumab?",
-    "What's the weather like?", "", "ORR 😀 ümlaut", "#not a comment? no, a comment",
+    "What was the ORR?",
+    "overall response rate",
+    "ORR with a 90% CI",
+    "response rate",
+    "How many patients responded?",
+    "What was the median PFS?",
+    "median progression-free survival",
+    "median OS",
+    "overall survival",
+    "What was the median duration of response?",
+    "DOR",
+    "time to response",
+    "How many patients had thrombocytopenia?",
+    "grade 3 anaemia",
+    "anemia",
+    "nausea",
+    "fatigue",
+    "grade 3 or 4 hyponatremia",
+    "serious adverse events",
+    "How many patients were enrolled?",
+    "how many in the mITT population",
+    "safety population",
+    "What dose of selinexor?",
+    "dexamethasone dose",
+    "penta-refractory patients",
+    "clinical benefit rate",
+    "VGPR or better",
+    "stringent complete response",
+    "very good partial response",
+    "partial response",
+    "minimal response",
+    "stable disease",
+    "discontinued for adverse events",
+    "deaths",
+    "bleeding events",
+    "diarrhoea",
+    "What about Wilson?",
+    "and the 99% interval?",
+    "Is selinexor better than daratumumab?",
+    "What's the weather like?",
+    "",
+    "ORR 😀 ümlaut",
+    "#not a comment? no, a comment",
 ]
 
 
@@ -419,15 +510,18 @@ def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> No
     assert [answer["question"] for answer in answers] == expected
     assert all(answer["status"] in STATUSES for answer in answers)
     assert all(isinstance(a["text"], str) and a["text"] for a in answers)
-    assert all(isinstance(a["values"], dict) and isinstance(a["sources"], list)
-               for a in answers)
+    assert all(isinstance(a["values"], dict) and isinstance(a["sources"], list) for a in answers)
 
 
 def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
     path.write_text("What was the ORR?\n" * 3000, encoding="utf-8")
-    process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        CLI + ["batch", str(path), "--format", "jsonl"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout is not None and process.stderr is not None
     json.loads(process.stdout.readline())
     process.stdout.close()  # `| head -1`
@@ -439,8 +533,12 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
     path.write_text("What was the ORR?\nmedian PFS\n" * 5000, encoding="utf-8")
-    process = subprocess.Popen(CLI + ["batch", str(path), "--format", "jsonl"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        CLI + ["batch", str(path), "--format", "jsonl"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout is not None
     first = process.stdout.readline()
     process.send_signal(signal.SIGINT)
@@ -455,8 +553,10 @@ def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
 def test_follow_up_uses_context_and_blank_line_resets_it(tmp_path: Path) -> None:
     # The same elliptical follow-up, once right after a question it refines and once at the
     # start of a new conversation: only the first can be read as "the ORR, in that group".
-    path = write(tmp_path, "What was the ORR?\nin penta-refractory patients?\n\n"
-                           "in penta-refractory patients?\n")
+    path = write(
+        tmp_path,
+        "What was the ORR?\nin penta-refractory patients?\n\nin penta-refractory patients?\n",
+    )
     result = cli_run(["batch", str(path), "--format", "jsonl"])
     assert result.returncode == 0, result.stderr
     orr, follow_up, alone = jsonl(result.stdout)
@@ -467,10 +567,11 @@ def test_follow_up_uses_context_and_blank_line_resets_it(tmp_path: Path) -> None
 
 
 def test_no_textual_on_the_headless_path() -> None:
-    code = ("import assistant.batch, assistant.output, assistant.atomic, assistant.cli, sys; "
-            "assert 'textual' not in sys.modules, 'textual imported'")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT)
+    code = (
+        "import assistant.batch, assistant.output, assistant.atomic, assistant.cli, sys; "
+        "assert 'textual' not in sys.modules, 'textual imported'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
 
 
@@ -490,4 +591,5 @@ def test_golden(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
         golden.write_bytes(out)
     assert out == golden.read_bytes(), (
         f"{golden.name} differs; if the change is intended, rerun with "
-        f"STORMCHAT_UPDATE_GOLDEN=1 and review the diff")
+        f"STORMCHAT_UPDATE_GOLDEN=1 and review the diff"
+    )

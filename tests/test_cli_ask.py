@@ -48,17 +48,20 @@ def test_ask_text_is_the_answer_then_its_sources(capsys: pytest.CaptureFixture[s
 
 
 def test_ask_words_unquoted_and_global_options_after_the_command(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = ask(["What", "was", "the", "ORR?", "--level", "90", "--json"], capsys)
     assert code == 0 and json.loads(out)["question"] == "What was the ORR?"
     code = cli.main(["--level", "90", "ask", "ORR", "--json"])
     assert code == 0 and json.loads(capsys.readouterr().out)["status"] in STATUSES
 
 
-@pytest.mark.parametrize("question", ["", "   ", "xyzzy plugh", "[/bold] ORR [95% CI]",
-                                      "\x00\x1b[2J", "é" * 50_000])
-def test_any_question_is_an_answer_and_exit_0(question: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "question", ["", "   ", "xyzzy plugh", "[/bold] ORR [95% CI]", "\x00\x1b[2J", "é" * 50_000]
+)
+def test_any_question_is_an_answer_and_exit_0(
+    question: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = ask([question, "--json"], capsys)
     assert code == 0 and "Traceback" not in err
     answer = json.loads(out)
@@ -86,8 +89,9 @@ def test_unreadable_store_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_sources_dimmed_only_on_request() -> None:
-    answer = Answer(question="q", status="answered", intent="x", text="26.2%",
-                    sources=["NEJM 2019", "records"])
+    answer = Answer(
+        question="q", status="answered", intent="x", text="26.2%", sources=["NEJM 2019", "records"]
+    )
     assert render_ask(answer) == "26.2%\nSources: NEJM 2019; records\n"
     assert render_ask(answer, dim=True) == "26.2%\n\x1b[2mSources: NEJM 2019; records\x1b[0m\n"
     no_sources = answer.model_copy(update={"sources": []})
@@ -95,8 +99,13 @@ def test_sources_dimmed_only_on_request() -> None:
 
 
 def test_ask_as_a_process() -> None:
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "What was the ORR?",
-                             "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "What was the ORR?", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert set(json.loads(result.stdout)) == FIELDS and result.stderr == ""
 
@@ -112,10 +121,16 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m_assistant_is_stormchat(tmp_path: Path) -> None:
     """Issue 13.10: `python -m assistant` works like `stormchat`, exit codes included."""
+
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120,
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
 
     answered = run("ask", "ORR", "--json")
     assert answered.returncode == 0 and json.loads(answered.stdout)["values"]["n"] == 32

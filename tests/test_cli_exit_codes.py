@@ -26,14 +26,19 @@ COMMANDS = {
 }
 
 
-def run_shell(redirect: str, args: list[str], tmp_path: Path,
-              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_shell(
+    redirect: str, args: list[str], tmp_path: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     questions = tmp_path / "q.txt"
     questions.write_text("What was the ORR?\nmedian PFS\n", encoding="utf-8")
     argv = [*CLI, *(arg.replace("{questions}", str(questions)) for arg in args)]
-    return subprocess.run(["sh", "-c", f'exec "$@" {redirect}', "sh", *argv],
-                          capture_output=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirect}', "sh", *argv],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def one_line(stderr: bytes) -> str:
@@ -46,8 +51,9 @@ def one_line(stderr: bytes) -> str:
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
-def test_unwritable_stdout_is_exit_2_in_one_line(command: str, redirect: str,
-                                                 tmp_path: Path) -> None:
+def test_unwritable_stdout_is_exit_2_in_one_line(
+    command: str, redirect: str, tmp_path: Path
+) -> None:
     if redirect == ">/dev/full" and not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
     result = run_shell(redirect, COMMANDS[command], tmp_path)
@@ -71,8 +77,9 @@ def test_ask_and_batch_write_utf8_whatever_the_stdout_encoding(tmp_path: Path) -
         assert "–" in result.stdout.decode("utf-8")
 
 
-def test_internal_error_is_exit_4_not_mismatch(monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_is_exit_4_not_mismatch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(args: object) -> int:
         raise KeyError("a bug")
 
@@ -87,8 +94,8 @@ def test_every_exit_code_is_documented() -> None:
     codes = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
     assert codes == {0, 1, 2, 3, 4, 130}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Exit codes"):]
-    section = section[:section.index("\n## ", 4)]
+    section = readme[readme.index("## Exit codes") :]
+    section = section[: section.index("\n## ", 4)]
     documented = {int(code) for code in re.findall(r"^\| `(\d+)` \|", section, re.M)}
     assert documented == codes
     epilog = cli.build_parser().epilog or ""
@@ -96,7 +103,8 @@ def test_every_exit_code_is_documented() -> None:
 
 
 def test_a_bug_while_writing_is_still_an_internal_error(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Only failures of stdout itself are output errors; a ValueError raised while the report
     # is computed is a bug (exit 4), not "cannot write stdout".
     from assistant import verify_report

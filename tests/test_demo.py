@@ -19,7 +19,6 @@ from assistant.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = cli.main(["demo", *args])
     out, err = capsys.readouterr()
@@ -52,23 +51,30 @@ def test_heading_numbers_the_step() -> None:
 
 
 def test_plain_text_script_captions_comments_and_blank_lines() -> None:
-    script = parse_text("# a comment\n\nThe ORR :: What was the ORR?\n  CBR?  \n"
-                        "   # indented comment\nSafety::Deaths from adverse events\n")
+    script = parse_text(
+        "# a comment\n\nThe ORR :: What was the ORR?\n  CBR?  \n"
+        "   # indented comment\nSafety::Deaths from adverse events\n"
+    )
     assert [(s.caption, s.question, s.line) for s in script] == [
-        ("The ORR", "What was the ORR?", 3), ("", "CBR?", 4),
-        ("Safety", "Deaths from adverse events", 6)]
+        ("The ORR", "What was the ORR?", 3),
+        ("", "CBR?", 4),
+        ("Safety", "Deaths from adverse events", 6),
+    ]
 
 
 def test_yaml_script_list_and_mapping_forms() -> None:
     listed = parse_yaml("- caption: The ORR\n  question: What was the ORR?\n- CBR?\n")
-    assert [(s.caption, s.question) for s in listed] == [("The ORR", "What was the ORR?"),
-                                                         ("", "CBR?")]
-    mapped = parse_yaml("title: Tumour board\nsteps:\n  - question: >\n      What was\n"
-                        "      the ORR?\n    caption: 2019\n")
+    assert [(s.caption, s.question) for s in listed] == [
+        ("The ORR", "What was the ORR?"),
+        ("", "CBR?"),
+    ]
+    mapped = parse_yaml(
+        "title: Tumour board\nsteps:\n  - question: >\n      What was\n"
+        "      the ORR?\n    caption: 2019\n"
+    )
     assert mapped.title == "Tumour board"
     # A folded scalar is wrapping, not a two-line question; a number is text to a caption.
-    assert [(s.caption, s.question, s.line) for s in mapped] == [
-        ("2019", "What was the ORR?", 3)]
+    assert [(s.caption, s.question, s.line) for s in mapped] == [("2019", "What was the ORR?", 3)]
 
 
 def test_yaml_tags_are_never_constructed() -> None:
@@ -102,22 +108,29 @@ BAD_SCRIPTS: list[tuple[str, bytes, int | None, str]] = [
     ("emptyfile.yml", b"# nothing\n", None, "no steps"),
     ("nested.yaml", b"- - a\n  - b\n", 1, "a step must be"),
     # PyYAML's composer recursed once a level: RecursionError, "internal error", exit 1.
-    ("brackets.yaml", b"- question: a\n-\n" + b"[\n" * 600 + b"]\n" * 600, 4,
-     "not valid YAML"),
-    ("huge-brackets.yaml", b"- question: a\n-\n" + b"[" * 500_000 + b"]" * 500_000, 3,
-     "not valid YAML"),
-    ("indented.yaml", b"".join(b"  " * i + b"- \n" for i in range(600)), 17,
-     "nested more than"),
-    ("mappings.yml", b"".join(b"  " * i + b"a:\n" for i in range(600)), 17,
-     "nested more than"),
+    ("brackets.yaml", b"- question: a\n-\n" + b"[\n" * 600 + b"]\n" * 600, 4, "not valid YAML"),
+    (
+        "huge-brackets.yaml",
+        b"- question: a\n-\n" + b"[" * 500_000 + b"]" * 500_000,
+        3,
+        "not valid YAML",
+    ),
+    ("indented.yaml", b"".join(b"  " * i + b"- \n" for i in range(600)), 17, "nested more than"),
+    ("mappings.yml", b"".join(b"  " * i + b"a:\n" for i in range(600)), 17, "nested more than"),
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "line", "words"), BAD_SCRIPTS,
-                         ids=[case[0] for case in BAD_SCRIPTS])
-def test_bad_script_exits_2_naming_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                            name: str, content: bytes, line: int | None,
-                                            words: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "line", "words"), BAD_SCRIPTS, ids=[case[0] for case in BAD_SCRIPTS]
+)
+def test_bad_script_exits_2_naming_the_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes,
+    line: int | None,
+    words: str,
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     code, out, err = run(["--plain", "--script", str(path)], capsys)
@@ -136,7 +149,8 @@ def test_directory_and_missing_file_are_script_errors(tmp_path: Path) -> None:
 
 
 def test_bad_script_is_reported_before_the_export_is_written(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- nope: 1\n")
     target = tmp_path / "out.md"
@@ -167,7 +181,8 @@ def test_plain_prints_every_step_answered(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_plain_runs_a_team_script_and_flags_unanswered_steps(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     script = tmp_path / "team.txt"
     script.write_text("Response :: What was the ORR?\nWhat is the weather in Paris?\n")
     code, out, _ = run(["--plain", "--script", str(script)], capsys)
@@ -176,12 +191,14 @@ def test_plain_runs_a_team_script_and_flags_unanswered_steps(
     assert "Status: " in out.split("Step 2/2")[1]
 
 
-def test_plain_honours_the_global_interval_options(capsys: pytest.CaptureFixture[str],
-                                                   tmp_path: Path) -> None:
+def test_plain_honours_the_global_interval_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     script = tmp_path / "s.txt"
     script.write_text("What was the ORR?\n")
-    code, out, _ = run(["--plain", "--script", str(script), "--ci-method", "wilson",
-                        "--level", "90"], capsys)
+    code, out, _ = run(
+        ["--plain", "--script", str(script), "--ci-method", "wilson", "--level", "90"], capsys
+    )
     assert code == 0 and "90 %" in out and "Wilson" in out
 
 
@@ -189,7 +206,8 @@ def test_plain_honours_the_global_interval_options(capsys: pytest.CaptureFixture
 
 
 def test_export_writes_markdown_and_refuses_to_overwrite(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "transcript.md"
     code, plain_out, _ = run(["--plain", "--export", str(target)], capsys)
     assert code == 0
@@ -211,14 +229,15 @@ def test_export_writes_markdown_and_refuses_to_overwrite(
 
 
 def test_export_into_a_missing_directory_is_a_usage_error(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(["--plain", "--export", str(tmp_path / "no" / "t.md")], capsys)
     assert code == 2 and err.startswith("stormchat: cannot write") and err.count("\n") == 1
 
 
 def test_export_without_plain_writes_before_the_app(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from assistant.demo import app_demo
 
     target = tmp_path / "handout.md"
@@ -245,17 +264,28 @@ def test_markdown_keeps_foreign_text_from_changing_the_structure(engine: Engine)
 
 
 def test_headless_demo_modules_do_not_import_textual(tmp_path: Path) -> None:
-    code = ("import sys; import assistant.demo, assistant.demo.plain, assistant.cli; "
-            "from assistant.cli import main; "
-            "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual'); "
-            "assert not loaded, loaded")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
-                   env={**os.environ, "STORMCHAT_DATA_DIR": str(tmp_path)})
+    code = (
+        "import sys; import assistant.demo, assistant.demo.plain, assistant.cli; "
+        "from assistant.cli import main; "
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual'); "
+        "assert not loaded, loaded"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "STORMCHAT_DATA_DIR": str(tmp_path)},
+    )
 
 
 def test_plain_cli_in_a_subprocess_never_starts_the_app(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "demo", "--plain"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120,
-                            env={**os.environ, "STORMCHAT_DATA_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "demo", "--plain"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "STORMCHAT_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.count("\nQ: ") == len(BUILTIN)

@@ -24,15 +24,20 @@ from assistant.engine import Engine  # noqa: E402
 SIZE = (110, 36)
 
 
-
 @pytest.fixture(autouse=True)
 def data_dir(app_home: Path) -> Path:
     return app_home
 
 
 def make_app(engine: Engine, script: Script = BUILTIN, **kwargs: object) -> DemoApp:
-    return DemoApp(engine, script, typing_delay=0, history=History(None),  # type: ignore[arg-type]
-                   cursor_blink=False, **kwargs)
+    return DemoApp(
+        engine,
+        script,
+        typing_delay=0,
+        history=History(None),  # type: ignore[arg-type]
+        cursor_blink=False,
+        **kwargs,
+    )
 
 
 async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]

@@ -152,22 +152,39 @@ def test_unpublished_ae_cells_have_no_fact(facts: dict[str, StudyFact]) -> None:
     for term in ("neutropenia", "hyponatraemia", "leukopenia", "diarrhoea", "vomiting"):
         assert f"safety.ae.{term}.any" not in facts
         assert term in str(facts["not_reported.safety"].value)
-    assert not any(i.startswith("safety.ae.") and i.endswith(".g4") and "thrombocytopenia"
-                   not in i for i in facts)
+    assert not any(
+        i.startswith("safety.ae.") and i.endswith(".g4") and "thrombocytopenia" not in i
+        for i in facts
+    )
 
 
-@pytest.mark.parametrize(("fact_id", "pct"), [
-    ("safety.ae.thrombocytopenia.g3", 27), ("safety.ae.thrombocytopenia.g4", 32),
-    ("safety.ae.thrombocytopenia.g34", 59), ("safety.ae.fatigue.any", 73),
-    ("safety.ae.fatigue.g3", 20), ("safety.ae.nausea.any", 72), ("safety.ae.nausea.g3", 10),
-    ("safety.ae.anaemia.any", 67), ("safety.ae.anaemia.g3", 42), ("safety.ae.anaemia.g34", 44),
-    ("safety.ae.neutropenia.g3", 19), ("safety.ae.neutropenia.g34", 21),
-    ("safety.ae.hyponatraemia.g3", 20), ("safety.ae.hyponatraemia.g34", 22),
-    ("safety.ae.leukopenia.g3", 12), ("safety.ae.diarrhoea.g3", 7),
-    ("safety.ae.vomiting.g3", 3), ("safety.any_g34", 95.1), ("safety.discontinued_ae", 27),
-    ("safety.dose_adjusted", 58), ("safety.dose_mod.thrombocytopenia", 43),
-    ("safety.dose_mod.fatigue", 16),
-])
+@pytest.mark.parametrize(
+    ("fact_id", "pct"),
+    [
+        ("safety.ae.thrombocytopenia.g3", 27),
+        ("safety.ae.thrombocytopenia.g4", 32),
+        ("safety.ae.thrombocytopenia.g34", 59),
+        ("safety.ae.fatigue.any", 73),
+        ("safety.ae.fatigue.g3", 20),
+        ("safety.ae.nausea.any", 72),
+        ("safety.ae.nausea.g3", 10),
+        ("safety.ae.anaemia.any", 67),
+        ("safety.ae.anaemia.g3", 42),
+        ("safety.ae.anaemia.g34", 44),
+        ("safety.ae.neutropenia.g3", 19),
+        ("safety.ae.neutropenia.g34", 21),
+        ("safety.ae.hyponatraemia.g3", 20),
+        ("safety.ae.hyponatraemia.g34", 22),
+        ("safety.ae.leukopenia.g3", 12),
+        ("safety.ae.diarrhoea.g3", 7),
+        ("safety.ae.vomiting.g3", 3),
+        ("safety.any_g34", 95.1),
+        ("safety.discontinued_ae", 27),
+        ("safety.dose_adjusted", 58),
+        ("safety.dose_mod.thrombocytopenia", 43),
+        ("safety.dose_mod.fatigue", 16),
+    ],
+)
 def test_safety_percentages(facts: dict[str, StudyFact], fact_id: str, pct: float) -> None:
     fact = facts[fact_id]
     assert fact.value == pct and fact.unit == "%"
@@ -183,7 +200,7 @@ def test_quotes_verbatim(facts: dict[str, StudyFact], seed_text: str, fact_id: s
     quote = facts[fact_id].value
     assert isinstance(quote, str)
     assert quote == _squash(quote), "store the quote with single spaces"
-    assert quote[0] not in "“”\"" and quote[-1] not in "“”\""
+    assert quote[0] not in '“”"' and quote[-1] not in '“”"'
     quoted = [_squash(q) for q in re.findall(r"“(.*?)”", seed_text, flags=re.S)]
     assert quote in quoted  # exactly the text between the quote marks
     assert quote in facts[fact_id].text
@@ -220,10 +237,20 @@ def _check(fact: StudyFact, **expected: object) -> None:
 
 
 def test_efficacy_figures(facts: dict[str, StudyFact]) -> None:
-    _check(facts["efficacy.orr"], n=32, value=26, unit="%", population="mITT",
-           population_n=122, ci_low=19, ci_high=35, grade="seed")
-    _check(facts["efficacy.cbr"], n=48, value=39, population_n=122, ci_low=31, ci_high=49,
-           grade="seed")
+    _check(
+        facts["efficacy.orr"],
+        n=32,
+        value=26,
+        unit="%",
+        population="mITT",
+        population_n=122,
+        ci_low=19,
+        ci_high=35,
+        grade="seed",
+    )
+    _check(
+        facts["efficacy.cbr"], n=48, value=39, population_n=122, ci_low=31, ci_high=49, grade="seed"
+    )
     counts = {"sCR": 2, "CR": 0, "VGPR": 6, "PR": 24, "MR": 16}
     for cat, n in counts.items():
         _check(facts[f"efficacy.bor.{cat}"], n=n, population_n=122)
@@ -243,8 +270,15 @@ def test_efficacy_figures(facts: dict[str, StudyFact]) -> None:
 
 
 def test_subgroup_figures(facts: dict[str, StudyFact]) -> None:
-    _check(facts["penta.orr"], n=21, value=25.3, population="penta-refractory",
-           population_n=83, ci_low=16.4, ci_high=36.0)
+    _check(
+        facts["penta.orr"],
+        n=21,
+        value=25.3,
+        population="penta-refractory",
+        population_n=83,
+        ci_low=16.4,
+        ci_high=36.0,
+    )
     for cat, n in {"sCR": 1, "CR": 0, "VGPR": 4, "PR": 16}.items():
         _check(facts[f"penta.bor.{cat}"], n=n)
     _check(facts["penta.ttr"], value=4, unit="weeks", range_low=1, range_high=10)
@@ -268,8 +302,15 @@ def test_baseline_figures(facts: dict[str, StudyFact]) -> None:
 
 
 def test_safety_figures(facts: dict[str, StudyFact]) -> None:
-    _check(facts["safety.ae.thrombocytopenia.any"], n=90, value=73, unit="%",
-           population="safety", population_n=123, grade="seed")
+    _check(
+        facts["safety.ae.thrombocytopenia.any"],
+        n=90,
+        value=73,
+        unit="%",
+        population="safety",
+        population_n=123,
+        grade="seed",
+    )
     _check(facts["safety.bleeding.ge3"], n=6, value=6, grade="seed")
     _check(facts["safety.deaths.ae"], n=12)
     _check(facts["safety.deaths.ae.fda"], n=10)
@@ -292,14 +333,33 @@ def test_populations(facts: dict[str, StudyFact]) -> None:
         assert "not this study" in facts[f"population.{key}"].text
 
 
-@pytest.mark.parametrize("token", [
-    "32 | 26 (95 % CI 19–35)", "48 | 39 (95 % CI 31–49)", "**90 (73 %)**", "**6 patients**",
-    "21 of 83, 25.3 % (95 % CI 16.4–36.0)", "4.4 months (95 % CI 3.7–10.8)", "3.7 months",
-    "8.6 months", "15.6 months", "4.1 weeks (range 1–14)", "9.0 weeks (range 1–60)",
-    "65 years (65.2)", "6.6 years", "median 7 (range 3–18)", "| 53 % |", "| 12; 2 judged",
-    "| 10 (different", "3.8 months (95 % CI 2.3 to not estimable)", "4 weeks (range 1–10)",
-    "118 (96 %) discontinued; 5 (4 %)", "1 sCR, 0 CR, 4 VGPR, 16 PR", "| 95.1 %",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "32 | 26 (95 % CI 19–35)",
+        "48 | 39 (95 % CI 31–49)",
+        "**90 (73 %)**",
+        "**6 patients**",
+        "21 of 83, 25.3 % (95 % CI 16.4–36.0)",
+        "4.4 months (95 % CI 3.7–10.8)",
+        "3.7 months",
+        "8.6 months",
+        "15.6 months",
+        "4.1 weeks (range 1–14)",
+        "9.0 weeks (range 1–60)",
+        "65 years (65.2)",
+        "6.6 years",
+        "median 7 (range 3–18)",
+        "| 53 % |",
+        "| 12; 2 judged",
+        "| 10 (different",
+        "3.8 months (95 % CI 2.3 to not estimable)",
+        "4 weeks (range 1–10)",
+        "118 (96 %) discontinued; 5 (4 %)",
+        "1 sCR, 0 CR, 4 VGPR, 16 PR",
+        "| 95.1 %",
+    ],
+)
 def test_figures_match_published_md(published_md: str, token: str) -> None:
     """The figures hard-coded above are the ones published_facts.md carries today."""
     assert token in published_md

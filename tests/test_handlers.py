@@ -17,10 +17,13 @@ from intents.spec import load_spec
 from knowledge.store import Store
 
 
-def ask(store: Store, intent: str, settings: Settings | None = None,
-        **slots: Any) -> Answer:
-    parse = Parse(text="q", intent=intent, confidence=1.0,
-                  slots={k: Slot(name=k, value=v) for k, v in slots.items()})
+def ask(store: Store, intent: str, settings: Settings | None = None, **slots: Any) -> Answer:
+    parse = Parse(
+        text="q",
+        intent=intent,
+        confidence=1.0,
+        slots={k: Slot(name=k, value=v) for k, v in slots.items()},
+    )
     context = Context(store, settings or Settings("clopper-pearson", 0.95))
     answer, _ = dispatch(context, parse, "q")
     return answer
@@ -31,12 +34,17 @@ def test_every_intent_has_a_handler() -> None:
     assert {i for i, s in spec.intents.items() if s.handler != "compound"} == set(HANDLERS)
 
 
-def test_overall_response_shows_figure_ci_method_population_and_published(store: Store
-                                                                        ) -> None:
+def test_overall_response_shows_figure_ci_method_population_and_published(store: Store) -> None:
     answer = ask(store, "response_rate", threshold="PR")
     assert answer.status == "answered"
-    for part in ("26.2 %", "32/122", "18.7–35.0", "Clopper–Pearson", "mITT",
-                 "Published: 32/122 (26 %; 95 % CI 19–35)"):
+    for part in (
+        "26.2 %",
+        "32/122",
+        "18.7–35.0",
+        "Clopper–Pearson",
+        "mITT",
+        "Published: 32/122 (26 %; 95 % CI 19–35)",
+    ):
         assert part in answer.text
     assert answer.values["n"] == 32 and answer.values["N"] == 122
     assert RECORDS_SOURCE in answer.sources and any("news item" in s for s in answer.sources)
@@ -44,18 +52,27 @@ def test_overall_response_shows_figure_ci_method_population_and_published(store:
 
 def test_interval_settings_for_one_question(store: Store) -> None:
     assert "90 % CI 19.8–33.6" in ask(store, "response_rate", threshold="PR", level=0.9).text
-    assert "19.2–34.7, Wilson" in ask(store, "response_rate", threshold="PR",
-                                      ci_method="wilson").text
+    assert (
+        "19.2–34.7, Wilson" in ask(store, "response_rate", threshold="PR", ci_method="wilson").text
+    )
 
 
 def test_settings_persist_only_when_asked(store: Store) -> None:
     context = Context(store, Settings("clopper-pearson", 0.95))
-    once = Parse(text="q", intent="response_rate", confidence=1.0,
-                 slots={"level": Slot(name="level", value=0.9)})
+    once = Parse(
+        text="q",
+        intent="response_rate",
+        confidence=1.0,
+        slots={"level": Slot(name="level", value=0.9)},
+    )
     _, after = dispatch(context, once, "q")
     assert after.level == 0.95
-    persist = Parse(text="q", intent="set_stats", confidence=1.0,
-                    slots={"ci_method": Slot(name="ci_method", value="wilson")})
+    persist = Parse(
+        text="q",
+        intent="set_stats",
+        confidence=1.0,
+        slots={"ci_method": Slot(name="ci_method", value="wilson")},
+    )
     _, after = dispatch(context, persist, "q")
     assert after.ci_method == "wilson"
 
@@ -90,21 +107,30 @@ def test_breakdown_table_and_unsplit_rest(store: Store) -> None:
     assert answer.chart is not None and answer.chart.kind == "bar"
 
 
-@pytest.mark.parametrize(("slots", "figures"), [
-    ({"term": "Thrombocytopenia"}, ["90/123", "73.2 %", "Published: 90"]),
-    ({"term": "Thrombocytopenia", "grade_op": "ge", "grade_low": 3}, ["72/123", "58.5 %",
-                                                                      "59 %"]),
-    ({"term": "Thrombocytopenia", "grade_op": "eq", "grade_low": 4}, ["39/123", "32 %"]),
-    ({"term": "Anaemia", "grade_op": "between", "grade_low": 3, "grade_high": 4},
-     ["54/123", "43.9 %", "44 %"]),
-    ({"term": "Hyponatraemia", "grade_op": "between", "grade_low": 3, "grade_high": 4},
-     ["27/123", "22.0 %"]),
-    ({"term": "Fatigue"}, ["90/123", "73 %"]),
-    ({"term": "Nausea", "grade_op": "eq", "grade_low": 3}, ["12/123", "10 %"]),
-])
-def test_adverse_event_incidence_over_the_safety_population(store: Store,
-                                                            slots: dict[str, Any],
-                                                            figures: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("slots", "figures"),
+    [
+        ({"term": "Thrombocytopenia"}, ["90/123", "73.2 %", "Published: 90"]),
+        (
+            {"term": "Thrombocytopenia", "grade_op": "ge", "grade_low": 3},
+            ["72/123", "58.5 %", "59 %"],
+        ),
+        ({"term": "Thrombocytopenia", "grade_op": "eq", "grade_low": 4}, ["39/123", "32 %"]),
+        (
+            {"term": "Anaemia", "grade_op": "between", "grade_low": 3, "grade_high": 4},
+            ["54/123", "43.9 %", "44 %"],
+        ),
+        (
+            {"term": "Hyponatraemia", "grade_op": "between", "grade_low": 3, "grade_high": 4},
+            ["27/123", "22.0 %"],
+        ),
+        ({"term": "Fatigue"}, ["90/123", "73 %"]),
+        ({"term": "Nausea", "grade_op": "eq", "grade_low": 3}, ["12/123", "10 %"]),
+    ],
+)
+def test_adverse_event_incidence_over_the_safety_population(
+    store: Store, slots: dict[str, Any], figures: list[str]
+) -> None:
     answer = ask(store, "ae_incidence", **slots)
     assert answer.status == "answered" and answer.values["N"] == 123
     for figure in figures:
@@ -123,11 +149,19 @@ def test_grade_3_leukopenia_says_grade_4_is_not_reported(store: Store) -> None:
 
 
 def test_grade_1_2_is_derived_and_grade_2_alone_not_reported(store: Store) -> None:
-    derived = ask(store, "ae_incidence", term="Thrombocytopenia", grade_op="between",
-                  grade_low=1, grade_high=2)
+    derived = ask(
+        store,
+        "ae_incidence",
+        term="Thrombocytopenia",
+        grade_op="between",
+        grade_low=1,
+        grade_high=2,
+    )
     assert "18/123" in derived.text and "derived" in derived.text
-    assert ask(store, "ae_incidence", term="Nausea", grade_op="eq",
-               grade_low=2).status == "not_reported"
+    assert (
+        ask(store, "ae_incidence", term="Nausea", grade_op="eq", grade_low=2).status
+        == "not_reported"
+    )
 
 
 def test_decreased_appetite_has_no_count(store: Store) -> None:
@@ -155,18 +189,22 @@ def test_most_common_events(store: Store) -> None:
     assert severe.text.index("thrombocytopenia") < severe.text.index("anaemia")
 
 
-@pytest.mark.parametrize(("slots", "figures", "absent"), [
-    ({"endpoint": "PFS"}, ["3.7 months", "no confidence interval"], "CI"),
-    ({"endpoint": "OS"}, ["8.6 months"], "CI"),
-    ({"endpoint": "DOR"}, ["4.4 months (95 % CI 3.7–10.8)"], None),
-    ({"endpoint": "OS", "response_group": "PR"}, ["15.6 months"], None),
-    ({"endpoint": "OS", "response_group": "MR"}, ["15.6 months"], None),
-    ({"endpoint": "TTR"}, ["4.1 weeks", "range 1–14"], None),
-    ({"endpoint": "TRTDUR"}, ["9.0 weeks", "range 1–60", "5 were still on treatment"], None),
-    ({"endpoint": "DOR", "population": "penta"}, ["3.8 months", "2.3–not estimable"], None),
-])
-def test_time_to_event(store: Store, slots: dict[str, Any], figures: list[str],
-                       absent: str | None) -> None:
+@pytest.mark.parametrize(
+    ("slots", "figures", "absent"),
+    [
+        ({"endpoint": "PFS"}, ["3.7 months", "no confidence interval"], "CI"),
+        ({"endpoint": "OS"}, ["8.6 months"], "CI"),
+        ({"endpoint": "DOR"}, ["4.4 months (95 % CI 3.7–10.8)"], None),
+        ({"endpoint": "OS", "response_group": "PR"}, ["15.6 months"], None),
+        ({"endpoint": "OS", "response_group": "MR"}, ["15.6 months"], None),
+        ({"endpoint": "TTR"}, ["4.1 weeks", "range 1–14"], None),
+        ({"endpoint": "TRTDUR"}, ["9.0 weeks", "range 1–60", "5 were still on treatment"], None),
+        ({"endpoint": "DOR", "population": "penta"}, ["3.8 months", "2.3–not estimable"], None),
+    ],
+)
+def test_time_to_event(
+    store: Store, slots: dict[str, Any], figures: list[str], absent: str | None
+) -> None:
     answer = ask(store, "tte_median", **slots)
     assert answer.status == "answered"
     for figure in figures:
@@ -176,12 +214,10 @@ def test_time_to_event(store: Store, slots: dict[str, Any], figures: list[str],
 
 
 def test_unpublished_survival_is_not_reported(store: Store) -> None:
-    assert ask(store, "tte_median", endpoint="PFS", population="penta").status == \
-        "not_reported"
+    assert ask(store, "tte_median", endpoint="PFS", population="penta").status == "not_reported"
 
 
-def test_non_standard_level_on_reconstructed_times_is_labelled_illustrative(store: Store
-                                                                           ) -> None:
+def test_non_standard_level_on_reconstructed_times_is_labelled_illustrative(store: Store) -> None:
     answer = ask(store, "tte_median", endpoint="DOR", level=0.9)
     assert "illustrative" in answer.text and ILLUSTRATIVE_SOURCE in answer.sources
 
@@ -256,9 +292,19 @@ def test_unlisted_event_and_serious_events_are_not_reported(store: Store) -> Non
 def test_clarify_offers_each_reading_as_a_question(store: Store) -> None:
     from intents.schema import Alternative
 
-    parse = Parse(text="survival", intent="clarify", confidence=0.5, alternatives=[
-        Alternative(intent="tte_median", confidence=0.5,
-                    slots={"endpoint": Slot(name="endpoint", value=e)}) for e in ("OS", "PFS")])
+    parse = Parse(
+        text="survival",
+        intent="clarify",
+        confidence=0.5,
+        alternatives=[
+            Alternative(
+                intent="tte_median",
+                confidence=0.5,
+                slots={"endpoint": Slot(name="endpoint", value=e)},
+            )
+            for e in ("OS", "PFS")
+        ],
+    )
     answer, _ = dispatch(Context(store, Settings("clopper-pearson", 0.95)), parse, "survival")
     assert answer.status == "clarify"
     assert "median overall survival" in answer.text
@@ -284,8 +330,7 @@ def test_discontinued_answers_the_total_first_then_for_adverse_events(store: Sto
     assert "published 27 %" in text
     assert (answer.values["n"], answer.values["N"]) == (118, 123)
     assert answer.values["population"] == "safety"
-    assert (answer.values["adverse_events"]["n"], answer.values["adverse_events"]["N"]) == (
-        33, 123)
+    assert (answer.values["adverse_events"]["n"], answer.values["adverse_events"]["N"]) == (33, 123)
 
 
 def test_discontinued_question_is_answered_with_the_total(engine: Engine) -> None:
@@ -294,10 +339,13 @@ def test_discontinued_question_is_answered_with_the_total(engine: Engine) -> Non
     assert answer.text.index("118") < answer.text.index("33")
 
 
-@pytest.mark.parametrize(("variable", "n", "N"), [
-    ("cytogenetics", 65, 122),  # 53 % (NEJM abstract, of the 122 mITT) → 65 of 122 (53.3 %)
-    ("refractory", 83, 122),  # 83 of 122 penta-refractory
-])
+@pytest.mark.parametrize(
+    ("variable", "n", "N"),
+    [
+        ("cytogenetics", 65, 122),  # 53 % (NEJM abstract, of the 122 mITT) → 65 of 122 (53.3 %)
+        ("refractory", 83, 122),  # 83 of 122 penta-refractory
+    ],
+)
 def test_baseline_counts_are_over_the_mitt(store: Store, variable: str, n: int, N: int) -> None:
     # Section 3 "Baseline (mITT unless stated)": no baseline answer is over the 123.
     answer = ask(store, "baseline", variable=variable)

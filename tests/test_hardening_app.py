@@ -46,21 +46,26 @@ SIZE = (100, 30)
 SMALL = (40, 12)
 
 
-
 @pytest.fixture(autouse=True)
 def data_dir(app_home: Path) -> Path:
     return app_home
 
 
-def make_app(engine: Engine, *, history: History | None = None,
-             first_run_hint: bool = True) -> StormChatApp:
-    return StormChatApp(engine, cursor_blink=False, first_run_hint=first_run_hint,
-                        history=History(None) if history is None else history)
+def make_app(
+    engine: Engine, *, history: History | None = None, first_run_hint: bool = True
+) -> StormChatApp:
+    return StormChatApp(
+        engine,
+        cursor_blink=False,
+        first_run_hint=first_run_hint,
+        history=History(None) if history is None else history,
+    )
 
 
 def make_demo(engine: Engine, *, typing_delay: float = 0) -> DemoApp:
-    return DemoApp(engine, BUILTIN, typing_delay=typing_delay, history=History(None),
-                   cursor_blink=False)
+    return DemoApp(
+        engine, BUILTIN, typing_delay=typing_delay, history=History(None), cursor_blink=False
+    )
 
 
 def plain(widget: Static) -> str:
@@ -80,8 +85,9 @@ def answer_text(view: AnswerView) -> str:
 
 
 def notes(posted: list[Message]) -> list[tuple[str, str]]:
-    return [(m.notification.message, m.notification.severity)
-            for m in posted if isinstance(m, Notify)]
+    return [
+        (m.notification.message, m.notification.severity) for m in posted if isinstance(m, Notify)
+    ]
 
 
 async def submit(pilot: Pilot[int], text: str) -> None:
@@ -103,7 +109,8 @@ LONG = "What was the ORR?" + " and also" * 1200  # 10,817 characters
 @pytest.mark.asyncio
 @pytest.mark.parametrize("how", ["value", "insert", "paste"])
 async def test_ten_thousand_character_paste_is_answered_and_says_it_was_cut(
-        engine: Engine, how: str) -> None:
+    engine: Engine, how: str
+) -> None:
     assert len(LONG) > 10_000
     posted: list[Message] = []
     app = make_app(engine)
@@ -159,8 +166,9 @@ async def test_megabyte_paste_is_cut_to_the_input_bound_and_answered(engine: Eng
 
 
 @pytest.mark.asyncio
-async def test_long_question_is_kept_in_history_cut_to_the_bound(engine: Engine,
-                                                                 tmp_path: Path) -> None:
+async def test_long_question_is_kept_in_history_cut_to_the_bound(
+    engine: Engine, tmp_path: Path
+) -> None:
     history = History(tmp_path / "h.json")
     app = make_app(engine, history=history)
     async with app.run_test(size=SIZE) as pilot:
@@ -264,9 +272,20 @@ async def test_help_and_settings_at_40_by_12(engine: Engine, key: str) -> None:
 # test_app_pilot.py shows "[/", "[bold]x[/bold]", "ORR [95% CI]", "[link=x]y" and an ESC+BEL
 # question one at a time; here they come in one conversation, with NUL, C1 controls, a
 # newline pasted in and markup around real questions, and the export and copy of them.
-ODD = ["[/", "[bold]x[/bold]", "[link=x]y", "ORR [95% CI]", "\x1b[31mORR", "\x00",
-       "ORR\x00CBR", "\x9b2J median PFS", "[@click=app.quit]quit[/]", "\x1b]0;title\x07",
-       "line one\nline two", "ORR\r"]
+ODD = [
+    "[/",
+    "[bold]x[/bold]",
+    "[link=x]y",
+    "ORR [95% CI]",
+    "\x1b[31mORR",
+    "\x00",
+    "ORR\x00CBR",
+    "\x9b2J median PFS",
+    "[@click=app.quit]quit[/]",
+    "\x1b]0;title\x07",
+    "line one\nline two",
+    "ORR\r",
+]
 
 
 @pytest.mark.asyncio
@@ -325,9 +344,9 @@ async def test_blank_enter_adds_nothing(engine: Engine, tmp_path: Path, blank: s
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("target", ["missing-dir", "a-directory", "a-file-as-dir"])
-async def test_export_to_an_unwritable_place_says_so(engine: Engine, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    target: str) -> None:
+async def test_export_to_an_unwritable_place_says_so(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
     if target == "missing-dir":
         path = tmp_path / "no" / "such" / "dir" / "out.md"
     elif target == "a-directory":
@@ -390,16 +409,23 @@ def _fifo(path: Path) -> None:
     os.mkfifo(path)  # opening it for reading once blocked start-up forever
 
 
-HISTORY_FAULTS = {"binary": _binary, "huge-garbage": _huge_garbage, "huge-valid": _huge_valid,
-                  "odd-entries": _odd_entries, "wrong-shape": _wrong_shape,
-                  "directory": _directory, "fifo": _fifo}
+HISTORY_FAULTS = {
+    "binary": _binary,
+    "huge-garbage": _huge_garbage,
+    "huge-valid": _huge_valid,
+    "odd-entries": _odd_entries,
+    "wrong-shape": _wrong_shape,
+    "directory": _directory,
+    "fifo": _fifo,
+}
 DAMAGED = {"binary", "huge-garbage", "wrong-shape"}
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("fault", list(HISTORY_FAULTS))
-async def test_bad_history_file_does_not_stop_startup(engine: Engine, data_dir: Path,
-                                                      fault: str) -> None:
+async def test_bad_history_file_does_not_stop_startup(
+    engine: Engine, data_dir: Path, fault: str
+) -> None:
     data_dir.mkdir(parents=True)
     path = data_dir / HISTORY_FILE
     HISTORY_FAULTS[fault](path)
@@ -558,10 +584,16 @@ async def test_charts_of_extreme_times_are_drawn(times: list[float]) -> None:
     """A store whose ADTTE times are 5e-324 crashed nice_ticks (log10 of 0)."""
     from textual.app import App
 
-    chart = Chart(kind="km", title="PFS", series=[
-        {"label": "all", "times": times, "survival": [0.5] * len(times)}])
-    bars = Chart(kind="bar", title="counts", series=[
-        {"label": "a", "value": times[0]}, {"label": "b", "value": times[-1]}])
+    chart = Chart(
+        kind="km",
+        title="PFS",
+        series=[{"label": "all", "times": times, "survival": [0.5] * len(times)}],
+    )
+    bars = Chart(
+        kind="bar",
+        title="counts",
+        series=[{"label": "a", "value": times[0]}, {"label": "b", "value": times[-1]}],
+    )
 
     class Host(App[None]):
         def compose(self):  # type: ignore[no-untyped-def]
@@ -575,9 +607,24 @@ async def test_charts_of_extreme_times_are_drawn(times: list[float]) -> None:
         assert app.is_running
 
 
-@pytest.mark.parametrize("top", [5e-324, 1e-310, 1e-300, 1e-12, 0.3, 7.2, 1e300, 1.7e308,
-                                 1.7976931348623157e308, 0.0, -3.0, float("nan"),
-                                 float("inf")])
+@pytest.mark.parametrize(
+    "top",
+    [
+        5e-324,
+        1e-310,
+        1e-300,
+        1e-12,
+        0.3,
+        7.2,
+        1e300,
+        1.7e308,
+        1.7976931348623157e308,
+        0.0,
+        -3.0,
+        float("nan"),
+        float("inf"),
+    ],
+)
 def test_nice_ticks_is_total(top: float) -> None:
     ticks = nice_ticks(top)
     assert ticks[0] == 0.0 and len(ticks) >= 2
@@ -589,7 +636,8 @@ def test_nice_ticks_is_total(top: float) -> None:
 
 @pytest.mark.asyncio
 async def test_export_after_the_working_directory_was_removed(
-        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ctrl+s once raised FileNotFoundError from Path.cwd(): it goes to the home directory."""
     home = tmp_path / "home"
     home.mkdir()
@@ -631,10 +679,12 @@ async def test_demo_quit_before_the_step_starts_leaves_no_coroutine(engine: Engi
 
 
 @pytest.mark.asyncio
-async def test_a_failing_question_is_an_error_not_unknown(engine: Engine,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failing_question_is_an_error_not_unknown(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
+
         def broken(question: str) -> None:
             raise RuntimeError("boom")
 

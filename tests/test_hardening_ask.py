@@ -74,13 +74,16 @@ def test_ten_megabyte_question_in_process(capsys: pytest.CaptureFixture[str]) ->
 # ---------------------------------------------------------------------------- odd characters
 
 
-@pytest.mark.parametrize("question", [
-    "how many patients had \x1b[31mweight loss\x1b[0m?",   # the answer names the event
-    "how many had weight loss\x9b2J?",                     # a C1 control sequence
-    "use a \x1b[1m20% interval",                          # the answer quotes the level
-    "\x1b]0;pwned\x07What was the ORR?",                   # an OSC title sequence
-    "\x00\x07\x08\x7f",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many patients had \x1b[31mweight loss\x1b[0m?",  # the answer names the event
+        "how many had weight loss\x9b2J?",  # a C1 control sequence
+        "use a \x1b[1m20% interval",  # the answer quotes the level
+        "\x1b]0;pwned\x07What was the ORR?",  # an OSC title sequence
+        "\x00\x07\x08\x7f",
+    ],
+)
 def test_text_output_never_carries_control_characters(question: str) -> None:
     result = run(["ask", question.replace("\x00", "")])  # argv cannot carry NUL
     assert result.returncode == 0, result.stderr
@@ -97,8 +100,17 @@ def test_escape_sequences_do_not_hide_the_words(capsys: pytest.CaptureFixture[st
     assert "\x1b" not in out and answer["question"].startswith("how many patients had \x1b[31m")
 
 
-@pytest.mark.parametrize("question", ["ORR [95% CI]", "[bold]ORR[/bold]", "[link=x]ORR",
-                                      "What was the ORR? 😀", "ما هو ORR", "ＯＲＲ"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ORR [95% CI]",
+        "[bold]ORR[/bold]",
+        "[link=x]ORR",
+        "What was the ORR? 😀",
+        "ما هو ORR",
+        "ＯＲＲ",
+    ],
+)
 def test_markup_and_unicode_are_answered_literally(question: str) -> None:
     result = run(["ask", question])
     assert result.returncode == 0, result.stderr
@@ -112,8 +124,12 @@ def test_markup_opener_alone_is_not_understood() -> None:
 
 def test_shell_looking_question_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    for question in (f"$(touch {marker})", f"`touch {marker}`", f"; touch {marker}",
-                     "'; DROP TABLE facts; --"):
+    for question in (
+        f"$(touch {marker})",
+        f"`touch {marker}`",
+        f"; touch {marker}",
+        "'; DROP TABLE facts; --",
+    ):
         result = run(["ask", question, "--json"])
         answer = json.loads(result.stdout)
         assert result.returncode == 0 and answer["status"] == "unknown"
@@ -124,12 +140,20 @@ def test_shell_looking_question_runs_nothing(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- usage errors
 
 
-@pytest.mark.parametrize("args", [
-    ["ask", "ORR", "--level", "2"], ["ask", "ORR", "--level", "abc"],
-    ["ask", "ORR", "--level", "nan"], ["ask", "ORR", "--level", "-95"],
-    ["ask", "ORR", "--ci-method", "nope"], ["--level", "2", "ask", "ORR"],
-    ["nonsense"], ["ask"], ["ask", "--json"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "ORR", "--level", "2"],
+        ["ask", "ORR", "--level", "abc"],
+        ["ask", "ORR", "--level", "nan"],
+        ["ask", "ORR", "--level", "-95"],
+        ["ask", "ORR", "--ci-method", "nope"],
+        ["--level", "2", "ask", "ORR"],
+        ["nonsense"],
+        ["ask"],
+        ["ask", "--json"],
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line(args: list[str]) -> None:
     result = run(args)
     assert result.returncode == 2 and result.stdout == b""
@@ -148,8 +172,9 @@ def test_error_lines_show_escape_sequences_instead_of_sending_them(tmp_path: Pat
 
 def test_reader_gone_before_the_answer_is_quiet() -> None:
     # `stormchat ask ORR | head -0`: the reader closes before anything is written.
-    process = subprocess.Popen(CLI + ["ask", "What was the ORR?"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        CLI + ["ask", "What was the ORR?"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
     stderr = process.stderr.read().decode()
@@ -159,15 +184,21 @@ def test_reader_gone_before_the_answer_is_quiet() -> None:
 
 def test_stdout_closed_or_full_is_one_line() -> None:
     # `stormchat ask ORR >&-` and `> /dev/full`: the answer cannot be written, and says so.
-    closed = subprocess.run(CLI + ["ask", "ORR"], capture_output=False, cwd=ROOT,
-                            stderr=subprocess.PIPE, timeout=120,
-                            preexec_fn=lambda: os.close(1))
+    closed = subprocess.run(
+        CLI + ["ask", "ORR"],
+        capture_output=False,
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
     assert closed.returncode == 2
     assert "cannot write stdout" in assert_one_error_line(closed.stderr)
     if Path("/dev/full").exists():
         with open("/dev/full", "wb") as full:
-            result = subprocess.run(CLI + ["ask", "ORR"], stdout=full, stderr=subprocess.PIPE,
-                                    cwd=ROOT, timeout=120)
+            result = subprocess.run(
+                CLI + ["ask", "ORR"], stdout=full, stderr=subprocess.PIPE, cwd=ROOT, timeout=120
+            )
         assert result.returncode == 2
         assert "No space left" in assert_one_error_line(result.stderr)
 
@@ -176,7 +207,8 @@ def test_stdout_closed_or_full_is_one_line() -> None:
 
 
 def test_unexpected_failure_is_one_line_not_a_traceback(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A bug anywhere in a command (here: the store loader) still ends in one line; the
     # traceback is there for whoever asks for it.
     def broken(args: object) -> object:

@@ -100,7 +100,8 @@ def run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple
 
 
 def test_odd_lines_answered_one_by_one_with_the_real_engine(
-        odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]) -> None:
+    odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
+) -> None:
     path, expected = odd_file
     code, out, err = run_in_process(["batch", str(path), "--format", "jsonl"], capsys)
     assert code == 0 and err == ""
@@ -129,8 +130,8 @@ def test_odd_lines_answered_one_by_one_with_the_real_engine(
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_text_and_markdown_never_send_control_characters(
-        fmt: str, odd_file: tuple[Path, list[str | None]],
-        capsys: pytest.CaptureFixture[str]) -> None:
+    fmt: str, odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
+) -> None:
     path, expected = odd_file
     code, out, _ = run_in_process(["batch", str(path), "--format", fmt], capsys)
     assert code == 0
@@ -139,13 +140,15 @@ def test_text_and_markdown_never_send_control_characters(
     # Shown, not dropped: the reader can see that the line held an escape sequence (Markdown
     # escapes its bracket too).
     assert (b"\\x1b[31m" if fmt == "text" else b"\\x1b\\[31m") in data
-    answers = out.count("\nQ: ") + out.startswith("Q: ") if fmt == "text" else \
-        out.count("\n### Q: ")
+    answers = (
+        out.count("\nQ: ") + out.startswith("Q: ") if fmt == "text" else out.count("\n### Q: ")
+    )
     assert answers == sum(1 for expect in expected if expect is not None)
 
 
-def test_csv_keeps_the_questions_neutralised(odd_file: tuple[Path, list[str | None]],
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_keeps_the_questions_neutralised(
+    odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
+) -> None:
     # The same questions as jsonl holds, with control sequences shown rather than sent to the
     # terminal or the spreadsheet (issue 15: csv_cell, as every way out).
     path, _ = odd_file
@@ -154,34 +157,43 @@ def test_csv_keeps_the_questions_neutralised(odd_file: tuple[Path, list[str | No
     rows = list(csv.reader(io.StringIO(csv_out)))
     assert code == 0
     assert_terminal_safe(csv_out.encode())
-    assert [row[0] for row in rows[1:]] == [csv_cell(json.loads(line)["question"])
-                                            for line in jsonl_out.splitlines()]
+    assert [row[0] for row in rows[1:]] == [
+        csv_cell(json.loads(line)["question"]) for line in jsonl_out.splitlines()
+    ]
 
 
 # ---------------------------------------------------------------------------- unusable input
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (gzip.compress(b"What was the ORR?\n" * 50, mtime=0), "not a text file"),
-    (b"What was the ORR?\n" * 100 + b"\x00\x01\x02" * 10, "not a text file"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (gzip.compress(b"What was the ORR?\n" * 50, mtime=0), "not a text file"),
+        (b"What was the ORR?\n" * 100 + b"\x00\x01\x02" * 10, "not a text file"),
+    ],
+)
 def test_binary_files_are_refused_whole(tmp_path: Path, data: bytes, expected: str) -> None:
     path = tmp_path / "questions.txt"
     path.write_bytes(data)
-    result = subprocess.run(CLI + ["batch", str(path)], capture_output=True, cwd=ROOT,
-                            timeout=120)
+    result = subprocess.run(CLI + ["batch", str(path)], capture_output=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2 and result.stdout == b""
     assert expected in assert_one_error_line(result.stderr)
     # The same bytes on standard input.
-    piped = subprocess.run(CLI + ["batch", "-"], input=data, capture_output=True, cwd=ROOT,
-                           timeout=120)
+    piped = subprocess.run(
+        CLI + ["batch", "-"], input=data, capture_output=True, cwd=ROOT, timeout=120
+    )
     assert piped.returncode == 2 and "standard input" in assert_one_error_line(piped.stderr)
 
 
 def test_closed_stdin_is_a_usage_error() -> None:
     # `stormchat batch - <&-`
-    result = subprocess.run(CLI + ["batch", "-"], capture_output=True, cwd=ROOT, timeout=120,
-                            preexec_fn=lambda: os.close(0))
+    result = subprocess.run(
+        CLI + ["batch", "-"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
     assert result.returncode == 2
     assert "standard input is closed" in assert_one_error_line(result.stderr)
 
@@ -199,8 +211,8 @@ class CountingReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        chunk = self.data[self.position:self.position + len(buffer)]
-        buffer[:len(chunk)] = chunk
+        chunk = self.data[self.position : self.position + len(buffer)]
+        buffer[: len(chunk)] = chunk
         self.position += len(chunk)
         return len(chunk)
 
@@ -234,8 +246,9 @@ def test_each_answer_is_written_before_the_input_is_read_on() -> None:
     assert ahead <= io.DEFAULT_BUFFER_SIZE
 
 
-def test_hundred_thousand_lines_in_flat_memory(fake_engine: FakeEngine, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_hundred_thousand_lines_in_flat_memory(
+    fake_engine: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The batch machinery on 100,000 lines (a fake engine keeps it fast): the peak of Python
     # allocations stays far below the size of the input or the output.
     path = tmp_path / "many.txt"
@@ -267,14 +280,31 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
 
 def _peak_rss_kib(path: Path, out_path: Path) -> int:
     """Peak resident memory of one batch run with the real engine, in KiB (Linux units)."""
-    code = ("import resource, sys\n"
-            "from assistant.cli import main\n"
-            "code = main(sys.argv[1:])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-            "sys.exit(code)\n")
-    result = subprocess.run([sys.executable, "-c", code, "batch", str(path), "--format",
-                             "jsonl", "-o", str(out_path), "--force"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    code = (
+        "import resource, sys\n"
+        "from assistant.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "batch",
+            str(path),
+            "--format",
+            "jsonl",
+            "-o",
+            str(out_path),
+            "--force",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return int(result.stderr.strip().splitlines()[-1])
 
@@ -315,17 +345,22 @@ def _wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-unty
 
 
 def _temporaries(folder: Path, name: str) -> list[Path]:
-    return [p for p in folder.iterdir() if p.name.startswith(f".{name}.") and
-            p.name.endswith(".tmp")]
+    return [
+        p for p in folder.iterdir() if p.name.startswith(f".{name}.") and p.name.endswith(".tmp")
+    ]
 
 
 @pytest.fixture
 def stdin_batch(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     """A batch reading questions from a pipe we hold open, writing to -o OUT."""
     out_path = tmp_path / "answers.jsonl"
-    process = subprocess.Popen(CLI + ["batch", "-", "--format", "jsonl", "-o", str(out_path)],
-                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        CLI + ["batch", "-", "--format", "jsonl", "-o", str(out_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     yield process, out_path
     if process.poll() is None:
         process.kill()
@@ -333,14 +368,19 @@ def stdin_batch(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]
 
 
 def test_output_appears_only_when_complete(
-        stdin_batch: tuple[subprocess.Popen[bytes], Path]) -> None:
+    stdin_batch: tuple[subprocess.Popen[bytes], Path],
+) -> None:
     process, out_path = stdin_batch
     assert process.stdin is not None
     process.stdin.write(b"What was the ORR?\nmedian PFS\n")
     process.stdin.flush()
     # Two answers are written (to the temporary file) while the input is still open...
-    assert _wait_for(lambda: any(p.stat().st_size > 0 and p.read_bytes().count(b"\n") == 2
-                                 for p in _temporaries(out_path.parent, out_path.name)))
+    assert _wait_for(
+        lambda: any(
+            p.stat().st_size > 0 and p.read_bytes().count(b"\n") == 2
+            for p in _temporaries(out_path.parent, out_path.name)
+        )
+    )
     # ...and the target does not exist yet: nobody can read half a result.
     assert not out_path.exists()
     process.stdin.write(b"\ngrade 3 thrombocytopenia\n")
@@ -348,18 +388,23 @@ def test_output_appears_only_when_complete(
     assert process.wait(timeout=120) == 0
     lines = out_path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["question"] for line in lines] == [
-        "What was the ORR?", "median PFS", "grade 3 thrombocytopenia"]
+        "What was the ORR?",
+        "median PFS",
+        "grade 3 thrombocytopenia",
+    ]
     assert not _temporaries(out_path.parent, out_path.name)
 
 
 def test_ctrl_c_while_waiting_for_input_leaves_nothing(
-        stdin_batch: tuple[subprocess.Popen[bytes], Path]) -> None:
+    stdin_batch: tuple[subprocess.Popen[bytes], Path],
+) -> None:
     process, out_path = stdin_batch
     assert process.stdin is not None and process.stderr is not None
     process.stdin.write(b"What was the ORR?\n")
     process.stdin.flush()
-    assert _wait_for(lambda: any(p.stat().st_size > 0
-                                 for p in _temporaries(out_path.parent, out_path.name)))
+    assert _wait_for(
+        lambda: any(p.stat().st_size > 0 for p in _temporaries(out_path.parent, out_path.name))
+    )
     process.send_signal(signal.SIGINT)  # blocked reading the next line
     assert process.wait(timeout=120) == 130
     assert "interrupted" in assert_one_error_line(process.stderr.read())
@@ -372,8 +417,13 @@ def test_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
     questions = tmp_path / "q.txt"
     questions.write_text("What was the ORR?\nmedian PFS\n", encoding="utf-8")
     with open("/dev/full", "wb") as full:
-        result = subprocess.run(CLI + ["batch", str(questions)], stdout=full,
-                                stderr=subprocess.PIPE, cwd=ROOT, timeout=120)
+        result = subprocess.run(
+            CLI + ["batch", str(questions)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+        )
     assert result.returncode == 2
     assert "No space left" in assert_one_error_line(result.stderr)
 
@@ -382,8 +432,12 @@ def test_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
 def test_closed_pipe_is_quiet_in_every_format(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / "many.txt"
     path.write_text("What was the ORR?\n" * 3000, encoding="utf-8")
-    process = subprocess.Popen(CLI + ["batch", str(path), "--format", fmt], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        CLI + ["batch", str(path), "--format", fmt],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.readline()
     process.stdout.close()  # `| head -1`

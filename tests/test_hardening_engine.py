@@ -28,29 +28,85 @@ LONG = "z" * (MAX_QUESTION_CHARS + 500)
 # Words and phrases of the study, so generated questions reach the handlers, the slots and
 # the follow-up logic rather than stopping at "not understood".
 STUDY_WORDS = [
-    "ORR", "overall response rate", "clinical benefit", "CBR", "partial response", "VGPR",
-    "complete response", "sCR", "minimal response", "stable disease", "median PFS",
-    "progression-free survival", "overall survival", "OS", "duration of response", "DOR",
-    "time to response", "thrombocytopenia", "anaemia", "anemia", "neutropenia", "fatigue",
-    "nausea", "hyponatraemia", "diarrhea", "vomiting", "bleeding", "deaths", "serious",
-    "grade 3", "grade >= 3", "grade 3-4", "grade 4", "penta-refractory", "non penta",
-    "mITT", "safety population", "Wilson", "Clopper-Pearson", "90% CI", "at 99% confidence",
-    "20% CI", "use a 80% interval", "compare", "vs", "how many", "what was", "and in",
-    "median age", "prior regimens", "dose", "selinexor", "dexamethasone", "why", "list patients",
-    "discontinued", "dose reduction", "help", "thanks", "hi", "what about", "only", "%", "?",
+    "ORR",
+    "overall response rate",
+    "clinical benefit",
+    "CBR",
+    "partial response",
+    "VGPR",
+    "complete response",
+    "sCR",
+    "minimal response",
+    "stable disease",
+    "median PFS",
+    "progression-free survival",
+    "overall survival",
+    "OS",
+    "duration of response",
+    "DOR",
+    "time to response",
+    "thrombocytopenia",
+    "anaemia",
+    "anemia",
+    "neutropenia",
+    "fatigue",
+    "nausea",
+    "hyponatraemia",
+    "diarrhea",
+    "vomiting",
+    "bleeding",
+    "deaths",
+    "serious",
+    "grade 3",
+    "grade >= 3",
+    "grade 3-4",
+    "grade 4",
+    "penta-refractory",
+    "non penta",
+    "mITT",
+    "safety population",
+    "Wilson",
+    "Clopper-Pearson",
+    "90% CI",
+    "at 99% confidence",
+    "20% CI",
+    "use a 80% interval",
+    "compare",
+    "vs",
+    "how many",
+    "what was",
+    "and in",
+    "median age",
+    "prior regimens",
+    "dose",
+    "selinexor",
+    "dexamethasone",
+    "why",
+    "list patients",
+    "discontinued",
+    "dose reduction",
+    "help",
+    "thanks",
+    "hi",
+    "what about",
+    "only",
+    "%",
+    "?",
 ]
 
 # Any Unicode text Python can hold (control characters, NUL, escape sequences, combining and
 # right-to-left characters, emoji; no lone surrogates, which a str from a terminal never has).
 ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
-STUDY_TEXT = st.lists(st.one_of(st.sampled_from(STUDY_WORDS), ANY_TEXT.map(lambda s: s[:12])),
-                      min_size=1, max_size=8).map(" ".join)
+STUDY_TEXT = st.lists(
+    st.one_of(st.sampled_from(STUDY_WORDS), ANY_TEXT.map(lambda s: s[:12])), min_size=1, max_size=8
+).map(" ".join)
 # Now and then a question past the bound, so the truncation path is exercised too.
-LONG_TEXT = st.tuples(STUDY_TEXT, st.sampled_from(["x", " é", "😀", "\x1b[0m"]),
-                      st.integers(MAX_QUESTION_CHARS, MAX_QUESTION_CHARS + 300)).map(
-    lambda t: t[0] + t[1] * t[2])
+LONG_TEXT = st.tuples(
+    STUDY_TEXT,
+    st.sampled_from(["x", " é", "😀", "\x1b[0m"]),
+    st.integers(MAX_QUESTION_CHARS, MAX_QUESTION_CHARS + 300),
+).map(lambda t: t[0] + t[1] * t[2])
 QUESTION = st.one_of(ANY_TEXT, STUDY_TEXT, STUDY_TEXT, LONG_TEXT)
-
 
 
 def check(answer: Answer, question: str) -> None:
@@ -71,9 +127,11 @@ def check(answer: Answer, question: str) -> None:
 
 # A fixture shared across examples is fine here: the engine is immutable and each example
 # makes its own conversation.
-_SETTINGS = settings(max_examples=2000, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
+_SETTINGS = settings(
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @_SETTINGS
@@ -107,15 +165,18 @@ def test_control_characters_alone_are_not_understood(engine: Engine, question: s
     assert answer.status == "unknown" and answer.intent is None
 
 
-@pytest.mark.parametrize(("question", "status"), [
-    ("What was the ORR? " + LONG, "answered"),
-    ("grade 3 " + LONG, "clarify"),
-    ("should I take selinexor? " + LONG, "out_of_scope"),
-    ("serious adverse events " + LONG, "not_reported"),
-    (LONG, "unknown"),
-], ids=["answered", "clarify", "out_of_scope", "not_reported", "unknown"])
-def test_every_status_says_the_question_was_cut(engine: Engine, question: str,
-                                                status: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        ("What was the ORR? " + LONG, "answered"),
+        ("grade 3 " + LONG, "clarify"),
+        ("should I take selinexor? " + LONG, "out_of_scope"),
+        ("serious adverse events " + LONG, "not_reported"),
+        (LONG, "unknown"),
+    ],
+    ids=["answered", "clarify", "out_of_scope", "not_reported", "unknown"],
+)
+def test_every_status_says_the_question_was_cut(engine: Engine, question: str, status: str) -> None:
     answer = engine.conversation().ask(question)
     check(answer, question)
     assert answer.status == status
@@ -137,15 +198,28 @@ def test_trailing_blanks_past_the_bound_are_not_a_cut(engine: Engine) -> None:
     assert answer.status == "answered" and TRUNCATION_MARK not in answer.text
 
 
-@pytest.mark.parametrize("question", [
-    "What was the ORR?\x00", "What\x07 was the\x08 ORR?", "\x1b[31mWhat was the ORR?\x1b[0m",
-    "What was the\x1b]0;title\x07 ORR?", "What\u200b was the ORR?\u2028",
-    # Markup-like text: Rich/Textual markup means nothing here, and must not hide the words.
-    "ORR [95% CI]", "[bold]ORR[/bold]", "[link=https://example.com]ORR[/link]", "ORR [/",
-    # Emoji, right-to-left, combining and full-width characters.
-    "What was the ORR? 😀👍🏽", "\u202eWhat was the ORR?", "ما هو ORR", "מה היה ה-ORR?",
-    "o\u0304verall response rate", "ＯＲＲ",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the ORR?\x00",
+        "What\x07 was the\x08 ORR?",
+        "\x1b[31mWhat was the ORR?\x1b[0m",
+        "What was the\x1b]0;title\x07 ORR?",
+        "What\u200b was the ORR?\u2028",
+        # Markup-like text: Rich/Textual markup means nothing here, and must not hide the words.
+        "ORR [95% CI]",
+        "[bold]ORR[/bold]",
+        "[link=https://example.com]ORR[/link]",
+        "ORR [/",
+        # Emoji, right-to-left, combining and full-width characters.
+        "What was the ORR? 😀👍🏽",
+        "\u202eWhat was the ORR?",
+        "ما هو ORR",
+        "מה היה ה-ORR?",
+        "o\u0304verall response rate",
+        "ＯＲＲ",
+    ],
+)
 def test_odd_characters_do_not_hide_the_question(engine: Engine, question: str) -> None:
     answer = engine.conversation().ask(question)
     check(answer, question)
@@ -159,12 +233,21 @@ def test_bare_markup_is_not_understood(engine: Engine, question: str) -> None:
     assert answer.status == "unknown"
 
 
-@pytest.mark.parametrize("template", [
-    "'; DROP TABLE facts; --", "Robert'); DROP TABLE adsl;--", "$(touch {marker})",
-    "`touch {marker}`", "; touch {marker}", "| touch {marker}", "{{{{7*7}}}} ${{7*7}}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "'; DROP TABLE facts; --",
+        "Robert'); DROP TABLE adsl;--",
+        "$(touch {marker})",
+        "`touch {marker}`",
+        "; touch {marker}",
+        "| touch {marker}",
+        "{{{{7*7}}}} ${{7*7}}",
+    ],
+)
 def test_sql_and_shell_text_is_not_understood_and_nothing_runs(
-        engine: Engine, tmp_path: Path, template: str) -> None:
+    engine: Engine, tmp_path: Path, template: str
+) -> None:
     marker = tmp_path / "ran"
     question = template.format(marker=marker)
     conversation = engine.conversation()

@@ -54,14 +54,22 @@ BROKEN: dict[str, tuple[Callable[[], bytes | str], tuple[str, ...]]] = {
     "a list": (lambda: "[1, 2, 3]", ("not a stormchat store",)),
     "null": (lambda: "null", ("empty",)),
     "table missing": (lambda: '{"meta": {}}', ("table 'facts' is missing",)),
-    "table a list": (lambda: json.dumps({**shipped(), "facts": []}),
-                     ("table 'facts'", "list")),
-    "rows not records": (lambda: json.dumps({**shipped(), "adsl": {"1": 5}}),
-                         ("table 'adsl'", "something other than records")),
+    "table a list": (lambda: json.dumps({**shipped(), "facts": []}), ("table 'facts'", "list")),
+    "rows not records": (
+        lambda: json.dumps({**shipped(), "adsl": {"1": 5}}),
+        ("table 'adsl'", "something other than records"),
+    ),
     "bad record": (bad_record, ("table 'adae'", "record 1", "AETOXGR")),
     "missing field": (without_field, ("table 'adsl'", "record 1", "AGE")),
-    "wrong schema": (lambda: json.dumps({**shipped(), "meta": {"1": {
-        **next(iter(shipped()["meta"].values())), "schema_version": 99}}}), ("version 99",)),
+    "wrong schema": (
+        lambda: json.dumps(
+            {
+                **shipped(),
+                "meta": {"1": {**next(iter(shipped()["meta"].values())), "schema_version": 99}},
+            }
+        ),
+        ("version 99",),
+    ),
     "deeply nested": (lambda: "[" * 100_000, ("nested too deeply",)),
 }
 COMMANDS: dict[str, list[str]] = {
@@ -82,8 +90,7 @@ def command(name: str, questions: Path, db: Path) -> list[str]:
     return [arg.format(questions=questions) for arg in COMMANDS[name]] + ["--db", str(db)]
 
 
-def assert_store_error(code: int, out: str, err: str, db: Path,
-                       words: tuple[str, ...]) -> None:
+def assert_store_error(code: int, out: str, err: str, db: Path, words: tuple[str, ...]) -> None:
     assert code == 3 and out == ""
     assert err.startswith("stormchat: cannot use the store ") and err.count("\n") == 1, err
     assert str(db) in err and "Traceback" not in err
@@ -93,9 +100,9 @@ def assert_store_error(code: int, out: str, err: str, db: Path,
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 @pytest.mark.parametrize("case", list(BROKEN))
-def test_broken_store_is_one_line_and_exit_3(case: str, name: str, tmp_path: Path,
-                                             questions: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_store_is_one_line_and_exit_3(
+    case: str, name: str, tmp_path: Path, questions: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, words = BROKEN[case]
     db = tmp_path / "store.json"
     content = make()
@@ -106,8 +113,9 @@ def test_broken_store_is_one_line_and_exit_3(case: str, name: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_missing_store_and_directory(name: str, tmp_path: Path, questions: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_store_and_directory(
+    name: str, tmp_path: Path, questions: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for db, words in ((tmp_path / "nope.json", ("no such file",)), (tmp_path, ("directory",))):
         code = cli.main(command(name, questions, db))
         out, err = capsys.readouterr()
@@ -115,9 +123,13 @@ def test_missing_store_and_directory(name: str, tmp_path: Path, questions: Path,
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_permission_denied_whoever_runs_the_tests(name: str, tmp_path: Path, questions: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_permission_denied_whoever_runs_the_tests(
+    name: str,
+    tmp_path: Path,
+    questions: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # Root reads a mode-000 file, so the refusal is simulated where TinyDB opens the file;
     # the next test does it for real when not root.
     import tinydb
@@ -135,8 +147,9 @@ def test_permission_denied_whoever_runs_the_tests(name: str, tmp_path: Path, que
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_unreadable_store_file(name: str, tmp_path: Path, questions: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_store_file(
+    name: str, tmp_path: Path, questions: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "store.json"
     db.write_bytes(default_store_path().read_bytes())
     db.chmod(0)
@@ -150,10 +163,10 @@ def test_through_the_real_entry_point(name: str, tmp_path: Path, questions: Path
     # In a process of its own, as users run it: nothing but the one line reaches stderr.
     db = tmp_path / "store.json"
     db.write_bytes(default_store_path().read_bytes()[:50_000])
-    result = subprocess.run(CLI + command(name, questions, db), capture_output=True,
-                            text=True, cwd=ROOT, timeout=120)
-    assert_store_error(result.returncode, result.stdout, result.stderr, db,
-                       ("not valid JSON",))
+    result = subprocess.run(
+        CLI + command(name, questions, db), capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert_store_error(result.returncode, result.stdout, result.stderr, db, ("not valid JSON",))
 
 
 # ---------------------------------------------------------------------------- right shape, no data
@@ -171,18 +184,26 @@ def no_patients(tmp_path: Path) -> Path:
     return path
 
 
-def test_verify_without_records_reports_mismatches(no_patients: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_without_records_reports_mismatches(
+    no_patients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli.main(["verify", "--db", str(no_patients)])
     out, err = capsys.readouterr()
     assert code == 1 and err == ""
     assert "cannot compute" in out and " 0 match" in out
 
 
-def test_questions_without_records_are_answered(no_patients: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    questions = ["What was the ORR?", "median PFS", "median age", "who was the first author?",
-                 "compare ORR in penta vs non-penta", "list patients with a CR"]
+def test_questions_without_records_are_answered(
+    no_patients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = [
+        "What was the ORR?",
+        "median PFS",
+        "median age",
+        "who was the first author?",
+        "compare ORR in penta vs non-penta",
+        "list patients with a CR",
+    ]
     for question in questions:
         code = cli.main(["ask", question, "--json", "--db", str(no_patients)])
         out, err = capsys.readouterr()
@@ -191,8 +212,7 @@ def test_questions_without_records_are_answered(no_patients: Path,
         assert answer["text"].strip() and "stormchat failed" not in answer["text"], answer
 
 
-def test_facts_missing_are_not_reported(tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_facts_missing_are_not_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = shipped()
     data["facts"] = {}
     path = tmp_path / "no_facts.json"
@@ -216,10 +236,16 @@ def test_two_processes_read_one_store_at_once(db: str | None, tmp_path: Path) ->
         copy.chmod(0o444)
         args = ["--db", str(copy)]
     asks = {"What was the ORR?": ("response_rate", 32), "median PFS": ("tte_median", None)}
-    processes = {question: subprocess.Popen(CLI + ["ask", question, "--json", *args], cwd=ROOT,
-                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                            text=True)
-                 for question in asks}
+    processes = {
+        question: subprocess.Popen(
+            CLI + ["ask", question, "--json", *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for question in asks
+    }
     for question, process in processes.items():
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0 and err == "", err

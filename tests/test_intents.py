@@ -67,16 +67,29 @@ def test_grade_slots(parser: Parser, text: str, op: str, low: int | None, high: 
 @pytest.mark.parametrize(
     ("text", "term"),
     [
-        ("anaemia", "Anaemia"), ("anemia", "Anaemia"), ("ANEMIA", "Anaemia"),
-        ("diarrhoea", "Diarrhoea"), ("diarrhea", "Diarrhoea"),
-        ("hyponatraemia", "Hyponatraemia"), ("hyponatremia", "Hyponatraemia"),
-        ("thrombocytopaenia", "Thrombocytopenia"), ("leucopenia", "Leukopenia"),
-        ("low platelets", "Thrombocytopenia"), ("tiredness", "Fatigue"), ("tired", "Fatigue"),
-        ("exhaustion", "Fatigue"), ("low sodium", "Hyponatraemia"), ("throwing up", "Vomiting"),
-        ("being sick", "Vomiting"), ("loss of appetite", "Decreased appetite"),
-        ("not hungry", "Decreased appetite"), ("low white cells", "Leukopenia"),
-        ("low neutrophils", "Neutropenia"), ("low red cells", "Anaemia"),
-        ("low haemoglobin", "Anaemia"), ("low hemoglobin", "Anaemia"),
+        ("anaemia", "Anaemia"),
+        ("anemia", "Anaemia"),
+        ("ANEMIA", "Anaemia"),
+        ("diarrhoea", "Diarrhoea"),
+        ("diarrhea", "Diarrhoea"),
+        ("hyponatraemia", "Hyponatraemia"),
+        ("hyponatremia", "Hyponatraemia"),
+        ("thrombocytopaenia", "Thrombocytopenia"),
+        ("leucopenia", "Leukopenia"),
+        ("low platelets", "Thrombocytopenia"),
+        ("tiredness", "Fatigue"),
+        ("tired", "Fatigue"),
+        ("exhaustion", "Fatigue"),
+        ("low sodium", "Hyponatraemia"),
+        ("throwing up", "Vomiting"),
+        ("being sick", "Vomiting"),
+        ("loss of appetite", "Decreased appetite"),
+        ("not hungry", "Decreased appetite"),
+        ("low white cells", "Leukopenia"),
+        ("low neutrophils", "Neutropenia"),
+        ("low red cells", "Anaemia"),
+        ("low haemoglobin", "Anaemia"),
+        ("low hemoglobin", "Anaemia"),
     ],
 )
 def test_spellings_and_lay_words(parser: Parser, text: str, term: str) -> None:
@@ -113,7 +126,7 @@ def test_spans_point_into_the_original(parser: Parser) -> None:
     p = parser.parse(text)
     for slot in p.slots.values():
         if slot.start is not None:
-            assert text[slot.start:slot.end] == slot.text
+            assert text[slot.start : slot.end] == slot.text
     assert p.slots["term"].text == "Anemia"
     assert p.slots["grade_op"].text == "GRADE ≥ 3"
 
@@ -156,8 +169,9 @@ def test_any_adverse_event(parser: Parser) -> None:
         ("ORR with a CP interval", "clopper-pearson", None),
     ],
 )
-def test_per_question_stats(parser: Parser, text: str, method: str | None,
-                            level: float | None) -> None:
+def test_per_question_stats(
+    parser: Parser, text: str, method: str | None, level: float | None
+) -> None:
     p = parser.parse(text)
     assert p.intent == "response_rate"
     assert p.get("ci_method") == method
@@ -244,8 +258,12 @@ def test_followup_grade_without_term_clarifies(parser: Parser) -> None:
 
 def test_answer_to_clarify_fills_the_gap(parser: Parser) -> None:
     p = ask(parser, "grade 3", "thrombocytopenia")
-    assert values(p) == {"term": "Thrombocytopenia", "grade_op": "eq", "grade_low": 3,
-                         "grade_high": 3}
+    assert values(p) == {
+        "term": "Thrombocytopenia",
+        "grade_op": "eq",
+        "grade_low": 3,
+        "grade_high": 3,
+    }
 
 
 def test_response_group_followup(parser: Parser) -> None:
@@ -269,9 +287,18 @@ def test_conversation_turns_do_not_inherit(parser: Parser) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["BOSTON trial", "KarMMa", "what about carfilzomib trials", "ORR in DREAMM-2?",
-     "Should my father take selinexor?", "what dose should I take", "What's the weather in Boston?",
-     "who won the football", "write a python function", "is selinexor right for me?"],
+    [
+        "BOSTON trial",
+        "KarMMa",
+        "what about carfilzomib trials",
+        "ORR in DREAMM-2?",
+        "Should my father take selinexor?",
+        "what dose should I take",
+        "What's the weather in Boston?",
+        "who won the football",
+        "write a python function",
+        "is selinexor right for me?",
+    ],
 )
 def test_out_of_scope(parser: Parser, text: str) -> None:
     assert parser.parse(text).intent == "out_of_scope"
@@ -291,9 +318,24 @@ def test_unknown_and_clarify(parser: Parser) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "\x00\x00", "[/", "[/bold]ORR[/", "ORR [95% CI]", "\x1b[31mORR\x1b[0m", "🙂🙂",
-     "\u00a0", "ﬁ", "İ" * 50, "a" * 10_000, "?" * 3000, "grade " * 500, "\ud800",
-     "how many " * 400],
+    [
+        "",
+        " ",
+        "\x00\x00",
+        "[/",
+        "[/bold]ORR[/",
+        "ORR [95% CI]",
+        "\x1b[31mORR\x1b[0m",
+        "🙂🙂",
+        "\u00a0",
+        "ﬁ",
+        "İ" * 50,
+        "a" * 10_000,
+        "?" * 3000,
+        "grade " * 500,
+        "\ud800",
+        "how many " * 400,
+    ],
 )
 def test_never_raises_on_odd_input(parser: Parser, text: str) -> None:
     p = parser.parse(text)
@@ -319,19 +361,43 @@ def test_normalise_offsets() -> None:
     assert [t.starts[i] for i in range(len(t.norm))] == [0, 1, 3, 3, 4, 5, 6]
 
 
-_slot = st.builds(Slot, name=st.sampled_from(["term", "grade_op", "grade_low", "population", "x",
-                                              "missing"]),
-                  value=st.one_of(st.none(), st.integers(), st.text(max_size=10), st.booleans()),
-                  inherited=st.booleans())
-_slot_names = st.sampled_from(["term", "grade_op", "grade_low", "population", "threshold",
-                                "endpoint", "missing", "measure", "x"])
+_slot = st.builds(
+    Slot,
+    name=st.sampled_from(["term", "grade_op", "grade_low", "population", "x", "missing"]),
+    value=st.one_of(st.none(), st.integers(), st.text(max_size=10), st.booleans()),
+    inherited=st.booleans(),
+)
+_slot_names = st.sampled_from(
+    [
+        "term",
+        "grade_op",
+        "grade_low",
+        "population",
+        "threshold",
+        "endpoint",
+        "missing",
+        "measure",
+        "x",
+    ]
+)
 _slots = st.dictionaries(_slot_names, _slot, max_size=5)
 _parse = st.builds(
-    Parse, text=st.text(max_size=20), intent=st.sampled_from(sorted(INTENTS)),
-    confidence=st.floats(0, 1), slots=_slots,
-    alternatives=st.lists(st.builds(Alternative, intent=st.sampled_from(sorted(INTENTS)),
-                                    confidence=st.floats(0, 1), slots=_slots), max_size=2),
-    followup=st.booleans())
+    Parse,
+    text=st.text(max_size=20),
+    intent=st.sampled_from(sorted(INTENTS)),
+    confidence=st.floats(0, 1),
+    slots=_slots,
+    alternatives=st.lists(
+        st.builds(
+            Alternative,
+            intent=st.sampled_from(sorted(INTENTS)),
+            confidence=st.floats(0, 1),
+            slots=_slots,
+        ),
+        max_size=2,
+    ),
+    followup=st.booleans(),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -351,14 +417,55 @@ _SHARED = Parser(terms=TERMS)
 
 
 @settings(max_examples=100, deadline=None)
-@given(words=st.lists(st.sampled_from(
-    ["and", "grade", "3", "or", "higher", "ORR", "nausea", "penta", "what", "about", "OS", "90%",
-     "wilson", "how", "many", "list", "patients", "compare", "?", "the", "median", "bleeding",
-     "instead", "survival", "VGPR", "better", "with"]), max_size=12),
-       previous_words=st.lists(st.sampled_from(["ORR", "grade 3 nausea", "median OS", "grade 3",
-                                                "list patients with VGPR",
-                                                "compare ORR penta vs rest"]),
-                               max_size=3))
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "and",
+                "grade",
+                "3",
+                "or",
+                "higher",
+                "ORR",
+                "nausea",
+                "penta",
+                "what",
+                "about",
+                "OS",
+                "90%",
+                "wilson",
+                "how",
+                "many",
+                "list",
+                "patients",
+                "compare",
+                "?",
+                "the",
+                "median",
+                "bleeding",
+                "instead",
+                "survival",
+                "VGPR",
+                "better",
+                "with",
+            ]
+        ),
+        max_size=12,
+    ),
+    previous_words=st.lists(
+        st.sampled_from(
+            [
+                "ORR",
+                "grade 3 nausea",
+                "median OS",
+                "grade 3",
+                "list patients with VGPR",
+                "compare ORR penta vs rest",
+            ]
+        ),
+        max_size=3,
+    ),
+)
 def test_conversations_never_raise(words: list[str], previous_words: list[str]) -> None:
     p = run_case(_SHARED, [*previous_words, " ".join(words)])
     assert p.intent in INTENTS
@@ -369,11 +476,13 @@ def test_conversations_never_raise(words: list[str], previous_words: list[str]) 
 
 def test_intents_does_not_import_knowledge_or_assistant() -> None:
     # Answering reads the trained weights with numpy; scikit-learn is for building them.
-    code = ("import intents.parser, intents.evaluate, sys; "
-            "p = intents.parser.Parser(); p.parse('ORR and median PFS in penta?'); "
-            "bad = [m for m in sys.modules "
-            "if m.startswith(('knowledge', 'assistant', 'scipy', 'sklearn'))]; "
-            "assert not bad, bad")
+    code = (
+        "import intents.parser, intents.evaluate, sys; "
+        "p = intents.parser.Parser(); p.parse('ORR and median PFS in penta?'); "
+        "bad = [m for m in sys.modules "
+        "if m.startswith(('knowledge', 'assistant', 'scipy', 'sklearn'))]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -404,10 +513,21 @@ VALIDATION_FLOOR = 0.75
 
 
 def test_evaluate_cli_prints_report() -> None:
-    out = subprocess.run([sys.executable, "-m", "intents.evaluate"],
-                         check=True, cwd=ROOT, capture_output=True, text=True).stdout
-    for part in ("intent accuracy", "confusion", "out-of-scope parsed", "qualifiers",
-                 "unaccounted words", "by writer"):
+    out = subprocess.run(
+        [sys.executable, "-m", "intents.evaluate"],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for part in (
+        "intent accuracy",
+        "confusion",
+        "out-of-scope parsed",
+        "qualifiers",
+        "unaccounted words",
+        "by writer",
+    ):
         assert part in out
 
 

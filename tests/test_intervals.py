@@ -14,8 +14,12 @@ from knowledge import intervals
 from knowledge.stats import rate_ci
 
 LEVELS = (0.5, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999, 0.6543)
-CASES = [(k, n) for n in (1, 2, 3, 7, 10, 33, 122, 123) for k in range(n + 1)
-         if n <= 33 or k in (0, 1, 2, 32, 48, n // 2, n - 1, n)]
+CASES = [
+    (k, n)
+    for n in (1, 2, 3, 7, 10, 33, 122, 123)
+    for k in range(n + 1)
+    if n <= 33 or k in (0, 1, 2, 32, 48, n // 2, n - 1, n)
+]
 CASES += [(0, 12300), (3200, 12300), (12299, 12300), (12300, 12300)]
 SCIPY_NAMES = {"clopper-pearson": "exact", "wilson": "wilson", "wilson-cc": "wilsoncc"}
 
@@ -46,7 +50,6 @@ def test_jeffreys_and_normal_quantile_are_identical() -> None:
 def test_rate_ci_uses_them() -> None:
     ci = stats.binomtest(32, 122).proportion_ci(confidence_level=0.95, method="exact")
     rate = rate_ci(32, 122)
-    assert (rate.ci_low, rate.ci_high) == pytest.approx((float(ci.low), float(ci.high)),
-                                                        abs=1e-10)
+    assert (rate.ci_low, rate.ci_high) == pytest.approx((float(ci.low), float(ci.high)), abs=1e-10)
     # Asked again (memoised), the same figures.
     assert rate_ci(32, 122) == rate

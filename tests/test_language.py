@@ -20,8 +20,10 @@ from intents.spec import DATA, SpecError, load_spec
 from intents.train import STORE_TERMS
 
 # Written by two helpers that never saw the parser (48 + 60 questions).
-QUALIFIED = [Path(__file__).resolve().parent / "data" / name
-             for name in ("qualified_questions.jsonl", "qualified_questions_2.jsonl")]
+QUALIFIED = [
+    Path(__file__).resolve().parent / "data" / name
+    for name in ("qualified_questions.jsonl", "qualified_questions_2.jsonl")
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +63,25 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("file", "old", "new", "says"),
     [
-        ("intents.yaml", "heads: [threshold, threshold_below]", "heads: [thresold]",
-         "thresold"),
-        ("lexicon/response.yaml", "doc: exactly one IMWG", "docs: exactly one IMWG",
-         "response.yaml"),
-        ("lexicon/qualifiers.yaml", "(?:aged |age |patients", "(?:aged |age |patients(",
-         "does not compile"),
+        ("intents.yaml", "heads: [threshold, threshold_below]", "heads: [thresold]", "thresold"),
+        (
+            "lexicon/response.yaml",
+            "doc: exactly one IMWG",
+            "docs: exactly one IMWG",
+            "response.yaml",
+        ),
+        (
+            "lexicon/qualifiers.yaml",
+            "(?:aged |age |patients",
+            "(?:aged |age |patients(",
+            "does not compile",
+        ),
         ("scope.yaml", "intent: greeting", "intent: greetings", "greetings"),
     ],
 )
-def test_a_mistake_in_the_data_is_named(tmp_path: Path, file: str, old: str, new: str,
-                                        says: str) -> None:
+def test_a_mistake_in_the_data_is_named(
+    tmp_path: Path, file: str, old: str, new: str, says: str
+) -> None:
     root = _broken_copy(tmp_path, file, old, new)
     with pytest.raises(SpecError) as caught:
         spec_module.load_spec.__wrapped__(root)
@@ -82,8 +92,11 @@ def test_the_parser_uses_what_the_spec_says(parser: Parser) -> None:
     # Allowed slots, follow-ups and handlers all come from intents.yaml: a slot the intent
     # does not list never reaches the handler.
     spec = load_spec()
-    for text in ["grade 3 anaemia in the penta-refractory", "median PFS at 90% CI",
-                 "How many needed a dose reduction for fatigue?"]:
+    for text in [
+        "grade 3 anaemia in the penta-refractory",
+        "median PFS at 90% CI",
+        "How many needed a dose reduction for fatigue?",
+    ]:
         p = parser.parse(text)
         assert set(p.slots) <= spec.allowed_slots(p.intent) | {"missing"}, (text, p.slots)
 
@@ -91,19 +104,26 @@ def test_the_parser_uses_what_the_spec_says(parser: Parser) -> None:
 # ----------------------------------------------------------------------------- words
 
 
-@pytest.mark.parametrize("word", ["several", "male", "renal", "needed", "related", "stage",
-                                  "weather", "centers", "code"])
+@pytest.mark.parametrize(
+    "word", ["several", "male", "renal", "needed", "related", "stage", "weather", "centers", "code"]
+)
 def test_correct_english_is_never_rewritten(parser: Parser, word: str) -> None:
     _, corrections = parser.corrector.correct(normalise(f"how many {word} patients"))
     assert corrections == []
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("paitents", "patients"),
-                                              ("respons", "response"),
-                                              ("progresion", "progression"),
-                                              ("thrombocytopnia", "thrombocytopenia")])
-def test_misspellings_are_corrected_toward_the_study(parser: Parser, typed: str,
-                                                     meant: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("paitents", "patients"),
+        ("respons", "response"),
+        ("progresion", "progression"),
+        ("thrombocytopnia", "thrombocytopenia"),
+    ],
+)
+def test_misspellings_are_corrected_toward_the_study(
+    parser: Parser, typed: str, meant: str
+) -> None:
     _, corrections = parser.corrector.correct(normalise(f"how many {typed}"))
     assert corrections == [(typed, meant)]
 
@@ -124,9 +144,17 @@ def test_several_adverse_events_is_not_grade_3(parser: Parser) -> None:
 
 @pytest.mark.parametrize(
     ("text", "endpoint"),
-    [("mPFS", "PFS"), ("mOS", "OS"), ("DoR?", "DOR"), ("TTR", "TTR"), ("mDOR", "DOR"),
-     ("TTP", "TTP"), ("time to progression", "TTP"), ("median f/u", "FOLLOWUP"),
-     ("how long till progresion, on average?", "PFS")],
+    [
+        ("mPFS", "PFS"),
+        ("mOS", "OS"),
+        ("DoR?", "DOR"),
+        ("TTR", "TTR"),
+        ("mDOR", "DOR"),
+        ("TTP", "TTP"),
+        ("time to progression", "TTP"),
+        ("median f/u", "FOLLOWUP"),
+        ("how long till progresion, on average?", "PFS"),
+    ],
 )
 def test_endpoint_abbreviations(parser: Parser, text: str, endpoint: str) -> None:
     p = parser.parse(text)
@@ -135,11 +163,16 @@ def test_endpoint_abbreviations(parser: Parser, text: str, endpoint: str) -> Non
 
 @pytest.mark.parametrize(
     ("text", "grade"),
-    [("G3 neut %", ("eq", 3, 3)), ("Gr 3-4 anaemia", ("between", 3, 4)),
-     ("G≥3 thrombocytopenia", ("ge", 3, None)), ("3+ nausea", ("ge", 3, None)),
-     ("severe fatigue", ("ge", 3, None)), ("life-threatening thrombocytopenia", ("eq", 4, 4)),
-     ("how badly did platelets drop", ("ge", 3, None)),
-     ("any grade 3-4 AE", ("between", 3, 4))],
+    [
+        ("G3 neut %", ("eq", 3, 3)),
+        ("Gr 3-4 anaemia", ("between", 3, 4)),
+        ("G≥3 thrombocytopenia", ("ge", 3, None)),
+        ("3+ nausea", ("ge", 3, None)),
+        ("severe fatigue", ("ge", 3, None)),
+        ("life-threatening thrombocytopenia", ("eq", 4, 4)),
+        ("how badly did platelets drop", ("ge", 3, None)),
+        ("any grade 3-4 AE", ("between", 3, 4)),
+    ],
 )
 def test_grade_words(parser: Parser, text: str, grade: tuple[object, ...]) -> None:
     p = parser.parse(text)
@@ -149,19 +182,26 @@ def test_grade_words(parser: Parser, text: str, grade: tuple[object, ...]) -> No
 
 @pytest.mark.parametrize(
     ("text", "intent", "slot", "value"),
-    [("≥PR rate", "response_rate", "threshold", "PR"),
-     ("VGPR+", "response_rate", "threshold", "VGPR"),
-     ("<PR, how many pts?", "response_rate", "threshold", "<PR"),
-     ("how many did not respond", "response_rate", "threshold", "<PR"),
-     ("MR or better but not PR", "response_category", "category", "MR"),
-     ("how many had only a small response, not a big one?", "response_category", "category",
-      "MR"),
-     ("ORR in patients refractory to all five drugs", "response_rate", "population", "penta"),
-     ("ORR in the FDA label population", "response_rate", "population", "penta"),
-     ("ORR in the other 39", "response_rate", "population", "non_penta")],
+    [
+        ("≥PR rate", "response_rate", "threshold", "PR"),
+        ("VGPR+", "response_rate", "threshold", "VGPR"),
+        ("<PR, how many pts?", "response_rate", "threshold", "<PR"),
+        ("how many did not respond", "response_rate", "threshold", "<PR"),
+        ("MR or better but not PR", "response_category", "category", "MR"),
+        (
+            "how many had only a small response, not a big one?",
+            "response_category",
+            "category",
+            "MR",
+        ),
+        ("ORR in patients refractory to all five drugs", "response_rate", "population", "penta"),
+        ("ORR in the FDA label population", "response_rate", "population", "penta"),
+        ("ORR in the other 39", "response_rate", "population", "non_penta"),
+    ],
 )
-def test_response_thresholds_and_populations(parser: Parser, text: str, intent: str,
-                                             slot: str, value: object) -> None:
+def test_response_thresholds_and_populations(
+    parser: Parser, text: str, intent: str, slot: str, value: object
+) -> None:
     p = parser.parse(text)
     assert (p.intent, p.get(slot)) == (intent, value)
 
@@ -173,39 +213,67 @@ def test_response_thresholds_and_populations(parser: Parser, text: str, intent: 
     ("text", "expected"),
     [
         ("ORR / CBR", [("response_rate", "threshold", "PR"), ("response_rate", "threshold", "MR")]),
-        ("PFS and OS medians", [("tte_median", "endpoint", "PFS"),
-                                ("tte_median", "endpoint", "OS")]),
-        ("sCR/VGPR/PR counts", [("response_category", "category", "sCR"),
-                                ("response_category", "category", "VGPR"),
-                                ("response_category", "category", "PR")]),
-        ("grade 3 fatigue vs grade 3 nausea", [("ae_incidence", "term", "Fatigue"),
-                                               ("ae_incidence", "term", "Nausea")]),
-        ("how many discontinued, and how many were still on treatment?",
-         [("disposition", "status", "discontinued"), ("disposition", "status", "ongoing")]),
-        ("G3 and G4 thrombo", [("ae_incidence", "grade_low", 3),
-                               ("ae_incidence", "grade_low", 4)]),
+        (
+            "PFS and OS medians",
+            [("tte_median", "endpoint", "PFS"), ("tte_median", "endpoint", "OS")],
+        ),
+        (
+            "sCR/VGPR/PR counts",
+            [
+                ("response_category", "category", "sCR"),
+                ("response_category", "category", "VGPR"),
+                ("response_category", "category", "PR"),
+            ],
+        ),
+        (
+            "grade 3 fatigue vs grade 3 nausea",
+            [("ae_incidence", "term", "Fatigue"), ("ae_incidence", "term", "Nausea")],
+        ),
+        (
+            "how many discontinued, and how many were still on treatment?",
+            [("disposition", "status", "discontinued"), ("disposition", "status", "ongoing")],
+        ),
+        ("G3 and G4 thrombo", [("ae_incidence", "grade_low", 3), ("ae_incidence", "grade_low", 4)]),
         # A head said once for two modifiers.
-        ("primary and secondary endpoints?", [("study_fact", "topic", "primary_endpoint"),
-                                              ("study_fact", "topic", "secondary_endpoint")]),
-        ("sel + dex dose", [("study_fact", "topic", "dose_selinexor"),
-                            ("study_fact", "topic", "dose_dexamethasone")]),
+        (
+            "primary and secondary endpoints?",
+            [
+                ("study_fact", "topic", "primary_endpoint"),
+                ("study_fact", "topic", "secondary_endpoint"),
+            ],
+        ),
+        (
+            "sel + dex dose",
+            [
+                ("study_fact", "topic", "dose_selinexor"),
+                ("study_fact", "topic", "dose_dexamethasone"),
+            ],
+        ),
         # Two grades of one event, one of them a band.
-        ("hyponatraemia G3 + G3/4", [("ae_incidence", "grade_op", "eq"),
-                                     ("ae_incidence", "grade_op", "between")]),
+        (
+            "hyponatraemia G3 + G3/4",
+            [("ae_incidence", "grade_op", "eq"), ("ae_incidence", "grade_op", "between")],
+        ),
         # The second sentence is a request: it asks too.
-        ("How common was vomiting? I need any grade and grade 3 separately.",
-         [("ae_incidence", "grade_op", "any"), ("ae_incidence", "grade_op", "eq")]),
-        ("how many got neuropathy, and how many had it badly enough to be grade 3?",
-         [("ae_incidence", "grade_op", "any"), ("ae_incidence", "grade_low", 3)]),
+        (
+            "How common was vomiting? I need any grade and grade 3 separately.",
+            [("ae_incidence", "grade_op", "any"), ("ae_incidence", "grade_op", "eq")],
+        ),
+        (
+            "how many got neuropathy, and how many had it badly enough to be grade 3?",
+            [("ae_incidence", "grade_op", "any"), ("ae_incidence", "grade_low", 3)],
+        ),
     ],
 )
-def test_compound_questions(parser: Parser, text: str,
-                            expected: list[tuple[str, str, object]]) -> None:
+def test_compound_questions(
+    parser: Parser, text: str, expected: list[tuple[str, str, object]]
+) -> None:
     p = parser.parse(text)
     assert p.intent == "compound"
     got = queries(p)
     assert [(i, s[slot]) for (i, s), (_, slot, _) in zip(got, expected, strict=True)] == [
-        (i, v) for i, _, v in expected]
+        (i, v) for i, _, v in expected
+    ]
 
 
 def test_a_modifier_said_once_applies_to_every_part(parser: Parser) -> None:
@@ -215,14 +283,18 @@ def test_a_modifier_said_once_applies_to_every_part(parser: Parser) -> None:
     assert [s.get("grade_low") for _, s in queries(p)] == [3, 3]
 
 
-@pytest.mark.parametrize(("text", "slot", "values"), [
-    ("overall response with 80% and 95% intervals", "level", [0.8, 0.95]),
-    ("CBR 90% CI and 99% CI", "level", [0.9, 0.99]),
-    ("median OS with 80, 90 and 95% CIs", "level", [0.8, 0.9, 0.95]),
-    ("clinical benefit, Wilson vs exact interval", "ci_method", ["wilson", "clopper-pearson"]),
-])
-def test_each_interval_setting_named_is_a_part(parser: Parser, text: str, slot: str,
-                                               values: list[object]) -> None:
+@pytest.mark.parametrize(
+    ("text", "slot", "values"),
+    [
+        ("overall response with 80% and 95% intervals", "level", [0.8, 0.95]),
+        ("CBR 90% CI and 99% CI", "level", [0.9, 0.99]),
+        ("median OS with 80, 90 and 95% CIs", "level", [0.8, 0.9, 0.95]),
+        ("clinical benefit, Wilson vs exact interval", "ci_method", ["wilson", "clopper-pearson"]),
+    ],
+)
+def test_each_interval_setting_named_is_a_part(
+    parser: Parser, text: str, slot: str, values: list[object]
+) -> None:
     p = parser.parse(text)
     assert [s[slot] for _, s in queries(p)] == values
     assert p.unserved == []  # the second level is asked, not an unexplained number
@@ -231,23 +303,28 @@ def test_each_interval_setting_named_is_a_part(parser: Parser, text: str, slot: 
 def test_a_trailing_bare_modifier_narrows_every_part(parser: Parser) -> None:
     p = parser.parse("low platelets & low sodium, grade 3 rates")
     assert [(s["term"], s.get("grade_low")) for _, s in queries(p)] == [
-        ("Thrombocytopenia", 3), ("Hyponatraemia", 3)]
+        ("Thrombocytopenia", 3),
+        ("Hyponatraemia", 3),
+    ]
     assert p.qualifiers == []  # "3 rates" is no percentage
 
 
-@pytest.mark.parametrize("text", ["did many bleed? like real bleeds",
-                                  "any severe fatigue, like G3?"])
+@pytest.mark.parametrize(
+    "text", ["did many bleed? like real bleeds", "any severe fatigue, like G3?"]
+)
 def test_one_thing_said_twice_is_one_query(parser: Parser, text: str) -> None:
     p = parser.parse(text)
     assert len(p.queries) == 1
 
 
 def test_one_question_is_not_split(parser: Parser) -> None:
-    for text in ["median PFS high-risk vs standard-risk cytogenetics",
-                 "how many had their selinexor held or reduced",
-                 "I'm putting together slides: what was the overall response rate, how many "
-                 "patients was it based on, and what was the confidence interval?",
-                 "which patients had thrombocytopenia and grade 3 bleeding?"]:
+    for text in [
+        "median PFS high-risk vs standard-risk cytogenetics",
+        "how many had their selinexor held or reduced",
+        "I'm putting together slides: what was the overall response rate, how many "
+        "patients was it based on, and what was the confidence interval?",
+        "which patients had thrombocytopenia and grade 3 bleeding?",
+    ]:
         assert parser.parse(text).intent != "compound", text
 
 
@@ -256,28 +333,34 @@ def test_one_question_is_not_split(parser: Parser) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind", "value"),
-    [("ORR in patients over 70", "subgroup", "age"),
-     ("mPFS del17p", "subgroup", "cytogenetics"),
-     ("ORR in men", "subgroup", "sex"),
-     ("response rate for those with kidney problems", "subgroup", "renal"),
-     ("ORR in patients refractory to carfilzomib", "subgroup", "refractory_drug"),
-     ("OS at 12 months", "timepoint", "time"),
-     ("12-month PFS rate", "timepoint", "time"),
-     ("hazard ratio for PFS", "measure", "hazard_ratio"),
-     ("mean duration of response", "measure", "mean"),
-     ("ORR by investigator assessment", "assessor", "investigator"),
-     ("ORR in STORM Part 1", "cohort", "part1"),
-     ("ORR at 60 mg", "cohort", "other_dose")],
+    [
+        ("ORR in patients over 70", "subgroup", "age"),
+        ("mPFS del17p", "subgroup", "cytogenetics"),
+        ("ORR in men", "subgroup", "sex"),
+        ("response rate for those with kidney problems", "subgroup", "renal"),
+        ("ORR in patients refractory to carfilzomib", "subgroup", "refractory_drug"),
+        ("OS at 12 months", "timepoint", "time"),
+        ("12-month PFS rate", "timepoint", "time"),
+        ("hazard ratio for PFS", "measure", "hazard_ratio"),
+        ("mean duration of response", "measure", "mean"),
+        ("ORR by investigator assessment", "assessor", "investigator"),
+        ("ORR in STORM Part 1", "cohort", "part1"),
+        ("ORR at 60 mg", "cohort", "other_dose"),
+    ],
 )
-def test_unserved_qualifiers_are_recognised(parser: Parser, text: str, kind: str,
-                                            value: str) -> None:
+def test_unserved_qualifiers_are_recognised(
+    parser: Parser, text: str, kind: str, value: str
+) -> None:
     p = parser.parse(text)
     assert (kind, value) in {(q.kind, q.value) for q in p.unserved}, (p.intent, p.qualifiers)
 
 
 def test_served_qualifiers_do_not_stop_the_answer(parser: Parser) -> None:
-    for text in ["ORR per IRC, mITT?", "ORR in penta-refractory patients",
-                 "median OS in responders"]:
+    for text in [
+        "ORR per IRC, mITT?",
+        "ORR in penta-refractory patients",
+        "median OS in responders",
+    ]:
         assert not parser.parse(text).unserved, text
 
 
@@ -309,11 +392,15 @@ def test_qualified_questions_are_never_answered_with_the_unqualified_figure(path
     """Questions written by helpers that never saw the parser: an answerable question plus a
     qualifier the sources do not report (each of 12 kinds 4 or 5 times)."""
     engine = Engine.load()
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert len(rows) >= 40
-    answered = [row["text"] for row in rows
-                if _answer_last(engine, [*row["context"], row["text"]])[0] == "answered"]
+    answered = [
+        row["text"]
+        for row in rows
+        if _answer_last(engine, [*row["context"], row["text"]])[0] == "answered"
+    ]
     assert answered == []
 
 
@@ -334,33 +421,59 @@ def test_not_reported_names_the_qualifier_and_labels_the_context() -> None:
         (["CBR n/N", "CI?"], "response_rate", {"threshold": "MR"}),
         (["ORR", "and at 99%?"], "response_rate", {"threshold": "PR", "level": 0.99}),
         (["ORR", "and Wilson?"], "response_rate", {"threshold": "PR", "ci_method": "wilson"}),
-        (["What was the ORR?", "in the penta-ref group?"], "response_rate",
-         {"threshold": "PR", "population": "penta"}),
-        (["median OS", "in responders?"], "tte_median", {"endpoint": "OS",
-                                                         "response_group": "PR"}),
+        (
+            ["What was the ORR?", "in the penta-ref group?"],
+            "response_rate",
+            {"threshold": "PR", "population": "penta"},
+        ),
+        (["median OS", "in responders?"], "tte_median", {"endpoint": "OS", "response_group": "PR"}),
         (["How many patients died?", "what were the causes?"], "ae_deaths", {}),
-        (["how many people responded?", "and how many of those had the best kind of response?"],
-         "response_category", {"category": "sCR"}),
-        (["low sodium — how common was the severe kind?", "and grade 4 only?"], "ae_incidence",
-         {"term": "Hyponatraemia", "grade_low": 4}),
-        (["Tell me about the response rate.", "How long did those responses last?"],
-         "tte_median", {"endpoint": "DOR"}),
-        (["how many stopped treatment", "how many were because of side effects"], "ae_action",
-         {"action": "discontinuation"}),
-        (["grade >=3 bleeding", "upper one-sided 95% bound?"], "ae_bleeding",
-         {"statistic": "one_sided", "level": 0.95}),
-        (["holds for plts", "fatigue?"], "ae_action",
-         {"action": "dose_modification", "term": "Fatigue"}),
-        (["list subjects with grade 3 hyponatraemia", "now the g4s"], "records",
-         {"term": "Hyponatraemia", "grade_low": 4}),
+        (
+            ["how many people responded?", "and how many of those had the best kind of response?"],
+            "response_category",
+            {"category": "sCR"},
+        ),
+        (
+            ["low sodium — how common was the severe kind?", "and grade 4 only?"],
+            "ae_incidence",
+            {"term": "Hyponatraemia", "grade_low": 4},
+        ),
+        (
+            ["Tell me about the response rate.", "How long did those responses last?"],
+            "tte_median",
+            {"endpoint": "DOR"},
+        ),
+        (
+            ["how many stopped treatment", "how many were because of side effects"],
+            "ae_action",
+            {"action": "discontinuation"},
+        ),
+        (
+            ["grade >=3 bleeding", "upper one-sided 95% bound?"],
+            "ae_bleeding",
+            {"statistic": "one_sided", "level": 0.95},
+        ),
+        (
+            ["holds for plts", "fatigue?"],
+            "ae_action",
+            {"action": "dose_modification", "term": "Fatigue"},
+        ),
+        (
+            ["list subjects with grade 3 hyponatraemia", "now the g4s"],
+            "records",
+            {"term": "Hyponatraemia", "grade_low": 4},
+        ),
         # A restriction and no subject: the previous question in that subgroup.
-        (["dose reductions for fatigue", "any figure for patients over 70?"], "ae_action",
-         {"action": "dose_modification", "term": "Fatigue"}),
+        (
+            ["dose reductions for fatigue", "any figure for patients over 70?"],
+            "ae_action",
+            {"action": "dose_modification", "term": "Fatigue"},
+        ),
     ],
 )
-def test_short_followups_lean_on_the_previous_question(parser: Parser, turns: list[str],
-                                                       intent: str,
-                                                       expected: dict[str, object]) -> None:
+def test_short_followups_lean_on_the_previous_question(
+    parser: Parser, turns: list[str], intent: str, expected: dict[str, object]
+) -> None:
     p = run_case(parser, turns)
     assert p.intent == intent
     assert values(p).items() >= expected.items()
@@ -369,16 +482,23 @@ def test_short_followups_lean_on_the_previous_question(parser: Parser, turns: li
 @pytest.mark.parametrize(
     ("turns", "expected"),
     [
-        (["ORR and CBR", "with 90% intervals?"],
-         [{"threshold": "PR", "level": 0.9}, {"threshold": "MR", "level": 0.9}]),
-        (["PFS and OS medians", "and in the penta-refractory?"],
-         [{"endpoint": "PFS", "population": "penta"}, {"endpoint": "OS", "population": "penta"}]),
-        (["nausea any grade and grade 3", "and for vomiting?"],
-         [{"term": "Vomiting", "grade_op": "any"}, {"term": "Vomiting", "grade_low": 3}]),
+        (
+            ["ORR and CBR", "with 90% intervals?"],
+            [{"threshold": "PR", "level": 0.9}, {"threshold": "MR", "level": 0.9}],
+        ),
+        (
+            ["PFS and OS medians", "and in the penta-refractory?"],
+            [{"endpoint": "PFS", "population": "penta"}, {"endpoint": "OS", "population": "penta"}],
+        ),
+        (
+            ["nausea any grade and grade 3", "and for vomiting?"],
+            [{"term": "Vomiting", "grade_op": "any"}, {"term": "Vomiting", "grade_low": 3}],
+        ),
     ],
 )
-def test_a_followup_to_several_parts_changes_each(parser: Parser, turns: list[str],
-                                                  expected: list[dict[str, object]]) -> None:
+def test_a_followup_to_several_parts_changes_each(
+    parser: Parser, turns: list[str], expected: list[dict[str, object]]
+) -> None:
     p = run_case(parser, turns)
     assert p.intent == "compound"
     got = [s for _, s in queries(p)]
@@ -392,31 +512,38 @@ def test_both_after_a_clarify_asks_every_reading(parser: Parser) -> None:
     assert first.intent == "clarify" and len(first.alternatives) == 2
     p = parser.parse("both please", previous=first)
     assert sorted(s["endpoint"] for _, s in queries(p)) == sorted(
-        a.slots["endpoint"].value for a in first.alternatives)
+        a.slots["endpoint"].value for a in first.alternatives
+    )
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("how many discontinued?", "disposition"),
-    ("what proportion discontinued?", "disposition"),
-    ("how many discontinued because of side effects?", "ae_action"),
-    ("discontinuations for thrombocytopenia", "ae_action"),
-    ("how many needed a dose reduction?", "ae_action"),
-    ("how many remained on treatment?", "disposition"),
-    ("how long did patients remain on treatment?", "tte_median"),
-])
-def test_discontinuation_for_adverse_events_needs_an_adverse_event(parser: Parser, text: str,
-                                                                   intent: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how many discontinued?", "disposition"),
+        ("what proportion discontinued?", "disposition"),
+        ("how many discontinued because of side effects?", "ae_action"),
+        ("discontinuations for thrombocytopenia", "ae_action"),
+        ("how many needed a dose reduction?", "ae_action"),
+        ("how many remained on treatment?", "disposition"),
+        ("how long did patients remain on treatment?", "tte_median"),
+    ],
+)
+def test_discontinuation_for_adverse_events_needs_an_adverse_event(
+    parser: Parser, text: str, intent: str
+) -> None:
     assert parser.parse(text).intent == intent
     # Asked back, or all discontinuations: never the AE figure alone.
-    assert parser.parse("what was the discontinuation rate").intent in ("clarify",
-                                                                         "disposition")
+    assert parser.parse("what was the discontinuation rate").intent in ("clarify", "disposition")
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("PFS in plain english", "definition"),
-    ("what does VGPR mean", "definition"),
-    ("was anaemia worse in the penta-refractory group than in the others?", "compare"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("PFS in plain english", "definition"),
+        ("what does VGPR mean", "definition"),
+        ("was anaemia worse in the penta-refractory group than in the others?", "compare"),
+    ],
+)
 def test_a_cue_names_the_kind_of_answer(parser: Parser, text: str, intent: str) -> None:
     p = parser.parse(text)
     assert p.intent == intent
@@ -457,16 +584,24 @@ def test_the_shipped_model_is_what_the_corpus_gives() -> None:
 def test_the_model_records_what_it_was_built_from() -> None:
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["meta"]
     assert meta["questions"] >= 2000
-    assert set(meta["writers"]) >= {"blind_onc", "blind_stat", "blind_msl", "blind_nurse",
-                                    "blind_lay"}
+    assert set(meta["writers"]) >= {
+        "blind_onc",
+        "blind_stat",
+        "blind_msl",
+        "blind_nurse",
+        "blind_lay",
+    }
     assert not any(w.startswith("validation") for w in meta["writers"])
 
 
 def test_every_example_in_the_spec_is_read_as_its_intent(parser: Parser) -> None:
     """The examples help and the welcome show are the spec's own: each must work."""
     spec = load_spec()
-    wrong = [(name, example, parser.parse(example).intent)
-             for name, intent in spec.intents.items() for example in intent.examples
-             if parser.parse(example).intent != name]
+    wrong = [
+        (name, example, parser.parse(example).intent)
+        for name, intent in spec.intents.items()
+        for example in intent.examples
+        if parser.parse(example).intent != name
+    ]
     assert wrong == []
     assert "Response" in spec.examples() and spec.example("tte_median")

@@ -23,10 +23,21 @@ from knowledge.store import default_store_path
 
 # What the attacker pasted: a title change and a screen clear (OSC and CSI), a C1 NEL, DEL,
 # a line separator, a paragraph separator, bidi overrides and isolates.
-HOSTILE = ("\x1b]0;PWNED\x07\x1b[2J\x9b31m\x85 NEL\x7f DEL\u2028LS\u2029PS"
-           "\u202eRLO\u202aLRE\u2066LRI\u2069PDI")
-UNSAFE = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
-                           *range(0x2066, 0x206A), 0x2028, 0x2029)]
+HOSTILE = (
+    "\x1b]0;PWNED\x07\x1b[2J\x9b31m\x85 NEL\x7f DEL\u2028LS\u2029PS"
+    "\u202eRLO\u202aLRE\u2066LRI\u2069PDI"
+)
+UNSAFE = [
+    chr(c)
+    for c in (
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x2028,
+        0x2029,
+    )
+]
 
 
 def assert_safe(text: str, keep: str = "\n") -> None:
@@ -82,22 +93,30 @@ def test_ask_text_and_parse_are_neutralised(capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.parametrize("fmt", ["text", "jsonl", "csv", "markdown"])
-def test_every_batch_format_is_neutralised(fmt: str, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_batch_format_is_neutralised(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     questions = tmp_path / "q.txt"
-    questions.write_text(f"What was the ORR? {HOSTILE}\nmedian PFS \u202e\n",
-                         encoding="utf-8")
+    questions.write_text(f"What was the ORR? {HOSTILE}\nmedian PFS \u202e\n", encoding="utf-8")
     assert cli.main(["batch", str(questions), "--format", fmt]) == 0
     out = capsys.readouterr().out
     assert_safe(out)
     if fmt == "jsonl":
         assert [json.loads(line)["question"] for line in out.splitlines()] == [
-            f"What was the ORR? {HOSTILE}", "median PFS \u202e"]
+            f"What was the ORR? {HOSTILE}",
+            "median PFS \u202e",
+        ]
 
 
 def test_json_of_an_answer_holding_hostile_text_everywhere() -> None:
-    answer = Answer(question=HOSTILE, status="answered", intent="x", text=HOSTILE,
-                    values={"term": HOSTILE, "n": 1}, sources=[HOSTILE])
+    answer = Answer(
+        question=HOSTILE,
+        status="answered",
+        intent="x",
+        text=HOSTILE,
+        values={"term": HOSTILE, "n": 1},
+        sources=[HOSTILE],
+    )
     line = to_json(answer)
     assert_safe(line, keep="") and len(line.splitlines()) == 1
     assert json.loads(line)["values"]["term"] == HOSTILE
@@ -107,7 +126,8 @@ def test_json_of_an_answer_holding_hostile_text_everywhere() -> None:
 
 
 def test_verify_neutralises_store_texts_and_the_store_path(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = json.loads(default_store_path().read_text(encoding="utf-8"))
     for doc in data["facts"].values():
         doc["source"] = f"{doc['source']} {HOSTILE}"
@@ -123,8 +143,10 @@ def test_verify_neutralises_store_texts_and_the_store_path(
 # ---------------------------------------------------------------------------- CSV formulas
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"https://evil\",\"x\")", "+1+1", "-1+1",
-                                  "@SUM(A1)", "\t=1+1", "\r=1+1", "\t\r=1+1"])
+@pytest.mark.parametrize(
+    "cell",
+    ['=HYPERLINK("https://evil","x")', "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\t\r=1+1"],
+)
 def test_formula_cells_get_a_leading_quote(cell: str) -> None:
     out = csv_cell(cell)
     assert out.startswith("'") and not any(is_unsafe(ch) for ch in out if ch != "\t")
@@ -137,8 +159,14 @@ def test_plain_cells_are_left_alone() -> None:
 
 def test_csv_formatter_neutralises_every_cell() -> None:
     formatter = CsvFormatter()
-    answer = Answer(question="=HYPERLINK(\"https://evil\",\"click\")", status="answered",
-                    intent="x", text="@SUM(1+1)\x1b[2J", values={}, sources=["-2+3"])
+    answer = Answer(
+        question='=HYPERLINK("https://evil","click")',
+        status="answered",
+        intent="x",
+        text="@SUM(1+1)\x1b[2J",
+        values={},
+        sources=["-2+3"],
+    )
     rows = list(csv.reader(io.StringIO(formatter.header() + formatter.format(answer))))
     question, _, _, text, values, sources = rows[1]
     assert question.startswith("'=HYPERLINK") and text == "'@SUM(1+1)\\x1b[2J"
@@ -146,8 +174,9 @@ def test_csv_formatter_neutralises_every_cell() -> None:
 
 
 @pytest.mark.parametrize("line", ["\t=1+1", "=1+1", " \r=1+1", "@SUM(A1)"])
-def test_batch_csv_never_writes_a_formula(line: str, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_csv_never_writes_a_formula(
+    line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The batch reader strips a line's tabs and spaces: the check runs after that, so a
     # stripped "\t=1+1" is still quoted.
     questions = tmp_path / "q.txt"
@@ -185,8 +214,7 @@ def test_store_usubjid_does_not_render_as_a_link(tmp_path: Path) -> None:
             doc["USUBJID"] = renamed.setdefault(old, f"{LINK}-{len(renamed)}")
     path = tmp_path / "store.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    answer = Engine.load(path).conversation().ask("list the patients with grade 4 "
-                                                 "thrombocytopenia")
+    answer = Engine.load(path).conversation().ask("list the patients with grade 4 thrombocytopenia")
     assert answer.markdown is not None and "CLICK ME" in answer.markdown, answer.text
     assert "[CLICK ME](" not in answer.markdown
     out = MarkdownFormatter().format(answer)
@@ -195,8 +223,7 @@ def test_store_usubjid_does_not_render_as_a_link(tmp_path: Path) -> None:
 
 def test_batch_markdown_of_hostile_answer() -> None:
     formatter = make_formatter("markdown")
-    answer = Answer(question=LINK, status="answered", intent="x", text=LINK,
-                    sources=[LINK])
+    answer = Answer(question=LINK, status="answered", intent="x", text=LINK, sources=[LINK])
     out = formatter.format(answer)
     assert "[CLICK ME](" not in out
 

@@ -67,10 +67,15 @@ class View:
     def safety(self) -> list[str]:
         return [s.USUBJID for s in self.records.subjects if s.SAFFL]
 
-    def with_bor(self, categories: set[str | None] | set[str],
-                 penta: bool | None = None) -> list[str]:
-        return [sid for sid in self.mitt if self.bor[sid] in categories
-                and (penta is None or self.subjects[sid].PENTAFL == penta)]
+    def with_bor(
+        self, categories: set[str | None] | set[str], penta: bool | None = None
+    ) -> list[str]:
+        return [
+            sid
+            for sid in self.mitt
+            if self.bor[sid] in categories
+            and (penta is None or self.subjects[sid].PENTAFL == penta)
+        ]
 
     def km(self, param: str, ids: list[str]) -> Median:
         rows = [self.tte[param][sid] for sid in ids]
@@ -103,8 +108,12 @@ def test_deterministic() -> None:
 
 def test_every_record_validates(shipped: View) -> None:
     r = shipped.records
-    for model, rows in ((Subject, r.subjects), (BestResponse, r.responses),
-                        (AdverseEvent, r.adverse_events), (TimeToEvent, r.tte)):
+    for model, rows in (
+        (Subject, r.subjects),
+        (BestResponse, r.responses),
+        (AdverseEvent, r.adverse_events),
+        (TimeToEvent, r.tte),
+    ):
         for row in rows:
             assert isinstance(row, model)
             assert model.model_validate(row.model_dump()) == row
@@ -165,12 +174,18 @@ def test_penta_refractory(v: View) -> None:
     assert len(penta) == 83
     assert sum(s.PENTAFL for s in v.records.subjects) == 83  # the safety-only is not penta
     assert Counter(v.bor[sid] for sid in penta if v.bor[sid] in RESPONDER) == {
-        "sCR": 1, "VGPR": 4, "PR": 16}
+        "sCR": 1,
+        "VGPR": 4,
+        "PR": 16,
+    }
     # Section 4 "Follows": the other 39 have 1 sCR, 2 VGPR, 8 PR.
     others = [sid for sid in v.mitt if not v.subjects[sid].PENTAFL]
     assert len(others) == 39
     assert Counter(v.bor[sid] for sid in others if v.bor[sid] in RESPONDER) == {
-        "sCR": 1, "VGPR": 2, "PR": 8}
+        "sCR": 1,
+        "VGPR": 2,
+        "PR": 8,
+    }
 
 
 def test_high_risk(v: View) -> None:
@@ -182,42 +197,55 @@ def test_high_risk(v: View) -> None:
 # ------------------------------------------------------------------------------ safety
 
 
-@pytest.mark.parametrize(("term", "low", "high", "expected"), [
-    ("Thrombocytopenia", 1, 5, 90),  # "Thrombocytopenia any / G3 / G4 | 90 / 33 / 39"
-    ("Thrombocytopenia", 3, 3, 33),
-    ("Thrombocytopenia", 4, 4, 39),
-    ("Thrombocytopenia", 1, 2, 18),  # 90 − 33 − 39
-    ("Thrombocytopenia", 5, 5, 0),
-    ("Fatigue", 1, 5, 90),  # "Fatigue any / G3 | 90 / 25"
-    ("Fatigue", 3, 3, 25),
-    ("Fatigue", 4, 5, 0),  # CTCAE fatigue has no grade 4
-    ("Nausea", 1, 5, 89),  # "Nausea any / G3 | 89 / 12"
-    ("Nausea", 3, 3, 12),
-    ("Nausea", 4, 5, 0),
-    ("Anaemia", 1, 5, 82),  # "Anaemia any / G3 / G4 | 82 / 52 / 2"
-    ("Anaemia", 3, 3, 52),
-    ("Anaemia", 4, 4, 2),
-    ("Neutropenia", 3, 3, 23),  # "Neutropenia G3 / G4 | 23 / 3"
-    ("Neutropenia", 4, 4, 3),
-    ("Hyponatraemia", 3, 3, 25),  # "Hyponatraemia G3 / G4 | 25 / 2"
-    ("Hyponatraemia", 4, 4, 2),
-    ("Leukopenia", 3, 3, 15),  # "Leukopenia G3 | 15"
-    ("Diarrhoea", 3, 3, 9),  # "Diarrhoea G3 | 9"
-    ("Vomiting", 3, 3, 4),  # "Vomiting G3 | 4"
-    ("Haemorrhage", 3, 4, 6),  # "Grade ≥3 bleeding | 6"
-    ("Pneumonia", 5, 5, 1),  # "Deaths from AEs | 12 (2 treatment-related: pneumonia, sepsis)"
-    ("Sepsis", 5, 5, 1),
-    (FATAL_UNKNOWN, 5, 5, 10),
-])
+@pytest.mark.parametrize(
+    ("term", "low", "high", "expected"),
+    [
+        ("Thrombocytopenia", 1, 5, 90),  # "Thrombocytopenia any / G3 / G4 | 90 / 33 / 39"
+        ("Thrombocytopenia", 3, 3, 33),
+        ("Thrombocytopenia", 4, 4, 39),
+        ("Thrombocytopenia", 1, 2, 18),  # 90 − 33 − 39
+        ("Thrombocytopenia", 5, 5, 0),
+        ("Fatigue", 1, 5, 90),  # "Fatigue any / G3 | 90 / 25"
+        ("Fatigue", 3, 3, 25),
+        ("Fatigue", 4, 5, 0),  # CTCAE fatigue has no grade 4
+        ("Nausea", 1, 5, 89),  # "Nausea any / G3 | 89 / 12"
+        ("Nausea", 3, 3, 12),
+        ("Nausea", 4, 5, 0),
+        ("Anaemia", 1, 5, 82),  # "Anaemia any / G3 / G4 | 82 / 52 / 2"
+        ("Anaemia", 3, 3, 52),
+        ("Anaemia", 4, 4, 2),
+        ("Neutropenia", 3, 3, 23),  # "Neutropenia G3 / G4 | 23 / 3"
+        ("Neutropenia", 4, 4, 3),
+        ("Hyponatraemia", 3, 3, 25),  # "Hyponatraemia G3 / G4 | 25 / 2"
+        ("Hyponatraemia", 4, 4, 2),
+        ("Leukopenia", 3, 3, 15),  # "Leukopenia G3 | 15"
+        ("Diarrhoea", 3, 3, 9),  # "Diarrhoea G3 | 9"
+        ("Vomiting", 3, 3, 4),  # "Vomiting G3 | 4"
+        ("Haemorrhage", 3, 4, 6),  # "Grade ≥3 bleeding | 6"
+        ("Pneumonia", 5, 5, 1),  # "Deaths from AEs | 12 (2 treatment-related: pneumonia, sepsis)"
+        ("Sepsis", 5, 5, 1),
+        (FATAL_UNKNOWN, 5, 5, 10),
+    ],
+)
 def test_adverse_event_counts(v: View, term: str, low: int, high: int, expected: int) -> None:
     assert v.grade_count(term, low, high) == expected
 
 
 def test_only_published_grades_are_reconstructed(v: View) -> None:
     assert AE_MIN_GRADE == {
-        "Thrombocytopenia": 1, "Fatigue": 1, "Nausea": 1, "Anaemia": 1,
-        "Neutropenia": 3, "Hyponatraemia": 3, "Leukopenia": 3, "Diarrhoea": 3, "Vomiting": 3,
-        "Haemorrhage": 3, "Pneumonia": 5, "Sepsis": 5, FATAL_UNKNOWN: 5,
+        "Thrombocytopenia": 1,
+        "Fatigue": 1,
+        "Nausea": 1,
+        "Anaemia": 1,
+        "Neutropenia": 3,
+        "Hyponatraemia": 3,
+        "Leukopenia": 3,
+        "Diarrhoea": 3,
+        "Vomiting": 3,
+        "Haemorrhage": 3,
+        "Pneumonia": 5,
+        "Sepsis": 5,
+        FATAL_UNKNOWN: 5,
     }
     assert set(v.ae) == set(AE_MIN_GRADE)  # no decreased appetite or anything unpublished
     for row in v.records.adverse_events:
@@ -284,7 +312,9 @@ def test_dose_adjustments(v: View) -> None:
         if row.AEACN == "DOSE MODIFIED":
             modified.setdefault(row.AEDECOD, set()).add(row.USUBJID)
     assert {term: len(ids) for term, ids in modified.items()} == {
-        "Thrombocytopenia": 53, "Fatigue": 20}
+        "Thrombocytopenia": 53,
+        "Fatigue": 20,
+    }
     assert modified["Thrombocytopenia"] | modified["Fatigue"] <= adjusted
 
 
@@ -330,7 +360,7 @@ def exact_median(rows: list[TimeToEvent], rule: str) -> float | None:
     for i, (t, s, _, _) in enumerate(steps):
         if s <= half:
             if rule == "midpoint" and s == half:
-                later = [u for u, s2, _, _ in steps[i + 1:] if s2 < half]
+                later = [u for u, s2, _, _ in steps[i + 1 :] if s2 < half]
                 return (t + later[0]) / 2 if later else t
             return t
     return None
@@ -365,18 +395,28 @@ def test_medians_hold_under_both_rules(v: View, rule: str) -> None:
     # OS 15.6 mo in PR-or-better and in MR-or-better"; section 4 penta DOR 3.8.
     responders, benefit = v.with_bor(RESPONDER), v.with_bor(CLINICAL_BENEFIT)
     penta_responders = v.with_bor(RESPONDER, penta=True)
-    for param, ids, published in (("PFS", v.mitt, 3.7), ("OS", v.mitt, 8.6),
-                                  ("DOR", responders, 4.4), ("OS", responders, 15.6),
-                                  ("OS", benefit, 15.6), ("DOR", penta_responders, 3.8)):
+    for param, ids, published in (
+        ("PFS", v.mitt, 3.7),
+        ("OS", v.mitt, 8.6),
+        ("DOR", responders, 4.4),
+        ("OS", responders, 15.6),
+        ("OS", benefit, 15.6),
+        ("DOR", penta_responders, 3.8),
+    ):
         median = exact_median([v.tte[param][sid] for sid in ids], rule)
         assert median is not None and round(median, 1) == published, (param, len(ids))
 
 
 def test_no_published_median_sits_on_an_exact_half(v: View) -> None:
     # Where S(t) = 0.5 exactly, the two conventions differ: no published curve may rest there.
-    groups = [("PFS", v.mitt), ("OS", v.mitt), ("DOR", v.with_bor(RESPONDER)),
-              ("OS", v.with_bor(RESPONDER)), ("OS", v.with_bor(CLINICAL_BENEFIT)),
-              ("DOR", v.with_bor(RESPONDER, penta=True))]
+    groups = [
+        ("PFS", v.mitt),
+        ("OS", v.mitt),
+        ("DOR", v.with_bor(RESPONDER)),
+        ("OS", v.with_bor(RESPONDER)),
+        ("OS", v.with_bor(CLINICAL_BENEFIT)),
+        ("DOR", v.with_bor(RESPONDER, penta=True)),
+    ]
     for param, ids in groups:
         steps = exact_km([v.tte[param][sid] for sid in ids])
         assert all(s != Fraction(1, 2) for _, s, _, _ in steps), param
@@ -387,8 +427,7 @@ def test_duration_of_response_interval_independently(v: View) -> None:
     low, high = loglog_limits([v.tte["DOR"][sid] for sid in v.with_bor(RESPONDER)])
     assert low is not None and high is not None
     assert (round(low, 1), round(high, 1)) == (3.7, 10.8)
-    low, high = loglog_limits([v.tte["DOR"][sid]
-                               for sid in v.with_bor(RESPONDER, penta=True)])
+    low, high = loglog_limits([v.tte["DOR"][sid] for sid in v.with_bor(RESPONDER, penta=True)])
     assert low is not None and round(low, 1) == 2.3 and high is None
 
 
@@ -428,10 +467,13 @@ def test_patients_alive_at_the_cut_off_are_censored_in_the_tail(v: View) -> None
     assert sum(r.CNSR for r in tail) >= 6
 
 
-@pytest.mark.parametrize(("param", "groups"), [
-    ("PFS", ("mITT", "penta", "non-penta", "PR or better")),
-    ("DOR", ("PR or better",)),
-])
+@pytest.mark.parametrize(
+    ("param", "groups"),
+    [
+        ("PFS", ("mITT", "penta", "non-penta", "PR or better")),
+        ("DOR", ("PR or better",)),
+    ],
+)
 def test_pfs_and_dor_end_censored(v: View, param: str, groups: tuple[str, ...]) -> None:
     # The patients still on treatment without progression at the cut-off (5, "still on
     # treatment") are the longest PFS and DOR: those curves end censored, above 0.

@@ -44,7 +44,10 @@ def test_the_wald_interval_is_the_one_answered(engine: Engine) -> None:
     values = ask(engine, "ORR with a Wald 95% CI")
     low, high = proportion_confint(32, 122, alpha=0.05, method="normal")
     assert (values["ci_method"], values["ci_low"], values["ci_high"]) == (
-        "wald", round(low, 4), round(high, 4))
+        "wald",
+        round(low, 4),
+        round(high, 4),
+    )
 
 
 def test_standard_error(engine: Engine) -> None:
@@ -60,20 +63,26 @@ def test_one_sided_bound_equals_the_two_sided_limit(engine: Engine) -> None:
     assert values["one_sided_lower"] == pytest.approx(rate_ci(32, 122).ci_low, abs=5e-5)
     upper = ask(engine, "upper one-sided 95% bound of the clinical benefit rate")
     assert upper["one_sided_upper"] == pytest.approx(
-        proportion_confint(48, 122, alpha=0.10, method="beta")[1], abs=5e-5)
+        proportion_confint(48, 122, alpha=0.10, method="beta")[1], abs=5e-5
+    )
 
 
-@pytest.mark.parametrize(("question", "k", "p0"), [
-    ("is the ORR above 20%?", 32, 0.20),
-    ("Is the CBR > 30% at one-sided alpha 0.05? exact test pls", 48, 0.30),
-    ("H0: p ≤ 0.10 vs H1: p > 0.10 for overall response — exact binomial p-value?", 32, 0.10),
-])
-def test_exact_binomial_test_against_a_stated_rate(engine: Engine, question: str, k: int,
-                                                   p0: float) -> None:
+@pytest.mark.parametrize(
+    ("question", "k", "p0"),
+    [
+        ("is the ORR above 20%?", 32, 0.20),
+        ("Is the CBR > 30% at one-sided alpha 0.05? exact test pls", 48, 0.30),
+        ("H0: p ≤ 0.10 vs H1: p > 0.10 for overall response — exact binomial p-value?", 32, 0.10),
+    ],
+)
+def test_exact_binomial_test_against_a_stated_rate(
+    engine: Engine, question: str, k: int, p0: float
+) -> None:
     values = ask(engine, question)
     assert values["null_rate"] == pytest.approx(p0)
     assert values["p_value"] == pytest.approx(
-        binomtest(k, 122, p0, alternative="greater").pvalue, rel=1e-9)
+        binomtest(k, 122, p0, alternative="greater").pvalue, rel=1e-9
+    )
 
 
 def test_a_test_without_a_rate_to_test_against_is_not_reported(engine: Engine) -> None:

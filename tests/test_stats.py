@@ -20,13 +20,17 @@ def pct(x: float) -> float:
     return round(100 * x, 1)
 
 
-@pytest.mark.parametrize(("k", "n", "rate", "low", "high"), [
-    (32, 122, 26.2, 18.7, 35.0),   # overall response, published 26 % (19–35)
-    (48, 122, 39.3, 30.6, 48.6),   # clinical benefit, published 39 % (31–49)
-    (21, 83, 25.3, 16.4, 36.0),    # penta-refractory, published 25.3 % (16.4–36.0)
-])
-def test_clopper_pearson_reproduces_published_intervals(k: int, n: int, rate: float,
-                                                        low: float, high: float) -> None:
+@pytest.mark.parametrize(
+    ("k", "n", "rate", "low", "high"),
+    [
+        (32, 122, 26.2, 18.7, 35.0),  # overall response, published 26 % (19–35)
+        (48, 122, 39.3, 30.6, 48.6),  # clinical benefit, published 39 % (31–49)
+        (21, 83, 25.3, 16.4, 36.0),  # penta-refractory, published 25.3 % (16.4–36.0)
+    ],
+)
+def test_clopper_pearson_reproduces_published_intervals(
+    k: int, n: int, rate: float, low: float, high: float
+) -> None:
     result = rate_ci(k, n)
     assert (pct(result.rate), pct(result.ci_low), pct(result.ci_high)) == (rate, low, high)
     assert result.ci_method == "clopper-pearson" and result.level == 0.95
@@ -66,20 +70,46 @@ def test_jeffreys_and_agresti_coull_values() -> None:
     assert (pct(ac.ci_low), pct(ac.ci_high)) == (19.2, 34.7)
 
 
-@pytest.mark.parametrize(("k", "n", "method", "level"), [
-    (5, 3, "clopper-pearson", 0.95), (-1, 3, "wilson", 0.95), (1, 0, "wilson", 0.95),
-    (1, 3, "bogus", 0.95), (1, 3, "wilson", 0.2), (1, 3, "wilson", 1.0),
-])
-def test_impossible_requests_raise_stats_error(k: int, n: int, method: str,
-                                               level: float) -> None:
+@pytest.mark.parametrize(
+    ("k", "n", "method", "level"),
+    [
+        (5, 3, "clopper-pearson", 0.95),
+        (-1, 3, "wilson", 0.95),
+        (1, 0, "wilson", 0.95),
+        (1, 3, "bogus", 0.95),
+        (1, 3, "wilson", 0.2),
+        (1, 3, "wilson", 1.0),
+    ],
+)
+def test_impossible_requests_raise_stats_error(k: int, n: int, method: str, level: float) -> None:
     with pytest.raises(StatsError):
         rate_ci(k, n, method, level)
 
 
 # Freireich et al. (1963): remission times in weeks, 6-MP arm, 21 patients (0 = censored).
-FREIREICH_6MP = [(6, 1), (6, 1), (6, 1), (6, 0), (7, 1), (9, 0), (10, 1), (10, 0), (11, 0),
-                 (13, 1), (16, 1), (17, 0), (19, 0), (20, 0), (22, 1), (23, 1), (25, 0),
-                 (32, 0), (32, 0), (34, 0), (35, 0)]
+FREIREICH_6MP = [
+    (6, 1),
+    (6, 1),
+    (6, 1),
+    (6, 0),
+    (7, 1),
+    (9, 0),
+    (10, 1),
+    (10, 0),
+    (11, 0),
+    (13, 1),
+    (16, 1),
+    (17, 0),
+    (19, 0),
+    (20, 0),
+    (22, 1),
+    (23, 1),
+    (25, 0),
+    (32, 0),
+    (32, 0),
+    (34, 0),
+    (35, 0),
+]
 
 
 def test_kaplan_meier_median_of_freireich_6mp_arm() -> None:
@@ -153,14 +183,19 @@ def test_kaplan_meier_equals_scipy_stats_ecdf(level: float) -> None:
 
     for times, events in _random_samples(300, seed=int(level * 100)):
         curve = km_curve(times, events, level)
-        sf = stats.ecdf(stats.CensoredData(
-            uncensored=[t for t, e in zip(times, events, strict=True) if e],
-            right=[t for t, e in zip(times, events, strict=True) if not e])).sf
+        sf = stats.ecdf(
+            stats.CensoredData(
+                uncensored=[t for t, e in zip(times, events, strict=True) if e],
+                right=[t for t, e in zip(times, events, strict=True) if not e],
+            )
+        ).sf
         band = sf.confidence_interval(confidence_level=level, method="log-log")
         assert list(curve.times) == [float(t) for t in sf.quantiles]
         assert list(curve.survival) == [float(s) for s in sf.probabilities]
-        for ours, theirs in ((curve.lower, band.low.evaluate(sf.quantiles)),
-                             (curve.upper, band.high.evaluate(sf.quantiles))):
+        for ours, theirs in (
+            (curve.lower, band.low.evaluate(sf.quantiles)),
+            (curve.upper, band.high.evaluate(sf.quantiles)),
+        ):
             for a, b in zip(ours, theirs, strict=True):
                 assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12)
 
@@ -200,7 +235,8 @@ def test_binomial_test_equals_scipy_stats_binomtest() -> None:
         k, p = rng.randint(0, n), rng.choice([0.1, 0.2, 0.25, 0.5, rng.random()])
         for alternative in ("two-sided", "less", "greater"):
             assert binom_test(k, n, p, alternative) == pytest.approx(
-                binomtest(k, n, p, alternative=alternative).pvalue, rel=1e-12, abs=1e-300)
+                binomtest(k, n, p, alternative=alternative).pvalue, rel=1e-12, abs=1e-300
+            )
 
 
 def test_median_rules_differ_only_on_an_exact_half_plateau() -> None:

@@ -47,15 +47,19 @@ def _shipped() -> dict:
     return json.loads(default_store_path().read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ("", "empty"),
-    ('{"meta": {"1": ', "not valid JSON"),
-    ("[1, 2, 3]", "not a stormchat store"),
-    ('{"meta": {}}', "table 'facts' is missing"),
-    (b"\xff\xfe\x00garbage", "not"),
-])
-def test_broken_stores_raise_store_error(tmp_path: Path, content: str | bytes,
-                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "empty"),
+        ('{"meta": {"1": ', "not valid JSON"),
+        ("[1, 2, 3]", "not a stormchat store"),
+        ('{"meta": {}}', "table 'facts' is missing"),
+        (b"\xff\xfe\x00garbage", "not"),
+    ],
+)
+def test_broken_stores_raise_store_error(
+    tmp_path: Path, content: str | bytes, expected: str
+) -> None:
     with pytest.raises(StoreError) as info:
         load_store(_broken(tmp_path, content))
     assert expected in str(info.value)
@@ -111,16 +115,20 @@ def test_unreadable_file(tmp_path: Path) -> None:
 def test_cli_gives_one_line_and_exit_3_for_a_corrupt_store(tmp_path: Path) -> None:
     data = default_store_path().read_bytes()
     path = _broken(tmp_path, data[:1000])
-    run = subprocess.run([sys.executable, "-m", "assistant.cli", "--db", str(path), "verify"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "--db", str(path), "verify"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 3
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("stormchat: ") and str(path) in lines[0]
     assert "Traceback" not in run.stderr and run.stdout == ""
 
 
-def test_db_option_after_the_command_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                         ) -> None:
+def test_db_option_after_the_command_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["verify", "--db", str(tmp_path / "missing.json")]) == 3
     assert "no such file" in capsys.readouterr().err
 

@@ -43,8 +43,9 @@ def one_error_line(err: str) -> str:
 
 
 def test_ask_in_the_c_locale_reads_the_store_as_utf8() -> None:
-    result = subprocess.run(CLI + ["ask", "median PFS"], capture_output=True, cwd=ROOT,
-                            env=C_LOCALE, timeout=120)
+    result = subprocess.run(
+        CLI + ["ask", "median PFS"], capture_output=True, cwd=ROOT, env=C_LOCALE, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "3.7 months" in result.stdout.decode("utf-8")
 
@@ -56,16 +57,22 @@ def test_verify_in_the_c_locale_reads_the_store(tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     env = {**C_LOCALE, "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(CLI + ["--db", str(path), "verify"], capture_output=True,
-                            cwd=ROOT, env=env, timeout=120)
+    result = subprocess.run(
+        CLI + ["--db", str(path), "verify"], capture_output=True, cwd=ROOT, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "✓" in result.stdout.decode("utf-8")
 
 
 def test_build_in_the_c_locale_writes_the_same_utf8_bytes(tmp_path: Path) -> None:
     out = tmp_path / "storm.json"
-    result = subprocess.run([sys.executable, "-m", "knowledge.build", "--out", str(out)],
-                            capture_output=True, cwd=ROOT, env=C_LOCALE, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "knowledge.build", "--out", str(out)],
+        capture_output=True,
+        cwd=ROOT,
+        env=C_LOCALE,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == default_store_path().read_bytes()
 
@@ -73,12 +80,14 @@ def test_build_in_the_c_locale_writes_the_same_utf8_bytes(tmp_path: Path) -> Non
 # ---------------------------------------------------------------------------- bad data
 
 
-def set_field(table: str, field: str, value: object,
-              pick: Callable[[dict], dict] = first) -> Callable[[], str]:
+def set_field(
+    table: str, field: str, value: object, pick: Callable[[dict], dict] = first
+) -> Callable[[], str]:
     def make() -> str:
         data = shipped()
         pick(data[table])[field] = value
         return json.dumps(data)  # NaN and Infinity are written as Python's json reads them
+
     return make
 
 
@@ -88,35 +97,55 @@ def fact(fact_id: str) -> Callable[[dict], dict]:
 
 def raw_number(table: str, field: str, digits: str) -> Callable[[], str]:
     """A number with more digits than a float holds, written into the JSON text itself."""
+
     def make() -> str:
         marker = "__BIG__"
         return set_field(table, field, marker)().replace(f'"{marker}"', digits)
+
     return make
 
 
 BAD_DATA: dict[str, tuple[Callable[[], str], tuple[str, ...]]] = {
     "NaN age": (set_field("adsl", "AGE", float("nan")), ("'adsl'", "AGE", "finite")),
     "infinite time": (set_field("adtte", "AVAL", float("inf")), ("'adtte'", "AVAL", "finite")),
-    "minus infinity CI": (set_field("facts", "ci_low", float("-inf"), fact("efficacy.orr")),
-                          ("'facts'", "efficacy.orr", "ci_low", "finite")),
-    "NaN figure": (set_field("facts", "value", float("nan"), fact("efficacy.orr")),
-                   ("'facts'", "efficacy.orr", "value")),
+    "minus infinity CI": (
+        set_field("facts", "ci_low", float("-inf"), fact("efficacy.orr")),
+        ("'facts'", "efficacy.orr", "ci_low", "finite"),
+    ),
+    "NaN figure": (
+        set_field("facts", "value", float("nan"), fact("efficacy.orr")),
+        ("'facts'", "efficacy.orr", "value"),
+    ),
     "negative age": (set_field("adsl", "AGE", -5), ("'adsl'", "AGE", "greater than")),
     "negative years": (set_field("adsl", "DIAGYRS", -1.5), ("'adsl'", "DIAGYRS")),
     "309-digit time": (raw_number("adtte", "AVAL", "1" + "0" * 308), ("'adtte'", "AVAL")),
     "400-digit regimens": (raw_number("adsl", "PRIORREG", "9" * 400), ("'adsl'", "PRIORREG")),
     "tiny time": (set_field("adtte", "AVAL", 5e-324), ("'adtte'", "AVAL")),
-    "500 of 122": (set_field("facts", "n", 500, fact("efficacy.orr")),
-                   ("'facts'", "efficacy.orr", "n (500) is larger than its population")),
-    "negative count": (set_field("facts", "n", -3, fact("efficacy.orr")),
-                       ("'facts'", "efficacy.orr", "'n'")),
-    "250 percent": (set_field("facts", "value", 250, fact("efficacy.orr")),
-                    ("efficacy.orr", "250 %, outside 0–100 %")),
-    "CI upside down": (set_field("facts", "ci_low", 90, fact("efficacy.orr")),
-                       ("efficacy.orr", "ci_low (90) is above ci_high")),
-    "AE grade 0 minimum": (lambda: json.dumps({**shipped(), "meta": {"1": {
-        **first(shipped()["meta"]), "ae_min_grade": {"Anaemia": 0}}}}),
-        ("'meta'", "ae_min_grade")),
+    "500 of 122": (
+        set_field("facts", "n", 500, fact("efficacy.orr")),
+        ("'facts'", "efficacy.orr", "n (500) is larger than its population"),
+    ),
+    "negative count": (
+        set_field("facts", "n", -3, fact("efficacy.orr")),
+        ("'facts'", "efficacy.orr", "'n'"),
+    ),
+    "250 percent": (
+        set_field("facts", "value", 250, fact("efficacy.orr")),
+        ("efficacy.orr", "250 %, outside 0–100 %"),
+    ),
+    "CI upside down": (
+        set_field("facts", "ci_low", 90, fact("efficacy.orr")),
+        ("efficacy.orr", "ci_low (90) is above ci_high"),
+    ),
+    "AE grade 0 minimum": (
+        lambda: json.dumps(
+            {
+                **shipped(),
+                "meta": {"1": {**first(shipped()["meta"]), "ae_min_grade": {"Anaemia": 0}}},
+            }
+        ),
+        ("'meta'", "ae_min_grade"),
+    ),
 }
 
 
@@ -134,8 +163,9 @@ def test_bad_data_is_refused_naming_the_field(name: str, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("command", [["verify"], ["ask", "What was the ORR?"]])
-def test_bad_data_is_exit_3_in_one_line(command: list[str], tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_data_is_exit_3_in_one_line(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "store.json"
     path.write_text(BAD_DATA["500 of 122"][0](), encoding="utf-8")
     assert cli.main(["--db", str(path), *command]) == 3
@@ -152,7 +182,8 @@ def test_the_shipped_store_is_within_every_bound(store) -> None:
 
 
 def test_huge_sparse_file_is_refused_before_it_is_read(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "huge.json"
     with open(path, "wb") as handle:
         handle.truncate(2 << 30)  # 2 GB, sparse: no disk used
@@ -164,8 +195,9 @@ def test_huge_sparse_file_is_refused_before_it_is_read(
     assert elapsed < 10  # was 44 s and 4 GB before "not valid JSON"
 
 
-def test_a_store_just_over_the_bound_is_refused(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_just_over_the_bound_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "store.json"
     path.write_bytes(default_store_path().read_bytes())
     monkeypatch.setattr(store_module, "MAX_STORE_BYTES", path.stat().st_size - 1)
@@ -179,8 +211,9 @@ def test_the_bound_leaves_room_for_big_stores() -> None:
     assert MAX_STORE_BYTES >= 500 * default_store_path().stat().st_size
 
 
-def test_memory_error_while_loading_is_a_store_error(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_memory_error_while_loading_is_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_memory(*args: object) -> object:
         raise MemoryError
 
@@ -223,15 +256,22 @@ def deny(monkeypatch: pytest.MonkeyPatch, denied: Path, where: str) -> None:
 @pytest.mark.parametrize("where", ["directory", "file"])
 @pytest.mark.parametrize("command", ["verify", "ask", "batch"])
 def test_permission_denied_is_exit_3_never_cannot_write(
-        where: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    where: str,
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     path = tmp_path / "locked" / "storm.json"
     path.parent.mkdir()
     path.write_bytes(default_store_path().read_bytes())
     questions = tmp_path / "q.txt"
     questions.write_text("What was the ORR?\n", encoding="utf-8")
-    args = {"verify": ["verify"], "ask": ["ask", "What was the ORR?"],
-            "batch": ["batch", str(questions)]}[command]
+    args = {
+        "verify": ["verify"],
+        "ask": ["ask", "What was the ORR?"],
+        "batch": ["batch", str(questions)],
+    }[command]
     deny(monkeypatch, path, where)
     code = cli.main(["--db", str(path), *args])
     err = one_error_line(capsys.readouterr().err)

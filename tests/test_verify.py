@@ -27,8 +27,9 @@ def test_verify_command_prints_table_and_exits_0(capsys: pytest.CaptureFixture[s
     assert out.rstrip().endswith("0 differ")
 
 
-def test_verify_exits_1_when_a_record_is_changed(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_exits_1_when_a_record_is_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = json.loads(default_store_path().read_text(encoding="utf-8"))
     # Turn one responder's partial response into a minimal response: ORR becomes 31/122.
     for doc in data["adrs"].values():
@@ -58,19 +59,24 @@ def _store_with(tmp_path: Path, change: dict[str, object], fact_id: str) -> Path
     return path
 
 
-@pytest.mark.parametrize(("fact_id", "change", "failing"), [
-    # Text where a number belongs: the two median-age rows that read this fact fail, nothing
-    # else (it used to take the whole baseline section down to one "cannot compute" row).
-    ("baseline.age", {"value": "sixty-five"}, {"median age (years)"}),
-    ("baseline.prior_regimens", {"value": "seven"},
-     {"median prior regimens"}),
-    ("efficacy.pfs", {"value": "3.7 months"},
-     {"median PFS (months) [first S≤0.5]", "median PFS (months) [SAS/R midpoint]"}),
-    ("efficacy.disposition.discontinued", {"n": None}, {"discontinued treatment"}),
-])
-def test_one_bad_fact_fails_only_its_own_rows(tmp_path: Path, store: Store, fact_id: str,
-                                              change: dict[str, object],
-                                              failing: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("fact_id", "change", "failing"),
+    [
+        # Text where a number belongs: the two median-age rows that read this fact fail, nothing
+        # else (it used to take the whole baseline section down to one "cannot compute" row).
+        ("baseline.age", {"value": "sixty-five"}, {"median age (years)"}),
+        ("baseline.prior_regimens", {"value": "seven"}, {"median prior regimens"}),
+        (
+            "efficacy.pfs",
+            {"value": "3.7 months"},
+            {"median PFS (months) [first S≤0.5]", "median PFS (months) [SAS/R midpoint]"},
+        ),
+        ("efficacy.disposition.discontinued", {"n": None}, {"discontinued treatment"}),
+    ],
+)
+def test_one_bad_fact_fails_only_its_own_rows(
+    tmp_path: Path, store: Store, fact_id: str, change: dict[str, object], failing: set[str]
+) -> None:
     from knowledge.store import load_store
 
     good = verify(store)
@@ -79,8 +85,9 @@ def test_one_bad_fact_fails_only_its_own_rows(tmp_path: Path, store: Store, fact
     assert {c.figure for c in bad if not c.ok} == failing
 
 
-def test_one_bad_fact_makes_verify_exit_1(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_bad_fact_makes_verify_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _store_with(tmp_path, {"value": "sixty-five"}, "baseline.age")
     assert main(["--db", str(path), "verify"]) == 1
     out = capsys.readouterr().out
@@ -95,9 +102,14 @@ def test_every_median_is_checked_under_both_rules(store: Store) -> None:
     # published_facts.md section 4: PFS 3.7, OS 8.6, OS 15.6 (PR+ and MR+), DOR 4.4
     # (3.7–10.8), penta DOR 3.8 (2.3–not estimable): each under each rule, the rule named.
     checks = {c.figure: c for c in verify(store)}
-    for figure in ("median PFS (months)", "median OS (months)", "median OS, PR or better",
-                   "median OS, MR or better", "median DOR (months)",
-                   "penta-refractory: median DOR"):
+    for figure in (
+        "median PFS (months)",
+        "median OS (months)",
+        "median OS, PR or better",
+        "median OS, MR or better",
+        "median DOR (months)",
+        "penta-refractory: median DOR",
+    ):
         for rule in ("first S≤0.5", "SAS/R midpoint"):
             check = checks[f"{figure} [{rule}]"]
             assert check.ok and check.computed == check.published

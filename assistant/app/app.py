@@ -81,8 +81,14 @@ class StormChatApp(App[int]):
     ]
     AUTO_FOCUS = "#prompt"
 
-    def __init__(self, engine: Engine, *, first_run_hint: bool = True,
-                 history: History | None = None, cursor_blink: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        first_run_hint: bool = True,
+        history: History | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.first_run_hint = first_run_hint
@@ -150,21 +156,25 @@ class StormChatApp(App[int]):
         store_terms = list(getattr(self.engine.store, "ae_terms", []))
         examples = all_examples()
         # Newest history first: what you asked recently is the likeliest completion.
-        return QuestionSuggester(lambda: [*reversed(self.history.entries), *examples],
-                                 [*TERMS, *store_terms])
+        return QuestionSuggester(
+            lambda: [*reversed(self.history.entries), *examples], [*TERMS, *store_terms]
+        )
 
     async def on_mount(self) -> None:
         self._catch_signals()
         self.card.display = self.size.width >= CARD_MIN_WIDTH
         if self.history.set_aside is not None:
             count = len(self.history.entries)
-            self.notify(f"The input history file was damaged: kept the {count} "
-                        f"question{'s' if count != 1 else ''} that could be read; the file is "
-                        f"saved as {self.history.set_aside}.", markup=False, timeout=8)
+            self.notify(
+                f"The input history file was damaged: kept the {count} "
+                f"question{'s' if count != 1 else ''} that could be read; the file is "
+                f"saved as {self.history.set_aside}.",
+                markup=False,
+                timeout=8,
+            )
         if self.first_run_hint:
             # The full welcome on a first run (no history yet); a one-line hint after that.
-            await self.transcript.add(Welcome(WELCOME_EXAMPLES,
-                                              compact=bool(self.history.entries)))
+            await self.transcript.add(Welcome(WELCOME_EXAMPLES, compact=bool(self.history.entries)))
 
     def on_resize(self, event: events.Resize) -> None:
         # Follow the width until the user has chosen for themselves. (event.size: this
@@ -201,8 +211,10 @@ class StormChatApp(App[int]):
         fill the user's history)."""
         if remember and not self.history.add(question) and not self._history_warned:
             self._history_warned = True
-            self.notify("Could not save the input history; it is kept for this session only.",
-                        severity="warning")
+            self.notify(
+                "Could not save the input history; it is kept for this session only.",
+                severity="warning",
+            )
         await self.transcript.add(QuestionView(question))
         settings_before = self.settings
         error = False
@@ -211,9 +223,12 @@ class StormChatApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - one bad question must not end the session
             error = True
             # "error", not "unknown": a bug is not "not understood" (DESIGN's status table).
-            answer = Answer(question=question, status="error", intent=None,
-                            text=f"Sorry, that question hit an internal error: "
-                                 f"{type(exc).__name__}: {exc}")
+            answer = Answer(
+                question=question,
+                status="error",
+                intent=None,
+                text=f"Sorry, that question hit an internal error: {type(exc).__name__}: {exc}",
+            )
         else:
             self.turns.append((question, answer))
         await self.transcript.add(AnswerView(answer, error=error))
@@ -224,8 +239,9 @@ class StormChatApp(App[int]):
         self.post_message(AnswerShown(question, answer))
         return answer
 
-    async def type_and_ask(self, question: str, *, delay: float = 0.04,
-                           remember: bool = False) -> Answer:
+    async def type_and_ask(
+        self, question: str, *, delay: float = 0.04, remember: bool = False
+    ) -> Answer:
         """Type ``question`` into the input one character every ``delay`` seconds, then ask
         it: for the demo, so the audience sees the question being typed."""
         prompt = self.prompt
@@ -248,11 +264,15 @@ class StormChatApp(App[int]):
     @on(PromptInput.MultiLinePaste)
     async def _pasted(self, event: PromptInput.MultiLinePaste) -> None:
         count = len(event.questions)
-        more = (f" (the first {count}; {event.dropped} more line"
-                f"{'s were' if event.dropped != 1 else ' was'} not asked)"
-                if event.dropped else "")
-        self.notify(f"Pasted {count + event.dropped} lines: asking each in turn{more}.",
-                    markup=False)
+        more = (
+            f" (the first {count}; {event.dropped} more line"
+            f"{'s were' if event.dropped != 1 else ' was'} not asked)"
+            if event.dropped
+            else ""
+        )
+        self.notify(
+            f"Pasted {count + event.dropped} lines: asking each in turn{more}.", markup=False
+        )
         for question in event.questions:
             await self.ask(question)
         self.prompt.focus()
@@ -332,8 +352,11 @@ class StormChatApp(App[int]):
             self.notify("F4 copies the last answer.", timeout=2)
             return
         self.select_answer(views[max(0, index)])
-        self.notify(f"Answer {views.index(self._selected) + 1} of {len(views)} chosen: F4 "
-                    "copies it; alt+down moves on.", timeout=3)
+        self.notify(
+            f"Answer {views.index(self._selected) + 1} of {len(views)} chosen: F4 "
+            "copies it; alt+down moves on.",
+            timeout=3,
+        )
 
     @on(AnswerView.Clicked)
     def _answer_clicked(self, event: AnswerView.Clicked) -> None:
@@ -354,16 +377,21 @@ class StormChatApp(App[int]):
         what = {"markdown": " as Markdown", "reference": " with its full reference"}.get(form, "")
         copied = await asyncio.to_thread(copy_with_tool, text)
         if copied.tool is not None:
-            self.notify(f"Copied {which}{what} to {copied.where} (with {copied.tool}).",
-                        markup=False)
+            self.notify(
+                f"Copied {which}{what} to {copied.where} (with {copied.tool}).", markup=False
+            )
             return
         self.copy_to_clipboard(text)
         tried = f" ({'; '.join(copied.failures)})" if copied.failures else ""
-        self.notify(f"No clipboard tool worked{tried}: install {platform_hint()} to copy. "
-                    f"{which.capitalize()} was sent to the terminal as OSC 52, which many "
-                    "terminals and tmux ignore, so it may not have been copied; ctrl+s exports "
-                    "the conversation to a file instead.", severity="warning", timeout=12,
-                    markup=False)
+        self.notify(
+            f"No clipboard tool worked{tried}: install {platform_hint()} to copy. "
+            f"{which.capitalize()} was sent to the terminal as OSC 52, which many "
+            "terminals and tmux ignore, so it may not have been copied; ctrl+s exports "
+            "the conversation to a file instead.",
+            severity="warning",
+            timeout=12,
+            markup=False,
+        )
 
     def action_export(self) -> Path | None:
         if not self.turns:
@@ -372,8 +400,7 @@ class StormChatApp(App[int]):
         now = datetime.now()
         path = default_path(now)
         try:
-            write_new(path, conversation_markdown(self.turns, settings_line(self.settings),
-                                                  now))
+            write_new(path, conversation_markdown(self.turns, settings_line(self.settings), now))
         except OSError as exc:
             self.notify(f"Could not export: {exc}", severity="error", markup=False)
             return None

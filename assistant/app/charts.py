@@ -47,8 +47,7 @@ def nice_ticks(top: float, target: int = 6) -> list[float]:
     if not _TICK_RANGE[0] <= raw <= _TICK_RANGE[1]:
         return [0.0, top]
     magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw),
-                10 * magnitude)
+    step = next((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), 10 * magnitude)
     count = max(1, math.ceil(top / step - 1e-9))
     return [round(i * step, 10) if step >= 1e-9 else i * step for i in range(count + 1)]
 

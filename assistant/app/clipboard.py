@@ -36,8 +36,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("xsel", ("xsel", "--clipboard", "--input"), needs="DISPLAY"),
     Tool("pbcopy", ("pbcopy",)),
     Tool("clip.exe", ("clip.exe",)),
-    Tool("tmux", ("tmux", "load-buffer", "-w", "-"), needs="TMUX",
-         where="the tmux paste buffer"),
+    Tool("tmux", ("tmux", "load-buffer", "-w", "-"), needs="TMUX", where="the tmux paste buffer"),
     # tmux before 3.2 has no -w: the paste buffer only.
     Tool("tmux", ("tmux", "load-buffer", "-"), needs="TMUX", where="the tmux paste buffer"),
 )
@@ -68,9 +67,15 @@ def copy_with_tool(text: str, env: Mapping[str, str] | None = None) -> Copied:
         try:
             # stdout/stderr to /dev/null: xclip stays behind to serve the selection, and a
             # pipe held open by it would make run() wait for it.
-            done = subprocess.run([path, *tool.argv[1:]], input=data, timeout=TIMEOUT_SECONDS,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  env=dict(env), check=False)
+            done = subprocess.run(
+                [path, *tool.argv[1:]],
+                input=data,
+                timeout=TIMEOUT_SECONDS,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=dict(env),
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError) as error:
             failures.append(f"{tool.name}: {type(error).__name__}")
             continue

@@ -19,26 +19,51 @@ class StormCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: StormChatApp = self.app  # type: ignore[assignment]
         commands: list[tuple[str, Callable[[], object], str]] = [
-            ("Copy answer", app.action_copy_answer,
-             "The chosen answer (alt+up/down, a click) or the last, with its sources (F4)"),
-            ("Copy answer as Markdown", partial(app.action_copy_answer, "markdown"),
-             "Its Markdown, tables included"),
-            ("Copy answer with full reference", partial(app.action_copy_answer, "reference"),
-             "Question, answer, sources, CI settings and the study, for a report"),
-            ("Export conversation to Markdown", app.action_export,
-             "Write a .md file in the current directory (ctrl+s)"),
-            ("Clear conversation", app.action_clear,
-             "Empty the transcript and start a new conversation (ctrl+l)"),
+            (
+                "Copy answer",
+                app.action_copy_answer,
+                "The chosen answer (alt+up/down, a click) or the last, with its sources (F4)",
+            ),
+            (
+                "Copy answer as Markdown",
+                partial(app.action_copy_answer, "markdown"),
+                "Its Markdown, tables included",
+            ),
+            (
+                "Copy answer with full reference",
+                partial(app.action_copy_answer, "reference"),
+                "Question, answer, sources, CI settings and the study, for a report",
+            ),
+            (
+                "Export conversation to Markdown",
+                app.action_export,
+                "Write a .md file in the current directory (ctrl+s)",
+            ),
+            (
+                "Clear conversation",
+                app.action_clear,
+                "Empty the transcript and start a new conversation (ctrl+l)",
+            ),
             ("CI settings…", app.action_settings, "Interval method and level (F3)"),
             ("Toggle study card", app.action_toggle_card, "Show or hide the side panel (F2)"),
             ("Help", app.action_help, "Keys and example questions (F1)"),
         ]
         for key, name in CI_METHODS.items():
-            commands.append((f"CI method: {name}", partial(app.set_ci, method=key),
-                             f"Use {key} intervals from now on"))
+            commands.append(
+                (
+                    f"CI method: {name}",
+                    partial(app.set_ci, method=key),
+                    f"Use {key} intervals from now on",
+                )
+            )
         for level in LEVELS:
-            commands.append((f"CI level: {level_label(level)}", partial(app.set_ci, level=level),
-                             f"Use {level_label(level)} intervals from now on"))
+            commands.append(
+                (
+                    f"CI level: {level_label(level)}",
+                    partial(app.set_ci, level=level),
+                    f"Use {level_label(level)} intervals from now on",
+                )
+            )
         return commands
 
     async def discover(self) -> Hits:

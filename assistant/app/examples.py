@@ -10,21 +10,57 @@ EXAMPLES: dict[str, list[str]] = load_spec().examples()
 
 # The few the welcome panel offers: one per kind of answer (rate, table + chart, KM curve).
 WELCOME_EXAMPLES: list[str] = [
-    q for intent in ("response_rate", "response_breakdown", "ae_incidence", "tte_median")
-    if (q := load_spec().example(intent)) is not None]
+    q
+    for intent in ("response_rate", "response_breakdown", "ae_incidence", "tte_median")
+    if (q := load_spec().example(intent)) is not None
+]
 
 # Words worth completing mid-sentence, besides the adverse-event terms of the store.
 TERMS: list[str] = [
-    "overall response rate", "clinical benefit rate", "best response", "response",
-    "progression-free survival", "overall survival", "duration of response",
-    "time to response", "penta-refractory", "triple-class-refractory", "non-penta-refractory",
-    "stringent complete response", "complete response", "very good partial response",
-    "partial response", "minimal response", "stable disease", "progressive disease",
-    "adverse events", "serious adverse events", "discontinued", "dose modification",
-    "grade 3 or higher", "grade 3 or worse", "selinexor", "dexamethasone",
-    "clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "interval",
-    "median", "cytogenetics", "prior regimens", "bleeding", "thrombocytopenia", "anaemia",
-    "neutropenia", "nausea", "fatigue", "hyponatraemia", "diarrhoea", "vomiting",
+    "overall response rate",
+    "clinical benefit rate",
+    "best response",
+    "response",
+    "progression-free survival",
+    "overall survival",
+    "duration of response",
+    "time to response",
+    "penta-refractory",
+    "triple-class-refractory",
+    "non-penta-refractory",
+    "stringent complete response",
+    "complete response",
+    "very good partial response",
+    "partial response",
+    "minimal response",
+    "stable disease",
+    "progressive disease",
+    "adverse events",
+    "serious adverse events",
+    "discontinued",
+    "dose modification",
+    "grade 3 or higher",
+    "grade 3 or worse",
+    "selinexor",
+    "dexamethasone",
+    "clopper-pearson",
+    "wilson",
+    "wilson-cc",
+    "jeffreys",
+    "agresti-coull",
+    "interval",
+    "median",
+    "cytogenetics",
+    "prior regimens",
+    "bleeding",
+    "thrombocytopenia",
+    "anaemia",
+    "neutropenia",
+    "nausea",
+    "fatigue",
+    "hyponatraemia",
+    "diarrhoea",
+    "vomiting",
 ]
 
 

@@ -52,8 +52,9 @@ def default_path(now: datetime | None = None, directory: Path | None = None) -> 
     return path
 
 
-def conversation_markdown(turns: Sequence[tuple[str, Answer]], settings_line: str,
-                          now: datetime | None = None) -> str:
+def conversation_markdown(
+    turns: Sequence[tuple[str, Answer]], settings_line: str, now: datetime | None = None
+) -> str:
     """One section per question: the question as typed, the answer, its sources."""
     now = now or datetime.now()
     lines = [f"# {TITLE}", "", f"Exported {now:%Y-%m-%d %H:%M}. {settings_line}", ""]
@@ -72,20 +73,29 @@ def copy_text(answer: Answer, form: str, settings_line: str) -> str:
     """One answer for the clipboard: ``text`` (the answer and its sources), ``markdown`` (its
     Markdown, tables and all) or ``reference`` (the question, the answer, its sources, the
     interval settings and the study, to paste into a report)."""
-    sources = "Source: " + "; ".join(one_line(s) for s in answer.sources) \
-        if answer.sources else ""
+    sources = "Source: " + "; ".join(one_line(s) for s in answer.sources) if answer.sources else ""
     if form == "markdown":
         body = multi_line(answer.markdown or answer.text).rstrip()
         return "\n\n".join(part for part in (body, sources) if part)
     if form == "reference":
-        return "\n".join(part for part in (
-            f"Q: {one_line(answer.question)}", f"A: {multi_line(answer.text).rstrip()}",
-            sources, settings_line, f"Study: {STUDY}; answered by stormchat") if part)
+        return "\n".join(
+            part
+            for part in (
+                f"Q: {one_line(answer.question)}",
+                f"A: {multi_line(answer.text).rstrip()}",
+                sources,
+                settings_line,
+                f"Study: {STUDY}; answered by stormchat",
+            )
+            if part
+        )
     return "\n".join(part for part in (multi_line(answer.text).rstrip(), sources) if part)
 
 
-STUDY = ("STORM Part 2, selinexor-dexamethasone in triple-class-refractory multiple myeloma "
-         "(Chari et al., N Engl J Med 2019;381:727-38)")
+STUDY = (
+    "STORM Part 2, selinexor-dexamethasone in triple-class-refractory multiple myeloma "
+    "(Chari et al., N Engl J Med 2019;381:727-38)"
+)
 
 
 def write_new(path: Path, text: str) -> Path:

@@ -25,8 +25,10 @@ KEYS: list[tuple[str, str]] = [
     ("F2, ctrl+b", "show or hide the study card"),
     ("F3", "CI method and level: arrows, Enter chooses, Tab, ctrl+s applies"),
     ("F4", "copy the last answer (the notice says whether it reached the clipboard)"),
-    ("alt+Up / alt+Down, click", "choose another answer for F4; ctrl+p copies it as Markdown "
-     "or with its full reference"),
+    (
+        "alt+Up / alt+Down, click",
+        "choose another answer for F4; ctrl+p copies it as Markdown or with its full reference",
+    ),
     ("ctrl+s", "export the conversation to Markdown"),
     ("ctrl+l", "clear the conversation (start a new one)"),
     ("PgUp / PgDn", "scroll the conversation"),
@@ -40,10 +42,15 @@ def help_markdown() -> str:
     """The keys, as Markdown; the example questions follow as widgets that can be chosen."""
     lines = ["## Keys", ""]
     lines += [f"- **{key}**: {what}" for key, what in KEYS]
-    lines += ["", "Follow-ups refer to the previous question: ask *How many had anaemia?* "
-              "then *and grade 3 or higher?*.", "",
-              "## Example questions", "",
-              "Tab moves to the next one, Enter asks it (or click it)."]
+    lines += [
+        "",
+        "Follow-ups refer to the previous question: ask *How many had anaemia?* "
+        "then *and grade 3 or higher?*.",
+        "",
+        "## Example questions",
+        "",
+        "Tab moves to the next one, Enter asks it (or click it).",
+    ]
     return "\n".join(lines)
 
 

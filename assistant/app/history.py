@@ -153,8 +153,9 @@ class History:
     on the first step back so stepping forward past the newest entry restores it.
     """
 
-    def __init__(self, path: Path | None = None, limit: int = DEFAULT_LIMIT,
-                 entries: list[str] | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, limit: int = DEFAULT_LIMIT, entries: list[str] | None = None
+    ) -> None:
         self.path = path
         self.limit = limit
         self.entries: list[str] = _dedupe(entries or [])[-limit:]
@@ -180,7 +181,7 @@ class History:
             if entry in self.entries:
                 self.entries.remove(entry)
             self.entries.append(entry)
-            del self.entries[:-self.limit]
+            del self.entries[: -self.limit]
         self.reset()
         return self.save() if entry else True
 

@@ -35,11 +35,14 @@ class PromptInput(Input):
         Binding("escape", "clear_input", "Clear input", show=False),
     ]
 
-    def __init__(self, history: History, suggester: Suggester | None = None,
-                 cursor_blink: bool = True) -> None:
+    def __init__(
+        self, history: History, suggester: Suggester | None = None, cursor_blink: bool = True
+    ) -> None:
         super().__init__(
             placeholder="Ask about STORM Part 2, e.g. What was the overall response rate?",
-            suggester=suggester, max_length=MAX_INPUT_CHARS, id="prompt",
+            suggester=suggester,
+            max_length=MAX_INPUT_CHARS,
+            id="prompt",
         )
         self.history = history
         self.cursor_blink = cursor_blink

@@ -77,14 +77,22 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     yield Label("Method")
                     with RadioSet(id="method"):
                         for index, (key, name) in enumerate(CI_METHODS.items()):
-                            yield Choice(name, value=key == self.current.ci_method,
-                                         name=key, id=f"method-{index}")
+                            yield Choice(
+                                name,
+                                value=key == self.current.ci_method,
+                                name=key,
+                                id=f"method-{index}",
+                            )
                 with Vertical(id="level-col"):
                     yield Label("Level")
                     with RadioSet(id="level"):
                         for index, level in enumerate(self.levels):
-                            yield Choice(level_label(level), value=level == self.current.level,
-                                         name=repr(level), id=f"level-{index}")
+                            yield Choice(
+                                level_label(level),
+                                value=level == self.current.level,
+                                name=repr(level),
+                                id=f"level-{index}",
+                            )
             with Horizontal(id="buttons"):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Cancel", id="cancel")
@@ -101,12 +109,16 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
     def method_button(self, key: str) -> RadioButton:
         """The button for the method ``key`` (ids are positions, not keys)."""
-        return next(b for b in self.query("#method RadioButton").results(RadioButton)
-                    if b.name == key)
+        return next(
+            b for b in self.query("#method RadioButton").results(RadioButton) if b.name == key
+        )
 
     def level_button(self, level: float) -> RadioButton:
-        return next(b for b in self.query("#level RadioButton").results(RadioButton)
-                    if b.name == repr(level))
+        return next(
+            b
+            for b in self.query("#level RadioButton").results(RadioButton)
+            if b.name == repr(level)
+        )
 
     def chosen(self) -> Settings:
         method = self.query_one("#method", RadioSet).pressed_button

@@ -28,10 +28,11 @@ KEY_QUESTIONS: list[tuple[str, str]] = [
     ("Grade ≥3 thrombocytopenia", "grade 3 or worse thrombocytopenia"),
 ]
 
-REGIMEN = ("Selinexor 80 mg + dexamethasone 20 mg, orally, days 1 and 3 of every week "
-           "(twice weekly)")
-POPULATION = ("Triple-class-refractory multiple myeloma: refractory to a proteasome "
-              "inhibitor, an immunomodulatory drug and daratumumab")
+REGIMEN = "Selinexor 80 mg + dexamethasone 20 mg, orally, days 1 and 3 of every week (twice weekly)"
+POPULATION = (
+    "Triple-class-refractory multiple myeloma: refractory to a proteasome "
+    "inhibitor, an immunomodulatory drug and daratumumab"
+)
 SOURCE = "Chari et al. N Engl J Med 2019;381:727-38"
 
 

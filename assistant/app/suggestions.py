@@ -40,12 +40,12 @@ class QuestionSuggester(Suggester):
         folded = value.casefold()
         for question in self._questions():
             if len(question) > len(value) and question.casefold().startswith(folded):
-                return value + question[len(value):]
+                return value + question[len(value) :]
         match = _LAST_WORD.search(value)
         if match is None or len(match.group()) < MIN_WORD:
             return None
         word = match.group().casefold()
         for term in self._terms:
             if len(term) > len(word) and term.casefold().startswith(word):
-                return value + term[len(word):]
+                return value + term[len(word) :]
         return None

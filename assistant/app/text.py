@@ -31,7 +31,8 @@ NBSP = "\u00a0"
 # "CI 18.7–35.0", "% CI", "n = 122".
 _TOGETHER = re.compile(
     r"(?<=\d) (?=%|months?\b|weeks?\b|days?\b|years?\b|mg\b|patients?\b)"
-    r"|(?<=\bCI) (?=\d)|(?<=%) (?=CI\b)|(?<=\bn) (?==)|(?<=\bn =) (?=\d)")
+    r"|(?<=\bCI) (?=\d)|(?<=%) (?=CI\b)|(?<=\bn) (?==)|(?<=\bn =) (?=\d)"
+)
 
 
 def keep_together(text: str) -> str:

@@ -39,7 +39,7 @@ class QuestionView(Static):
     def __init__(self, question: str) -> None:
         text = one_line(question)
         if len(text) > self.SHOWN_CHARS:
-            text = f"{text[:self.SHOWN_CHARS]}… ({len(text) - self.SHOWN_CHARS:,} more characters)"
+            text = f"{text[: self.SHOWN_CHARS]}… ({len(text) - self.SHOWN_CHARS:,} more characters)"
         super().__init__(text, markup=False)
 
 
@@ -150,19 +150,28 @@ class Welcome(Vertical):
 
     def compose(self) -> ComposeResult:
         if self.compact:
-            yield Static("Ask about STORM Part 2. Up recalls your earlier questions; F1 lists "
-                         "the keys and example questions.", markup=False, classes="hint")
+            yield Static(
+                "Ask about STORM Part 2. Up recalls your earlier questions; F1 lists "
+                "the keys and example questions.",
+                markup=False,
+                classes="hint",
+            )
             return
         yield Static(
             "Answers about STORM Part 2: oral selinexor 80 mg + dexamethasone 20 mg twice "
             "weekly in 122 patients with triple-class-refractory myeloma (N Engl J Med "
             "2019;381:727-38). Every figure comes with its numerator, denominator, "
             "interval, method and source. Click a question, or type your own:",
-            markup=False, classes="lead")
+            markup=False,
+            classes="lead",
+        )
         for question in self.examples:
             yield ExampleLink(question)
-        yield Static("F1 help · F2 study card · F3 CI settings · ctrl+p all commands",
-                     markup=False, classes="hint")
+        yield Static(
+            "F1 help · F2 study card · F3 CI settings · ctrl+p all commands",
+            markup=False,
+            classes="hint",
+        )
 
 
 class Transcript(VerticalScroll, can_focus=False):

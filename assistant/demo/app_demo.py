@@ -90,11 +90,17 @@ class DemoApp(StormChatApp):
         Binding("escape", "leave_input", "Back to the demo", priority=True),
     ]
 
-    def __init__(self, engine: Engine, script: Script, *, auto: float | None = None,
-                 typing_delay: float = DEFAULT_TYPING_DELAY, history: History | None = None,
-                 cursor_blink: bool = True) -> None:
-        super().__init__(engine, first_run_hint=False, history=history,
-                         cursor_blink=cursor_blink)
+    def __init__(
+        self,
+        engine: Engine,
+        script: Script,
+        *,
+        auto: float | None = None,
+        typing_delay: float = DEFAULT_TYPING_DELAY,
+        history: History | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__(engine, first_run_hint=False, history=history, cursor_blink=cursor_blink)
         self.script = script
         self.auto = auto
         self.typing_delay = typing_delay
@@ -111,8 +117,7 @@ class DemoApp(StormChatApp):
 
     # ----------------------------------------------------------------- layout
     async def on_mount(self) -> None:
-        await self.query_one("#chat").mount(CaptionBar(id="caption-bar"),
-                                            before=self.transcript)
+        await self.query_one("#chat").mount(CaptionBar(id="caption-bar"), before=self.transcript)
         self._show_caption()
         self._schedule()
 
@@ -180,8 +185,9 @@ class DemoApp(StormChatApp):
 
     def action_pause(self) -> None:
         if self.auto is None:
-            self.notify("Auto-advance is off; start the demo with --auto SECONDS to use it.",
-                        timeout=3)
+            self.notify(
+                "Auto-advance is off; start the demo with --auto SECONDS to use it.", timeout=3
+            )
             return
         self.paused = not self.paused
         self._show_caption()
@@ -301,8 +307,13 @@ class DemoApp(StormChatApp):
             self.action_next_step()
 
 
-def run_demo_app(engine: Engine, script: Script, *, auto: float | None = None,
-                 typing_delay: float = DEFAULT_TYPING_DELAY) -> int:
+def run_demo_app(
+    engine: Engine,
+    script: Script,
+    *,
+    auto: float | None = None,
+    typing_delay: float = DEFAULT_TYPING_DELAY,
+) -> int:
     """Run the presenter until q; the exit code for the CLI."""
     from assistant.app import run_until_exit
 

@@ -19,11 +19,15 @@ from assistant.handlers.context import Settings
 from assistant.output import escape_markdown, visible
 from knowledge.stats import CI_METHODS
 
-STUDY = ("STORM Part 2: oral selinexor 80 mg + dexamethasone 20 mg twice weekly in 122 "
-         "patients with triple-class-refractory multiple myeloma (N Engl J Med "
-         "2019;381:727-38)")
-RECORDS_NOTE = ("Figures marked 'computed from the reconstructed records' come from patient "
-                "records rebuilt to match the published aggregates, not from the trial's data.")
+STUDY = (
+    "STORM Part 2: oral selinexor 80 mg + dexamethasone 20 mg twice weekly in 122 "
+    "patients with triple-class-refractory multiple myeloma (N Engl J Med "
+    "2019;381:727-38)"
+)
+RECORDS_NOTE = (
+    "Figures marked 'computed from the reconstructed records' come from patient "
+    "records rebuilt to match the published aggregates, not from the trial's data."
+)
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,16 @@ def title_of(script: Script) -> str:
 
 
 def text_header(script: Script, settings: Settings) -> str:
-    return (f"{visible(title_of(script))}\n{STUDY}\n"
-            f"{len(script)} steps. {settings_line(settings)}.\n")
+    return (
+        f"{visible(title_of(script))}\n{STUDY}\n{len(script)} steps. {settings_line(settings)}.\n"
+    )
 
 
 def text_step(script: Script, result: Result) -> str:
     """One step: a rule, ``Step n/N — caption``, the question, the answer, its sources."""
     heading = visible(script.heading(result.index))
     answer = result.answer
-    lines = ["", "-" * 72, heading, "",
-             f"Q: {visible(result.step.question)}"]
+    lines = ["", "-" * 72, heading, "", f"Q: {visible(result.step.question)}"]
     body = visible(answer.text).rstrip("\n").split("\n")
     lines.append(f"A: {body[0]}")
     # Continuation lines line up under the first line of the answer, as batch's text format.
@@ -87,9 +91,14 @@ def text_footer(results: list[Result]) -> str:
 def markdown_document(script: Script, results: list[Result], settings: Settings) -> str:
     """The whole walkthrough as one Markdown document. Captions, questions and answers are
     plain text, escaped so nothing in a team's script changes the document's structure."""
-    parts = [f"# {escape_markdown(title_of(script)).replace(chr(10), ' ')}", "",
-             escape_markdown(STUDY), "",
-             f"*{len(script)} steps. {escape_markdown(settings_line(settings))}.*", ""]
+    parts = [
+        f"# {escape_markdown(title_of(script)).replace(chr(10), ' ')}",
+        "",
+        escape_markdown(STUDY),
+        "",
+        f"*{len(script)} steps. {escape_markdown(settings_line(settings))}.*",
+        "",
+    ]
     for result in results:
         parts += _markdown_step(script, result)
     if _uses_records(results):
@@ -99,8 +108,12 @@ def markdown_document(script: Script, results: list[Result], settings: Settings)
 
 def _markdown_step(script: Script, result: Result) -> list[str]:
     answer = result.answer
-    parts = [f"## {escape_markdown(script.heading(result.index))}", "",
-             f"**Q:** {escape_markdown(result.step.question)}", ""]
+    parts = [
+        f"## {escape_markdown(script.heading(result.index))}",
+        "",
+        f"**Q:** {escape_markdown(result.step.question)}",
+        "",
+    ]
     # Hard line breaks (a trailing backslash) keep the answer's own line structure; blank
     # lines stay paragraph breaks (as batch's Markdown format does).
     lines = escape_markdown(answer.text.rstrip("\n")).split("\n")
@@ -118,8 +131,9 @@ def _markdown_step(script: Script, result: Result) -> list[str]:
 
 
 def _uses_records(results: list[Result]) -> bool:
-    return any(any("reconstructed" in source for source in result.answer.sources)
-               for result in results)
+    return any(
+        any("reconstructed" in source for source in result.answer.sources) for result in results
+    )
 
 
 # ------------------------------------------------------------------------- the two outputs
@@ -139,8 +153,9 @@ def print_walkthrough(script: Script, engine: Engine, stream: TextIO) -> list[Re
     return results
 
 
-def export_walkthrough(path: Path, script: Script, engine: Engine, force: bool,
-                       results: list[Result] | None = None) -> None:
+def export_walkthrough(
+    path: Path, script: Script, engine: Engine, force: bool, results: list[Result] | None = None
+) -> None:
     """``demo --export``: the Markdown document, written atomically; an existing ``path`` is
     kept unless ``force`` (``OutputExistsError``)."""
     if results is None:

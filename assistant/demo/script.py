@@ -119,11 +119,9 @@ def _decode(data: bytes, name: str) -> str:
     # line where it shows.
     nul = data.find(b"\0")
     if nul >= 0:
-        raise ScriptError(name, "binary data (a NUL byte): not a text file",
-                          _line_of(data, nul))
+        raise ScriptError(name, "binary data (a NUL byte): not a text file", _line_of(data, nul))
     if len(data) > MAX_SCRIPT_BYTES:
-        raise ScriptError(name, f"larger than {MAX_SCRIPT_BYTES // 1024} KiB: not a demo "
-                                f"script")
+        raise ScriptError(name, f"larger than {MAX_SCRIPT_BYTES // 1024} KiB: not a demo script")
     try:
         # utf-8-sig: a script saved by a Windows editor starts with a byte-order mark.
         return data.decode("utf-8-sig")
@@ -137,8 +135,9 @@ def _check_text(value: str, what: str, limit: int, name: str, line: int | None) 
     value = " ".join(value.split())
     for char in value:
         if not char.isprintable():
-            raise ScriptError(name, f"the {what} contains a control character "
-                                    f"(U+{ord(char):04X})", line)
+            raise ScriptError(
+                name, f"the {what} contains a control character (U+{ord(char):04X})", line
+            )
     if len(value) > limit:
         raise ScriptError(name, f"the {what} is longer than {limit} characters", line)
     return value
@@ -166,13 +165,18 @@ def parse_text(text: str, name: str = "<text>") -> Script:
         if not line or line.startswith("#"):
             continue
         if line.count(SEPARATOR) > 1:
-            raise ScriptError(name, f"more than one '{SEPARATOR}' (write 'caption "
-                                    f"{SEPARATOR} question')", number)
+            raise ScriptError(
+                name, f"more than one '{SEPARATOR}' (write 'caption {SEPARATOR} question')", number
+            )
         if SEPARATOR in line:
             caption, question = (part.strip() for part in line.split(SEPARATOR))
             if not caption:
-                raise ScriptError(name, f"nothing before '{SEPARATOR}' (write 'caption "
-                                        f"{SEPARATOR} question', or just the question)", number)
+                raise ScriptError(
+                    name,
+                    f"nothing before '{SEPARATOR}' (write 'caption "
+                    f"{SEPARATOR} question', or just the question)",
+                    number,
+                )
         else:
             caption, question = "", line
         steps.append(_make_step(question, caption, name, number))
@@ -213,12 +217,20 @@ def parse_yaml(text: str, name: str = "<yaml>") -> Script:
         if "steps" not in fields:
             raise ScriptError(name, "no 'steps:' list", _line(root))
         if "title" in fields:
-            title = _check_text(_text(fields["title"], "title", name), "title",
-                                MAX_CAPTION_CHARS, name, _line(fields["title"]))
+            title = _check_text(
+                _text(fields["title"], "title", name),
+                "title",
+                MAX_CAPTION_CHARS,
+                name,
+                _line(fields["title"]),
+            )
         root = fields["steps"]
     if not isinstance(root, SequenceNode):
-        raise ScriptError(name, "expected a list of steps (or a mapping with 'steps:'), "
-                                f"found {_kind(root)}", _line(root))
+        raise ScriptError(
+            name,
+            f"expected a list of steps (or a mapping with 'steps:'), found {_kind(root)}",
+            _line(root),
+        )
     if not root.value:
         raise ScriptError(name, "no steps: the list is empty", _line(root))
     steps = tuple(_yaml_step(node, name) for node in root.value)
@@ -236,8 +248,11 @@ def _check_depth(text: str, name: str) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                raise ScriptError(name, f"nested more than {MAX_YAML_DEPTH} levels deep: not "
-                                        f"a demo script", event.start_mark.line + 1)
+                raise ScriptError(
+                    name,
+                    f"nested more than {MAX_YAML_DEPTH} levels deep: not a demo script",
+                    event.start_mark.line + 1,
+                )
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
@@ -246,8 +261,12 @@ def _yaml_step(node: Node, name: str) -> Step:
     if isinstance(node, ScalarNode):
         return _make_step(_text(node, "question", name), "", name, _line(node))
     if not isinstance(node, MappingNode):
-        raise ScriptError(name, f"a step must be a question or a mapping with 'question:' "
-                                f"(and 'caption:'), found {_kind(node)}", _line(node))
+        raise ScriptError(
+            name,
+            f"a step must be a question or a mapping with 'question:' "
+            f"(and 'caption:'), found {_kind(node)}",
+            _line(node),
+        )
     fields = _mapping(node, STEP_KEYS, name, "a step")
     if "question" not in fields:
         raise ScriptError(name, "the step has no 'question:'", _line(node))
@@ -256,8 +275,7 @@ def _yaml_step(node: Node, name: str) -> Step:
     return _make_step(question, caption, name, _line(fields["question"]))
 
 
-def _mapping(node: MappingNode, allowed: tuple[str, ...], name: str,
-             what: str) -> dict[str, Node]:
+def _mapping(node: MappingNode, allowed: tuple[str, ...], name: str, what: str) -> dict[str, Node]:
     """The mapping's values by key, refusing unknown, repeated and non-text keys."""
     fields: dict[str, Node] = {}
     for key, value in node.value:
@@ -265,8 +283,9 @@ def _mapping(node: MappingNode, allowed: tuple[str, ...], name: str,
             raise ScriptError(name, f"{what} has a key that is not a word", _line(key))
         if key.value not in allowed:
             known = ", ".join(f"'{k}'" for k in allowed)
-            raise ScriptError(name, f"unknown key '{key.value}' in {what} (known: {known})",
-                              _line(key))
+            raise ScriptError(
+                name, f"unknown key '{key.value}' in {what} (known: {known})", _line(key)
+            )
         if key.value in fields:
             raise ScriptError(name, f"'{key.value}' is given twice", _line(key))
         fields[key.value] = value

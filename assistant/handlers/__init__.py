@@ -35,8 +35,13 @@ from knowledge.stats import StatsError, check_level, check_method
 Handler = Callable[[Context, Parse, str], Answer]
 
 MODULES: dict[str, ModuleType] = {
-    "baseline": baseline, "compare": compare, "conversation": conversation,
-    "records": records, "response": response, "safety": safety, "study": study,
+    "baseline": baseline,
+    "compare": compare,
+    "conversation": conversation,
+    "records": records,
+    "response": response,
+    "safety": safety,
+    "study": study,
     "survival": survival,
 }
 
@@ -50,15 +55,19 @@ def _resolve(name: str) -> Handler:
 
 SPEC = load_spec()
 HANDLERS: dict[str, Handler] = {
-    intent: _resolve(spec.handler) for intent, spec in SPEC.intents.items()
-    if spec.handler != "compound"}
+    intent: _resolve(spec.handler)
+    for intent, spec in SPEC.intents.items()
+    if spec.handler != "compound"
+}
 
 
 def _requested(settings: Settings, parse: Parse) -> Settings:
     method = parse.get("ci_method")
     level = parse.get("level")
-    return Settings(check_method(method) if method else settings.ci_method,
-                    check_level(float(level)) if level is not None else settings.level)
+    return Settings(
+        check_method(method) if method else settings.ci_method,
+        check_level(float(level)) if level is not None else settings.level,
+    )
 
 
 def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:
@@ -68,8 +77,9 @@ def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Set
         last = context.last_answer
         parts: list[Answer] = []
         for query in parse.queries:
-            part, after = _dispatch_one(replace(context, settings=settings, last_answer=last),
-                                        parse.part(query), question)
+            part, after = _dispatch_one(
+                replace(context, settings=settings, last_answer=last), parse.part(query), question
+            )
             parts.append(part)
             settings = after
             if part.status in ("answered", "not_reported"):
@@ -82,32 +92,55 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
     try:
         asked = _requested(context.settings, parse)
     except (StatsError, TypeError, ValueError) as error:
-        return (Answer(question=question, status="clarify", intent="clarify",
-                       text=f"{error}. Try for example \"use a 90% interval\" or \"switch "
-                            "to Wilson\".", values={}, sources=[]), context.settings)
+        return (
+            Answer(
+                question=question,
+                status="clarify",
+                intent="clarify",
+                text=f'{error}. Try for example "use a 90% interval" or "switch to Wilson".',
+                values={},
+                sources=[],
+            ),
+            context.settings,
+        )
     persist = parse.intent == "set_stats" or bool(parse.get("persist"))
     # A store without published facts (a team's import) is answered from its records.
-    handler = record_mode.handler_for(context.store, parse.intent) or \
-        HANDLERS.get(parse.intent, conversation.unknown)
+    handler = record_mode.handler_for(context.store, parse.intent) or HANDLERS.get(
+        parse.intent, conversation.unknown
+    )
     try:
         result = handler(replace(context, settings=asked), parse, question)
         if parse.get("statistic") and parse.intent in SPEC.data_intents:
-            result = statistic.add(result, str(parse.get("statistic")), parse.get("null_rate"),
-                                   asked, question)
+            result = statistic.add(
+                result, str(parse.get("statistic")), parse.get("null_rate"), asked, question
+            )
         left = record_mode.unserved(context.store, parse, result)
         if left and parse.intent not in CONVERSATION:
-            result = record_mode.not_reported_for(context.store, parse, question, result, left) \
-                if record_mode.is_record_mode(context.store) else \
-                compose.not_reported_for(parse, question, result)
+            result = (
+                record_mode.not_reported_for(context.store, parse, question, result, left)
+                if record_mode.is_record_mode(context.store)
+                else compose.not_reported_for(parse, question, result)
+            )
     except StatsError as error:
         # Understood, but the records of this store cannot give the figure (a --db store
         # with no patients, an empty group): the data's limit, not a bug to report.
-        result = Answer(question=question, status="not_reported", intent=parse.intent,
-                        text=f"The records in this study store cannot give this figure "
-                             f"({error}).", values={}, sources=[])
+        result = Answer(
+            question=question,
+            status="not_reported",
+            intent=parse.intent,
+            text=f"The records in this study store cannot give this figure ({error}).",
+            values={},
+            sources=[],
+        )
     except Exception as error:  # noqa: BLE001 - the last line of defence for the user
-        result = Answer(question=question, status="error", intent=parse.intent,
-                        text=f"Sorry: stormchat failed while answering this "
-                             f"({type(error).__name__}: {error}). Please report it with the "
-                             "question.", values={}, sources=[])
+        result = Answer(
+            question=question,
+            status="error",
+            intent=parse.intent,
+            text=f"Sorry: stormchat failed while answering this "
+            f"({type(error).__name__}: {error}). Please report it with the "
+            "question.",
+            values={},
+            sources=[],
+        )
     return result, (asked if persist else context.settings)

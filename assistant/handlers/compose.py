@@ -18,30 +18,55 @@ from assistant.handlers.figures import table
 from intents.schema import Parse, Qualifier
 
 SUBGROUPS = {
-    "age": "age", "sex": "sex", "race": "race or ethnicity", "ecog": "performance status",
-    "iss": "ISS stage", "cytogenetics": "cytogenetic risk or abnormality",
-    "prior_lines": "number of prior lines", "transplant": "prior transplant",
-    "renal": "renal function", "refractory_drug": "refractoriness to a single drug",
-    "disease_type": "type of myeloma", "region": "region or country",
-    "ae_term": "adverse events", "bleeding": "bleeding", "category": "best response",
-    "threshold": "response", "threshold_below": "response", "population_size": "subgroup",
-    "diagnosis_years": "time since diagnosis", "unique_agents": "number of prior agents",
-    "refractory": "refractory status", "other": "subgroup",
+    "age": "age",
+    "sex": "sex",
+    "race": "race or ethnicity",
+    "ecog": "performance status",
+    "iss": "ISS stage",
+    "cytogenetics": "cytogenetic risk or abnormality",
+    "prior_lines": "number of prior lines",
+    "transplant": "prior transplant",
+    "renal": "renal function",
+    "refractory_drug": "refractoriness to a single drug",
+    "disease_type": "type of myeloma",
+    "region": "region or country",
+    "ae_term": "adverse events",
+    "bleeding": "bleeding",
+    "category": "best response",
+    "threshold": "response",
+    "threshold_below": "response",
+    "population_size": "subgroup",
+    "diagnosis_years": "time since diagnosis",
+    "unique_agents": "number of prior agents",
+    "refractory": "refractory status",
+    "other": "subgroup",
 }
 MEASURES = {
     "hazard_ratio": "a hazard ratio (a single-arm study has no comparator arm)",
-    "odds_ratio": "an odds ratio", "relative_risk": "a relative risk",
+    "odds_ratio": "an odds ratio",
+    "relative_risk": "a relative risk",
     "p_value": "a p-value against a control (a single-arm study has none)",
-    "mean": "a mean (the sources give medians)", "landmark": "rates at a time point",
-    "mrd": "minimal residual disease", "qol": "quality of life", "other": "that statistic",
+    "mean": "a mean (the sources give medians)",
+    "landmark": "rates at a time point",
+    "mrd": "minimal residual disease",
+    "qol": "quality of life",
+    "other": "that statistic",
 }
 COHORTS = {
-    "part1": "STORM Part 1", "other_dose": "another dose",
-    "other_regimen": "another regimen", "label_population": "the label's pooled population",
+    "part1": "STORM Part 1",
+    "other_dose": "another dose",
+    "other_regimen": "another regimen",
+    "label_population": "the label's pooled population",
 }
 # The order parts are worst-first when a compound answer has no answered part.
-_STATUS_ORDER: tuple[Status, ...] = ("answered", "not_reported", "clarify", "out_of_scope",
-                                     "unknown", "error")
+_STATUS_ORDER: tuple[Status, ...] = (
+    "answered",
+    "not_reported",
+    "clarify",
+    "out_of_scope",
+    "unknown",
+    "error",
+)
 
 
 def describe(q: Qualifier) -> str:
@@ -51,20 +76,28 @@ def describe(q: Qualifier) -> str:
     if q.kind == "subgroup":
         return f"The sources do not report this by {SUBGROUPS.get(q.value, 'subgroup')} ({quoted})."
     if q.kind == "timepoint":
-        return (f"The sources do not report this at a time point ({quoted}): they give medians "
-                "and totals over the whole study.")
+        return (
+            f"The sources do not report this at a time point ({quoted}): they give medians "
+            "and totals over the whole study."
+        )
     if q.kind == "measure":
         return f"The sources do not report {MEASURES.get(q.value, 'that statistic')} ({quoted})."
     if q.kind == "assessor":
-        return (f"The sources do not report this as assessed by the investigators ({quoted}): "
-                "response was assessed by the independent review committee.")
+        return (
+            f"The sources do not report this as assessed by the investigators ({quoted}): "
+            "response was assessed by the independent review committee."
+        )
     if q.kind == "cohort":
-        return (f"The sources do not report this for {COHORTS.get(q.value, 'another cohort')} "
-                f"({quoted}): they cover STORM Part 2, selinexor 80 mg with dexamethasone 20 mg "
-                "twice weekly.")
+        return (
+            f"The sources do not report this for {COHORTS.get(q.value, 'another cohort')} "
+            f"({quoted}): they cover STORM Part 2, selinexor 80 mg with dexamethasone 20 mg "
+            "twice weekly."
+        )
     if q.kind == "number":
-        return (f"The sources do not report this for the restriction {quoted}, which no "
-                "reported figure matches.")
+        return (
+            f"The sources do not report this for the restriction {quoted}, which no "
+            "reported figure matches."
+        )
     return f"The sources do not report this ({quoted})."
 
 
@@ -75,30 +108,46 @@ def not_reported_for(parse: Parse, question: str, whole: Answer) -> Answer:
     text = " ".join(dict.fromkeys(describe(q) for q in unserved))
     if whole.status == "answered":
         text += f" For the whole study population, not the group you asked about: {whole.text}"
-    values = {"not_reported": [q.model_dump(include={"kind", "value", "text"})
-                               for q in unserved]}
+    values = {"not_reported": [q.model_dump(include={"kind", "value", "text"}) for q in unserved]}
     if whole.status == "answered":
         values["whole_population"] = whole.values
-    return Answer(question=question, status="not_reported", intent=whole.intent or parse.intent,
-                  text=text, values=values, sources=list(whole.sources))
+    return Answer(
+        question=question,
+        status="not_reported",
+        intent=whole.intent or parse.intent,
+        text=text,
+        values=values,
+        sources=list(whole.sources),
+    )
 
 
 def compound(parse: Parse, question: str, parts: list[Answer]) -> Answer:
     """One answer for a question that asked several things, each part with its figures."""
     statuses = [p.status for p in parts]
-    status: Status = "answered" if "answered" in statuses else min(
-        statuses, key=_STATUS_ORDER.index)
+    status: Status = (
+        "answered" if "answered" in statuses else min(statuses, key=_STATUS_ORDER.index)
+    )
     text = " ".join(f"({i}) {p.text}" for i, p in enumerate(parts, 1))
     sources: list[str] = []
     for part in parts:
         sources.extend(s for s in part.sources if s not in sources)
-    rows = [[str(i), q.text or "", p.text] for i, (q, p) in
-            enumerate(zip(parse.queries, parts, strict=True), 1)]
+    rows = [
+        [str(i), q.text or "", p.text]
+        for i, (q, p) in enumerate(zip(parse.queries, parts, strict=True), 1)
+    ]
     markdown = table(["", "asked", "answer"], rows)
     values = {"parts": [p.model_dump() for p in parts]}
     chart = next((p.chart for p in parts if p.chart is not None), None)
-    return Answer(question=question, status=status, intent="compound", text=text,
-                  values=values, sources=sources, markdown=markdown, chart=chart)
+    return Answer(
+        question=question,
+        status=status,
+        intent="compound",
+        text=text,
+        values=values,
+        sources=sources,
+        markdown=markdown,
+        chart=chart,
+    )
 
 
 def each(parse: Parse, answer_one: Callable[[Parse], Answer]) -> list[Answer]:

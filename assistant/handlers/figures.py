@@ -48,9 +48,11 @@ def level_text(level: float) -> str:
 
 def rate_figure(rate: Rate) -> str:
     """ "26.2 % (32/122; 95 % CI 18.7–35.0, Clopper–Pearson)" """
-    return (f"{num(100 * rate.rate)} % ({rate.n}/{rate.N}; {level_text(rate.level)} CI "
-            f"{num(100 * rate.ci_low)}–{num(100 * rate.ci_high)}, "
-            f"{METHOD_SHORT[rate.ci_method]})")
+    return (
+        f"{num(100 * rate.rate)} % ({rate.n}/{rate.N}; {level_text(rate.level)} CI "
+        f"{num(100 * rate.ci_low)}–{num(100 * rate.ci_high)}, "
+        f"{METHOD_SHORT[rate.ci_method]})"
+    )
 
 
 def published(fact: StudyFact, rate: Rate | None = None) -> str:
@@ -84,10 +86,14 @@ def published_rate(fact: StudyFact, rate: Rate | None = None) -> str:
         return f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)
     inner = f"{_plain(fact.value)} %"
     if fact.ci_low is not None and fact.ci_high is not None:
-        same = rate is None or (rate.ci_method == "clopper-pearson"
-                                and abs(rate.level - 0.95) < 1e-9)
-        inner += (f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}" if same
-                  else "; its interval is the exact Clopper–Pearson 95 % one")
+        same = rate is None or (
+            rate.ci_method == "clopper-pearson" and abs(rate.level - 0.95) < 1e-9
+        )
+        inner += (
+            f"; 95 % CI {ci_pair(fact.ci_low, fact.ci_high)}"
+            if same
+            else "; its interval is the exact Clopper–Pearson 95 % one"
+        )
     if fact.n is None:
         return inner
     count = f"{fact.n}/{fact.population_n}" if fact.population_n else str(fact.n)
@@ -150,8 +156,9 @@ def source_label(fact: StudyFact) -> str:
     return f"{fact.source} ({fact.grade} source)"
 
 
-def sources_for(*facts: StudyFact | None, records: bool = True,
-                illustrative: bool = False) -> list[str]:
+def sources_for(
+    *facts: StudyFact | None, records: bool = True, illustrative: bool = False
+) -> list[str]:
     """Published sources first (deduplicated, in order), then the records' provenance."""
     out: list[str] = []
     for fact in facts:
@@ -166,13 +173,28 @@ def sources_for(*facts: StudyFact | None, records: bool = True,
     return out
 
 
-def answer(parse: Parse, question: str, status: Status, text: str,
-           values: dict[str, Any] | None = None, sources: list[str] | None = None,
-           markdown: str | None = None, **extra: Any) -> Answer:
+def answer(
+    parse: Parse,
+    question: str,
+    status: Status,
+    text: str,
+    values: dict[str, Any] | None = None,
+    sources: list[str] | None = None,
+    markdown: str | None = None,
+    **extra: Any,
+) -> Answer:
     """Build an answer; the intent recorded is the parse's."""
     intent = None if parse.intent == "unknown" else parse.intent
-    return Answer(question=question, status=status, intent=intent, text=text,
-                  values=values or {}, sources=sources or [], markdown=markdown, **extra)
+    return Answer(
+        question=question,
+        status=status,
+        intent=intent,
+        text=text,
+        values=values or {},
+        sources=sources or [],
+        markdown=markdown,
+        **extra,
+    )
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -181,8 +203,10 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     as a link, an image, emphasis or HTML, or breaks the table."""
     cell = markdown_inline
 
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(cell(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 

@@ -20,8 +20,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "eligibility": ("design.prior_exposure", "design.triple_class_refractory"),
     "primary_endpoint": ("design.primary_endpoint",),
     "secondary_endpoint": ("design.secondary_endpoint", "design.other_endpoints"),
-    "endpoints": ("design.primary_endpoint", "design.secondary_endpoint",
-                  "design.other_endpoints"),
+    "endpoints": ("design.primary_endpoint", "design.secondary_endpoint", "design.other_endpoints"),
     "response_criteria": ("design.response_criteria",),
     "publication": ("publication.paper", "publication.news_item"),
     "authors": ("people.chari", "people.richardson", "people.bahlis"),
@@ -33,35 +32,54 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "limitations": ("design.design",),
     "assessment": ("design.primary_endpoint", "design.response_criteria"),
     "confirmation": ("definition.overall_response", "definition.clinical_benefit"),
-    "summary": ("design.design", "design.regimen", "efficacy.orr", "efficacy.cbr",
-                "efficacy.dor", "efficacy.pfs", "efficacy.os", "safety.ae.thrombocytopenia.any",
-                "safety.bleeding.ge3", "safety.common_low_grade", "safety.deaths.ae"),
+    "summary": (
+        "design.design",
+        "design.regimen",
+        "efficacy.orr",
+        "efficacy.cbr",
+        "efficacy.dor",
+        "efficacy.pfs",
+        "efficacy.os",
+        "safety.ae.thrombocytopenia.any",
+        "safety.bleeding.ge3",
+        "safety.common_low_grade",
+        "safety.deaths.ae",
+    ),
 }
 # Topics understood but not reported by any source: answered as such, never guessed.
 UNREPORTED_TOPICS = {"follow_up": "the duration of follow-up"}
-PEOPLE = {"chari": ("people.chari", "people.chari.affiliation"),
-          "richardson": ("people.richardson", "people.richardson.affiliation"),
-          "bahlis": ("people.bahlis", "people.bahlis.affiliation"),
-          "stirrups": ("publication.news_item.author", "publication.news_item")}
+PEOPLE = {
+    "chari": ("people.chari", "people.chari.affiliation"),
+    "richardson": ("people.richardson", "people.richardson.affiliation"),
+    "bahlis": ("people.bahlis", "people.bahlis.affiliation"),
+    "stirrups": ("publication.news_item.author", "publication.news_item"),
+}
 # Definitions that live under another id than definition.<term>.
-DEFINITION_ALIASES = {"xpo1": "design.mechanism", "imwg": "design.response_criteria",
-                      "safety": "definition.safety_population"}
+DEFINITION_ALIASES = {
+    "xpo1": "design.mechanism",
+    "imwg": "design.response_criteria",
+    "safety": "definition.safety_population",
+}
 
 
 def _facts(ctx: Context, ids: tuple[str, ...]) -> list[StudyFact]:
     return [fact for fact in (ctx.store.fact(i) for i in ids) if fact is not None]
 
 
-def _from_facts(parse: Parse, question: str, facts: list[StudyFact],
-                extra: str = "") -> Answer:
+def _from_facts(parse: Parse, question: str, facts: list[StudyFact], extra: str = "") -> Answer:
     if not facts:
         # A store (--db) without these facts: say so, rather than "answered" with no text.
-        return answer(parse, question, "not_reported",
-                      "The study store in use holds no published fact on this.")
+        return answer(
+            parse,
+            question,
+            "not_reported",
+            "The study store in use holds no published fact on this.",
+        )
     text = " ".join(fact.text for fact in facts) + extra
     values = {fact.id: fact.value for fact in facts}
-    return answer(parse, question, "answered", text.strip(), values,
-                  sources_for(*facts, records=False))
+    return answer(
+        parse, question, "answered", text.strip(), values, sources_for(*facts, records=False)
+    )
 
 
 def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -70,9 +88,13 @@ def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
         return _from_facts(parse, question, _facts(ctx, PEOPLE[person]))
     topic = parse.get("topic", "design")
     if topic in UNREPORTED_TOPICS:
-        return answer(parse, question, "not_reported",
-                      f"The sources do not report {UNREPORTED_TOPICS[topic]}.",
-                      sources=sources_for(records=False))
+        return answer(
+            parse,
+            question,
+            "not_reported",
+            f"The sources do not report {UNREPORTED_TOPICS[topic]}.",
+            sources=sources_for(records=False),
+        )
     if topic == "limitations":
         return _limitations(ctx, parse, question)
     facts = _facts(ctx, TOPICS.get(topic, TOPICS["design"]))
@@ -81,42 +103,61 @@ def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
 
 def _limitations(ctx: Context, parse: Parse, question: str) -> Answer:
     facts = _facts(ctx, ("design.design", "not_reported.efficacy"))
-    text = (" ".join(f.text for f in facts) + " A single-arm study has no comparator: "
-            "response rates and medians cannot be set against another treatment within it. "
-            + ("The patient records in this tool are reconstructed from published aggregates, "
-               "not the trial's data: only figures with a published counterpart are study "
-               "results." if ctx.store.meta.reconstructed else ""))
-    return answer(parse, question, "answered", text.strip(), {},
-                  sources_for(*facts, records=False))
+    text = (
+        " ".join(f.text for f in facts) + " A single-arm study has no comparator: "
+        "response rates and medians cannot be set against another treatment within it. "
+        + (
+            "The patient records in this tool are reconstructed from published aggregates, "
+            "not the trial's data: only figures with a published counterpart are study "
+            "results."
+            if ctx.store.meta.reconstructed
+            else ""
+        )
+    )
+    return answer(parse, question, "answered", text.strip(), {}, sources_for(*facts, records=False))
 
 
 def quote(ctx: Context, parse: Parse, question: str) -> Answer:
     person = parse.get("person")
-    ids = (f"quote.{person}",) if person in ("richardson", "bahlis") else \
-        ("quote.richardson", "quote.bahlis")
+    ids = (
+        (f"quote.{person}",)
+        if person in ("richardson", "bahlis")
+        else ("quote.richardson", "quote.bahlis")
+    )
     return _from_facts(parse, question, _facts(ctx, ids))
 
 
 def definition(ctx: Context, parse: Parse, question: str) -> Answer:
     term = str(parse.get("term", ""))
     if term == "reconstructed":
-        return answer(parse, question, "answered", ctx.store.meta.description,
-                      {}, ["store metadata"])
+        return answer(
+            parse, question, "answered", ctx.store.meta.description, {}, ["store metadata"]
+        )
     if term == "clopper_pearson":
-        return answer(parse, question, "answered",
-                      "The Clopper–Pearson interval is the 'exact' binomial confidence "
-                      "interval, built from the binomial distribution itself rather than a "
-                      "normal approximation. It is what reproduces the published intervals "
-                      "(32/122 gives 18.7–35.0 %, published 19–35), so it is the default here;"
-                      " Wilson, Wilson with continuity correction, Jeffreys and Agresti–Coull "
-                      "are available on request.", {}, ["stormchat methods"])
+        return answer(
+            parse,
+            question,
+            "answered",
+            "The Clopper–Pearson interval is the 'exact' binomial confidence "
+            "interval, built from the binomial distribution itself rather than a "
+            "normal approximation. It is what reproduces the published intervals "
+            "(32/122 gives 18.7–35.0 %, published 19–35), so it is the default here;"
+            " Wilson, Wilson with continuity correction, Jeffreys and Agresti–Coull "
+            "are available on request.",
+            {},
+            ["stormchat methods"],
+        )
     fact_id = DEFINITION_ALIASES.get(term.lower(), f"definition.{term}")
     facts = _facts(ctx, (fact_id,))
     if not facts:
         available = sorted(f.id.split(".", 1)[1] for f in ctx.store.facts_under("definition."))
-        return answer(parse, question, "not_reported",
-                      f"The sources give no definition of {term or 'that'}. Definitions "
-                      f"available: {', '.join(available)}.")
+        return answer(
+            parse,
+            question,
+            "not_reported",
+            f"The sources give no definition of {term or 'that'}. Definitions "
+            f"available: {', '.join(available)}.",
+        )
     return _from_facts(parse, question, facts)
 
 

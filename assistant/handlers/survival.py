@@ -31,15 +31,18 @@ NAMES = {
     "TRTDUR": "duration of treatment",
 }
 KAPLAN_MEIER = ("PFS", "OS", "DOR")
-GROUP_NAMES = {"PR": "patients with a partial response or better",
-               "MR": "patients with a minimal response or better",
-               "VGPR": "patients with a very good partial response or better",
-               "sCR": "patients with a stringent complete response",
-               "CR": "patients with a complete response or better",
-               "<PR": "patients without a response (less than a partial response)",
-               "<MR": "patients without clinical benefit (less than a minimal response)",
-               "SD": "patients with stable disease", "PD": "patients with progressive disease",
-               "NE": "patients who were not evaluable"}
+GROUP_NAMES = {
+    "PR": "patients with a partial response or better",
+    "MR": "patients with a minimal response or better",
+    "VGPR": "patients with a very good partial response or better",
+    "sCR": "patients with a stringent complete response",
+    "CR": "patients with a complete response or better",
+    "<PR": "patients without a response (less than a partial response)",
+    "<MR": "patients without clinical benefit (less than a minimal response)",
+    "SD": "patients with stable disease",
+    "PD": "patients with progressive disease",
+    "NE": "patients who were not evaluable",
+}
 # Endpoints people ask for that the sources do not report, and what to say instead.
 UNREPORTED = {
     "TTP": "time to progression (they report progression-free survival)",
@@ -75,13 +78,21 @@ def _subjects(ctx: Context, endpoint: str, population: str, group: str | None) -
 def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
     endpoint = parse.get("endpoint", "PFS")
     if endpoint in UNREPORTED:
-        known = [ctx.store.fact(fid) for key, fid in PUBLISHED.items() if key[1:] == ("mITT", None)
-                 and key[0] in ("PFS", "OS")]
+        known = [
+            ctx.store.fact(fid)
+            for key, fid in PUBLISHED.items()
+            if key[1:] == ("mITT", None) and key[0] in ("PFS", "OS")
+        ]
         known_text = "; ".join(f"{f.label}: {published_median(f)}" for f in known if f)
-        return answer(parse, question, "not_reported",
-                      f"The sources do not report {UNREPORTED[endpoint]}."
-                      + (f" Published: {known_text}." if known_text else ""),
-                      {"endpoint": endpoint}, sources_for(*known, records=False))
+        return answer(
+            parse,
+            question,
+            "not_reported",
+            f"The sources do not report {UNREPORTED[endpoint]}."
+            + (f" Published: {known_text}." if known_text else ""),
+            {"endpoint": endpoint},
+            sources_for(*known, records=False),
+        )
     population = parse.get("population", "mITT")
     population = "mITT" if population == "safety" else population
     group = parse.get("response_group") if endpoint in ("OS", "PFS") else None
@@ -100,11 +111,19 @@ def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
     if endpoint in KAPLAN_MEIER:
         return _kaplan_meier(ctx, parse, question, endpoint, subjects, fact, who)
     median, low, high = q.observed_median(ctx.store, endpoint, subjects)
-    text = (f"Median {name}, {who}: {median:.1f} {unit} (range {low:g}–{high:g}; "
-            f"n = {len(subjects)}). Published: {published_median(fact)}.")
-    values: dict[str, object] = {"median": median, "min": low, "max": high,
-                                 "n": len(subjects), "unit": unit, "endpoint": endpoint,
-                                 "method": "observed median and range"}
+    text = (
+        f"Median {name}, {who}: {median:.1f} {unit} (range {low:g}–{high:g}; "
+        f"n = {len(subjects)}). Published: {published_median(fact)}."
+    )
+    values: dict[str, object] = {
+        "median": median,
+        "min": low,
+        "max": high,
+        "n": len(subjects),
+        "unit": unit,
+        "endpoint": endpoint,
+        "method": "observed median and range",
+    }
     if endpoint == "TRTDUR":
         ongoing = ctx.store.fact("efficacy.disposition.ongoing")
         still = sum(1 for sid in subjects if ctx.store.tte["TRTDUR"][sid].CNSR == 1)
@@ -116,8 +135,15 @@ def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
     return answer(parse, question, "answered", text, values, sources_for(fact))
 
 
-def _kaplan_meier(ctx: Context, parse: Parse, question: str, endpoint: str,
-                  subjects: list[str], fact: StudyFact, who: str) -> Answer:
+def _kaplan_meier(
+    ctx: Context,
+    parse: Parse,
+    question: str,
+    endpoint: str,
+    subjects: list[str],
+    fact: StudyFact,
+    who: str,
+) -> Answer:
     level = ctx.settings.level
     median = q.tte_median(ctx.store, endpoint, subjects, level)
     unit = TTE_PARAMS[endpoint]
@@ -127,36 +153,59 @@ def _kaplan_meier(ctx: Context, parse: Parse, question: str, endpoint: str,
     # built to reproduce the published interval, so at another level it is illustrative, and
     # where none is published (PFS, OS) any interval from them would be an artefact.
     with_ci = published_ci
-    text = (f"Median {NAMES[endpoint]}, {who}: {median_figure(median, unit, with_ci)} "
-            f"(Kaplan–Meier, n = {median.n}, {median.events} events). "
-            f"Published: {published_median(fact)}.")
+    text = (
+        f"Median {NAMES[endpoint]}, {who}: {median_figure(median, unit, with_ci)} "
+        f"(Kaplan–Meier, n = {median.n}, {median.events} events). "
+        f"Published: {published_median(fact)}."
+    )
     illustrative = published_ci and not standard_level
     if not published_ci:
         text += " The sources give no confidence interval for this median"
-        text += ("." if standard_level else f", so none is given at {level_text(level)}: one "
-                 "from the reconstructed records would only reflect how they were built.")
+        text += (
+            "."
+            if standard_level
+            else f", so none is given at {level_text(level)}: one "
+            "from the reconstructed records would only reflect how they were built."
+        )
     elif illustrative:
-        text += (f" The {level_text(level)} interval comes from the reconstructed records "
-                 "and is illustrative — not a published figure.")
+        text += (
+            f" The {level_text(level)} interval comes from the reconstructed records "
+            "and is illustrative — not a published figure."
+        )
     values = {**median.values(), "unit": unit, "endpoint": endpoint}
     if not with_ci:
         values.pop("ci_low")
         values.pop("ci_high")
     curve = q.tte_curve(ctx.store, endpoint, subjects)
-    chart = Chart(kind="km", title=f"{sentence_case(NAMES[endpoint])}, {who} "
-                                   "(reconstructed records)",
-                  series=[{"label": who, "times": list(curve.times),
-                           "survival": list(curve.survival)}],
-                  x_label=unit, y_label="probability")
-    return answer(parse, question, "answered", text, values,
-                  sources_for(fact, illustrative=illustrative), chart=chart)
+    chart = Chart(
+        kind="km",
+        title=f"{sentence_case(NAMES[endpoint])}, {who} (reconstructed records)",
+        series=[{"label": who, "times": list(curve.times), "survival": list(curve.survival)}],
+        x_label=unit,
+        y_label="probability",
+    )
+    return answer(
+        parse,
+        question,
+        "answered",
+        text,
+        values,
+        sources_for(fact, illustrative=illustrative),
+        chart=chart,
+    )
 
 
-def _not_reported(ctx: Context, parse: Parse, question: str, endpoint: str,
-                  who: str) -> Answer:
+def _not_reported(ctx: Context, parse: Parse, question: str, endpoint: str, who: str) -> Answer:
     known = [ctx.store.fact(fid) for key, fid in PUBLISHED.items() if key[0] == endpoint]
     known_text = "; ".join(f"{f.label}: {published_median(f)}" for f in known if f is not None)
-    text = (f"The sources do not report {NAMES[endpoint]} for {who}."
-            + (f" Published: {known_text}." if known_text else ""))
-    return answer(parse, question, "not_reported", text, {"endpoint": endpoint},
-                  sources_for(*known, records=False))
+    text = f"The sources do not report {NAMES[endpoint]} for {who}." + (
+        f" Published: {known_text}." if known_text else ""
+    )
+    return answer(
+        parse,
+        question,
+        "not_reported",
+        text,
+        {"endpoint": endpoint},
+        sources_for(*known, records=False),
+    )
