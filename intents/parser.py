@@ -531,21 +531,7 @@ class Parser:
                     grown = True
         if len({h.value for h in levels}) < 2:
             return [reading]
-        out = []
-        for hit in sorted(levels, key=lambda h: h.start):
-            slots = {**reading.slots, "level": self._slot(t, "level", hit.value, hit)}
-            out.append(
-                Reading(
-                    reading.intent,
-                    reading.confidence,
-                    slots,
-                    used=[*reading.used, *levels],
-                    followup=reading.followup,
-                    start=reading.start,
-                    end=reading.end,
-                )
-            )
-        return _distinct(out)
+        return self._one_per_value(t, reading, "level", sorted(levels, key=lambda h: h.start))
 
     def _by_each_method(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
         """ "CBR: Wilson vs exact CI": the same figure with each interval method named."""
@@ -554,21 +540,26 @@ class Parser:
         methods = [h for h in m.hits if h.type == "ci_method"]
         if len({h.value for h in methods}) < 2:
             return [reading]
-        out = []
-        for hit in methods:
-            slots = {**reading.slots, "ci_method": self._slot(t, "ci_method", hit.value, hit)}
-            out.append(
+        return self._one_per_value(t, reading, "ci_method", methods)
+
+    def _one_per_value(
+        self, t: Text, reading: Reading, name: str, hits: list[Hit]
+    ) -> list[Reading]:
+        """The reading once for each hit, with that hit's value in slot ``name``."""
+        return _distinct(
+            [
                 Reading(
                     reading.intent,
                     reading.confidence,
-                    slots,
-                    used=[*reading.used, *methods],
+                    {**reading.slots, name: self._slot(t, name, hit.value, hit)},
+                    used=[*reading.used, *hits],
                     followup=reading.followup,
                     start=reading.start,
                     end=reading.end,
                 )
-            )
-        return _distinct(out)
+                for hit in hits
+            ]
+        )
 
     def _one_kind(self, parts: list[Reading]) -> bool:
         """Several figures, or several facts about the study, are several questions; a
