@@ -238,12 +238,14 @@ class Parser:
             readings = self._explain_with_subject(t, m, whole, previous)
         if len(readings) == 1 and previous is not None:
             readings = self._each_part(t, m, whole, previous) or readings
-        if len(readings) == 1:
-            readings = [
-                r
-                for level in self._at_each_level(t, m, readings[0])
-                for r in self._by_each_method(t, m, level)
-            ]
+        # Every part at every level and with every method named ("ORR and CBR with 90% and
+        # 95% CIs" is four figures).
+        readings = [
+            r
+            for reading in readings
+            for level in self._at_each_level(t, m, reading)
+            for r in self._by_each_method(t, m, level)
+        ]
         readings = self._qualify_all(t, m, _distinct(readings))
         return self._finish(raw, truncated, t, m, readings, corrections)
 

@@ -300,6 +300,17 @@ def test_each_interval_setting_named_is_a_part(
     assert p.unserved == []  # the second level is asked, not an unexplained number
 
 
+def test_several_parts_at_several_levels(parser: Parser) -> None:
+    p = parser.parse("ORR and CBR with 90% and 95% CIs")
+    assert [(s["threshold"], s["level"]) for _, s in queries(p)] == [
+        ("PR", 0.9),
+        ("PR", 0.95),
+        ("MR", 0.9),
+        ("MR", 0.95),
+    ]
+    assert p.unserved == []
+
+
 def test_a_trailing_bare_modifier_narrows_every_part(parser: Parser) -> None:
     p = parser.parse("low platelets & low sodium, grade 3 rates")
     assert [(s["term"], s.get("grade_low")) for _, s in queries(p)] == [

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.answer import Answer, Status
-from assistant.handlers.figures import table
+from assistant.handlers.figures import distinct_sources, table
 from intents.schema import Parse, Qualifier
 
 SUBGROUPS = {
@@ -128,9 +128,7 @@ def compound(parse: Parse, question: str, parts: list[Answer]) -> Answer:
         "answered" if "answered" in statuses else min(statuses, key=_STATUS_ORDER.index)
     )
     text = " ".join(f"({i}) {p.text}" for i, p in enumerate(parts, 1))
-    sources: list[str] = []
-    for part in parts:
-        sources.extend(s for s in part.sources if s not in sources)
+    sources = distinct_sources(s for part in parts for s in part.sources)
     rows = [
         [str(i), q.text or "", p.text]
         for i, (q, p) in enumerate(zip(parse.queries, parts, strict=True), 1)

@@ -7,6 +7,7 @@ level, the population, and the published figure beside it where there is one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from assistant.answer import ILLUSTRATIVE_SOURCE, RECORDS_SOURCE, Answer, Status
@@ -145,6 +146,17 @@ def published_median(fact: StudyFact) -> str:
     return text
 
 
+def distinct_sources(labels: Iterable[str]) -> list[str]:
+    """Each source once, in order: a fact citing "news item; NEJM abstract" beside one citing
+    the news item names the news item once."""
+    out: list[str] = []
+    for label in labels:
+        for item in label.split("; "):
+            if item and item not in out:
+                out.append(item)
+    return out
+
+
 def source_label(fact: StudyFact) -> str:
     """A source as a reader cites it: the founding news item by name, others with their
     standing; a derived figure says what it was derived from, once."""
@@ -153,19 +165,18 @@ def source_label(fact: StudyFact) -> str:
         return f"derived from published counts {detail}".strip()
     if fact.grade == "seed":
         return fact.source
-    return f"{fact.source} ({fact.grade} source)"
+    # Each source of a fact that cites several carries the fact's standing.
+    return "; ".join(
+        item if item.endswith(")") else f"{item} ({fact.grade} source)"
+        for item in fact.source.split("; ")
+    )
 
 
 def sources_for(
     *facts: StudyFact | None, records: bool = True, illustrative: bool = False
 ) -> list[str]:
     """Published sources first (deduplicated, in order), then the records' provenance."""
-    out: list[str] = []
-    for fact in facts:
-        if fact is not None:
-            label = source_label(fact)
-            if label not in out:
-                out.append(label)
+    out = distinct_sources(source_label(fact) for fact in facts if fact is not None)
     if records:
         out.append(RECORDS_SOURCE)
     if illustrative:
