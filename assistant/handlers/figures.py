@@ -146,6 +146,17 @@ def published_median(fact: StudyFact) -> str:
     return text
 
 
+def grade_words(op: str, low: int | None, high: int | None) -> str:
+    """A grade band as words: "any grade", "grade 3", "grade 3 or higher", "grade 3–4"."""
+    if op == "any":
+        return "any grade"
+    if op == "eq":
+        return f"grade {low}"
+    if op == "ge":
+        return f"grade {low} or higher"
+    return f"grade {low}–{high}"
+
+
 def distinct_sources(labels: Iterable[str]) -> list[str]:
     """Each source once, in order: a fact citing "news item; NEJM abstract" beside one citing
     the news item names the news item once."""

@@ -20,6 +20,7 @@ from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     METHOD_SHORT,
     answer,
+    grade_words,
     level_text,
     median_figure,
     num,
@@ -308,16 +309,6 @@ def _term_named(store: Store, text: str | None) -> str | None:
     return known.get(text.strip().lower())
 
 
-def _grade_words(op: str, low: int | None, high: int | None) -> str:
-    if op == "any":
-        return "any grade"
-    if op == "eq":
-        return f"grade {low}"
-    if op == "ge":
-        return f"grade {low} or higher"
-    return f"grade {low}–{high}"
-
-
 SEVERITY_WORDS = {"mild": "MILD", "moderate": "MODERATE", "severe": "SEVERE"}
 
 
@@ -385,7 +376,7 @@ def ae_incidence(
             question,
             "not_reported",
             f"This study records adverse events {grading}, not by CTCAE grade: "
-            f"there is no {_grade_words(op, low, high)} count. Ask without the grade "
+            f"there is no {grade_words(op, low, high)} count. Ask without the grade "
             "for the count at any severity.",
             sources=[source(store)],
         )
@@ -409,7 +400,7 @@ def ae_incidence(
     grade = (
         f"worst severity {' or '.join(s.lower() for s in severity)}"
         if severity
-        else _grade_words(op, low, high)
+        else grade_words(op, low, high)
     )
     qualifiers = ", ".join(filter(None, ["serious" if serious else "", te.strip(), grade]))
     lead = f"{name} ({qualifiers})"
@@ -546,7 +537,7 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     band = (
         f"worst severity {' or '.join(s.lower() for s in severity)}"
         if severity
-        else _grade_words(op, low, high)
+        else grade_words(op, low, high)
     )
     text = (
         f"The {len(parts)} most common adverse events ({band}, safety population): "

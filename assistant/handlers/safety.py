@@ -12,6 +12,7 @@ from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     answer,
     as_published,
+    grade_words,
     of_the,
     published,
     rate_figure,
@@ -43,16 +44,6 @@ def _grade_key(op: str, low: int | None, high: int | None) -> str | None:
     if op == "between" and (low, high) == (1, 2):
         return "g12"
     return None
-
-
-def _band_label(op: str, low: int | None, high: int | None) -> str:
-    if op == "any":
-        return "any grade"
-    if op == "eq":
-        return f"grade {low}"
-    if op == "ge":
-        return f"grade {low} or higher"
-    return f"grade {low}–{high}"
 
 
 def _term_facts(ctx: Context, term: str) -> dict[str, StudyFact]:
@@ -108,7 +99,7 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
             f"safety population: {_known(ctx, term) or 'no figures'}.",
             sources=sources_for(*_term_facts(ctx, term).values(), records=False),
         )
-    band = _band_label(op, low, high)
+    band = grade_words(op, low, high)
     if op == "eq" and low == 5 or op == "ge" and low == 5:
         return ae_deaths(ctx, parse, question)
     min_grade = ctx.store.meta.ae_min_grade.get(term)
@@ -278,7 +269,7 @@ def _any_event(
         question,
         "not_reported",
         f"The sources do not report the number of patients with "
-        f"{_band_label(op, low, high)} adverse events of any kind.{known}",
+        f"{grade_words(op, low, high)} adverse events of any kind.{known}",
         sources=sources_for(fact, records=False),
     )
 
