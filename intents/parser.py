@@ -304,7 +304,12 @@ class Parser:
             return True
         # A sentence that opens as a question or a request ("I need any grade and grade 3 if
         # available.") asks, wherever it stands in the text.
-        return self.lexicon.match(text).cue("question_head") is not None
+        return self._opens_as_question(text)
+
+    def _opens_as_question(self, text: str) -> bool:
+        """The text, read on its own, starts like a question or a request (the lexicon's
+        question-head cue matches only at the start of what it reads)."""
+        return self.lexicon.match(text.strip()).cue("question_head") is not None
 
     def segments(self, norm: str, m: Matches) -> list[tuple[int, int]]:
         """Clauses that each name a subject of their own (several → a compound question)."""
@@ -1111,7 +1116,7 @@ class Parser:
             refined = adds_only and (
                 set(refill) <= _SETTINGS
                 or prev_intent in _WHOLE
-                or (inner and self.lexicon.match(t.norm[a:b].strip()).cue("question_head") is None)
+                or (inner and not self._opens_as_question(t.norm[a:b]))
             )
             return Reading(
                 prev_intent, 0.85, merged, used=used, followup=True, start=a, end=b, refined=refined
