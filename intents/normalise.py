@@ -167,3 +167,22 @@ def _normalise_plain(original: str) -> Text:
         pos, blank = b, a
     ends = [x + 1 for x in starts]
     return Text(original, "".join(out), tuple(starts), tuple(ends))
+
+
+def uncase(text: Text, words: dict[str, str]) -> Text:
+    """Replace the abbreviations whose case carries their meaning (``words``: as typed →
+    replacement), found as whole words in the original text, before case is lost."""
+    if not words:
+        return text
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+    where = {start: i for i, start in enumerate(text.starts)}
+    edits: list[tuple[int, int, str]] = []
+    for m in pattern.finditer(text.original):
+        a = where.get(m.start())
+        if a is None:
+            continue
+        b = a
+        while b < len(text.ends) and text.ends[b] <= m.end():
+            b += 1
+        edits.append((a, b, words[m.group()]))
+    return text.replace(edits)

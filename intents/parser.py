@@ -24,7 +24,7 @@ from intents import context
 from intents.features import features
 from intents.lexicon import Hit, Lexicon, Matches, tokens
 from intents.model import Model, Scores
-from intents.normalise import Text, bound, normalise
+from intents.normalise import Text, bound, normalise, uncase
 from intents.schema import Alternative, Parse, Qualifier, Query, Slot
 from intents.scope import ScopeRules
 from intents.spec import CONVERSATION, Spec, load_spec
@@ -66,6 +66,9 @@ _LEVEL_JOIN = re.compile(
 )
 # Plain words and sentence punctuation (no code, markup or symbols).
 _MOSTLY_ENGLISH = re.compile(r"[a-z' ,?.!-]+")
+# Below this, the scorer's "out of scope" gives way to a reading the question names.
+OUT_OF_SCOPE_OVER_SUBJECT = 0.7
+OUT_OF_SCOPE_RIVAL = 0.2  # … to a reading at least this likely
 # Two readings closer than this, both with evidence in the question: ask which one.
 CLOSE_MARGIN = 0.10
 # A learned slot (a study topic the lexicon did not name) needs at least this probability.
@@ -170,6 +173,9 @@ class Reading:
     start: int = 0
     end: int = 0
     refined: bool = False  # a follow-up that only added slots to the previous query
+    # One of two parts that ask the same query, one of them qualified ("mOS + 1-yr OS", "mean
+    # and median lines"): each takes only the qualifiers said in its own clause.
+    scoped: bool = False
 
 
 class Parser:
@@ -212,7 +218,7 @@ class Parser:
 
     def analyse(self, text: str) -> tuple[Text, Matches]:
         """The corrected working text and its entities (for training and evaluation)."""
-        t, _ = self.corrector.correct(normalise(bound(text)[0]))
+        t, _ = self.corrector.correct(uncase(normalise(bound(text)[0]), self.spec.cased))
         return t, self.lexicon.match(t.norm)
 
     # ------------------------------------------------------------------ pipeline
@@ -223,7 +229,7 @@ class Parser:
             return Parse(
                 text=raw, intent=rule.intent, confidence=rule.confidence, truncated=truncated
             )
-        t, corrections = self.corrector.correct(t0)
+        t, corrections = self.corrector.correct(uncase(t0, self.spec.cased))
         m = self._without_asides(
             t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
         )
@@ -232,10 +238,15 @@ class Parser:
         segments = self.segments(t.norm, m)
         if len(segments) > 1 and whole.intent not in _WHOLE:
             parts = self._read_parts(t, m, segments, previous)
+            # "…, so I can put both on a summary slide": why it is asked, not a question.
+            parts = [r for r in parts if not _PURPOSE.match(t.norm[r.start : r.end])] or parts
             if len(parts) > 1 and self._one_kind(parts):
                 readings = parts
         elif whole.intent == "explain_method":
             readings = self._explain_with_subject(t, m, whole, previous)
+        if len(readings) == 1:
+            readings += self._how_computed(t, m, readings[0])
+        readings = self._defined_each(t, m, readings)
         if len(readings) == 1 and previous is not None:
             readings = self._each_part(t, m, whole, previous) or readings
         # Every part at every level and with every method named ("ORR and CBR with 90% and
@@ -244,9 +255,11 @@ class Parser:
             r
             for reading in readings
             for level in self._at_each_level(t, m, reading)
-            for r in self._by_each_method(t, m, level)
+            for method in self._by_each_method(t, m, level)
+            for r in self._by_each_statistic(t, m, method)
         ]
         readings = self._qualify_all(t, m, _distinct(readings))
+        readings = self._carry_restrictions(readings, previous)
         return self._finish(raw, truncated, t, m, readings, corrections)
 
     @staticmethod
@@ -399,6 +412,8 @@ class Parser:
             second = self._read(t, m, *segments[1], previous)
             first = self._read(t, m, *segments[0], self._as_parse(t.original, second), inner=True)
             readings = [first, second]
+            if _same(first, second) and self._qualified_apart(t, m, first, second):
+                first.scoped = second.scoped = True
             prev = self._as_parse(t.original, second)
             segments = segments[2:]
         for a, b in segments:
@@ -417,7 +432,14 @@ class Parser:
                 readings[-1] = merged
                 prev = self._as_parse(t.original, merged)
                 continue
-            if readings and (
+            if (
+                readings
+                and _same(readings[-1], reading)
+                and self._qualified_apart(t, m, readings[-1], reading)
+            ):
+                readings[-1].scoped = reading.scoped = True
+                readings.append(reading)
+            elif readings and (
                 reading.refined
                 or _same(readings[-1], reading)
                 or self._restated(t, readings[-1], reading)
@@ -458,6 +480,26 @@ class Parser:
         if len(data) >= 2:
             context.spread_trailing(data, self.spec)
         return readings
+
+    def _qualifiers_in(self, m: Matches, r: Reading) -> set[tuple[str, str]]:
+        kinds = _QUALIFIER_TYPES
+        return {
+            (h.type, str(h.value))
+            for h in m.hits
+            if h.type in kinds and not h.weak and r.start <= h.start and h.end <= r.end
+        }
+
+    def _qualified_apart(self, t: Text, m: Matches, a: Reading, b: Reading) -> bool:
+        """Two clauses joined by "and", "+" or "vs" that ask one figure, only one of them with
+        a qualifier of its own ("mOS + 1-yr OS"). A clause that restates the other ("…, basically
+        how many hadn't progressed by then") is not a second question."""
+        if a.intent not in self.spec.data_intents:
+            return False
+        first, second = (a, b) if a.start <= b.start else (b, a)
+        if _JOINED.search(t.norm[first.end : second.start]) is None:
+            return False
+        qa, qb = self._qualifiers_in(m, a), self._qualifiers_in(m, b)
+        return qa != qb and not (qa and qb)
 
     @staticmethod
     def _restated(t: Text, before: Reading, after: Reading) -> bool:
@@ -549,6 +591,25 @@ class Parser:
             return [reading]
         return self._one_per_value(t, reading, "ci_method", methods)
 
+    def _by_each_statistic(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """ "binomial test vs 20 %, and the SE": the figure once for each statistic named."""
+        if reading.intent not in self.spec.data_intents or "statistic" not in reading.slots:
+            return [reading]
+        named = [h for h in m.hits if h.type == "statistic" and not h.weak]
+        if any(h.value == "binomial_test" for h in named):
+            named = [h for h in named if h.value != "one_sided"]  # a one-sided test is a test
+        if len({h.value for h in named}) < 2:
+            return [reading]
+        first = {h.value: h for h in reversed(named)}  # each statistic at its first mention
+        hits = sorted(first.values(), key=lambda h: h.start)
+        parts = self._one_per_value(t, reading, "statistic", hits)
+        if "one_sided" in first:
+            # "SE, and the one-sided 97.5 % bound": the level is the bound's.
+            for part in parts:
+                if part.slots["statistic"].value != "one_sided":
+                    part.slots = {k: v for k, v in part.slots.items() if k != "level"}
+        return parts
+
     def _one_per_value(
         self, t: Text, reading: Reading, name: str, hits: list[Hit]
     ) -> list[Reading]:
@@ -597,10 +658,58 @@ class Parser:
         # The figure asked about is the published one: an interval method named in the
         # question is the one the user tried ("Wilson gives me 31.1–48.2"), not the one asked.
         hits = [h for h in m.hits if h.type != "ci_method"]
-        subject = self._fresh(label, whole.confidence, t, m, 0, len(t.norm), hits, None)
+        level = self._level(t, m, 0, len(t.norm))
+        subject = self._fresh(label, whole.confidence, t, m, 0, len(t.norm), hits, level)
         if subject.intent not in self.spec.data_intents:
             return [whole]
         return [subject, whole]
+
+    def _how_computed(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """A figure, then a clause of its own asking how it was computed ("median OS, and was
+        it a Kaplan-Meier estimate?", "how were the medians estimated? any CI for mPFS?"): the
+        figure and the method are both asked."""
+        if reading.intent not in self.spec.data_intents:
+            return []
+        heads = [h for h in reading.used if h.type in self.heads and not h.weak]
+        cues = [h for h in m.overlays if h.type == "explain_cue"]
+        clauses = [_clause_around(t.norm, h.start, h.end) for h in cues]
+        if not heads or not clauses:
+            return []
+        if any(a <= h.start and h.end <= b for a, b in clauses for h in heads):
+            return []  # "how was the ORR computed?": the method of that figure, one question
+        return [self._fresh("explain_method", reading.confidence, t, m, *clauses[0], [], None)]
+
+    def _defined_each(self, t: Text, m: Matches, readings: list[Reading]) -> list[Reading]:
+        """ "define TCR vs penta-refractory", "sCR vs CR, what's the difference?": each term
+        named is defined, when the terms are all the question names (not "the difference in
+        ORR between the penta-refractory and the others", a comparison of figures)."""
+        cues = {h.type for h in m.overlays}
+        if not cues & {"define_cue", "contrast_cue"} or cues & {"count_cue", "median_cue"}:
+            return readings
+        if not all(
+            r.intent in ("definition", "response_category", "response_rate") for r in readings
+        ):
+            return readings
+        terms = [h for h in m.overlays if h.type == "definition_term"]
+        if len({h.value for h in terms}) < 2:
+            return readings
+        heads = [h for h in m.hits if h.type in self.heads and not h.weak]
+        if not all(any(d.start <= h.start and h.end <= d.end for d in terms) for h in heads):
+            return readings
+        p = max(r.confidence for r in readings)
+        return _distinct(
+            [
+                Reading(
+                    "definition",
+                    p,
+                    {"term": self._slot(t, "term", h.value, h)},
+                    used=[h],
+                    start=h.start,
+                    end=h.end,
+                )
+                for h in sorted(terms, key=lambda h: h.start)
+            ]
+        )
 
     def _stands_alone(self, reading: Reading, t: Text, m: Matches) -> bool:
         """A later clause is a query of its own when it is read confidently as a question
@@ -682,6 +791,22 @@ class Parser:
                     return follow
         if stats_only and label not in ("explain_method", "definition"):
             return self._set_stats(t, m, a, b, hits, level)
+        if label == "out_of_scope" and p < OUT_OF_SCOPE_OVER_SUBJECT:
+            # The scope rules (which name other trials, drugs, diseases and advice) found
+            # nothing: a question that names this study's subject ("ORR for sel-dex in TCR
+            # MM", "the mechanism of selinexor") is about the study.
+            named = next(
+                (
+                    (i, q)
+                    for i, q in scores.ranked
+                    if i not in CONVERSATION
+                    and q >= OUT_OF_SCOPE_RIVAL
+                    and self._evidence(i, heads)
+                ),
+                None,
+            )
+            if named is not None:
+                label, p = named[0], max(named[1], MIN_PROBABILITY)
         if (
             not hits
             and not self._cues(m, a, b)
@@ -882,7 +1007,7 @@ class Parser:
         )
 
     def _marked(self, m: Matches, a: int, b: int) -> bool:
-        for cue in ("followup_start", "followup_end"):
+        for cue in ("followup_start", "followup_end", "same_group"):
             hit = m.cue(cue)
             if hit is not None and a <= hit.start and hit.end <= b:
                 return True
@@ -1254,7 +1379,7 @@ class Parser:
         consumed: list[Hit] = []
         lo, hi = bounds if bounds is not None else (0, len(t.norm))
         overlays = [h for h in m.overlays if lo <= h.start and h.end <= hi]
-        candidates = _by_strength(hits + overlays)
+        candidates = _by_strength(hits + overlays, t.norm)
         for name, slot in table.items():
             if wanted is not None and name not in wanted:
                 continue
@@ -1397,6 +1522,8 @@ class Parser:
             for hit in leftovers:
                 if hit.weak or hit.type in spec.ignores:
                     continue
+                if reading.scoped and not (reading.start <= hit.start and hit.end <= reading.end):
+                    continue
                 kind = self.spec.leftover_qualifiers.get(hit.type)
                 if kind is None:
                     continue
@@ -1432,6 +1559,38 @@ class Parser:
             reading.qualifiers = found
         return readings
 
+    def _carry_restrictions(self, readings: list[Reading], previous: Parse | None) -> list[Reading]:
+        """A follow-up keeps the previous question's restrictions: after "ORR in patients over
+        70", "and PFS?" asks PFS in patients over 70 (which the answer says is not reported),
+        not the whole population's median. A group named anew ("and in the penta-refractory?",
+        "overall?") or a restriction of the same kind replaces them."""
+        if previous is None:
+            return readings
+        carried = [q for q in previous.qualifiers if q.kind in _QUALIFIER_TYPES]
+        if not carried:
+            return readings
+        for reading in readings:
+            spec = self.spec.intents.get(reading.intent)
+            if spec is None or not reading.followup or reading.intent not in self.spec.data_intents:
+                continue
+            if any(
+                name in ("population", "response_group") and not slot.inherited
+                for name, slot in reading.slots.items()
+            ):
+                continue
+            own = {q.kind for q in reading.qualifiers}
+            reading.qualifiers = reading.qualifiers + [
+                Qualifier(
+                    kind=q.kind,
+                    value=q.value,
+                    text=q.text,
+                    served=spec.serves_qualifier(q.kind, q.value),
+                )
+                for q in _unique(carried)
+                if q.kind not in own
+            ]
+        return readings
+
     def _numbers(self, t: Text, m: Matches, reading: Reading) -> list[Qualifier]:
         """A number no entity explains ("in the 2 patients …") may restrict the question."""
         if m.cue("claim") is not None:
@@ -1446,7 +1605,9 @@ class Parser:
         out: list[Qualifier] = []
         for num in m.numbers:
             ostart, oend = t.span(num.start, num.end)
-            if any(a <= num.start and num.end <= b for a, b in work):
+            # The digits decide: in "grade 3 %" the 3 is the grade, the % asks for a share.
+            digits = num.start + len(t.norm[num.start : num.end].split(" ")[0].rstrip("%"))
+            if any(a <= num.start and digits <= b for a, b in work):
                 continue
             if any(
                 s is not None and e is not None and s <= ostart and oend <= e for s, e in original
@@ -1549,7 +1710,13 @@ class Parser:
         named = {
             h.type for h in m.hits + m.overlays if reading.start <= h.start and h.end <= reading.end
         }
-        if (
+        forced = (
+            slot is not None
+            and slot.value in rule.values
+            and bool(named & set(rule.force))
+            and not named & set(rule.unless)
+        )
+        if not forced and (
             slot is None
             or slot.value not in rule.values
             or slot.inherited
@@ -1625,12 +1792,40 @@ def _parentheses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _by_strength(hits: list[Hit]) -> list[Hit]:
+_PURPOSE = re.compile(
+    r"\W*(?:so (?:that )?(?:i|we|they|you|it|both|the two) (?:can|could|may|might|will|fit|sit)"
+    r"|in order to|so as to|because|since (?:i|we)|as (?:i|we) (?:need|want|am|are)"
+    r"|for (?:my|our|the|a) (?:slide|deck|talk|poster|presentation|footnote|table|chart|booth))\b"
+)
+_CLAUSE_BREAK = re.compile(r"[.?!;,:]\s|[.?!]$|\s-\s|\band\b|\bbut\b|\balso\b")
+
+
+def _clause_around(norm: str, a: int, b: int) -> tuple[int, int]:
+    """The clause (between punctuation or "and") that holds the span [a, b)."""
+    start = max((x.end() for x in _CLAUSE_BREAK.finditer(norm, 0, a)), default=0)
+    end = next((x.start() for x in _CLAUSE_BREAK.finditer(norm, b)), len(norm))
+    return start, end
+
+
+def _by_strength(hits: list[Hit], norm: str) -> list[Hit]:
     """Strong hits before weak ones, a grade in numbers before a grade in words ("severe
-    (G3)" is grade 3), the longer (more specific) before the shorter, then by position."""
+    (G3)" is grade 3), an event by its own name before a lay word for it ("low white cells
+    (neutropenia)" is neutropenia), the longer (more specific) before the shorter, then by
+    position."""
+
+    def lay(h: Hit) -> bool:
+        said = sorted(_spelling(norm[h.start : h.end]).split())
+        return h.type == "ae_term" and said != sorted(_spelling(str(h.value)).split())
+
     return sorted(
-        hits, key=lambda h: (h.weak, h.type == "grade" and not h.groups, -h.length, h.start)
+        hits,
+        key=lambda h: (h.weak, h.type == "grade" and not h.groups, lay(h), -h.length, h.start),
     )
+
+
+def _spelling(word: str) -> str:
+    """One spelling for British and American names ("anaemia", "anemia")."""
+    return word.lower().replace("ae", "e").replace("oe", "e")
 
 
 _JOINED = re.compile(r"\b(?:and|or|vs|versus|plus|then)\b|[+&/;]")
@@ -1668,6 +1863,8 @@ def _same(a: Reading, b: Reading) -> bool:
     def values(r: Reading) -> dict[str, Any]:
         return {k: v.value for k, v in r.slots.items()}
 
+    if (a.scoped or b.scoped) and (a.start, a.end) != (b.start, b.end):
+        return False
     return a.intent == b.intent and values(a) == values(b)
 
 
@@ -1693,6 +1890,6 @@ such than that the their them then there these they this those through to too un
 upon us very was we were what whatever when where whether which while who whom whose why will
 with within would you your yours ok okay hi thanks thank tell give show know like want need
 patients patient people pts pt subjects participants study trial data number numbers figure
-figures value values result results exactly really actually just also overall total
+figures value values result results exactly really actually just also overall total plus versus vs
 """.split()
 )

@@ -77,6 +77,9 @@ class EntityType(_Strict):
 
 class LexiconFile(_Strict):
     entities: dict[str, EntityType]
+    # Abbreviations whose case carries the meaning, read before the text is lower-cased: "Sd"
+    # (selinexor-dexamethasone) is not "SD" (stable disease).
+    cased: dict[str, str] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- scope rules
@@ -120,6 +123,9 @@ class Otherwise(_Strict):
     values: list[str]
     unless: list[str]
     when: list[str] = Field(default_factory=list)  # and all of these are named
+    # Any of these named switches even a follow-up ("discontinuations for AEs?" then "and for
+    # any reason?").
+    force: list[str] = Field(default_factory=list)
     intent: str
 
 
@@ -160,6 +166,7 @@ class Spec(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     entities: dict[str, EntityType]
+    cased: dict[str, str] = Field(default_factory=dict)
     intents: dict[str, IntentSpec]
     families: dict[str, str] = Field(default_factory=dict)
     common_slots: dict[str, SlotSpec]
@@ -183,7 +190,7 @@ class Spec(BaseModel):
                         f"{intent.otherwise.slot!r}, which it does not have"
                     )
             unless = (
-                intent.otherwise.unless + intent.otherwise.when
+                intent.otherwise.unless + intent.otherwise.when + intent.otherwise.force
                 if intent.otherwise is not None
                 else []
             )
@@ -310,6 +317,7 @@ def _check_patterns(where: str, patterns: list[str]) -> None:
 def load_spec(root: Path = DATA) -> Spec:
     """Read and validate every data file (once per process)."""
     entities: dict[str, EntityType] = {}
+    cased: dict[str, str] = {}
     for path in sorted((root / "lexicon").glob("*.yaml")):
         try:
             lexicon = LexiconFile.model_validate(_read(path))
@@ -321,6 +329,7 @@ def load_spec(root: Path = DATA) -> Spec:
             for value, words in etype.values.items():
                 _check_patterns(f"lexicon/{path.name}: {name}.{value}", words.patterns)
             entities[name] = etype
+        cased.update(lexicon.cased)
     for name, etype in entities.items():
         if etype.derive is not None and etype.derive.source not in entities:
             raise SpecError(f"lexicon: {name} derives from unknown type {etype.derive.source!r}")
@@ -337,6 +346,7 @@ def load_spec(root: Path = DATA) -> Spec:
     try:
         return Spec(
             entities=entities,
+            cased=cased,
             intents=intents.intents,
             families=intents.families,
             common_slots=intents.common_slots,

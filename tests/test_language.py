@@ -616,3 +616,107 @@ def test_every_example_in_the_spec_is_read_as_its_intent(parser: Parser) -> None
     ]
     assert wrong == []
     assert "Response" in spec.examples() and spec.example("tte_median")
+
+
+# ----------------------------------------------------------------------------- every part asked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A figure, then a clause asking how it was computed: both are asked.
+        ("median PFS - and how was that estimated?", ["tte_median", "explain_method"]),
+        # Several statistics of one figure: one part each.
+        ("ORR with its SE and a binomial test against 15%", ["response_rate", "response_rate"]),
+        # "The difference between" two terms asks what each means, not how many had each.
+        ("what's the difference between VGPR and PR", ["definition", "definition"]),
+        ("define triple-class refractory vs penta-refractory", ["definition", "definition"]),
+    ],
+)
+def test_each_thing_asked_is_a_part(parser: Parser, text: str, expected: list[str]) -> None:
+    p = parser.parse(text)
+    assert [i for i, _ in queries(p)] == expected
+
+
+def test_each_statistic_named_is_its_own_part(parser: Parser) -> None:
+    p = parser.parse("ORR: the SE, and the one-sided 97.5% lower bound")
+    got = queries(p)
+    assert [s["statistic"] for _, s in got] == ["se", "one_sided"]
+    assert "level" not in got[0][1] and got[1][1]["level"] == 0.975  # the bound's level
+
+
+def test_the_difference_in_a_figure_between_groups_is_not_a_definition(parser: Parser) -> None:
+    assert parser.parse("difference in ORR between penta and the others").intent == "compare"
+
+
+def test_a_figure_and_its_qualified_twin_are_two_parts(parser: Parser) -> None:
+    """ "median PFS plus the PFS rate at 6 months": the median is published and answered; the
+    6-month rate is not reported. Neither part may take the other's answer."""
+    p = parser.parse("median PFS plus the PFS rate at 6 months")
+    assert [i for i, _ in queries(p)] == ["tte_median", "tte_median"]
+    first, second = p.queries
+    assert not [q for q in first.qualifiers if not q.served]
+    assert {q.kind for q in second.qualifiers if not q.served} >= {"timepoint"}
+
+
+def test_a_clause_that_restates_a_qualified_question_is_not_a_twin(parser: Parser) -> None:
+    p = parser.parse("PFS rate at 6 months, in other words how many were progression-free by then")
+    assert p.intent == "tte_median"
+    assert any(q.kind == "timepoint" for q in p.unserved)
+
+
+def test_a_followup_keeps_the_previous_restriction(parser: Parser) -> None:
+    """After "ORR in patients aged over 75", "and CBR?" is the CBR in that subgroup (not
+    reported), never the whole population's CBR; naming a group anew replaces it."""
+    first = parser.parse("ORR in patients aged over 75")
+    second = parser.parse("and CBR?", previous=first)
+    assert values(second)["threshold"] == "MR"
+    assert [q.kind for q in second.unserved] == ["subgroup"]
+    third = parser.parse("and in everyone?", previous=second)
+    assert third.unserved == []
+
+
+@pytest.mark.parametrize(
+    ("turns", "intent", "expected"),
+    [
+        (
+            ["stopped for toxicity?", "and for any reason?"],
+            "disposition",
+            {"status": "discontinued"},
+        ),
+        (
+            ["CBR in the penta-refractory", "median DOR in that group"],
+            "tte_median",
+            {"endpoint": "DOR", "population": "penta"},
+        ),
+    ],
+)
+def test_a_turn_that_names_the_previous_group_or_reason_leans_on_it(
+    parser: Parser, turns: list[str], intent: str, expected: dict[str, object]
+) -> None:
+    p = run_case(parser, turns)
+    assert p.intent == intent
+    assert values(p).items() >= expected.items()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("low white blood cells (neutropenia) grade 4", {"term": "Neutropenia", "grade_low": 4}),
+        ("neutropenia (low white cells) grade 3-4", {"term": "Neutropenia", "grade_high": 4}),
+        ("how many didn't reach a VGPR", {"threshold": "<VGPR"}),
+        ("how many pts failed to achieve PR", {"threshold": "<PR"}),
+        ("median dur of response", {"endpoint": "DOR"}),
+        ("thrombocytopenia, grades 3 and 4 combined", {"grade_op": "between", "grade_high": 4}),
+    ],
+)
+def test_what_the_words_name(parser: Parser, text: str, expected: dict[str, object]) -> None:
+    p = parser.parse(text)
+    assert values(p).items() >= expected.items()
+    assert p.unserved == []
+
+
+def test_a_grade_before_a_percent_sign_is_the_grade(parser: Parser) -> None:
+    p = parser.parse("nausea grade 3 %")
+    assert values(p)["grade_low"] == 3
+    assert p.unserved == []  # the 3 is the grade, not an unexplained number
