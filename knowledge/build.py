@@ -15,7 +15,10 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from knowledge.facts import published_facts
 from knowledge.models import AdverseEvent, StoreMeta, Subject, TimeToEvent
@@ -40,7 +43,7 @@ def store_tables() -> dict[str, list[dict[str, object]]]:
         seed=SEED,
         ae_min_grade=dict(sorted(AE_MIN_GRADE.items())),
     )
-    groups = {
+    groups: dict[str, Sequence[BaseModel]] = {
         "meta": [meta],
         "facts": published_facts(),
         "adsl": records.subjects,

@@ -259,12 +259,13 @@ def _responders(rng: random.Random) -> list[Patient]:
         bor = list(bors)
         rng.shuffle(bor)
         for i, (dor, event) in enumerate(slots):
-            p = Patient("R", bor=bor[i], penta=penta, ttr=(chosen + rest)[i])
+            ttr = (chosen + rest)[i]
+            p = Patient("R", bor=bor[i], penta=penta, ttr=ttr)
             if dor is None:
                 p.ongoing = True
             else:
                 p.dor, p.pfs_event = dor, event
-                p.pfs = round(p.ttr / WEEKS_PER_MONTH + dor, 2)
+                p.pfs = round(ttr / WEEKS_PER_MONTH + dor, 2)
             out.append(p)
     ongoing = [p for p in out if p.ongoing]
     for p, weeks in zip(ongoing, rng.sample(ONGOING_WEEKS, len(ONGOING_WEEKS)), strict=True):
