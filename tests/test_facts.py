@@ -675,3 +675,35 @@ def test_an_entry_gives_the_store_fact_without_its_query_fields() -> None:
     fact = entry.fact()
     assert type(fact) is StudyFact and fact.value == 95.1 and fact.population_n == 123
     assert "derived_count" not in fact.model_dump() and "answers" not in fact.model_dump()
+
+
+# ---------------------------------------------------------------------------- targets
+
+
+def test_targets_read_the_facts() -> None:
+    from knowledge import targets
+
+    assert targets.count("efficacy.orr") == 32  # published n
+    assert targets.count("safety.ae.thrombocytopenia.g3") == 33  # derived from 27 %
+    assert targets.population_size("mITT") == 122
+    assert targets.number("efficacy.pfs") == 3.7
+    assert targets.range_of("efficacy.trtdur") == (1.0, 60.0)
+    # Grade 4 = grade 3–4 − grade 3 where both are published: anaemia 54 − 52.
+    assert targets.grade4_count("anaemia") == 2 and targets.grade4_count("leukopenia") == 0
+    with pytest.raises(KeyError, match="efficacy.nothing"):
+        targets.count("efficacy.nothing")
+    with pytest.raises(KeyError, match="neither n nor derived_count"):
+        targets.count("efficacy.pfs")
+
+
+def test_a_fact_the_layouts_no_longer_fit_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge import reconstruct_times, targets
+
+    real = targets.count
+
+    def edited(fact_id: str) -> int:
+        return 6 if fact_id == "efficacy.disposition.ongoing" else real(fact_id)
+
+    monkeypatch.setattr(targets, "count", edited)
+    with pytest.raises(ValueError, match="layout of still on treatment no longer fits"):
+        reconstruct_times._layouts_fit()
