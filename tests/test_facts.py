@@ -27,6 +27,7 @@ from knowledge.facts import (
     published_facts,
 )
 from knowledge.models import StudyFact
+from knowledge.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -707,3 +708,54 @@ def test_a_fact_the_layouts_no_longer_fit_stops_the_build(monkeypatch: pytest.Mo
     monkeypatch.setattr(targets, "count", edited)
     with pytest.raises(ValueError, match="layout of still on treatment no longer fits"):
         reconstruct_times._layouts_fit()
+
+
+# ---------------------------------------------------------------------------- answered
+
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _as_shown(value: object) -> str:
+    """A figure as an answer writes it: numbers as published, ISO dates spelt out."""
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    text = str(value)
+    date = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if date:
+        year, month, day = (int(part) for part in date.groups())
+        return f"{MONTHS[month - 1]} {day}, {year}"
+    return text
+
+
+def test_each_fact_is_answered_by_the_query_it_names(store: Store) -> None:
+    """The query key is true: asking it (as a parse, so that the parser's wording does not
+    matter) gives an answer that states the fact's figure or its words."""
+    from assistant.handlers import dispatch
+    from assistant.handlers.context import Context, Settings
+    from intents.schema import Parse, Slot
+
+    wrong = []
+    for entry in fact_entries():
+        if entry.answers is None:
+            continue
+        parse = Parse(
+            text="q",
+            intent=entry.answers.intent,
+            confidence=1.0,
+            slots={k: Slot(name=k, value=v) for k, v in entry.answers.slots.items()},
+        )
+        answer, _ = dispatch(Context(store, Settings("clopper-pearson", 0.95)), parse, "q")
+        figure = _as_shown(entry.value)
+        states = (
+            _mentions(answer.text, entry.value)
+            if isinstance(entry.value, int | float)
+            else figure in answer.text or entry.text in answer.text
+        )
+        # A fact without a count (decreased appetite: "common") is rightly "not reported" as a
+        # count, with the fact's words.
+        if answer.status not in ("answered", "not_reported") or not states:
+            wrong.append((entry.id, answer.status, answer.text[:120]))
+    assert wrong == []
