@@ -33,6 +33,7 @@ from knowledge.models import (
     SEVERITY_ORDER,
     AdverseEvent,
     AEAction,
+    AEGrading,
     AEOutcome,
     BestResponse,
     ResponseCategory,
@@ -297,7 +298,7 @@ def _read_dataset_json(path: Path) -> list[dict[str, Any]]:
 
 def _read_sas(path: Path, suffix: str) -> list[dict[str, Any]]:
     try:
-        import pyreadstat  # type: ignore[import-untyped]
+        import pyreadstat
     except ImportError:
         raise AdamImportError(
             f"{path}: reading {FORMATS[suffix]} files needs pyreadstat: "
@@ -399,7 +400,7 @@ def import_adam(
     reports.append(rep)
     known = {s["USUBJID"] for s in subjects}
     events: list[dict[str, Any]] = []
-    grading: str | None = None
+    grading: AEGrading | None = None
     if "adae" in files:
         events, grading, rep = _events(read_dataset(files["adae"]), files["adae"], mapping, known)
         reports.append(rep)
@@ -519,7 +520,7 @@ def _subjects(
 
 def _events(
     rows: list[dict[str, Any]], path: Path, mapping: dict[str, dict[str, Any]], known: set[str]
-) -> tuple[list[dict[str, Any]], str | None, DatasetReport]:
+) -> tuple[list[dict[str, Any]], AEGrading | None, DatasetReport]:
     conf = mapping["adae"]
     rep = DatasetReport("adae", path.name, read=len(rows))
     variables = rows[0].keys() if rows else set()
@@ -528,7 +529,7 @@ def _events(
     soc_var = _first_present(conf["soc"], variables)
     grade_var = _first_present(conf["grade"], variables)
     sev_var = _first_present(conf["severity"], variables)
-    grading = "CTCAE" if grade_var else ("severity" if sev_var else None)
+    grading: AEGrading | None = "CTCAE" if grade_var else ("severity" if sev_var else None)
     te_only = bool(conf["treatment_emergent_only"])
     if te_only and "TRTEMFL" not in variables:
         rep.notes.append("no TRTEMFL: every row taken as treatment-emergent")
@@ -659,7 +660,7 @@ def _responses(
             continue
         seen.add(sid)
         value = (_text(row, "AVALC") or "").upper()
-        category = {"SCR": "sCR", "NON-CR/NON-PD": "NON-CR/NON-PD"}.get(value, value)
+        category: str | None = {"SCR": "sCR", "NON-CR/NON-PD": "NON-CR/NON-PD"}.get(value, value)
         if category not in RESPONSES:
             unknown[value or "blank"] += 1
             category = None

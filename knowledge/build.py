@@ -15,11 +15,13 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from knowledge.facts import published_facts
+from pydantic import BaseModel
+
+from knowledge.facts import FactsError, published_facts
 from knowledge.models import AdverseEvent, StoreMeta, Subject, TimeToEvent
-from knowledge.reconstruct import AE_MIN_GRADE, SEED, reconstruct
 from knowledge.store import SCHEMA_VERSION, default_store_path
 
 DESCRIPTION = (
@@ -31,6 +33,10 @@ DESCRIPTION = (
 
 def store_tables() -> dict[str, list[dict[str, object]]]:
     """Every table of the store as JSON-ready documents."""
+    # Imported here: the reconstruction reads its targets from the facts when imported, so a
+    # facts file that is broken is reported by main() in one line.
+    from knowledge.reconstruct import AE_MIN_GRADE, SEED, reconstruct
+
     records = reconstruct(SEED)
     meta = StoreMeta(
         study="STORM Part 2: selinexor-dexamethasone in triple-class-refractory myeloma",
@@ -40,7 +46,7 @@ def store_tables() -> dict[str, list[dict[str, object]]]:
         seed=SEED,
         ae_min_grade=dict(sorted(AE_MIN_GRADE.items())),
     )
-    groups = {
+    groups: dict[str, Sequence[BaseModel]] = {
         "meta": [meta],
         "facts": published_facts(),
         "adsl": records.subjects,
@@ -111,7 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         help="where to write the store (default: the one in the package)",
     )
     args = parser.parse_args(argv)
-    target = write_store(args.out or default_store_path())
+    try:
+        target = write_store(args.out or default_store_path())
+    except (FactsError, LookupError, ValueError) as error:
+        # A facts file that breaks the schema, a target it lacks, or a layout it no longer
+        # fits: one line naming the file and the fact, no traceback.
+        message = str(error.args[0]) if isinstance(error, LookupError) and error.args else error
+        print(f"knowledge.build: cannot build the store: {message}", file=sys.stderr)
+        return 2
     print(f"wrote {target}", file=sys.stderr)
     return 0
 

@@ -186,7 +186,8 @@ def medians_by_arm(
     units = {row.AVALU for row in rows.values()}
     unit = units.pop() if len(units) == 1 else "days"
     out = []
-    for arm in arms(store) or [None]:
+    every: list[str | None] = [*arms(store)] or [None]
+    for arm in every:
         members = [sid for sid in arm_members(store, population, arm) if sid in rows]
         if members:
             out.append(ArmMedian(arm or "all", q.tte_median(store, param, members, level), unit))

@@ -84,6 +84,8 @@ AEOutcome = Literal[
     "UNKNOWN",
 ]
 AESeverity = Literal["MILD", "MODERATE", "SEVERE"]
+# How a study grades adverse events: CTCAE grades (AETOXGR), or severity only (AESEV).
+AEGrading = Literal["CTCAE", "severity"]
 SEVERITY_ORDER: tuple[str, ...] = ("MILD", "MODERATE", "SEVERE")
 
 
@@ -270,5 +272,5 @@ class StoreMeta(_Strict):
         default=None, description="the arm others are compared with (placebo)"
     )
     response_criteria: str | None = Field(default=None, description="IMWG, RECIST 1.1 …")
-    ae_grading: Literal["CTCAE", "severity"] | None = None
+    ae_grading: AEGrading | None = None
     sources: list[str] = Field(default_factory=list, description="the files it was built from")

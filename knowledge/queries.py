@@ -164,10 +164,11 @@ def action_subjects(
     return list(store.derived(("action", action, term, population), compute))
 
 
-def fatal_events(store: Store, population: str = "safety") -> list[tuple[str, str, bool]]:
-    """(subject, term, treatment-related) for every fatal adverse event."""
+def fatal_events(store: Store, population: str = "safety") -> list[tuple[str, str, bool | None]]:
+    """(subject, term, treatment-related) for every fatal adverse event; related is None where
+    the store does not record it."""
 
-    def compute() -> tuple[tuple[str, str, bool], ...]:
+    def compute() -> tuple[tuple[str, str, bool | None], ...]:
         members = _members(store, population)
         return tuple(
             sorted(

@@ -22,6 +22,7 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from knowledge import targets
 from knowledge.models import AdverseEvent, BestResponse, Subject, TimeToEvent, TTEParam
 from knowledge.reconstruct_ae import AE_MIN_GRADE, AEPatient, allocate_adverse_events
 from knowledge.reconstruct_times import (
@@ -44,10 +45,14 @@ MAX_ATTEMPTS = 50
 
 # Baseline (section 6 "Age / years since diagnosis / prior regimens | medians 65.2 / 6.6 / 7
 # (range 3–18)"); "High-risk cytogenetics | 65 of 123 (52.8 %)", all 65 in the mITT.
-AGE_MEDIAN, AGE_RANGE = 65.2, (40.0, 86.0)
-DIAG_MEDIAN, DIAG_RANGE = 6.6, (1.0, 25.0)
-PRIORREG_MEDIAN, PRIORREG_RANGE = 7, (3, 18)
-HIGHRISK_N = 65
+# The medians and counts are read from the facts; the age and diagnosis ranges are not
+# published and are a choice.
+AGE_MEDIAN, AGE_RANGE = targets.number("baseline.age.precise"), (40.0, 86.0)
+DIAG_MEDIAN, DIAG_RANGE = targets.number("baseline.diagnosis_years"), (1.0, 25.0)
+PRIORREG_MEDIAN = int(targets.number("baseline.prior_regimens"))
+_FEWEST, _MOST = targets.range_of("baseline.prior_regimens")
+PRIORREG_RANGE = (int(_FEWEST), int(_MOST))
+HIGHRISK_N = targets.count("baseline.high_risk")  # 65, derived from 53 %
 
 _PARAM_ORDER: tuple[TTEParam, ...] = ("PFS", "OS", "DOR", "TTR", "TRTDUR")
 

@@ -1,8 +1,9 @@
 """The adverse-event half of the reconstruction: who had which term at which worst grade.
 
-Every count here is an integer target of ``published_facts.md`` section 6 (quoted beside each
-constant). The allocation is a seeded random draw *constrained* so that the marginal counts and
-the joint rules hold by construction, whatever the seed:
+Every count here is an integer target of ``published_facts.md`` section 6, read from the
+published facts (``knowledge.targets``; the value is quoted beside each constant). The
+allocation is a seeded random draw *constrained* so that the marginal counts and the joint rules
+hold by construction, whatever the seed:
 
 - exactly 117 patients have a grade 3-4 row (95.1 % of 123): six patients are chosen first to
   have none, and every other patient is given at least one;
@@ -19,6 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from knowledge import targets
 from knowledge.models import AdverseEvent, AEAction, AEOutcome
 
 THROMBOCYTOPENIA = "Thrombocytopenia"
@@ -54,24 +56,34 @@ AE_MIN_GRADE: dict[str, int] = {
     FATAL_UNKNOWN: 5,
 }
 
-# Section 6 targets (safety population, 123).
-SAFETY_N = 123
-ANY_G34 = 117  # "Any grade 3–4 AE | 117 | D from 95.1 %"
-THR_ANY, THR_G3, THR_G4 = 90, 33, 39  # "Thrombocytopenia any / G3 / G4 | 90 / 33 / 39"
-FAT_ANY, FAT_G3 = 90, 25  # "Fatigue any / G3 | 90 / 25" (CTCAE fatigue has no grade 4)
-NAU_ANY, NAU_G3 = 89, 12  # "Nausea any / G3 | 89 / 12" (CTCAE nausea has no grade 4)
-ANA_ANY, ANA_G3, ANA_G4 = 82, 52, 2  # "Anaemia any / G3 / G4 | 82 / 52 / 2"
-# Grade >= 3 only: (term, grade-3 count, grade-4 count).
-G3_ONLY_TERMS: tuple[tuple[str, int, int], ...] = (
-    (NEUTROPENIA, 23, 3),  # "Neutropenia G3 / G4 | 23 / 3"
-    (HYPONATRAEMIA, 25, 2),  # "Hyponatraemia G3 / G4 | 25 / 2"
-    (LEUKOPENIA, 15, 0),  # "Leukopenia G3 | 15"
-    (DIARRHOEA, 9, 0),  # "Diarrhoea G3 | 9"
-    (VOMITING, 4, 0),  # "Vomiting G3 | 4"
+# The targets, read from the published facts (knowledge/data/facts/safety.yaml): a published
+# count, or the count the facts derive from a published percentage (section 6).
+SAFETY_N = targets.population_size("safety")  # 123
+ANY_G34 = targets.count("safety.any_g34")  # 117, derived from 95.1 %
+
+
+def _ae(term_key: str, band: str) -> int:
+    return targets.count(f"safety.ae.{term_key}.{band}")
+
+
+THR_ANY, THR_G3, THR_G4 = (_ae("thrombocytopenia", b) for b in ("any", "g3", "g4"))  # 90/33/39
+# CTCAE fatigue and nausea have no grade 4.
+FAT_ANY, FAT_G3 = _ae("fatigue", "any"), _ae("fatigue", "g3")  # 90 / 25
+NAU_ANY, NAU_G3 = _ae("nausea", "any"), _ae("nausea", "g3")  # 89 / 12
+ANA_ANY, ANA_G3 = _ae("anaemia", "any"), _ae("anaemia", "g3")  # 82 / 52
+ANA_G4 = targets.grade4_count("anaemia")  # 54 grade 3–4 − 52 grade 3 = 2
+# Grade >= 3 only: (term, grade-3 count, grade-4 count); grade 4 is grade 3–4 minus grade 3
+# where both are published (neutropenia 3, hyponatraemia 2), else none.
+G3_ONLY_TERMS: tuple[tuple[str, int, int], ...] = tuple(
+    (term, _ae(term.lower(), "g3"), targets.grade4_count(term.lower()))
+    for term in (NEUTROPENIA, HYPONATRAEMIA, LEUKOPENIA, DIARRHOEA, VOMITING)
 )
-BLEEDS = 6  # "Grade ≥3 bleeding | 6, all in patients with thrombocytopenia"
-THR_DOSE_MOD, FAT_DOSE_MOD = 53, 20  # "Dose modification … thrombocytopenia / fatigue | 53 / 20"
-DOSE_ADJ = 71  # "Dose adjustments | 71"
+BLEEDS = targets.count("safety.bleeding.ge3")  # 6, all in patients with thrombocytopenia
+THR_DOSE_MOD = targets.count("safety.dose_mod.thrombocytopenia")  # 53
+FAT_DOSE_MOD = targets.count("safety.dose_mod.fatigue")  # 20
+DOSE_ADJ = targets.count("safety.dose_adjusted")  # 71
+# The 12 deaths from adverse events; the two judged related are a pneumonia and a sepsis.
+RELATED_DEATHS = targets.count("safety.deaths.related")
 # Patients with both a thrombocytopenia and a fatigue dose modification: any overlap >= 2
 # keeps the union (53 + 20 - overlap) within the 71 with a dose adjustment; 8 is a choice.
 DOSE_MOD_OVERLAP = 8
@@ -114,7 +126,9 @@ def allocate_adverse_events(rng: random.Random, patients: list[AEPatient]) -> AE
     # The 12 deaths from adverse events; 2 judged treatment-related (pneumonia, sepsis), the
     # causes of the other 10 are not published.
     fatal = sorted(p.usubjid for p in patients if p.fatal)
-    related = _sample(rng, fatal, 2)
+    if RELATED_DEATHS != 2:
+        raise ValueError(f"{RELATED_DEATHS} related deaths; the records name the causes of two")
+    related = _sample(rng, fatal, RELATED_DEATHS)
     fatal_term = {sid: FATAL_UNKNOWN for sid in fatal}
     fatal_term[related[0]], fatal_term[related[1]] = PNEUMONIA, SEPSIS
     for sid in fatal:

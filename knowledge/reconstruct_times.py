@@ -28,22 +28,31 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from knowledge import targets
 from knowledge.models import ResponseCategory
 
 Reason = Literal["ONGOING", "ADVERSE EVENT", "PROGRESSIVE DISEASE", "OTHER"]
 
 WEEKS_PER_MONTH = 30.4375 / 7
 
-MITT_N, SAFETY_N = 122, 123
+MITT_N, SAFETY_N = targets.population_size("mITT"), targets.population_size("safety")
 
 # ---------------------------------------------------------------------------------------------
 # Responders (PR or better, 32): 21 penta-refractory (1 sCR, 4 VGPR, 16 PR) and 11 not
 # (1 sCR, 2 VGPR, 8 PR) — section 6 "Penta-refractory: n, sCR, VGPR, PR | 83, 1, 4, 16" and
 # section 4 "Follows: the other 39 … 1 sCR, 2 VGPR, 8 PR".
-PENTA_BOR: tuple[ResponseCategory, ...] = ("sCR",) + ("VGPR",) * 4 + ("PR",) * 16
-OTHER_BOR: tuple[ResponseCategory, ...] = ("sCR",) + ("VGPR",) * 2 + ("PR",) * 8
-MR_N = 16  # 48 − 32 (section 4)
-PENTA_N = 83
+_RESPONSES: tuple[ResponseCategory, ...] = ("sCR", "CR", "VGPR", "PR")
+
+
+def _best_responses(prefix: str) -> tuple[ResponseCategory, ...]:
+    """Each response category as often as the facts ``<prefix>.bor.<category>`` count it."""
+    return tuple(c for c in _RESPONSES for _ in range(targets.count(f"{prefix}.bor.{c}")))
+
+
+PENTA_BOR = _best_responses("penta")
+OTHER_BOR = _best_responses("nonpenta")
+MR_N = targets.count("efficacy.bor.MR")  # 48 − 32 (section 4)
+PENTA_N = targets.population_size("penta-refractory")
 
 # Time to response, weeks. Penta: 21 values, the 11th (median) 4.0, range 1–10 (section 4,
 # penta subgroup). With the 11 others: 15 values below 4.0, then 4.0 and 4.2, so the median of
@@ -105,7 +114,7 @@ EARLY_DEATH_BY = 11.8
 R_EARLY_DEATHS, MR_EARLY_DEATHS = 13, 7
 WINDOW = (13.9, 15.5)  # deaths just before the 15.6 crossing
 R_WINDOW_DEATHS, MR_WINDOW_DEATHS = 2, 1  # plus the responder death at exactly 15.6
-OS_RESPONDERS_MEDIAN = 15.6
+OS_RESPONDERS_MEDIAN = targets.number("efficacy.os.pr_or_better")  # 15.6
 LATE_FOLLOW_UP = (15.8, 22.0)
 LATE_DEATH_BY = 20.0
 CENSOR_FROM = 11.0  # the shortest follow-up of a patient alive at the cut-off (not ongoing)
@@ -115,25 +124,60 @@ CENSOR_FROM = 11.0  # the shortest follow-up of a patient alive at the cut-off (
 # there would leave S = 61/122 = 0.5 exactly, where SAS and R take the midpoint to the next
 # event). Likewise 60 deaths before 8.6 months, two at 8.6, no one censored before → OS median
 # 8.6 (section 4).
-PFS_MEDIAN, OS_MEDIAN = 3.7, 8.6
+PFS_MEDIAN, OS_MEDIAN = targets.number("efficacy.pfs"), targets.number("efficacy.os")
 EVENTS_BEFORE_MEDIAN = MITT_N // 2 - 1  # 60
 EVENTS_AT_MEDIAN = 2
 
 # Deaths from adverse events: 12 (section 5), all early, in non-responders; the first at
 # 0.23 months is the published minimum treatment duration of 1 week.
-FATAL_AE_N = 12
-FIRST_FATAL_OS = 0.23
+FATAL_AE_N = targets.count("safety.deaths.ae")
 
 # Disposition (123): 5 ongoing, 33 "ADVERSE EVENT" (27 %, section 6; 12 of them fatal), and
 # the rest progressive disease or other reasons — the split of those is not published; the
 # numbers of "OTHER" below are a choice.
 # Non-fatal AE discontinuations (21) and OTHER by group: responders censored, responders
 # progressed, MR, non-responders.
-AE_DISC_SPLIT = {"R_cens": 3, "R_prog": 2, "MR": 4, "NR": 12}
+AE_DISCONTINUED = targets.count("safety.discontinued_ae")  # 33, derived from 27 %
+AE_DISC_SPLIT = {"R_cens": 3, "R_prog": 2, "MR": 4, "NR": AE_DISCONTINUED - FATAL_AE_N - 9}
 OTHER_SPLIT = {"R_cens": 2, "R_prog": 0, "MR": 1, "NR": 4}
 
 # Treatment duration (weeks, 123): median 9.0 = the 62nd value, range 1–60 (section 4).
-TRT_MEDIAN, TRT_MIN, TRT_MAX = 9.0, 1.0, 60.0
+TRT_MEDIAN = targets.number("efficacy.trtdur")
+TRT_MIN, TRT_MAX = targets.range_of("efficacy.trtdur")
+FIRST_FATAL_OS = round(TRT_MIN / WEEKS_PER_MONTH, 2)  # 1 week = 0.23 months
+
+
+def _layouts_fit() -> None:
+    """The hand-made layouts above encode published figures (group sizes, ranges, medians);
+    a fact edited in knowledge/data/facts without its layout must stop the build, not give
+    records that miss it. (The Kaplan–Meier medians are checked in the tests.)"""
+    penta_ttr, all_ttr = sorted(PENTA_TTR), sorted(PENTA_TTR + OTHER_TTR)
+    middle = len(all_ttr) // 2
+    ttr_low, ttr_high = targets.range_of("efficacy.ttr")
+    checks = {
+        "penta responders": (len(PENTA_TTR), len(PENTA_BOR), targets.count("penta.orr")),
+        "other responders": (len(OTHER_TTR), len(OTHER_BOR), targets.count("nonpenta.orr")),
+        "penta DOR times": (len(PENTA_DOR_EVENTS) + len(PENTA_DOR_CENSORED) + ONGOING_PENTA,),
+        "still on treatment": (len(ONGOING_WEEKS), targets.count("efficacy.disposition.ongoing")),
+        "longest treatment": (max(ONGOING_WEEKS), TRT_MAX),
+        "penta median TTR": (penta_ttr[len(penta_ttr) // 2], targets.number("penta.ttr")),
+        "penta longest TTR": (penta_ttr[-1], targets.range_of("penta.ttr")[1]),
+        "median TTR": (
+            round((all_ttr[middle - 1] + all_ttr[middle]) / 2, 1),
+            targets.number("efficacy.ttr"),
+        ),
+        "TTR range": ((all_ttr[0], all_ttr[-1]), (ttr_low, ttr_high)),
+    }
+    checks["penta DOR times"] += (len(PENTA_TTR),)
+    for what, values in checks.items():
+        if len(set(values)) != 1:
+            raise ValueError(
+                f"the reconstruction's layout of {what} no longer fits the facts "
+                f"({values}): edit knowledge/reconstruct_times.py"
+            )
+
+
+_layouts_fit()
 
 
 @dataclass
@@ -215,12 +259,13 @@ def _responders(rng: random.Random) -> list[Patient]:
         bor = list(bors)
         rng.shuffle(bor)
         for i, (dor, event) in enumerate(slots):
-            p = Patient("R", bor=bor[i], penta=penta, ttr=(chosen + rest)[i])
+            ttr = (chosen + rest)[i]
+            p = Patient("R", bor=bor[i], penta=penta, ttr=ttr)
             if dor is None:
                 p.ongoing = True
             else:
                 p.dor, p.pfs_event = dor, event
-                p.pfs = round(p.ttr / WEEKS_PER_MONTH + dor, 2)
+                p.pfs = round(ttr / WEEKS_PER_MONTH + dor, 2)
             out.append(p)
     ongoing = [p for p in out if p.ongoing]
     for p, weeks in zip(ongoing, rng.sample(ONGOING_WEEKS, len(ONGOING_WEEKS)), strict=True):

@@ -8,17 +8,19 @@ of an exact 0.5 plateau), each row naming its rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from knowledge import queries as q
 from knowledge.models import AE_BANDS, AEBand, StudyFact
-from knowledge.stats import Median, MedianRule, Rate
+from knowledge.stats import Median, MedianRule, Rate, median_range
 from knowledge.store import Store
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,8 @@ def _decimals(value: float) -> int:
     return 0 if text.endswith(".0") else len(text.split(".")[1])
 
 
-# A check's computed figure: the value itself or, so that a figure the records cannot give
-# fails alone, a function that computes it.
-Computed = T | Callable[[], T]
+# A check's computed figure, as a function that computes it: so that a figure the records
+# cannot give fails its own row alone.
 
 # The two conventions for a Kaplan–Meier median (knowledge.stats.MEDIAN_RULES): every median is
 # checked under both, and the rule is printed beside it.
@@ -63,10 +64,6 @@ RULE_LABELS: dict[MedianRule, str] = {
     "first": "first S≤0.5",
     "midpoint": "SAS/R midpoint",
 }
-
-
-def _resolve(computed: Computed[T]) -> T:
-    return computed() if callable(computed) else computed  # type: ignore[return-value]
 
 
 # What a store of the right shape may still get wrong: a fact whose value is text where a number
@@ -91,13 +88,13 @@ class _Checker:
         figure: str,
         fact_id: str,
         published: Callable[[StudyFact], str],
-        computed: Computed[T],
+        computed: Callable[[], T],
         show: Callable[[T], str],
         ok: Callable[[StudyFact, T], bool],
     ) -> None:
         fact = self._fact(fact_id)
         try:
-            value = _resolve(computed)
+            value = computed()
             shown = show(value)
         except _BAD_DATA as error:
             # The records cannot give this figure: this row fails, the others are still checked.
@@ -123,7 +120,9 @@ class _Checker:
             return
         self.checks.append(Check(figure, _safe(published, fact), shown, fact.source, passed))
 
-    def count(self, figure: str, fact_id: str, computed: Computed[int], attr: str = "n") -> None:
+    def count(
+        self, figure: str, fact_id: str, computed: Callable[[], int], attr: str = "n"
+    ) -> None:
         def published(fact: StudyFact) -> int | None:
             value = getattr(fact, attr)
             return None if value is None else int(value)
@@ -137,7 +136,7 @@ class _Checker:
             lambda f, n: published(f) == n,
         )
 
-    def percent(self, figure: str, fact_id: str, computed: Computed[Rate]) -> None:
+    def percent(self, figure: str, fact_id: str, computed: Callable[[], Rate]) -> None:
         def ok(fact: StudyFact, rate: Rate) -> bool:
             return isinstance(fact.value, int | float) and rounded(
                 100 * rate.rate, _decimals(fact.value)
@@ -152,7 +151,7 @@ class _Checker:
             ok,
         )
 
-    def ci(self, figure: str, fact_id: str, computed: Computed[Rate]) -> None:
+    def ci(self, figure: str, fact_id: str, computed: Callable[[], Rate]) -> None:
         def ok(fact: StudyFact, rate: Rate) -> bool:
             if fact.ci_low is None or fact.ci_high is None:
                 return False
@@ -181,7 +180,7 @@ class _Checker:
         self,
         figure: str,
         fact_id: str,
-        computed: Computed[float | None],
+        computed: Callable[[], float | None],
         decimals: int | Callable[[StudyFact], int] = 1,
         attr: str = "value",
     ) -> None:
@@ -219,7 +218,7 @@ class _Checker:
         figure: str,
         fact_id: str,
         param: str,
-        subjects: Callable[[], list[str]],
+        subjects: Callable[[], Sequence[str]],
         limits: bool = False,
     ) -> None:
         """A Kaplan–Meier median under each rule, the rule beside it; with ``limits``, its
@@ -229,23 +228,23 @@ class _Checker:
             def compute(rule: MedianRule = rule) -> Median:
                 return q.tte_median(self.store, param, subjects(), rule=rule)
 
-            self.value(f"{figure} [{label}]", fact_id, lambda c=compute: c().median)
+            self.value(f"{figure} [{label}]", fact_id, _then(compute, lambda v: v.median))
             if limits:
                 self.value(
                     f"{figure}: 95 % CI lower [{label}]",
                     fact_id,
-                    lambda c=compute: c().ci_low,
+                    _then(compute, lambda v: v.ci_low),
                     attr="ci_low",
                 )
                 self.value(
                     f"{figure}: 95 % CI upper [{label}]",
                     fact_id,
-                    lambda c=compute: c().ci_high,
+                    _then(compute, lambda v: v.ci_high),
                     attr="ci_high",
                 )
 
     def claim(
-        self, figure: str, fact_id: str, published: str, computed: Computed[tuple[str, bool]]
+        self, figure: str, fact_id: str, published: str, computed: Callable[[], tuple[str, bool]]
     ) -> None:
         """A published statement that is not a single number: ``computed`` gives what the
         records show and whether it agrees."""
@@ -257,6 +256,12 @@ class _Checker:
             lambda pair: pair[0],
             lambda f, pair: pair[1],
         )
+
+
+def _then(compute: Callable[[], A], pick: Callable[[A], B]) -> Callable[[], B]:
+    """``pick`` applied to what ``compute`` gives, computed only when the check runs (bound
+    now, unlike a lambda over a loop variable)."""
+    return lambda: pick(compute())
 
 
 def _safe(published: Callable[[StudyFact], str], fact: StudyFact) -> str:
@@ -272,7 +277,7 @@ def _fact_decimals(fact: StudyFact) -> int:
 
 
 def _efficacy(c: _Checker, store: Store) -> None:
-    def mitt() -> list[str]:
+    def mitt() -> Sequence[str]:
         return store.population("mITT")
 
     c.count("mITT population", "baseline.population_mitt", lambda: len(mitt()), attr="value")
@@ -290,7 +295,7 @@ def _efficacy(c: _Checker, store: Store) -> None:
         def rate(threshold: str = threshold) -> Rate:
             return q.response_rate(store, "mITT", q.categories_at_or_above(threshold))
 
-        c.count(f"{label}: patients", fact_id, lambda r=rate: r().n)
+        c.count(f"{label}: patients", fact_id, _then(rate, lambda v: v.n))
         c.percent(f"{label}: %", fact_id, rate)
         c.ci(f"{label}: 95 % CI", fact_id, rate)
     for category in ("sCR", "CR", "VGPR", "PR", "MR"):
@@ -299,7 +304,9 @@ def _efficacy(c: _Checker, store: Store) -> None:
             return q.response_rate(store, "mITT", [category])
 
         c.count(
-            f"best response {category}: patients", f"efficacy.bor.{category}", lambda r=one: r().n
+            f"best response {category}: patients",
+            f"efficacy.bor.{category}",
+            _then(one, lambda v: v.n),
         )
         c.percent(f"best response {category}: %", f"efficacy.bor.{category}", one)
     c.count(
@@ -320,7 +327,7 @@ def _efficacy(c: _Checker, store: Store) -> None:
     c.median("median OS, MR or better", "efficacy.os.mr_or_better", "OS", mr_plus)
     c.median("median DOR (months)", "efficacy.dor", "DOR", pr_plus, limits=True)
 
-    def safety() -> list[str]:
+    def safety() -> Sequence[str]:
         return store.population("safety")
 
     for label, fact_id, param, subjects in (
@@ -329,16 +336,24 @@ def _efficacy(c: _Checker, store: Store) -> None:
     ):
 
         def observed(
-            param: str = param, subjects: Callable[[], list[str]] = subjects
+            param: str = param, subjects: Callable[[], Sequence[str]] = subjects
         ) -> tuple[float, float, float]:
             return q.observed_median(store, param, subjects())
 
-        c.value(f"median {label}", fact_id, lambda o=observed: o()[0])
+        c.value(f"median {label}", fact_id, _then(observed, lambda v: v[0]))
         c.value(
-            f"{label}: shortest", fact_id, lambda o=observed: o()[1], decimals=0, attr="range_low"
+            f"{label}: shortest",
+            fact_id,
+            _then(observed, lambda v: v[1]),
+            decimals=0,
+            attr="range_low",
         )
         c.value(
-            f"{label}: longest", fact_id, lambda o=observed: o()[2], decimals=0, attr="range_high"
+            f"{label}: longest",
+            fact_id,
+            _then(observed, lambda v: v[2]),
+            decimals=0,
+            attr="range_high",
         )
 
     def ongoing() -> int:
@@ -366,11 +381,11 @@ def _subgroup(c: _Checker, store: Store) -> None:
     c.percent("penta-refractory: overall response %", "penta.orr", orr)
     c.ci("penta-refractory: overall response 95 % CI", "penta.orr", orr)
     for category in ("sCR", "CR", "VGPR", "PR"):
-        c.count(
-            f"penta-refractory: {category}",
-            f"penta.bor.{category}",
-            lambda category=category: q.response_rate(store, "penta", [category]).n,
-        )
+
+        def count(category: str = category) -> int:
+            return q.response_rate(store, "penta", [category]).n
+
+        c.count(f"penta-refractory: {category}", f"penta.bor.{category}", count)
     c.count(
         "other 39: overall response",
         "nonpenta.orr",
@@ -405,21 +420,21 @@ def _baseline(c: _Checker, store: Store) -> None:
     ):
 
         def summary(field: str = field) -> tuple[float, float, float]:
-            return q.median_range(q.baseline_values(store, field, "mITT"))
+            return median_range(q.baseline_values(store, field, "mITT"))
 
-        c.value(label, fact_id, lambda s=summary: s()[0], decimals=_fact_decimals)
+        c.value(label, fact_id, _then(summary, lambda v: v[0]), decimals=_fact_decimals)
         if field == "PRIORREG":
             c.value(
                 "prior regimens: fewest",
                 fact_id,
-                lambda s=summary: s()[1],
+                _then(summary, lambda v: v[1]),
                 decimals=0,
                 attr="range_low",
             )
             c.value(
                 "prior regimens: most",
                 fact_id,
-                lambda s=summary: s()[2],
+                _then(summary, lambda v: v[2]),
                 decimals=0,
                 attr="range_high",
             )
@@ -464,7 +479,7 @@ def _safety(c: _Checker, store: Store) -> None:
         label, fact_id = f"{term}, {band.label}", f"safety.ae.{term.lower()}.{key}"
         fact = store.fact(fact_id)
         if fact is not None and fact.n is not None:
-            c.count(f"{label}: patients", fact_id, lambda r=rate: r().n)
+            c.count(f"{label}: patients", fact_id, _then(rate, lambda v: v.n))
         c.percent(f"{label}: %", fact_id, rate)
 
     def bleeders() -> list[str]:
@@ -521,7 +536,9 @@ def _safety(c: _Checker, store: Store) -> None:
         ),
     ):
         c.percent(
-            label, fact_id, lambda s=subjects: _rate(len(s()), len(store.population("safety")))
+            label,
+            fact_id,
+            _then(subjects, lambda who: _rate(len(who), len(store.population("safety")))),
         )
 
 

@@ -1,7 +1,9 @@
 """The reconstructed records against the published figures (published_facts.md, section 6).
 
-Every expected number below is written as published (or as derived in section 6) and every
-actual one is computed from the records: rows are counted, medians come from knowledge.stats.
+Every expected number below is the published one (or the one derived from it in section 6),
+read from the repo's facts (knowledge/data/facts, pinned to the published values in
+tests/test_facts.py) with the value quoted beside it; every actual one is computed from the
+records: rows are counted, medians come from knowledge.stats or an exact Kaplan–Meier here.
 The count and median tests run for the shipped seed and two others, to show that the targets
 are met by construction and not by a lucky draw.
 """
@@ -16,6 +18,7 @@ from functools import cached_property
 
 import pytest
 
+from knowledge import targets as published
 from knowledge.models import TTE_PARAMS, AdverseEvent, BestResponse, Subject, TimeToEvent
 from knowledge.reconstruct import AE_MIN_GRADE, SEED, WEEKS_PER_MONTH, Records, reconstruct
 from knowledge.stats import Median, km_median, median_range
@@ -28,6 +31,13 @@ RESPONDER = {"sCR", "CR", "VGPR", "PR"}
 CLINICAL_BENEFIT = RESPONDER | {"MR"}
 FATAL_UNKNOWN = "Fatal adverse event, cause not reported"
 TOL = 1e-9
+
+count, number, range_of = published.count, published.number, published.range_of
+MITT_N, SAFETY_N = published.population_size("mITT"), published.population_size("safety")
+
+
+def _ae(term: str, band: str) -> int:
+    return count(f"safety.ae.{term.lower()}.{band}")
 
 
 @dataclass
@@ -121,9 +131,9 @@ def test_every_record_validates(shipped: View) -> None:
 
 def test_subject_ids(v: View) -> None:
     # "mITT / safety | 122 / 123"
-    assert [s.USUBJID for s in v.records.subjects] == [f"STORM-{i:03d}" for i in range(1, 124)]
-    assert len(v.safety) == 123
-    assert len(v.mitt) == 122
+    ids = [f"STORM-{i:03d}" for i in range(1, SAFETY_N + 1)]
+    assert [s.USUBJID for s in v.records.subjects] == ids
+    assert (len(v.safety), len(v.mitt)) == (SAFETY_N, MITT_N)
 
 
 def test_safety_only_patient(v: View) -> None:
@@ -162,36 +172,34 @@ def test_units_and_values(v: View) -> None:
 def test_best_response(v: View) -> None:
     # "sCR / CR / VGPR / PR / MR | 2 / 0 / 6 / 24 / 16"; the other 74 (SD/PD/NE) unsplit.
     counts = Counter(v.bor[sid] for sid in v.mitt)
-    assert counts == {"sCR": 2, "VGPR": 6, "PR": 24, "MR": 16, None: 74}
-    assert counts["CR"] == 0
-    assert len(v.with_bor(RESPONDER)) == 32  # section 4: PR or better 32
-    assert len(v.with_bor(CLINICAL_BENEFIT)) == 48  # section 4: MR or better 48
+    expected = {c: count(f"efficacy.bor.{c}") for c in ("sCR", "VGPR", "PR", "MR")}
+    assert counts == {**expected, None: count("efficacy.bor.below_mr")}
+    assert counts["CR"] == count("efficacy.bor.CR") == 0
+    assert len(v.with_bor(RESPONDER)) == count("efficacy.orr")  # section 4: PR or better 32
+    assert len(v.with_bor(CLINICAL_BENEFIT)) == count("efficacy.cbr")  # MR or better 48
 
 
 def test_penta_refractory(v: View) -> None:
     # "Penta-refractory: n, sCR, VGPR, PR | 83, 1, 4, 16"
     penta = [sid for sid in v.mitt if v.subjects[sid].PENTAFL]
-    assert len(penta) == 83
-    assert sum(s.PENTAFL for s in v.records.subjects) == 83  # the safety-only is not penta
+    n_penta = published.population_size("penta-refractory")
+    assert len(penta) == n_penta
+    assert sum(s.PENTAFL for s in v.records.subjects) == n_penta  # the safety-only is not penta
     assert Counter(v.bor[sid] for sid in penta if v.bor[sid] in RESPONDER) == {
-        "sCR": 1,
-        "VGPR": 4,
-        "PR": 16,
+        c: count(f"penta.bor.{c}") for c in ("sCR", "VGPR", "PR")
     }
     # Section 4 "Follows": the other 39 have 1 sCR, 2 VGPR, 8 PR.
     others = [sid for sid in v.mitt if not v.subjects[sid].PENTAFL]
-    assert len(others) == 39
+    assert len(others) == MITT_N - n_penta
     assert Counter(v.bor[sid] for sid in others if v.bor[sid] in RESPONDER) == {
-        "sCR": 1,
-        "VGPR": 2,
-        "PR": 8,
+        c: count(f"nonpenta.bor.{c}") for c in ("sCR", "VGPR", "PR")
     }
 
 
 def test_high_risk(v: View) -> None:
     # "High-risk cytogenetics | 65 of 123 (52.8 %)" — and 65 of the 122 mITT.
-    assert sum(s.HIGHRISK for s in v.records.subjects) == 65
-    assert sum(v.subjects[sid].HIGHRISK for sid in v.mitt) == 65
+    assert sum(s.HIGHRISK for s in v.records.subjects) == count("baseline.high_risk")
+    assert sum(v.subjects[sid].HIGHRISK for sid in v.mitt) == count("baseline.high_risk")
 
 
 # ------------------------------------------------------------------------------ safety
@@ -200,31 +208,40 @@ def test_high_risk(v: View) -> None:
 @pytest.mark.parametrize(
     ("term", "low", "high", "expected"),
     [
-        ("Thrombocytopenia", 1, 5, 90),  # "Thrombocytopenia any / G3 / G4 | 90 / 33 / 39"
-        ("Thrombocytopenia", 3, 3, 33),
-        ("Thrombocytopenia", 4, 4, 39),
-        ("Thrombocytopenia", 1, 2, 18),  # 90 − 33 − 39
+        # "Thrombocytopenia any / G3 / G4 | 90 / 33 / 39"
+        ("Thrombocytopenia", 1, 5, _ae("Thrombocytopenia", "any")),
+        ("Thrombocytopenia", 3, 3, _ae("Thrombocytopenia", "g3")),
+        ("Thrombocytopenia", 4, 4, _ae("Thrombocytopenia", "g4")),
+        (
+            "Thrombocytopenia",
+            1,
+            2,
+            _ae("Thrombocytopenia", "any")
+            - _ae("Thrombocytopenia", "g3")
+            - _ae("Thrombocytopenia", "g4"),
+        ),  # 90 − 33 − 39 = 18
         ("Thrombocytopenia", 5, 5, 0),
-        ("Fatigue", 1, 5, 90),  # "Fatigue any / G3 | 90 / 25"
-        ("Fatigue", 3, 3, 25),
+        ("Fatigue", 1, 5, _ae("Fatigue", "any")),  # "Fatigue any / G3 | 90 / 25"
+        ("Fatigue", 3, 3, _ae("Fatigue", "g3")),
         ("Fatigue", 4, 5, 0),  # CTCAE fatigue has no grade 4
-        ("Nausea", 1, 5, 89),  # "Nausea any / G3 | 89 / 12"
-        ("Nausea", 3, 3, 12),
+        ("Nausea", 1, 5, _ae("Nausea", "any")),  # "Nausea any / G3 | 89 / 12"
+        ("Nausea", 3, 3, _ae("Nausea", "g3")),
         ("Nausea", 4, 5, 0),
-        ("Anaemia", 1, 5, 82),  # "Anaemia any / G3 / G4 | 82 / 52 / 2"
-        ("Anaemia", 3, 3, 52),
-        ("Anaemia", 4, 4, 2),
-        ("Neutropenia", 3, 3, 23),  # "Neutropenia G3 / G4 | 23 / 3"
-        ("Neutropenia", 4, 4, 3),
-        ("Hyponatraemia", 3, 3, 25),  # "Hyponatraemia G3 / G4 | 25 / 2"
-        ("Hyponatraemia", 4, 4, 2),
-        ("Leukopenia", 3, 3, 15),  # "Leukopenia G3 | 15"
-        ("Diarrhoea", 3, 3, 9),  # "Diarrhoea G3 | 9"
-        ("Vomiting", 3, 3, 4),  # "Vomiting G3 | 4"
-        ("Haemorrhage", 3, 4, 6),  # "Grade ≥3 bleeding | 6"
-        ("Pneumonia", 5, 5, 1),  # "Deaths from AEs | 12 (2 treatment-related: pneumonia, sepsis)"
+        ("Anaemia", 1, 5, _ae("Anaemia", "any")),  # "Anaemia any / G3 / G4 | 82 / 52 / 2"
+        ("Anaemia", 3, 3, _ae("Anaemia", "g3")),
+        ("Anaemia", 4, 4, _ae("Anaemia", "g34") - _ae("Anaemia", "g3")),  # 54 − 52
+        ("Neutropenia", 3, 3, _ae("Neutropenia", "g3")),  # "Neutropenia G3 / G4 | 23 / 3"
+        ("Neutropenia", 4, 4, _ae("Neutropenia", "g34") - _ae("Neutropenia", "g3")),
+        ("Hyponatraemia", 3, 3, _ae("Hyponatraemia", "g3")),  # "Hyponatraemia G3 / G4 | 25 / 2"
+        ("Hyponatraemia", 4, 4, _ae("Hyponatraemia", "g34") - _ae("Hyponatraemia", "g3")),
+        ("Leukopenia", 3, 3, _ae("Leukopenia", "g3")),  # "Leukopenia G3 | 15"
+        ("Diarrhoea", 3, 3, _ae("Diarrhoea", "g3")),  # "Diarrhoea G3 | 9"
+        ("Vomiting", 3, 3, _ae("Vomiting", "g3")),  # "Vomiting G3 | 4"
+        ("Haemorrhage", 3, 4, count("safety.bleeding.ge3")),  # "Grade ≥3 bleeding | 6"
+        # "Deaths from AEs | 12 (2 treatment-related: pneumonia, sepsis)"
+        ("Pneumonia", 5, 5, 1),
         ("Sepsis", 5, 5, 1),
-        (FATAL_UNKNOWN, 5, 5, 10),
+        (FATAL_UNKNOWN, 5, 5, count("safety.deaths.ae") - count("safety.deaths.related")),
     ],
 )
 def test_adverse_event_counts(v: View, term: str, low: int, high: int, expected: int) -> None:
@@ -259,13 +276,13 @@ def test_only_published_grades_are_reconstructed(v: View) -> None:
 def test_any_grade_3_4(v: View) -> None:
     # "Any grade 3–4 AE | 117 | D from 95.1 %"
     patients = {r.USUBJID for r in v.records.adverse_events if r.AETOXGR in (3, 4)}
-    assert len(patients) == 117
+    assert len(patients) == count("safety.any_g34")
 
 
 def test_bleeding(v: View) -> None:
     # "Grade ≥3 bleeding | 6, all in patients with thrombocytopenia"
     bleeds = [r for r in v.records.adverse_events if r.BLEEDFL]
-    assert len({r.USUBJID for r in bleeds}) == 6
+    assert len({r.USUBJID for r in bleeds}) == count("safety.bleeding.ge3")
     for row in bleeds:
         assert row.AEDECOD == "Haemorrhage" and row.AETOXGR >= 3 and row.AESER
         assert v.ae["Thrombocytopenia"][row.USUBJID].AETOXGR in (3, 4)
@@ -275,7 +292,8 @@ def test_bleeding(v: View) -> None:
 def test_deaths_from_adverse_events(v: View) -> None:
     # "Deaths from AEs | 12 (2 treatment-related: pneumonia, sepsis)"
     fatal = [r for r in v.records.adverse_events if r.AETOXGR == 5]
-    assert len(fatal) == 12 and len({r.USUBJID for r in fatal}) == 12
+    deaths = count("safety.deaths.ae")
+    assert len(fatal) == deaths and len({r.USUBJID for r in fatal}) == deaths
     assert all(r.AEOUT == "FATAL" for r in fatal)
     assert all(r.AEOUT != "FATAL" for r in v.records.adverse_events if r.AETOXGR < 5)
     assert sorted(r.AEDECOD for r in fatal if r.AEREL) == ["Pneumonia", "Sepsis"]
@@ -296,24 +314,26 @@ def test_deaths_from_adverse_events(v: View) -> None:
 
 def test_discontinued_for_adverse_events(v: View) -> None:
     # "Discontinued for AEs | 33 | D from 27 %", the 12 fatal among them.
-    assert sum(s.DCSREAS == "ADVERSE EVENT" for s in v.records.subjects) == 33
+    assert sum(s.DCSREAS == "ADVERSE EVENT" for s in v.records.subjects) == count(
+        "safety.discontinued_ae"
+    )
     # Term-level withdrawal only on the fatal rows (no published term split).
     withdrawn = [r for r in v.records.adverse_events if r.AEACN == "DRUG WITHDRAWN"]
-    assert len(withdrawn) == 12 and all(r.AETOXGR == 5 for r in withdrawn)
+    assert len(withdrawn) == count("safety.deaths.ae") and all(r.AETOXGR == 5 for r in withdrawn)
 
 
 def test_dose_adjustments(v: View) -> None:
     # "Dose adjustments | 71 | D from 58 %"
     adjusted = {s.USUBJID for s in v.records.subjects if s.DOSEADJFL}
-    assert len(adjusted) == 71
+    assert len(adjusted) == count("safety.dose_adjusted")
     # "Dose modification or interruption for thrombocytopenia / fatigue | 53 / 20"
     modified: dict[str, set[str]] = {}
     for row in v.records.adverse_events:
         if row.AEACN == "DOSE MODIFIED":
             modified.setdefault(row.AEDECOD, set()).add(row.USUBJID)
     assert {term: len(ids) for term, ids in modified.items()} == {
-        "Thrombocytopenia": 53,
-        "Fatigue": 20,
+        "Thrombocytopenia": count("safety.dose_mod.thrombocytopenia"),  # 53
+        "Fatigue": count("safety.dose_mod.fatigue"),  # 20
     }
     assert modified["Thrombocytopenia"] | modified["Fatigue"] <= adjusted
 
@@ -321,8 +341,9 @@ def test_dose_adjustments(v: View) -> None:
 def test_disposition(v: View) -> None:
     # "Treatment duration | … 5 still on treatment"; section 4: 118 discontinued.
     reasons = Counter(s.DCSREAS for s in v.records.subjects)
-    assert reasons["ONGOING"] == 5
-    assert sum(n for reason, n in reasons.items() if reason != "ONGOING") == 118
+    assert reasons["ONGOING"] == count("efficacy.disposition.ongoing")
+    stopped = sum(n for reason, n in reasons.items() if reason != "ONGOING")
+    assert stopped == count("efficacy.disposition.discontinued")
     for sid, row in v.tte["TRTDUR"].items():
         assert (row.CNSR == 1) == (v.subjects[sid].DCSREAS == "ONGOING")
 
@@ -395,16 +416,16 @@ def test_medians_hold_under_both_rules(v: View, rule: str) -> None:
     # OS 15.6 mo in PR-or-better and in MR-or-better"; section 4 penta DOR 3.8.
     responders, benefit = v.with_bor(RESPONDER), v.with_bor(CLINICAL_BENEFIT)
     penta_responders = v.with_bor(RESPONDER, penta=True)
-    for param, ids, published in (
-        ("PFS", v.mitt, 3.7),
-        ("OS", v.mitt, 8.6),
-        ("DOR", responders, 4.4),
-        ("OS", responders, 15.6),
-        ("OS", benefit, 15.6),
-        ("DOR", penta_responders, 3.8),
+    for param, ids, fact_id in (
+        ("PFS", v.mitt, "efficacy.pfs"),
+        ("OS", v.mitt, "efficacy.os"),
+        ("DOR", responders, "efficacy.dor"),
+        ("OS", responders, "efficacy.os.pr_or_better"),
+        ("OS", benefit, "efficacy.os.mr_or_better"),
+        ("DOR", penta_responders, "penta.dor"),
     ):
         median = exact_median([v.tte[param][sid] for sid in ids], rule)
-        assert median is not None and round(median, 1) == published, (param, len(ids))
+        assert median is not None and round(median, 1) == number(fact_id), (param, len(ids))
 
 
 def test_no_published_median_sits_on_an_exact_half(v: View) -> None:
@@ -426,9 +447,10 @@ def test_duration_of_response_interval_independently(v: View) -> None:
     # "DOR 4.4 mo (95 % CI 3.7–10.8)"; penta "3.8 months (95 % CI 2.3 to not estimable)".
     low, high = loglog_limits([v.tte["DOR"][sid] for sid in v.with_bor(RESPONDER)])
     assert low is not None and high is not None
-    assert (round(low, 1), round(high, 1)) == (3.7, 10.8)
+    dor = published.fact("efficacy.dor")
+    assert (round(low, 1), round(high, 1)) == (dor.ci_low, dor.ci_high)
     low, high = loglog_limits([v.tte["DOR"][sid] for sid in v.with_bor(RESPONDER, penta=True)])
-    assert low is not None and round(low, 1) == 2.3 and high is None
+    assert low is not None and round(low, 1) == published.fact("penta.dor").ci_low and high is None
 
 
 # ------------------------------------------------------------------------------ follow-up
@@ -461,7 +483,7 @@ def test_patients_alive_at_the_cut_off_are_censored_in_the_tail(v: View) -> None
     deaths = sorted(r.AVAL for r in os_rows if r.CNSR == 0)
     assert len(alive) >= 20
     # Censoring comes after the median (it cannot move it) and runs past the last death.
-    assert alive[0] > 8.6 and alive[-1] > deaths[-1]
+    assert alive[0] > number("efficacy.os") and alive[-1] > deaths[-1]
     # The last few months of follow-up are mostly censored times, as at a data cut-off.
     tail = [r for r in os_rows if r.AVAL >= sorted(r.AVAL for r in os_rows)[-10]]
     assert sum(r.CNSR for r in tail) >= 6
@@ -488,57 +510,69 @@ def test_pfs_and_dor_end_censored(v: View, param: str, groups: tuple[str, ...]) 
 
 def test_pfs_and_os_medians(v: View) -> None:
     # "Kaplan–Meier medians | PFS 3.7 mo; OS 8.6 mo"
-    assert round(v.km("PFS", v.mitt).median, 1) == 3.7
-    assert round(v.km("OS", v.mitt).median, 1) == 8.6
+    assert round(v.km("PFS", v.mitt).median, 1) == number("efficacy.pfs")  # 3.7
+    assert round(v.km("OS", v.mitt).median, 1) == number("efficacy.os")  # 8.6
 
 
 def test_duration_of_response(v: View) -> None:
     # "DOR 4.4 mo (95 % CI 3.7–10.8)", n = 32
-    m = v.km("DOR", v.with_bor(RESPONDER))
-    assert m.n == 32
-    assert round(m.median, 1) == 4.4
-    assert round(m.ci_low, 1) == 3.7 and round(m.ci_high, 1) == 10.8
+    m, dor = v.km("DOR", v.with_bor(RESPONDER)), published.fact("efficacy.dor")
+    assert m.n == dor.population_n
+    assert round(m.median, 1) == dor.value
+    assert round(m.ci_low, 1) == dor.ci_low and round(m.ci_high, 1) == dor.ci_high
 
 
 def test_os_in_responders(v: View) -> None:
     # "OS 15.6 mo in PR-or-better and in MR-or-better"
-    assert round(v.km("OS", v.with_bor(RESPONDER)).median, 1) == 15.6
-    assert round(v.km("OS", v.with_bor(CLINICAL_BENEFIT)).median, 1) == 15.6
+    assert round(v.km("OS", v.with_bor(RESPONDER)).median, 1) == number("efficacy.os.pr_or_better")
+    assert round(v.km("OS", v.with_bor(CLINICAL_BENEFIT)).median, 1) == number(
+        "efficacy.os.mr_or_better"
+    )
 
 
 def test_penta_duration_of_response(v: View) -> None:
     # Section 4 penta subgroup: DOR median 3.8 months (95 % CI 2.3 to not estimable).
-    m = v.km("DOR", v.with_bor(RESPONDER, penta=True))
-    assert m.n == 21
-    assert round(m.median, 1) == 3.8
-    assert round(m.ci_low, 1) == 2.3 and m.ci_high is None
+    m, dor = v.km("DOR", v.with_bor(RESPONDER, penta=True)), published.fact("penta.dor")
+    assert m.n == dor.population_n
+    assert round(m.median, 1) == dor.value
+    assert round(m.ci_low, 1) == dor.ci_low and m.ci_high is None is dor.ci_high
 
 
 def test_time_to_response(v: View) -> None:
     # "Time to response | median 4.1 weeks, range 1–14"
     rows = [v.tte["TTR"][sid] for sid in v.with_bor(RESPONDER)]
     assert all(r.CNSR == 0 for r in rows)
-    assert median_range(r.AVAL for r in rows) == (pytest.approx(4.1), 1.0, 14.0)
+    assert median_range(r.AVAL for r in rows) == (
+        pytest.approx(number("efficacy.ttr")),  # 4.1
+        *range_of("efficacy.ttr"),  # 1–14
+    )
     # Section 4 penta subgroup: median time to first response 4 weeks (range 1–10).
     penta = v.with_bor(RESPONDER, penta=True)
-    assert median_range(v.tte["TTR"][sid].AVAL for sid in penta) == (4.0, 1.0, 10.0)
-    assert v.km("TTR", penta).median == 4.0
+    ttr = (number("penta.ttr"), *range_of("penta.ttr"))
+    assert median_range(v.tte["TTR"][sid].AVAL for sid in penta) == ttr
+    assert v.km("TTR", penta).median == number("penta.ttr")
 
 
 def test_treatment_duration(v: View) -> None:
     # "Treatment duration | median 9.0 weeks, range 1–60"
-    assert median_range(r.AVAL for r in v.tte["TRTDUR"].values()) == (9.0, 1.0, 60.0)
-    assert len(v.tte["TRTDUR"]) == 123
+    trtdur = (number("efficacy.trtdur"), *range_of("efficacy.trtdur"))
+    assert median_range(r.AVAL for r in v.tte["TRTDUR"].values()) == trtdur
+    assert len(v.tte["TRTDUR"]) == SAFETY_N
 
 
 def test_baseline(v: View) -> None:
     # "Age / years since diagnosis / prior regimens | medians 65.2 / 6.6 / 7 (range 3–18)"
     subjects = [v.subjects[sid] for sid in v.mitt]
     age = median_range(s.AGE for s in subjects)
-    assert round(age[0], 1) == 65.2 and 40 <= age[1] and age[2] <= 86
+    assert round(age[0], 1) == number("baseline.age.precise") and 40 <= age[1] and age[2] <= 86
     years = median_range(s.DIAGYRS for s in subjects)
-    assert round(years[0], 1) == 6.6 and 1 <= years[1] and years[2] <= 25
-    assert median_range(s.PRIORREG for s in subjects) == (7, 3, 18)
+    assert (
+        round(years[0], 1) == number("baseline.diagnosis_years")
+        and 1 <= years[1]
+        and years[2] <= 25
+    )
+    regimens = (number("baseline.prior_regimens"), *range_of("baseline.prior_regimens"))
+    assert median_range(s.PRIORREG for s in subjects) == regimens
     assert all(isinstance(s.PRIORREG, int) for s in v.records.subjects)
     safety_only = [s for s in v.records.subjects if not s.MITTFL][0]
     assert 40 <= safety_only.AGE <= 86 and 1 <= safety_only.DIAGYRS <= 25
