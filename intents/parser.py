@@ -77,7 +77,7 @@ LEARNED_SLOT_PROBABILITY = 0.5
 _COORDINATOR = re.compile(
     r"\s*(?:(?P<alt>,?\s*(?:\bvs\.?|\bversus\b|\bor\b))|,|;|/(?<!\bw/)(?<!\bn/)(?<!\bk/)"
     r"(?<!\band/)|&|\+|\?(?=\s*\S)|\band\b|\bplus\b|\bas well as\b|\balong with\b|\balso\b|"
-    r"\bthen\b)\s*"
+    r"\bthen\b|(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bapprox)(?<!\bno)\.(?=\s+\S))\s*"
 )
 # Intents whose questions name several things on purpose ("penta vs the others", "patients with
 # thrombocytopenia and bleeding", "10 or 12 deaths?"): never divided.
@@ -110,6 +110,16 @@ _OUTCOME_TYPES = frozenset(
 )
 _QUALIFIER_TYPES = frozenset({"subgroup", "timepoint", "measure", "assessor", "cohort"})
 # Subjects people list without "and": "sCR VGPR PR", "nausea vomiting diarrhoea".
+# Entity types that ask one kind of thing, for "X vs Y" ("responders vs non-responders").
+_KIND = {
+    "threshold": "response",
+    "threshold_below": "response",
+    "category": "response",
+    "action": "treatment",
+    "disposition_ongoing": "treatment",
+}
+# Hits that vary a question without being its subject ("G3 vs G4 thrombocytopenia").
+_VARIANT_TYPES = frozenset({"grade"})
 _LISTABLE = frozenset({"category", "threshold", "endpoint", "ae_term"})
 _SETTINGS = frozenset({"ci_method", "level", "statistic", "null_rate", "persist", "population"})
 # Words before a percentage that make it the rate a test is against, not an interval level.
@@ -131,6 +141,7 @@ _REMARK = re.compile(
 # An aside that explains rather than asks: "(i.e. not VGPR or better)", "i.e. …", "e.g. …".
 _ASIDE = re.compile(
     r"\((?:i\.?e\.?|e\.?g\.?|ie|eg|that is|not|excluding|rather than)\b[^)]*\)|"
+    r"\([^)]{0,30}?\b(?:def|defn|definition|defined as|per)\b[^)]*\)|"
     r"\b(?:i\.e\.|e\.g\.)[^?)]*"
 )
 # Words that set what follows apart as a clarification, not a restriction: "a PR as best
@@ -256,7 +267,8 @@ class Parser:
             for reading in readings
             for level in self._at_each_level(t, m, reading)
             for method in self._by_each_method(t, m, level)
-            for r in self._by_each_statistic(t, m, method)
+            for stat in self._by_each_statistic(t, m, method)
+            for r in self._and_the_rest(t, m, stat)
         ]
         readings = self._qualify_all(t, m, _distinct(readings))
         readings = self._carry_restrictions(readings, previous)
@@ -369,16 +381,34 @@ class Parser:
         return parts
 
     def _same_kind_around(self, m: Matches, a: int, b: int) -> bool:
-        """ "or" and "vs" join two questions only between subjects of one kind ("grade 3
-        fatigue vs grade 3 nausea"); otherwise they compare or qualify ("PFS in high-risk vs
-        standard-risk", "dose held or reduced")."""
-        before = [h for h in m.hits if h.end <= a and h.type in self.heads and not h.weak]
-        after = [h for h in m.hits if h.start >= b and h.type in self.heads and not h.weak]
-        return (
-            bool(before and after)
-            and before[-1].type == after[0].type
-            and before[-1].value != after[0].value
-            and before[-1].type not in ("baseline_variable", "action")
+        """ "or" and "vs" join two questions only between subjects (or variants) of one kind
+        ("grade 3 fatigue vs grade 3 nausea", "G3 vs G4", "responders vs non-responders",
+        "discontinued vs still on treatment"); otherwise they compare or qualify ("PFS in
+        high-risk vs standard-risk")."""
+
+        def differ(x: Hit, y: Hit) -> bool:
+            return (
+                _KIND.get(x.type, x.type) == _KIND.get(y.type, y.type)
+                and (x.type, x.value) != (y.type, y.value)
+                and x.type != "baseline_variable"
+            )
+
+        def subject(h: Hit) -> bool:
+            return h.type in self.heads and h.type != "ae_generic" and not h.weak
+
+        heads_before = [h for h in m.hits if h.end <= a and subject(h)]
+        heads_after = [h for h in m.hits if h.start >= b and subject(h)]
+        if heads_before and heads_after and differ(heads_before[-1], heads_after[0]):
+            return True
+        # Two variants side by side: "thrombocytopenia G3 vs G4".
+        before = [h for h in m.hits if h.end <= a and not h.weak]
+        after = [h for h in m.hits if h.start >= b and not h.weak]
+        return bool(
+            before
+            and after
+            and before[-1].type in _VARIANT_TYPES
+            and after[0].type == before[-1].type
+            and differ(before[-1], after[0])
         )
 
     def _has_subject(self, m: Matches, a: int, b: int) -> bool:
@@ -511,7 +541,10 @@ class Parser:
         def rest(r: Reading) -> dict[str, Any]:
             return {k: v.value for k, v in r.slots.items() if k not in context.GRADE}
 
-        words = [h for h in before.used if h.type == "grade" and not h.groups]
+        # ("any grade" is no grade said in words: "anaemia any grade as well as G3" is two.)
+        words = [
+            h for h in before.used if h.type == "grade" and not h.groups and h.value[0] != "any"
+        ]
         numbers = [h for h in after.used if h.type == "grade" and h.groups]
         return (
             rest(before) == rest(after)
@@ -609,6 +642,30 @@ class Parser:
                 if part.slots["statistic"].value != "one_sided":
                     part.slots = {k: v for k, v in part.slots.items() if k != "level"}
         return parts
+
+    def _and_the_rest(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """ "mOS responders vs not": the figure in the group named and in the others."""
+        group = reading.slots.get("response_group")
+        if group is None or group.inherited or group.end is None or str(group.value)[0] == "<":
+            return [reading]
+        start = next((i for i, s in enumerate(t.starts) if s >= group.end), len(t.norm))
+        said = _THE_REST.match(t.norm, start)
+        if said is None:
+            return [reading]
+        others = [h for h in m.hits if said.start() <= h.start < said.end() + 20]
+        rest = Reading(
+            reading.intent,
+            reading.confidence,
+            {
+                **reading.slots,
+                "response_group": Slot(name="response_group", value=f"<{group.value}"),
+            },
+            used=[*reading.used, *(h for h in others if h.type == "threshold_below")],
+            followup=reading.followup,
+            start=reading.start,
+            end=reading.end,
+        )
+        return [reading, rest]
 
     def _one_per_value(
         self, t: Text, reading: Reading, name: str, hits: list[Hit]
@@ -769,8 +826,8 @@ class Parser:
                 or (not heads and not full)
                 or _restricts_only(hits)
             ):
-                if level is None and (short or marked):
-                    level = self._bare_level(m, a, b)
+                if level is None and (short or marked) and m.cue("claim") is None:
+                    level = self._bare_level(m, a, b)  # "and 90?"; not "I've seen 94 %?"
                 follow = self._follow(
                     t,
                     m,
@@ -1189,8 +1246,9 @@ class Parser:
         )
         # Every word the turn names must fit the previous question: "and grade 3?" after a
         # response rate is not a modification of it.
+        said = {(h.type, str(h.value)) for h in used}  # "the 39 non-penta": one group, twice
         consumed = all(
-            h in used
+            h in used or (h.type, str(h.value)) in said
             for h in hits
             if not h.weak and h.type not in spec.ignores and h.type not in _QUALIFIER_TYPES
         )  # those become its qualifiers
@@ -1792,6 +1850,12 @@ def _parentheses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# After a response group: "… vs not", "… or those who didn't".
+_THE_REST = re.compile(
+    r"\s*,?\s*(?:vs\.?|versus|or|and|compared (?:to|with))\s+"
+    r"(?:(?:those|people|patients|pts|the ones) (?:who )?)?"
+    r"(?:not|didn'?t|did not|non-?responders?|no response|without)\b"
+)
 _PURPOSE = re.compile(
     r"\W*(?:so (?:that )?(?:i|we|they|you|it|both|the two) (?:can|could|may|might|will|fit|sit)"
     r"|in order to|so as to|because|since (?:i|we)|as (?:i|we) (?:need|want|am|are)"
@@ -1828,7 +1892,9 @@ def _spelling(word: str) -> str:
     return word.lower().replace("ae", "e").replace("oe", "e")
 
 
-_JOINED = re.compile(r"\b(?:and|or|vs|versus|plus|then)\b|[+&/;]")
+_JOINED = re.compile(
+    r"\b(?:and|or|vs|versus|plus|then|as well as|along with|together with|also)\b|[+&/;]"
+)
 
 
 def _apposed(norm: str, x: Hit, y: Hit) -> bool:

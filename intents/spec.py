@@ -298,6 +298,23 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _unique_keys(loader: Any, node: Any, deep: bool = False) -> Any:
+    # YAML keeps the last of two equal keys silently: a second `phrases:` under one value
+    # would drop the first list of words. Say so instead.
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
+
+
 def _read(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506

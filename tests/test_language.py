@@ -77,6 +77,13 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
             "does not compile",
         ),
         ("scope.yaml", "intent: greeting", "intent: greetings", "greetings"),
+        # A key said twice would silently drop the first list of words.
+        (
+            "lexicon/adverse_events.yaml",
+            "      Cough:\n        phrases: [cough*]",
+            "      Cough:\n        phrases: [cough*]\n        phrases: [tussis]",
+            "appears twice",
+        ),
     ],
 )
 def test_a_mistake_in_the_data_is_named(

@@ -161,8 +161,14 @@ def definition(ctx: Context, parse: Parse, question: str) -> Answer:
     return _from_facts(parse, question, facts)
 
 
+# The parser's topic where the fact is filed under another name.
+_DISCREPANCY_FACT = {"grade34": "any_g34"}
+
+
 def discrepancy(ctx: Context, parse: Parse, question: str) -> Answer:
     topic = parse.get("topic")
+    if topic:
+        topic = _DISCREPANCY_FACT.get(str(topic), str(topic))
     facts = _facts(ctx, (f"discrepancy.{topic}",)) if topic else []
     if not facts:
         facts = ctx.store.facts_under("discrepancy.")
