@@ -236,7 +236,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
             else:
                 self.notify(f"Could not delete {path}.", severity="error", markup=False)
 
-        self.push_screen(ConfirmDelete(conversation), confirmed)
+        self.app.push_screen(ConfirmDelete(conversation), confirmed)
 
     def action_close(self) -> None:
         search = self.query_one("#search", Input)
