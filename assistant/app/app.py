@@ -428,7 +428,7 @@ class StormChatApp(App[int]):
         self.notify(f"Exported the conversation to {shown}", markup=False)
         return path
 
-    async def action_clear(self, notice: str = "") -> None:
+    async def action_clear(self) -> None:
         settings = self.settings
         await self.transcript.clear()
         self.turns.clear()
@@ -438,12 +438,9 @@ class StormChatApp(App[int]):
         kept = self.saved.path is not None
         self.saved = self.conversations.new()
         self.notify(
-            notice
-            or (
-                "New conversation; the last one is saved (ctrl+o lists them)."
-                if kept
-                else "New conversation."
-            )
+            "New conversation; the last one is saved (ctrl+o lists them)."
+            if kept
+            else "New conversation."
         )
 
     # ----------------------------------------------------------------- saved conversations
@@ -454,9 +451,9 @@ class StormChatApp(App[int]):
             if result is None:
                 return
             if self.saved.path is not None and self.saved.path in result.deleted:
-                self.call_later(
-                    self.action_clear, "Deleted the open conversation: a new one starts."
-                )
+                # Its file is gone: the transcript goes too, and nothing more is saved to it.
+                self.saved = self.conversations.new()
+                self.call_later(self.action_clear)
             if result.reopen is not None:
                 self.call_later(self.reopen, result.reopen)
 

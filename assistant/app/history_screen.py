@@ -24,6 +24,8 @@ from assistant.app.conversations import ConversationStore, Listing, SavedConvers
 from assistant.app.text import one_line
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
+DATE_WIDTH = len("2026-01-01 00:00")
+TURNS_WIDTH = len("Turns")
 
 
 @dataclass
@@ -92,7 +94,8 @@ class HistoryScreen(ModalScreen[HistoryResult]):
     }
     HistoryScreen #search { margin: 0; }
     HistoryScreen DataTable { height: 1fr; }
-    HistoryScreen DataTable > .datatable--cursor { text-style: bold underline; }
+    HistoryScreen DataTable > .datatable--cursor,
+    HistoryScreen DataTable:focus > .datatable--cursor { text-style: bold underline; }
     HistoryScreen #summary { height: auto; color: $text-muted; }
     """
     BINDINGS = [
@@ -120,9 +123,6 @@ class HistoryScreen(ModalScreen[HistoryResult]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Started", key="started")
-        table.add_column("Turns", key="turns")
-        table.add_column("First question", key="first")
         self.listing = self.store.list()
         if self.listing.set_aside:
             names = ", ".join(path.name for path in self.listing.set_aside)
@@ -136,6 +136,14 @@ class HistoryScreen(ModalScreen[HistoryResult]):
         self._fill()
         table.focus()
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refill)
+
+    def _refill(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        self._fill()
+        self.query_one(DataTable).move_cursor(row=row)
+
     @property
     def query_text(self) -> str:
         return self.query_one("#search", Input).value.strip()
@@ -148,14 +156,24 @@ class HistoryScreen(ModalScreen[HistoryResult]):
             for c in self.listing.conversations
             if c.path not in self.deleted and all(w in c.search_text() for w in words)
         ]
-        table.clear()
+        table.clear(columns=True)
+        table.add_column("Started", key="started")
+        table.add_column("Turns", key="turns")
+        # The question takes the rest of the row and ends in "…" when longer: the whole
+        # width is the list's, no sideways scrolling.
+        room = table.scrollable_content_region.width - DATE_WIDTH - TURNS_WIDTH - 3 * 2 - 1
+        table.add_column("First question", key="first", width=max(20, room))
         for conversation in self.shown:
             turns = len(conversation.turns)
             mark = " (open)" if conversation.path == self.current else ""
             table.add_row(
                 f"{conversation.started:{DATE_FORMAT}}",
                 Text(f"{turns}", justify="right"),
-                Text(one_line(conversation.first_question) + mark, overflow="ellipsis"),
+                Text(
+                    one_line(conversation.first_question) + mark,
+                    overflow="ellipsis",
+                    no_wrap=True,
+                ),
             )
         self._summarise()
 
