@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Static
 
@@ -85,6 +86,16 @@ class ConfirmDelete(ModalScreen[bool]):
         self.dismiss(delete)
 
 
+class ConversationTable(DataTable[str | Text]):
+    """The list; its width decides how much of each first question shows."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
 class HistoryScreen(ModalScreen[HistoryResult]):
     DEFAULT_CSS = """
     HistoryScreen { align: center middle; }
@@ -115,10 +126,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
         with Vertical() as box:
             box.border_title = "Conversations · Enter opens · Del deletes · / searches · Esc"
             yield Input(placeholder="Search the questions and answers", id="search")
-            table: DataTable[str | Text] = DataTable(
-                id="conversations", cursor_type="row", zebra_stripes=False
-            )
-            yield table
+            yield ConversationTable(id="conversations", cursor_type="row")
             yield Static("", id="summary", markup=False)
 
     def on_mount(self) -> None:
@@ -136,9 +144,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
         self._fill()
         table.focus()
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._refill)
-
+    @on(ConversationTable.Resized)
     def _refill(self) -> None:
         row = self.query_one(DataTable).cursor_row
         self._fill()
