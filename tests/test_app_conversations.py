@@ -259,3 +259,33 @@ async def test_a_corrupt_conversation_file_is_kept_aside(engine: Engine, data_di
         await pilot.press("enter")
         await pilot.pause()
         assert app.transcript.answers[0].answer.values["n"] == 32
+
+
+@pytest.mark.asyncio
+async def test_markup_like_questions_are_listed_literally(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "ORR [95% CI] [/bold] \x1b[31m")
+        screen = await open_history(pilot)
+        [first] = rows(screen)
+        assert first.startswith("ORR [95% CI] [/bold] ␛[31m")
+
+
+@pytest.mark.asyncio
+async def test_a_conversation_that_cannot_be_saved_says_so_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.app.history import DATA_DIR_ENV
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(DATA_DIR_ENV, str(blocker))
+    notices: list[str] = []
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify = lambda message, **kw: notices.append(message)  # type: ignore[method-assign]
+        await ask(pilot, "ORR")
+        await ask(pilot, "CBR")
+        assert len(app.transcript.answers) == 2  # the session goes on
+    warned = [n for n in notices if n.startswith("Could not save the conversation")]
+    assert len(warned) == 1

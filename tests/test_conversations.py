@@ -185,3 +185,15 @@ def test_an_unwritable_directory_reports_failure(engine: Engine, tmp_path: Path)
     answer = engine.conversation().ask("ORR")
     assert not saved.add("ORR", answer, EXACT)
     assert saved.path is None and len(saved.turns) == 1  # kept for the session
+
+
+def test_only_the_newest_are_listed_and_the_rest_counted(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ConversationStore(tmp_path)
+    for day, question in [(1, "ORR"), (2, "CBR"), (3, "How many had anaemia?")]:
+        saved_with(engine, store, question, start=datetime(2026, 1, day, 8, 0, 0))
+    monkeypatch.setattr(conv, "MAX_LISTED", 2)
+    listing = store.list()
+    assert [c.first_question for c in listing.conversations] == ["How many had anaemia?", "CBR"]
+    assert listing.left_out == 1
