@@ -197,3 +197,15 @@ def test_only_the_newest_are_listed_and_the_rest_counted(
     listing = store.list()
     assert [c.first_question for c in listing.conversations] == ["How many had anaemia?", "CBR"]
     assert listing.left_out == 1
+
+
+def test_a_continued_conversation_comes_back_to_the_top(engine: Engine, tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    old = saved_with(engine, store, "ORR", start=datetime(2026, 1, 1, 8, 0, 0))
+    saved_with(engine, store, "CBR", start=datetime(2026, 2, 1, 8, 0, 0))
+    assert [c.first_question for c in store.list().conversations] == ["CBR", "ORR"]
+    answer = engine.conversation().ask("How many had anaemia?")
+    assert old.add("How many had anaemia?", answer, EXACT, datetime(2026, 2, 3, 8, 0, 0))
+    listed = store.list().conversations
+    assert [c.first_question for c in listed] == ["ORR", "CBR"]
+    assert listed[0].updated == datetime(2026, 2, 3, 8, 0, 0) and listed[0].path == old.path

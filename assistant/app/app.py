@@ -476,7 +476,7 @@ class StormChatApp(App[int]):
         await self.card.refresh_results(self.settings)
         count = len(saved.turns)
         self.notify(
-            f"Reopened the conversation of {saved.started:%Y-%m-%d %H:%M} ({count} "
+            f"Reopened the conversation of {saved.updated:%Y-%m-%d %H:%M} ({count} "
             f"turn{'s' if count != 1 else ''}); a follow-up continues it.",
             markup=False,
         )

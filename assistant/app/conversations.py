@@ -213,7 +213,7 @@ class Loaded:
 
 @dataclass
 class Listing:
-    conversations: list[SavedConversation]  # newest first
+    conversations: list[SavedConversation]  # the one asked in last first
     set_aside: list[Path]  # damaged files moved out of the way while listing
     left_out: int = 0  # older files beyond MAX_LISTED
 
@@ -267,7 +267,8 @@ class ConversationStore:
                 moved.append(loaded.set_aside)
             if loaded.conversation is not None:
                 conversations.append(loaded.conversation)
-        conversations.sort(key=lambda c: (c.started, str(c.path)), reverse=True)
+        # The one asked in last first: a reopened and continued conversation comes to the top.
+        conversations.sort(key=lambda c: (c.updated, c.started, str(c.path)), reverse=True)
         return Listing(conversations, moved, max(0, len(paths) - MAX_LISTED))
 
     def delete(self, path: Path) -> bool:

@@ -1,4 +1,5 @@
-"""ctrl+o: the saved conversations, newest first; open one, delete one, search them all.
+"""ctrl+o: the saved conversations, the one asked in last first (a conversation reopened
+and continued comes back to the top); open one, delete one, search them all.
 
 Driven from the keyboard: the list has focus (up/down, PgUp/PgDn, Home/End move); Enter
 reopens the conversation under the cursor; Delete or d asks before deleting it; / or ctrl+f
@@ -43,7 +44,7 @@ def describe(conversation: SavedConversation) -> str:
     if len(first) > 60:
         first = first[:59] + "…"
     plural = "s" if turns != 1 else ""
-    return f"{conversation.started:{DATE_FORMAT}} · “{first}” · {turns} turn{plural}"
+    return f"{conversation.updated:{DATE_FORMAT}} · “{first}” · {turns} turn{plural}"
 
 
 class ConfirmDelete(ModalScreen[bool]):
@@ -163,7 +164,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
             if c.path not in self.deleted and all(w in c.search_text() for w in words)
         ]
         table.clear(columns=True)
-        table.add_column("Started", key="started")
+        table.add_column("Last asked", key="updated")
         table.add_column("Turns", key="turns")
         # The question takes the rest of the row and ends in "…" when longer: the whole
         # width is the list's, no sideways scrolling.
@@ -173,7 +174,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
             turns = len(conversation.turns)
             mark = " (open)" if conversation.path == self.current else ""
             table.add_row(
-                f"{conversation.started:{DATE_FORMAT}}",
+                f"{conversation.updated:{DATE_FORMAT}}",
                 Text(f"{turns}", justify="right"),
                 Text(
                     one_line(conversation.first_question) + mark,
@@ -190,7 +191,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
         elif self.query_text:
             text = f"{len(self.shown)} of {total} conversations contain “{self.query_text}”."
         else:
-            text = f"{total} saved conversation{'s' if total != 1 else ''}, newest first."
+            text = f"{total} saved conversation{'s' if total != 1 else ''}, last asked first."
         if self.listing.left_out:
             text += f" ({self.listing.left_out} older ones are not listed.)"
         self.query_one("#summary", Static).update(text)
@@ -256,7 +257,7 @@ class HistoryScreen(ModalScreen[HistoryResult]):
                 row = self.query_one(DataTable).cursor_row
                 self._fill()
                 self.query_one(DataTable).move_cursor(row=min(row, max(0, len(self.shown) - 1)))
-                self.notify(f"Deleted the conversation of {conversation.started:{DATE_FORMAT}}.")
+                self.notify(f"Deleted the conversation of {conversation.updated:{DATE_FORMAT}}.")
             else:
                 self.notify(f"Could not delete {path}.", severity="error", markup=False)
 
