@@ -74,3 +74,41 @@ def test_bar_chart_and_table_light_theme(snap_compare: Any, engine: Engine) -> N
         terminal_size=(100, 40),
         run_before=asking("Show the best response breakdown"),
     )
+
+
+def saved_conversations(engine: Engine, directory: Path) -> None:
+    """Three conversations with fixed dates, as the app saves them."""
+    from datetime import datetime
+
+    from assistant.app.conversations import ConversationStore
+
+    store = ConversationStore(directory / "conversations")
+    for started, questions in [
+        (datetime(2026, 3, 2, 9, 15), ["What was the overall response rate?"]),
+        (
+            datetime(2026, 3, 9, 14, 40),
+            ["How many had anaemia?", "and grade 3 or higher?", "How many had thrombocytopenia?"],
+        ),
+        (
+            datetime(2026, 3, 16, 11, 5),
+            [
+                "What was the median progression-free survival in the penta-refractory "
+                "patients compared with the whole modified intention-to-treat population?",
+                "What was the median overall survival?",
+            ],
+        ),
+    ]:
+        saved = store.new(started)
+        conversation = engine.conversation()
+        for question in questions:
+            before = conversation.settings
+            assert before is not None
+            assert saved.add(question, conversation.ask(question), before, started)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_history_screen(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    saved_conversations(engine, tmp_path)
+    assert snap_compare(make_app(engine), terminal_size=size, press=["ctrl+o"])

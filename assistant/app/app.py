@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Static
 from assistant.answer import Answer
 from assistant.app.clipboard import copy_with_tool, platform_hint
 from assistant.app.commands import StormCommands
+from assistant.app.conversations import ConversationStore, SavedConversation, replay
 from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
 from assistant.app.export import (
     conversation_markdown,
@@ -75,7 +76,9 @@ class StormChatApp(App[int]):
         Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
         Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
         Binding("ctrl+s", "export", "Export"),
-        Binding("ctrl+l", "clear", "Clear"),
+        Binding("ctrl+l", "clear", "New"),
+        Binding("ctrl+o,f5", "conversations", "History"),
+        Binding("ctrl+f", "find", "Find", show=False),
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
     ]
@@ -88,6 +91,7 @@ class StormChatApp(App[int]):
         first_run_hint: bool = True,
         history: History | None = None,
         cursor_blink: bool = True,
+        conversations: ConversationStore | None = None,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -97,6 +101,10 @@ class StormChatApp(App[int]):
         self.conversation = engine.conversation()
         # (question as typed, answer) for export: the typed text, not the engine's cleaned one.
         self.turns: list[tuple[str, Answer]] = []
+        # Every conversation is saved as it goes (ctrl+o lists them).
+        self.conversations = ConversationStore.default() if conversations is None else conversations
+        self.saved = self.conversations.new()
+        self._saved_warned = False
         self._card_toggled = False
         self._history_warned = False
         # The first unhandled exception, if the app stopped on one: run_app reports it in one
@@ -231,6 +239,8 @@ class StormChatApp(App[int]):
             )
         else:
             self.turns.append((question, answer))
+            if remember:
+                self._keep(question, answer, settings_before)
         await self.transcript.add(AnswerView(answer, error=error))
         if self.settings != settings_before:
             # "use Wilson from now on" changed the settings: the status and card follow.
@@ -281,6 +291,16 @@ class StormChatApp(App[int]):
     async def _example(self, event: ExampleLink.Chosen) -> None:
         await self.ask(event.question)
         self.prompt.focus()
+
+    def _keep(self, question: str, answer: Answer, settings: Settings) -> None:
+        if not self.saved.add(question, answer, settings) and not self._saved_warned:
+            self._saved_warned = True
+            self.notify(
+                f"Could not save the conversation in {self.conversations.directory}; it is "
+                "kept for this session only.",
+                severity="warning",
+                markup=False,
+            )
 
     def _update_status(self) -> None:
         # A question like "use Wilson from now on" changes the settings too.
@@ -415,7 +435,60 @@ class StormChatApp(App[int]):
         # A new conversation forgets the context, but the CI settings chosen stay.
         self.conversation = self.engine.conversation()
         self.conversation.settings = settings
-        self.notify("Conversation cleared.")
+        kept = self.saved.path is not None
+        self.saved = self.conversations.new()
+        self.notify(
+            "New conversation; the last one is saved (ctrl+o lists them)."
+            if kept
+            else "New conversation."
+        )
+
+    # ----------------------------------------------------------------- saved conversations
+    def action_conversations(self) -> None:
+        from assistant.app.history_screen import HistoryResult, HistoryScreen
+
+        def closed(result: HistoryResult | None) -> None:
+            if result is None:
+                return
+            if self.saved.path is not None and self.saved.path in result.deleted:
+                # Its file is gone: the transcript goes too, and nothing more is saved to it.
+                self.saved = self.conversations.new()
+                self.call_later(self.action_clear)
+            if result.reopen is not None:
+                self.call_later(self.reopen, result.reopen)
+
+        self.push_screen(HistoryScreen(self.conversations, self.saved.path), closed)
+
+    async def reopen(self, saved: SavedConversation) -> None:
+        """Show a saved conversation's turns and carry on with it: a follow-up reads against
+        its last question, and new turns are saved into its file."""
+        await self.transcript.clear()
+        self.select_answer(None)
+        views = [
+            view for t in saved.turns for view in (QuestionView(t.question), AnswerView(t.answer))
+        ]
+        await self.transcript.mount_all(views)
+        self.transcript.anchor()
+        self.conversation = replay(self.engine, saved.turns)
+        self.turns = [(turn.question, turn.answer) for turn in saved.turns]
+        self.saved = saved
+        self._update_status()
+        await self.card.refresh_results(self.settings)
+        count = len(saved.turns)
+        self.notify(
+            f"Reopened the conversation of {saved.updated:%Y-%m-%d %H:%M} ({count} "
+            f"turn{'s' if count != 1 else ''}); a follow-up continues it.",
+            markup=False,
+        )
+
+    async def action_find(self) -> None:
+        from assistant.app.find import FindBar
+
+        bars = self.query(FindBar)
+        if bars:
+            bars.first().query_one("Input").focus()
+            return
+        await self.query_one("#chat").mount(FindBar(self.transcript), before=self.prompt)
 
     def action_scroll_transcript(self, direction: int) -> None:
         with contextlib.suppress(Exception):

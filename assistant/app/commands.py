@@ -40,10 +40,16 @@ class StormCommands(Provider):
                 "Write a .md file in the current directory (ctrl+s)",
             ),
             (
-                "Clear conversation",
+                "Clear: start a new conversation",
                 app.action_clear,
-                "Empty the transcript and start a new conversation (ctrl+l)",
+                "Empty the transcript and start a new conversation; the last stays saved (ctrl+l)",
             ),
+            (
+                "Saved conversations…",
+                app.action_conversations,
+                "Reopen, delete or search the conversations kept (ctrl+o, F5)",
+            ),
+            ("Find in conversation", app.action_find, "Search the transcript (ctrl+f)"),
             ("CI settings…", app.action_settings, "Interval method and level (F3)"),
             ("Toggle study card", app.action_toggle_card, "Show or hide the side panel (F2)"),
             ("Help", app.action_help, "Keys and example questions (F1)"),

@@ -30,7 +30,12 @@ KEYS: list[tuple[str, str]] = [
         "choose another answer for F4; ctrl+p copies it as Markdown or with its full reference",
     ),
     ("ctrl+s", "export the conversation to Markdown"),
-    ("ctrl+l", "clear the conversation (start a new one)"),
+    ("ctrl+l", "start a new conversation (the last one stays saved)"),
+    (
+        "ctrl+o, F5",
+        "saved conversations: Enter reopens one, Del deletes it, / searches them, Esc closes",
+    ),
+    ("ctrl+f", "find in the conversation: Enter or Down next, Up previous match, Esc closes"),
     ("PgUp / PgDn", "scroll the conversation"),
     ("Paste", "several lines: each is asked in turn"),
     ("ctrl+p", "all commands"),

@@ -52,24 +52,32 @@ def read_entries(path: Path) -> list[str]:
     return _read(path)[0]
 
 
-def _read(path: Path) -> tuple[list[str], bool]:
-    """(entries, damaged): ``damaged`` when the file is there but not wholly readable."""
+def read_regular(path: Path, max_bytes: int) -> tuple[bytes, bool] | None:
+    """At most ``max_bytes`` of a regular file and whether it was longer; None for a missing
+    file, one that cannot be read, or anything but a regular file."""
     try:
         # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return [], False
+        return None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return [], False  # a FIFO, a device, a directory: not ours, not read
+            return None  # a FIFO, a device, a directory: not ours, not read
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(max_bytes + 1)
     except OSError:
-        return [], False
+        return None
     finally:
         os.close(fd)
-    damaged = len(data) > MAX_FILE_BYTES
-    data = data[:MAX_FILE_BYTES]
+    return data[:max_bytes], len(data) > max_bytes
+
+
+def _read(path: Path) -> tuple[list[str], bool]:
+    """(entries, damaged): ``damaged`` when the file is there but not wholly readable."""
+    read = read_regular(path, MAX_FILE_BYTES)
+    if read is None:
+        return [], False
+    data, damaged = read
     # surrogateescape: an invalid byte becomes a lone surrogate in the entry that holds it, so
     # that entry alone is dropped below and the rest are kept.
     text = data.decode("utf-8", errors="surrogateescape")
@@ -115,14 +123,14 @@ def _salvage(text: str) -> list[Any]:
 
 
 def set_aside(path: Path, now: datetime | None = None) -> Path | None:
-    """Move a damaged history file out of the way (so the next write does not destroy it);
-    the new name, or None when it could not be moved."""
+    """Move a damaged file out of the way (so the next write does not destroy it), as
+    ``STEM.damaged-YYYYMMDD-HHMMSS.json``; the new name, or None when it could not be moved."""
     now = now or datetime.now()
-    stem = f"history.damaged-{now:%Y%m%d-%H%M%S}"
-    target = path.with_name(f"{stem}.json")
+    stem = f"{path.stem}.damaged-{now:%Y%m%d-%H%M%S}"
+    target = path.with_name(f"{stem}{path.suffix}")
     suffix = 2
     while target.exists():
-        target = path.with_name(f"{stem}-{suffix}.json")
+        target = path.with_name(f"{stem}-{suffix}{path.suffix}")
         suffix += 1
     try:
         os.rename(path, target)

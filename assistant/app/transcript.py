@@ -30,6 +30,8 @@ class QuestionView(Static):
         color: $text;
         border-left: outer $primary;
     }
+    /* The current match of ctrl+f: a heavy frame titled "match 2 of 5", seen without colour. */
+    QuestionView.-found { border: heavy $warning; border-title-color: $text; }
     """
 
     # A pasted page would fill the screen many times over; the engine reads only a prefix
@@ -41,6 +43,7 @@ class QuestionView(Static):
         if len(text) > self.SHOWN_CHARS:
             text = f"{text[: self.SHOWN_CHARS]}… ({len(text) - self.SHOWN_CHARS:,} more characters)"
         super().__init__(text, markup=False)
+        self.question = question
 
 
 class AnswerView(Vertical):
@@ -59,6 +62,7 @@ class AnswerView(Vertical):
     AnswerView.-error { border-left: outer $error; }
     /* Chosen for copying (alt+up/down, a click): a thick bar, visible without colour. */
     AnswerView.-selected { border-left: thick $accent; background: $boost; }
+    AnswerView.-found { border: heavy $warning; border-title-color: $text; }
     AnswerView > Markdown { margin: 0; padding: 0 1 0 0; }
     AnswerView > Markdown > *:last-child { margin-bottom: 0; }
     AnswerView > .body { padding: 0 1 0 0; }
