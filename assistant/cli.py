@@ -220,10 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="walk an audience through the study's findings",
-        description="Present STORM Part 2 step by step in the chat app: each question of the "
-        "script is typed, answered and captioned. Keys: space or right next, left "
-        "back, p pause, / ask your own, q quit. A script is a text file (one "
-        "'caption :: question' or 'question' per line, # comments) or a YAML "
+        description="Present STORM Part 2 (with --db, the store's study) step by step in the "
+        "chat app: each question of the script is typed, answered and captioned. Keys: "
+        "space or right next, left back, p pause, / ask your own, q quit. A script is a "
+        "text file (one 'caption :: question' or 'question' per line, # comments) or a YAML "
         "file (.yaml/.yml: a list of {caption, question}, or a mapping with "
         "'steps:').",
     )
