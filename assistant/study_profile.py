@@ -66,7 +66,7 @@ STORM = StudyProfile(
         "the keys and example questions."
     ),
     placeholder="Ask about STORM Part 2, e.g. What was the overall response rate?",
-    examples=(),  # the intent spec's (assistant.app.examples.WELCOME_EXAMPLES)
+    examples=(),  # the app offers the intent spec's (assistant.app.examples.WELCOME_EXAMPLES)
 )
 
 

@@ -180,7 +180,7 @@ class StormChatApp(App[int]):
             )
         if self.first_run_hint:
             # The full welcome on a first run (no history yet); a one-line hint after that.
-            examples = list(self.study.examples) or WELCOME_EXAMPLES
+            examples = WELCOME_EXAMPLES if self.study == STORM else list(self.study.examples)
             await self.transcript.add(
                 Welcome(examples, self.study, compact=bool(self.history.entries))
             )

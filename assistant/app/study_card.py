@@ -120,7 +120,8 @@ class StudyCard(VerticalScroll, can_focus=False):
         for heading, text in self.study.sections:
             yield Static(heading, classes="heading", markup=False)
             yield Static(text, classes="text", markup=False)
-        yield Static("Key results", classes="heading", markup=False)
+        if self.study.key_questions:
+            yield Static("Key results", classes="heading", markup=False)
         for result in key_results(self.engine, self.settings, self.study.key_questions):
             yield Static(result.label, classes="label", markup=False)
             yield Static(result.figure, classes="figure", markup=False)
