@@ -220,10 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="walk an audience through the study's findings",
-        description="Present STORM Part 2 step by step in the chat app: each question of the "
-        "script is typed, answered and captioned. Keys: space or right next, left "
-        "back, p pause, / ask your own, q quit. A script is a text file (one "
-        "'caption :: question' or 'question' per line, # comments) or a YAML "
+        description="Present STORM Part 2 (with --db, the store's study) step by step in the "
+        "chat app: each question of the script is typed, answered and captioned. Keys: "
+        "space or right next, left back, p pause, / ask your own, q quit. A script is a "
+        "text file (one 'caption :: question' or 'question' per line, # comments) or a YAML "
         "file (.yaml/.yml: a list of {caption, question}, or a mapping with "
         "'steps:').",
     )
@@ -433,8 +433,9 @@ def _isatty(stream: object) -> bool:
 
 def _run_demo(args: argparse.Namespace) -> int:
     from assistant.atomic import OutputExistsError, check_target
-    from assistant.demo import BUILTIN, ScriptError, load_script
+    from assistant.demo import ScriptError, default_script, load_script
     from assistant.demo.plain import export_walkthrough, print_walkthrough
+    from assistant.study_profile import profile
 
     if not args.plain:
         _require_terminal("use 'stormchat demo --plain' to print the walkthrough")
@@ -442,10 +443,12 @@ def _run_demo(args: argparse.Namespace) -> int:
     try:
         # The script and the export target are checked before the store is loaded: a typo
         # should fail at once and leave nothing behind.
-        script = BUILTIN if args.script is None else load_script(args.script)
+        script = None if args.script is None else load_script(args.script)
         if export is not None:
             check_target(export, args.force)
         engine = _load_engine(args)
+        if script is None:  # the built-in walkthrough of the study the store holds
+            script = default_script(profile(engine.store))
         results = None
         if args.plain:
             with writing_stdout() as out:

@@ -73,6 +73,9 @@ class ChildRun:
     seconds: float
     max_rss_mb: float
     returncode: int
+    # User plus system time: on a shared machine the wall time moves with the other load,
+    # this much less.
+    cpu_seconds: float = 0.0
 
 
 def run_child(
@@ -98,7 +101,22 @@ def run_child(
             f"{err.decode(errors='replace')[-2000:]}"
         )
     # ru_maxrss is in kilobytes on Linux.
-    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    return ChildRun(
+        seconds, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
+    )
+
+
+def write_floor(path: Path, modules: Sequence[str]) -> Path:
+    """A script importing exactly these third-party modules, in this order: the cost of the
+    libraries a command loads, which stormchat's own code cannot go below."""
+    path.write_text(
+        "import importlib\n"
+        f"for name in {list(modules)!r}:\n"
+        "    try:\n        importlib.import_module(name)\n"
+        "    except Exception:\n        pass\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def child_env() -> dict[str, str]:
@@ -111,3 +129,10 @@ def child_env() -> dict[str, str]:
 
 def python() -> str:
     return sys.executable
+
+
+def stormchat() -> list[str]:
+    """The command as users run it: the console script installed beside this Python, or
+    ``python -m assistant.cli`` where there is none (runpy adds a few milliseconds)."""
+    script = Path(python()).parent / "stormchat"
+    return [str(script)] if script.exists() else [python(), "-m", "assistant.cli"]

@@ -31,6 +31,8 @@ from common import (  # noqa: E402
     load_conversations,
     python,
     run_child,
+    stormchat,
+    write_floor,
 )
 
 ASK_QUESTION = "What was the ORR?"
@@ -112,13 +114,6 @@ def _floats(data: dict[str, object], key: str) -> list[float]:
     return [float(v) for v in values]
 
 
-def stormchat() -> list[str]:
-    """The command as users run it: the console script installed beside this Python, or
-    ``python -m assistant.cli`` where there is none (runpy adds a few milliseconds)."""
-    script = Path(python()).parent / "stormchat"
-    return [str(script)] if script.exists() else [python(), "-m", "assistant.cli"]
-
-
 # ------------------------------------------------------------------------------ the parts
 
 
@@ -180,16 +175,8 @@ def cold_ask(plan: Plan, tmp: Path) -> list[Row]:
     assert isinstance(modules, list)
     # Named by distribution, and scipy by the subpackages used (scipy.special, not scipy.stats).
     libraries = sorted({_library(str(m)) for m in modules} - {""})
-    floor = tmp / "floor.py"
-    # Exactly the third-party modules `ask` loads, in the order it loads them: the cost of
-    # the libraries themselves, which stormchat's own code cannot go below.
-    floor.write_text(
-        "import importlib\n"
-        f"for name in {modules!r}:\n"
-        "    try:\n        importlib.import_module(name)\n"
-        "    except Exception:\n        pass\n",
-        encoding="utf-8",
-    )
+    # Exactly the third-party modules `ask` loads, in the order it loads them.
+    floor = write_floor(tmp / "floor.py", modules)
     ask = [*stormchat(), "ask", ASK_QUESTION]
     base = [python(), str(floor)]
     run_child(ask), run_child(base)  # warm-up: byte-code compiled, files in the page cache

@@ -2,7 +2,7 @@
 
     worker.py questions [--db PATH] [--passes N]   per-question times and store load time
     worker.py app                                   chat app: created → input focused
-    worker.py imports QUESTION                      third-party modules `ask QUESTION` loads
+    worker.py imports QUESTION [--db PATH]          third-party modules `ask QUESTION` loads
 
 Each prints one JSON object on stdout. ``run.py`` starts them, so every figure comes from a
 process that has done nothing else.
@@ -112,8 +112,9 @@ def app() -> dict[str, object]:
     return result
 
 
-def imports(question: str) -> dict[str, object]:
-    """Run `ask` in this process and list the third-party modules it loaded, in load order."""
+def imports(question: str, db: str | None = None) -> dict[str, object]:
+    """Run `ask` (on the store ``db``, else the shipped one) in this process and list the
+    third-party modules it loaded, in load order."""
     import contextlib
     import io
     import sysconfig
@@ -121,7 +122,7 @@ def imports(question: str) -> dict[str, object]:
     from assistant.cli import main
 
     with contextlib.redirect_stdout(io.StringIO()):
-        main(["ask", question])
+        main([*(["--db", db] if db else []), "ask", question])
     roots = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     names = []
     for name, module in list(sys.modules.items()):
@@ -141,13 +142,14 @@ def _main() -> None:
     sub.add_parser("app")
     i = sub.add_parser("imports")
     i.add_argument("question")
+    i.add_argument("--db")
     args = parser.parse_args()
     if args.part == "questions":
         out = questions(args.db, args.passes, args.loads)
     elif args.part == "app":
         out = app()
     else:
-        out = imports(args.question)
+        out = imports(args.question, args.db)
     print(json.dumps(out))
 
 

@@ -41,7 +41,7 @@ from knowledge.models import (
     Subject,
     TimeToEvent,
 )
-from knowledge.store import SCHEMA_VERSION, Store, store_from_tables
+from knowledge.store import COLUMNS, SCHEMA_VERSION, Store, columns_of, store_from_tables
 
 DATASETS = ("adsl", "adae", "adrs", "adtte")
 # When a folder holds one dataset in several formats, the first of these is read.
@@ -160,9 +160,14 @@ class ImportResult:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> bytes:
-        """The store as TinyDB writes it: table → document id → document."""
+        """The store as TinyDB writes it: table → document id → document, each table of
+        patient records as one document of columns (``knowledge.store.columns_of``)."""
         doc = {
-            name: {str(i): row for i, row in enumerate(rows, 1)}
+            name: (
+                {"1": {COLUMNS: columns_of(DOCUMENT_MODELS[name], rows)}}
+                if name in DOCUMENT_MODELS and rows
+                else {str(i): row for i, row in enumerate(rows, 1)}
+            )
             for name, rows in self.tables.items()
         }
         return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()

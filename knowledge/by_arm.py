@@ -107,9 +107,9 @@ def socs(store: Store) -> dict[str, list[str]]:
     def compute() -> dict[str, list[str]]:
         out: dict[str, set[str]] = {}
         for term, rows in store.adverse_events.items():
-            for row in rows.values():
-                if row.AESOC:
-                    out.setdefault(row.AESOC, set()).add(term)
+            for soc in {row.AESOC for row in rows.values()}:
+                if soc:
+                    out.setdefault(soc, set()).add(term)
         return {soc: sorted(terms) for soc, terms in sorted(out.items())}
 
     return store.derived(("socs",), compute)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from knowledge.models import (
     AdverseEvent,
+    AERecord,
     BestResponse,
     StoreMeta,
     StudyFact,
@@ -47,6 +48,12 @@ TABLES: dict[str, type[BaseModel]] = {
     "adae": AdverseEvent,
     "adtte": TimeToEvent,
 }
+
+# The tables of patient records. An imported store writes each by column: the table's one
+# document is {COLUMNS: {field: [value per record]}} (see ``columns_of``), about half the JSON
+# of one document per record (no key repeated per value) and four times faster to parse.
+RECORD_TABLES = ("adsl", "adrs", "adae", "adtte")
+COLUMNS = "columns"
 
 POPULATIONS: dict[str, str] = {
     "mITT": "modified intention-to-treat population",
@@ -84,7 +91,7 @@ class Store:
     subjects: dict[str, Subject]
     responses: dict[str, BestResponse]
     # term → subject → that subject's row for the term (one row per patient and term).
-    adverse_events: dict[str, dict[str, AdverseEvent]]
+    adverse_events: dict[str, dict[str, AERecord]]
     # PARAMCD → subject → row.
     tte: dict[str, dict[str, TimeToEvent]]
     _populations: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -191,9 +198,9 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
+def _read_tables(path: Path) -> dict[str, Table]:
     """Read every table through TinyDB, read-only, as UTF-8 whatever the locale, as plain
-    documents in id order."""
+    documents in id order (or, for a record table stored by column, its columns)."""
     from tinydb import TinyDB
 
     _check_file(path)
@@ -204,7 +211,7 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
                 raise StoreError(path, "the store is empty")
             if not isinstance(raw, dict):
                 raise StoreError(path, "not a stormchat store: the top level is not an object")
-            tables: dict[str, list[dict[str, Any]]] = {}
+            tables: dict[str, Table] = {}
             for name in TABLES:
                 table = raw.get(name)
                 if table is None:
@@ -215,10 +222,13 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
                         f"not a stormchat store: table {name!r} is a "
                         f"{type(table).__name__}, not a table of records",
                     )
-                docs = [table[key] for key in sorted(table, key=_doc_order)]
+                docs = _in_id_order(table)
                 if not all(isinstance(doc, dict) for doc in docs):
                     raise StoreError(path, f"table {name!r} holds something other than records")
-                tables[name] = docs
+                if name in RECORD_TABLES and len(docs) == 1 and set(docs[0]) == {COLUMNS}:
+                    tables[name] = _columns(path, name, docs[0][COLUMNS])
+                else:
+                    tables[name] = docs
             return tables
     except StoreError:
         raise
@@ -243,6 +253,120 @@ def _read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
         raise StoreError(path, "too large to read into the memory available") from None
 
 
+def _in_id_order(table: dict[str, Any]) -> list[Any]:
+    """A table's documents in id order. TinyDB numbers them 1, 2, 3 …: taken in that order
+    without a sort (sorting 100,000 keys by a Python key function is a tenth of a second);
+    other ids are sorted."""
+    try:
+        return [table[str(i)] for i in range(1, len(table) + 1)]
+    except KeyError:
+        return [table[key] for key in sorted(table, key=_doc_order)]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A table stored by column: field → one value per record, every list the same length."""
+
+    values: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.values.values()), []))
+
+    def rows(self) -> list[dict[str, Any]]:
+        fields = list(self.values)
+        return [
+            dict(zip(fields, values, strict=True))
+            for values in zip(*self.values.values(), strict=True)
+        ]
+
+
+# A table as read: its documents in order, or its columns.
+Table = list[dict[str, Any]] | Columns
+
+
+def _columns(path: Path, name: str, columns: object) -> Columns:
+    if not isinstance(columns, dict) or not all(
+        isinstance(values, list) for values in columns.values()
+    ):
+        raise StoreError(path, f"table {name!r}: its columns must each be a list of values")
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) > 1:
+        raise StoreError(
+            path, f"table {name!r}: its columns differ in length ({min(lengths)}–{max(lengths)})"
+        )
+    return Columns(columns)
+
+
+def _rows(table: Table) -> list[dict[str, Any]]:
+    return table.rows() if isinstance(table, Columns) else table
+
+
+def _ae_records(path: Path, table: Table) -> list[AERecord]:
+    """The AE rows, validated, as ``AERecord`` tuples: a table of columns by its columns'
+    distinct values where that shortcut applies, else record by record."""
+    if isinstance(table, Columns):
+        checked = _checked_columns(AdverseEvent, table)
+        if checked is not None:
+            ordered = (checked[name] for name in AERecord._fields)
+            return list(map(AERecord._make, zip(*ordered, strict=True)))
+    rows = _validate_rows(path, "adae", _rows(table), AdverseEvent)
+    return [AERecord(**vars(row)) for row in rows]
+
+
+def _checked_columns(model: type[BaseModel], table: Columns) -> dict[str, list[Any]] | None:
+    """Every field's column, validated through ``model`` by its distinct values rather than
+    record by record (a 100,000-row ADAE has a few hundred distinct values per column), with
+    a missing column at the field's default. That equals validating each record when the
+    model checks each field on its own (no model or field validators) and a column's values
+    are of one type (so no 1 stands in for a True). None where that does not hold or a value
+    is invalid: the caller then validates record by record, naming the first bad one."""
+    decorators = model.__pydantic_decorators__
+    fields = model.model_fields
+    if decorators.model_validators or decorators.field_validators or not len(table):
+        return None
+    if not set(table.values) <= set(fields):
+        return None
+    if any(info.is_required() and name not in table.values for name, info in fields.items()):
+        return None
+    distinct: dict[str, list[Any]] = {}
+    for name, column in table.values.items():
+        if len(set(map(type, column)) - {type(None)}) > 1:
+            return None
+        try:
+            distinct[name] = list(dict.fromkeys(column))
+        except TypeError:  # an unhashable value (a list or an object) in a column
+            return None
+    width = max(len(values) for values in distinct.values())
+    probe = [
+        {name: values[i % len(values)] for name, values in distinct.items()} for i in range(width)
+    ]
+    try:
+        checked = _list_adapter(model).validate_python(probe)
+    except ValidationError:
+        return None
+    out: dict[str, list[Any]] = {}
+    for name, info in fields.items():
+        if name not in distinct:
+            out[name] = [info.get_default(call_default_factory=True)] * len(table)
+            continue
+        values = distinct[name]
+        valid = {raw: getattr(checked[i], name) for i, raw in enumerate(values)}
+        column = table.values[name]
+        unchanged = all(type(valid[raw]) is type(raw) and valid[raw] == raw for raw in values)
+        out[name] = column if unchanged else [valid[raw] for raw in column]
+    return out
+
+
+def columns_of(model: type[BaseModel], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Records as a table stored by column (what ``Columns`` reads back): one list
+    per field some record has, a record without it taking the field's default."""
+    fields = [name for name in model.model_fields if any(name in row for row in rows)]
+    defaults = {
+        name: model.model_fields[name].get_default(call_default_factory=True) for name in fields
+    }
+    return {name: [row.get(name, defaults[name]) for row in rows] for name in fields}
+
+
 def _doc_order(key: str) -> tuple[int, str]:
     # TinyDB keys documents by their id as a string; order "10" after "9".
     return (int(key), "") if key.isdigit() else (1 << 62, key)
@@ -251,7 +375,7 @@ def _doc_order(key: str) -> tuple[int, str]:
 def load_store(path: Path | str | None = None) -> Store:
     """Open, validate and index a store; ``None`` means the one shipped with the package."""
     store_path = Path(path) if path is not None else default_store_path()
-    with _collector_paused():
+    with collector_paused():
         try:
             return _build(store_path)
         except MemoryError:
@@ -259,7 +383,7 @@ def load_store(path: Path | str | None = None) -> Store:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Hold back Python's cyclic garbage collector while a store is built.
 
     Loading allocates one burst of long-lived objects (the parsed JSON, a model per record,
@@ -280,10 +404,10 @@ def _build(store_path: Path) -> Store:
     return store_from_tables(store_path, _read_tables(store_path))
 
 
-def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]]) -> Store:
+def store_from_tables(store_path: Path, tables: dict[str, Table]) -> Store:
     """Validate and index a store's tables (documents in order), as ``load_store`` does after
     reading them: an import checks what it is about to write with this."""
-    metas = _validate_rows(store_path, "meta", tables["meta"], StoreMeta)
+    metas = _validate_rows(store_path, "meta", _rows(tables["meta"]), StoreMeta)
     if len(metas) != 1:
         raise StoreError(store_path, f"table 'meta' must hold one record, not {len(metas)}")
     meta = metas[0]
@@ -292,11 +416,11 @@ def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]])
             store_path,
             f"schema version {meta.schema_version}; this stormchat reads version {SCHEMA_VERSION}",
         )
-    facts = _validate_rows(store_path, "facts", tables["facts"], StudyFact)
-    subjects = _validate_rows(store_path, "adsl", tables["adsl"], Subject)
-    responses = _validate_rows(store_path, "adrs", tables["adrs"], BestResponse)
-    events = _validate_rows(store_path, "adae", tables["adae"], AdverseEvent)
-    times = _validate_rows(store_path, "adtte", tables["adtte"], TimeToEvent)
+    facts = _validate_rows(store_path, "facts", _rows(tables["facts"]), StudyFact)
+    subjects = _validate_rows(store_path, "adsl", _rows(tables["adsl"]), Subject)
+    responses = _validate_rows(store_path, "adrs", _rows(tables["adrs"]), BestResponse)
+    events = _ae_records(store_path, tables["adae"])
+    times = _validate_rows(store_path, "adtte", _rows(tables["adtte"]), TimeToEvent)
 
     subject_index = _unique(store_path, "adsl", ((s.USUBJID, s) for s in subjects))
     fact_index = _unique(store_path, "facts", ((f.id, f) for f in facts))
@@ -330,7 +454,7 @@ def store_from_tables(store_path: Path, tables: dict[str, list[dict[str, Any]]])
     )
 
 
-R = TypeVar("R", AdverseEvent, TimeToEvent)
+R = TypeVar("R", AERecord, TimeToEvent)
 
 
 def _grouped(

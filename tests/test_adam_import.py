@@ -277,6 +277,45 @@ def test_orr_and_best_response_by_arm(
 @needs_adam
 @pytest.mark.parametrize("name", list(ONCO))
 @pytest.mark.parametrize(
+    ("question", "wanted", "intent"),
+    [
+        # RECIST's disease control: CR, PR, SD or NON-CR/NON-PD (the parser reads "disease
+        # control" as PFS, STORM's lay word for it; the store's criteria settle it).
+        (
+            "What was the disease control rate?",
+            ("CR", "PR", "SD", "NON-CR/NON-PD"),
+            "response_rate",
+        ),
+        ("disease control rate by arm", ("CR", "PR", "SD", "NON-CR/NON-PD"), "response_rate"),
+        # One category, not CR and PD (the parser splits it at the slash).
+        ("How many had non-CR/non-PD?", ("NON-CR/NON-PD",), "response_category"),
+    ],
+)
+def test_recist_wordings_by_arm(
+    stores: dict[str, Path],
+    name: str,
+    question: str,
+    wanted: tuple[str, ...],
+    intent: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder, adsl, adrs, _, flag, paramcd = ONCO[name]
+    arm_of = _population(ADAM / folder / adsl, flag)
+    best = {r["USUBJID"]: r["AVALC"] for r in _csv(ADAM / folder / adrs) if r["PARAMCD"] == paramcd}
+    expected: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for sid, arm in arm_of.items():
+        expected[arm][0] += best.get(sid) in wanted
+        expected[arm][1] += 1
+    result = ask(stores[name], question, capsys)
+    assert (result["status"], result["intent"]) == ("answered", intent), result["text"]
+    got = {a["arm"]: [a["n"], a["N"]] for a in result["values"]["arms"]}
+    assert got == dict(expected)
+    assert result["values"]["categories"] == list(wanted)
+
+
+@needs_adam
+@pytest.mark.parametrize("name", list(ONCO))
+@pytest.mark.parametrize(
     ("endpoint", "question"),
     [
         ("PFS", "What was the median progression-free survival?"),
@@ -667,11 +706,22 @@ def _dataset_json(path: Path) -> list[dict]:
 
 
 @needs_adam
+@pytest.mark.parametrize(
+    "question",
+    [
+        "median time to first dermatological event",
+        # By its code: the parser asks back between its own medians (age, PFS); the store's
+        # parameter settles it.
+        "median TTDE",
+        "What was the median TTDE?",
+    ],
+)
 def test_a_time_to_event_parameter_named_in_words(
-    stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    question: str, stores: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The pilot's TTDE ("Time to First Dermatologic Event") is no endpoint the parser knows;
-    its label's words find it, and the medians are the product-limit ones by arm."""
+    its label's words or its code find it, and the medians are the product-limit ones by
+    arm."""
     folder = ADAM / "cdiscpilot01_datasetjson"
     arm_of = {
         r["USUBJID"]: r["TRT01A"] for r in _dataset_json(folder / "adsl.json") if r["ITTFL"] == "Y"
@@ -682,7 +732,7 @@ def test_a_time_to_event_parameter_named_in_words(
         if r["PARAMCD"] == "TTDE" and r["USUBJID"] in arm_of:
             times[arm_of[r["USUBJID"]]].append(float(r["AVAL"]))
             events[arm_of[r["USUBJID"]]].append(1 - int(r["CNSR"]))
-    result = ask(stores["pilot"], "median time to first dermatological event", capsys)
+    result = ask(stores["pilot"], question, capsys)
     assert result["status"] == "answered" and result["intent"] == "tte_median", result["text"]
     assert result["values"]["endpoint"] == "TTDE"
     for entry in result["values"]["arms"]:

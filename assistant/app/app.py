@@ -40,6 +40,7 @@ from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
 from assistant.app.wrapping import install as keep_no_break_spaces
 from assistant.handlers.context import Settings
+from assistant.study_profile import STORM, StudyProfile, profile
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
@@ -61,7 +62,7 @@ class AnswerShown(Message):
 
 class StormChatApp(App[int]):
     TITLE = "stormchat"
-    SUB_TITLE = "STORM Part 2 · selinexor + dexamethasone"
+    SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's is set in __init__
     COMMANDS = App.COMMANDS | {StormCommands}
     CSS = """
     #main { height: 1fr; }
@@ -95,6 +96,9 @@ class StormChatApp(App[int]):
     ) -> None:
         super().__init__()
         self.engine = engine
+        # The study the store holds: STORM as published, or an import's own metadata.
+        self.study: StudyProfile = profile(engine.store)
+        self.sub_title = self.study.subtitle
         self.first_run_hint = first_run_hint
         self.history = History.load() if history is None else history
         self.cursor_blink = cursor_blink
@@ -155,14 +159,16 @@ class StormChatApp(App[int]):
         with Horizontal(id="main"):
             with Vertical(id="chat"):
                 yield Transcript(id="transcript")
-                yield PromptInput(self.history, self._suggester(), self.cursor_blink)
+                yield PromptInput(
+                    self.history, self._suggester(), self.cursor_blink, self.study.placeholder
+                )
                 yield Static(settings_line(self.settings), id="status", markup=False)
-            yield StudyCard(self.engine, self.settings, id="card")
+            yield StudyCard(self.engine, self.settings, self.study, id="card")
         yield Footer()
 
     def _suggester(self) -> QuestionSuggester:
         store_terms = list(getattr(self.engine.store, "ae_terms", []))
-        examples = all_examples()
+        examples = [*self.study.examples, *all_examples()]
         # Newest history first: what you asked recently is the likeliest completion.
         return QuestionSuggester(
             lambda: [*reversed(self.history.entries), *examples], [*TERMS, *store_terms]
@@ -182,7 +188,10 @@ class StormChatApp(App[int]):
             )
         if self.first_run_hint:
             # The full welcome on a first run (no history yet); a one-line hint after that.
-            await self.transcript.add(Welcome(WELCOME_EXAMPLES, compact=bool(self.history.entries)))
+            examples = WELCOME_EXAMPLES if self.study == STORM else list(self.study.examples)
+            await self.transcript.add(
+                Welcome(examples, self.study, compact=bool(self.history.entries))
+            )
 
     def on_resize(self, event: events.Resize) -> None:
         # Follow the width until the user has chosen for themselves. (event.size: this

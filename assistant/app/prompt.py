@@ -9,6 +9,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from assistant.app.history import MAX_ENTRY_CHARS, History
+from assistant.study_profile import STORM
 
 # Room for well over what the engine reads (MAX_ENTRY_CHARS, the same 2,000), so a long paste
 # reaches it and the answer says only the start was read; a bound all the same, so a pasted
@@ -36,10 +37,14 @@ class PromptInput(Input):
     ]
 
     def __init__(
-        self, history: History, suggester: Suggester | None = None, cursor_blink: bool = True
+        self,
+        history: History,
+        suggester: Suggester | None = None,
+        cursor_blink: bool = True,
+        placeholder: str = STORM.placeholder,
     ) -> None:
         super().__init__(
-            placeholder="Ask about STORM Part 2, e.g. What was the overall response rate?",
+            placeholder=placeholder,
             suggester=suggester,
             max_length=MAX_INPUT_CHARS,
             id="prompt",

@@ -14,26 +14,10 @@ from textual.widgets import Static
 from assistant.answer import Answer
 from assistant.app.text import keep_together, one_line
 from assistant.handlers.context import Settings
+from assistant.study_profile import STORM, StudyProfile
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
-
-# (label, question): the questions are the card's source of truth, never typed-in numbers.
-KEY_QUESTIONS: list[tuple[str, str]] = [
-    ("Overall response", "ORR"),
-    ("Clinical benefit", "CBR"),
-    ("Median PFS", "median PFS"),
-    ("Median OS", "median OS"),
-    ("Median DOR", "median DOR"),
-    ("Grade ≥3 thrombocytopenia", "grade 3 or worse thrombocytopenia"),
-]
-
-REGIMEN = "Selinexor 80 mg + dexamethasone 20 mg, orally, days 1 and 3 of every week (twice weekly)"
-POPULATION = (
-    "Triple-class-refractory multiple myeloma: refractory to a proteasome "
-    "inhibitor, an immunomodulatory drug and daratumumab"
-)
-SOURCE = "Chari et al. N Engl J Med 2019;381:727-38"
 
 
 @dataclass(frozen=True)
@@ -44,10 +28,13 @@ class KeyResult:
 
 def summarise(answer: Answer) -> str:
     """A short figure from an answer's values: a rate with n/N and CI, or a median with CI;
-    otherwise the start of its text."""
+    one line per arm for an answer by arm; otherwise the start of its text."""
     values = answer.values
     if answer.status != "answered":
         return "—"
+    arms = values.get("arms")
+    if isinstance(arms, list) and arms and all(isinstance(a, dict) and "arm" in a for a in arms):
+        return "\n".join(_arm_figure(arm) for arm in arms)
     low, high, level = values.get("ci_low"), values.get("ci_high"), values.get("level")
     # The answers' style: "26.2 % (32/122)", "95 % CI 18.7–35.0", no-break spaces inside.
     ci_name = f"{level * 100:g} % CI" if isinstance(level, float) else "CI"
@@ -68,9 +55,29 @@ def summarise(answer: Answer) -> str:
     return first[:80]
 
 
-def key_results(engine: Engine, settings: Settings) -> list[KeyResult]:
+def _arm_figure(values: dict[str, object]) -> str:
+    """One arm of an answer by arm: "Placebo: 75.6 % (65/86)", "Placebo: 1.1 months"."""
+    n, total = values.get("n"), values.get("N")
+    median = values.get("median_months", values.get("median"))
+    if "rate" in values and isinstance(n, int) and isinstance(total, int) and total:
+        # From the counts, as the answer's text is: the rounded rate can round again wrongly
+        # (26/84 is 30.95…, stored as 0.3095).
+        figure = f"{100 * n / total:.1f} % ({n}/{total})"
+    elif "median" in values:
+        unit = "months" if "median_months" in values else str(values.get("unit", ""))
+        figure = f"{median:.1f} {unit}".rstrip() if isinstance(median, float) else "not reached"
+    else:
+        return str(values["arm"])
+    return f"{values['arm']}: {keep_together(figure)}"
+
+
+def key_results(
+    engine: Engine, settings: Settings, questions: tuple[tuple[str, str], ...]
+) -> list[KeyResult]:
+    """(label, question) → the answer's figure: the questions are the card's source of truth,
+    never typed-in numbers."""
     results = []
-    for label, question in KEY_QUESTIONS:
+    for label, question in questions:
         conversation = engine.conversation()
         conversation.settings = settings
         try:
@@ -95,20 +102,27 @@ class StudyCard(VerticalScroll, can_focus=False):
     StudyCard > .label { color: $text-muted; }
     """
 
-    def __init__(self, engine: Engine, settings: Settings, id: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        study: StudyProfile = STORM,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.engine = engine
         self.settings = settings
+        self.study = study
 
     def compose(self) -> ComposeResult:
-        yield Static("STORM Part 2", classes="title", markup=False)
-        yield Static(SOURCE, classes="muted", markup=False)
-        yield Static("Regimen", classes="heading", markup=False)
-        yield Static(REGIMEN, classes="text", markup=False)
-        yield Static("Population", classes="heading", markup=False)
-        yield Static(POPULATION, classes="text", markup=False)
-        yield Static("Key results", classes="heading", markup=False)
-        for result in key_results(self.engine, self.settings):
+        yield Static(self.study.name, classes="title", markup=False)
+        yield Static(self.study.source, classes="muted", markup=False)
+        for heading, text in self.study.sections:
+            yield Static(heading, classes="heading", markup=False)
+            yield Static(text, classes="text", markup=False)
+        if self.study.key_questions:
+            yield Static("Key results", classes="heading", markup=False)
+        for result in key_results(self.engine, self.settings, self.study.key_questions):
             yield Static(result.label, classes="label", markup=False)
             yield Static(result.figure, classes="figure", markup=False)
 

@@ -15,6 +15,7 @@ from textual.widgets import Markdown, Static
 
 from assistant.answer import Answer
 from assistant.app.text import keep_together, multi_line, one_line
+from assistant.study_profile import STORM, StudyProfile
 
 
 class QuestionView(Static):
@@ -146,29 +147,20 @@ class Welcome(Vertical):
     Welcome > .hint { color: $text-muted; }
     """
 
-    def __init__(self, examples: list[str], *, compact: bool = False) -> None:
+    def __init__(
+        self, examples: list[str], study: StudyProfile = STORM, *, compact: bool = False
+    ) -> None:
         super().__init__()
         self.examples = examples
+        self.study = study
         self.compact = compact
         self.border_title = "stormchat" if compact else "Welcome to stormchat"
 
     def compose(self) -> ComposeResult:
         if self.compact:
-            yield Static(
-                "Ask about STORM Part 2. Up recalls your earlier questions; F1 lists "
-                "the keys and example questions.",
-                markup=False,
-                classes="hint",
-            )
+            yield Static(self.study.hint, markup=False, classes="hint")
             return
-        yield Static(
-            "Answers about STORM Part 2: oral selinexor 80 mg + dexamethasone 20 mg twice "
-            "weekly in 122 patients with triple-class-refractory myeloma (N Engl J Med "
-            "2019;381:727-38). Every figure comes with its numerator, denominator, "
-            "interval, method and source. Click a question, or type your own:",
-            markup=False,
-            classes="lead",
-        )
+        yield Static(self.study.lead, markup=False, classes="lead")
         for question in self.examples:
             yield ExampleLink(question)
         yield Static(

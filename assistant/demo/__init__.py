@@ -8,7 +8,7 @@ import Textual: ``demo --plain`` and ``--export`` run headless.
 
 from __future__ import annotations
 
-from assistant.demo.builtin import BUILTIN
+from assistant.demo.builtin import BUILTIN, default_script
 from assistant.demo.script import Script, ScriptError, Step, load_script
 
-__all__ = ["BUILTIN", "Script", "ScriptError", "Step", "load_script"]
+__all__ = ["BUILTIN", "Script", "ScriptError", "Step", "default_script", "load_script"]

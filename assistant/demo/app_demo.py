@@ -78,7 +78,7 @@ class CaptionBar(Horizontal):
 class DemoApp(StormChatApp):
     """``StormChatApp`` plus a script, a caption bar and the presenter keys."""
 
-    SUB_TITLE = "demo · STORM Part 2"
+    SUB_TITLE = "demo · STORM Part 2"  # the shipped store's; set from the study in __init__
     AUTO_FOCUS = None  # the keys drive the script; the input is one key (/) away
     BINDINGS = [
         Binding("space", "next_step", "Next", priority=True),
@@ -101,6 +101,7 @@ class DemoApp(StormChatApp):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__(engine, first_run_hint=False, history=history, cursor_blink=cursor_blink)
+        self.sub_title = f"demo · {self.study.name}"
         self.script = script
         self.auto = auto
         self.typing_delay = typing_delay

@@ -8,6 +8,7 @@ question is worded the way the parser understands it (the tests check that each 
 from __future__ import annotations
 
 from assistant.demo.script import Script, Step
+from assistant.study_profile import STORM, StudyProfile
 
 BUILTIN_NAME = "built-in"
 BUILTIN_TITLE = "STORM Part 2: the findings, step by step"
@@ -50,3 +51,17 @@ BUILTIN = Script(
     name=BUILTIN_NAME,
     title=BUILTIN_TITLE,
 )
+
+
+def default_script(study: StudyProfile) -> Script:
+    """The walkthrough ``stormchat demo`` runs without ``--script``: STORM's, or for an
+    imported study the questions its records answer (those of its study card)."""
+    if study == STORM:
+        return BUILTIN
+    return Script(
+        steps=tuple(
+            Step(question=question, caption=label) for label, question in study.key_questions
+        ),
+        name=BUILTIN_NAME,
+        title=f"{study.name}: the records, step by step",
+    )

@@ -17,13 +17,9 @@ from assistant.demo.script import Script, Step
 from assistant.engine import Engine
 from assistant.handlers.context import Settings
 from assistant.output import escape_markdown, visible
+from assistant.study_profile import STORM, profile
 from knowledge.stats import CI_METHODS
 
-STUDY = (
-    "STORM Part 2: oral selinexor 80 mg + dexamethasone 20 mg twice weekly in 122 "
-    "patients with triple-class-refractory multiple myeloma (N Engl J Med "
-    "2019;381:727-38)"
-)
 RECORDS_NOTE = (
     "Figures marked 'computed from the reconstructed records' come from patient "
     "records rebuilt to match the published aggregates, not from the trial's data."
@@ -57,9 +53,10 @@ def title_of(script: Script) -> str:
 # ------------------------------------------------------------------------------ plain text
 
 
-def text_header(script: Script, settings: Settings) -> str:
+def text_header(script: Script, settings: Settings, study: str = STORM.summary) -> str:
     return (
-        f"{visible(title_of(script))}\n{STUDY}\n{len(script)} steps. {settings_line(settings)}.\n"
+        f"{visible(title_of(script))}\n{visible(study)}\n{len(script)} steps. "
+        f"{settings_line(settings)}.\n"
     )
 
 
@@ -88,13 +85,15 @@ def text_footer(results: list[Result]) -> str:
 # -------------------------------------------------------------------------------- Markdown
 
 
-def markdown_document(script: Script, results: list[Result], settings: Settings) -> str:
+def markdown_document(
+    script: Script, results: list[Result], settings: Settings, study: str = STORM.summary
+) -> str:
     """The whole walkthrough as one Markdown document. Captions, questions and answers are
     plain text, escaped so nothing in a team's script changes the document's structure."""
     parts = [
         f"# {escape_markdown(title_of(script)).replace(chr(10), ' ')}",
         "",
-        escape_markdown(STUDY),
+        escape_markdown(study),
         "",
         f"*{len(script)} steps. {escape_markdown(settings_line(settings))}.*",
         "",
@@ -143,7 +142,7 @@ def print_walkthrough(script: Script, engine: Engine, stream: TextIO) -> list[Re
     """``demo --plain``: each step written and flushed as soon as it is answered, so a
     terminal or a log shows progress; the results, for ``--export`` to reuse."""
     settings = engine.defaults
-    stream.write(text_header(script, settings))
+    stream.write(text_header(script, settings, profile(engine.store).summary))
     results: list[Result] = []
     for result in walk(script, engine):
         results.append(result)
@@ -160,6 +159,6 @@ def export_walkthrough(
     kept unless ``force`` (``OutputExistsError``)."""
     if results is None:
         results = list(walk(script, engine))
-    document = markdown_document(script, results, engine.defaults)
+    document = markdown_document(script, results, engine.defaults, profile(engine.store).summary)
     with atomic_writer(path, force) as handle:
         handle.write(document.encode("utf-8"))

@@ -72,7 +72,11 @@ def _requested(settings: Settings, parse: Parse) -> Settings:
 
 def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:
     """Answer one parse; return the answer and the conversation's settings after it."""
-    if parse.intent == "compound" and parse.queries:
+    if (
+        parse.intent == "compound"
+        and parse.queries
+        and not record_mode.reads_as_one(context.store, question)
+    ):
         settings = context.settings
         last = context.last_answer
         parts: list[Answer] = []
@@ -105,8 +109,8 @@ def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer
         )
     persist = parse.intent == "set_stats" or bool(parse.get("persist"))
     # A store without published facts (a team's import) is answered from its records.
-    handler = record_mode.handler_for(context.store, parse.intent) or HANDLERS.get(
-        parse.intent, conversation.unknown
+    handler = record_mode.handler_for(
+        context.store, parse.intent, HANDLERS.get(parse.intent, conversation.unknown), question
     )
     try:
         result = handler(replace(context, settings=asked), parse, question)

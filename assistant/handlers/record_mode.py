@@ -6,8 +6,8 @@ from its records and says so ("computed from the study records (STUDYID)"), per 
 where the store has arms, each arm compared with the control arm (Fisher's exact test,
 two-sided, and the difference in rates) as a standard AE table does.
 
-``handler_for`` is the one hook: ``dispatch`` asks it first, and falls back to the usual
-handler for the intents this module does not take (conversation, help, statistics settings).
+``handler_for`` is the one hook: ``dispatch`` asks it for the handler, and it gives the usual
+one for the intents this module does not take (conversation, help, statistics settings).
 """
 
 from __future__ import annotations
@@ -64,25 +64,60 @@ def source(store: Store) -> str:
     return f"computed from the study records ({store.meta.study_id or store.meta.study})"
 
 
-def handler_for(store: Store, intent: str) -> Callable[[Context, Parse, str], Answer] | None:
-    """The record-mode handler of an intent, or None to use the usual one."""
-    if not is_record_mode(store) or intent in GENERIC:
+Handler = Callable[[Context, Parse, str], Answer]
+
+
+def handler_for(store: Store, intent: str, usual: Handler, question: str = "") -> Handler:
+    """The handler of an intent: the record-mode one in a store without facts, else
+    ``usual``. A question naming what the store itself defines is answered as that, whatever
+    the parser made of it (see ``named_handler``): "median TTDE" is asked back by the parser
+    (its own medians, age or PFS), "disease control rate" read as PFS."""
+    if not is_record_mode(store) or intent in CONVERSATIONAL:
+        return usual
+    named = named_handler(store, question)
+    if named is not None:
+        return named
+    if intent in GENERIC:
+        return usual
+    return HANDLERS.get(intent, _no_record_answer)
+
+
+# Intents that are about the conversation, never about a figure.
+CONVERSATIONAL = GENERIC - {"clarify", "compound"}
+DISEASE_CONTROL = re.compile(r"\b(disease control(?: rate)?|dcr)\b", re.IGNORECASE)
+NON_CR_NON_PD = re.compile(r"\bnon[- ]?cr ?/ ?non[- ]?pd\b", re.IGNORECASE)
+
+
+def named_handler(store: Store, question: str) -> Handler | None:
+    """A handler for a question that names one of the store's own things: a time-to-event
+    parameter by its code or label ("median time to first dermatological event"), RECIST's
+    disease control (CR, PR, SD or NON-CR/NON-PD) or its NON-CR/NON-PD category."""
+    timed = tte_named(store, question)
+    if timed is not None:
+        return lambda ctx, parse, q: tte_median(ctx, parse, q, timed).model_copy(
+            update={"intent": "tte_median"}
+        )
+    if not store.responses:
         return None
-    handler = HANDLERS.get(intent, _no_record_answer)
-    if intent == "tte_median":
-        return handler
+    if NON_CR_NON_PD.search(question) and "NON-CR/NON-PD" in by_arm.response_order(store):
+        return lambda ctx, parse, q: response_category(ctx, parse, q, "NON-CR/NON-PD").model_copy(
+            update={"intent": "response_category"}
+        )
+    if DISEASE_CONTROL.search(question):
+        return lambda ctx, parse, q: response_rate(ctx, parse, q, "SD").model_copy(
+            update={"intent": "response_rate"}
+        )
+    return None
 
-    def run(ctx: Context, parse: Parse, question: str) -> Answer:
-        timed = tte_named(ctx.store, question)
-        if timed is not None:
-            # "median time to first dermatological event" asks for one of the study's own
-            # time-to-event parameters, whatever the parser made of the words.
-            return tte_median(ctx, parse, question, timed).model_copy(
-                update={"intent": "tte_median"}
-            )
-        return handler(ctx, parse, question)
 
-    return run
+def reads_as_one(store: Store, question: str) -> bool:
+    """A question the parser split in parts that the store reads as one: "non-CR/non-PD" is
+    one RECIST category, not CR and PD."""
+    return (
+        is_record_mode(store)
+        and bool(NON_CR_NON_PD.search(question))
+        and bool(named_handler(store, question))
+    )
 
 
 def unserved(store: Store, parse: Parse, result: Answer) -> list[Qualifier]:
@@ -578,11 +613,13 @@ def _category_words(categories: tuple[str, ...]) -> str:
     return "/".join(categories)
 
 
-def response_rate(ctx: Context, parse: Parse, question: str) -> Answer:
+def response_rate(
+    ctx: Context, parse: Parse, question: str, threshold: str | None = None
+) -> Answer:
     missing = _no_response_data(ctx, parse, question)
     if missing:
         return missing
-    threshold = str(parse.get("threshold", "PR"))
+    threshold = threshold or str(parse.get("threshold", "PR"))
     categories = by_arm.categories_at_or_above(ctx.store, threshold)
     criteria = ctx.store.meta.response_criteria or "the study's criteria"
     if categories is None:
@@ -594,7 +631,9 @@ def response_rate(ctx: Context, parse: Parse, question: str) -> Answer:
             f"({', '.join(by_arm.response_order(ctx.store))}).",
             sources=[source(ctx.store)],
         )
-    name = "Objective response" if threshold == "PR" else f"{threshold} or better"
+    name = {"PR": "Objective response", "SD": "Disease control"}.get(
+        threshold, f"{threshold} or better"
+    )
     lead = f"{name} ({_category_words(categories)}; {criteria})"
     return _rates_answer(
         ctx,
@@ -608,11 +647,13 @@ def response_rate(ctx: Context, parse: Parse, question: str) -> Answer:
     )
 
 
-def response_category(ctx: Context, parse: Parse, question: str) -> Answer:
+def response_category(
+    ctx: Context, parse: Parse, question: str, category: str | None = None
+) -> Answer:
     missing = _no_response_data(ctx, parse, question)
     if missing:
         return missing
-    category = str(parse.get("category") or parse.get("threshold", "PR"))
+    category = category or str(parse.get("category") or parse.get("threshold", "PR"))
     order = by_arm.response_order(ctx.store)
     criteria = ctx.store.meta.response_criteria or "the study's criteria"
     if category not in order:
