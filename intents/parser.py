@@ -344,7 +344,10 @@ class Parser:
             for c in _COORDINATOR.finditer(norm)
             if not any(h.start < c.end() and c.start() < h.end for h in m.hits)
             and not any(a < c.start() < b for a, b in parens)  # "(del17p, t(4;14))"
-            and (c.group("alt") is None or self._same_kind_around(m, c.start(), c.end()))
+            and (
+                c.group("alt") is None
+                or self._same_kind_around(m, c.start(), c.end(), "or" not in c.group("alt"))
+            )
         ]
         # A bare list of the same kind of subject: "sCR VGPR and PR", "nausea vomiting".
         strong = [h for h in m.hits if h.type in self.heads and not h.weak]
@@ -380,7 +383,7 @@ class Parser:
             parts.pop(0)
         return parts
 
-    def _same_kind_around(self, m: Matches, a: int, b: int) -> bool:
+    def _same_kind_around(self, m: Matches, a: int, b: int, variants: bool = True) -> bool:
         """ "or" and "vs" join two questions only between subjects (or variants) of one kind
         ("grade 3 fatigue vs grade 3 nausea", "G3 vs G4", "responders vs non-responders",
         "discontinued vs still on treatment"); otherwise they compare or qualify ("PFS in
@@ -400,7 +403,10 @@ class Parser:
         heads_after = [h for h in m.hits if h.start >= b and subject(h)]
         if heads_before and heads_after and differ(heads_before[-1], heads_after[0]):
             return True
-        # Two variants side by side: "thrombocytopenia G3 vs G4".
+        # Two variants side by side: "thrombocytopenia G3 vs G4" (but "moderate or severe" is
+        # one band of grades).
+        if not variants:
+            return False
         before = [h for h in m.hits if h.end <= a and not h.weak]
         after = [h for h in m.hits if h.start >= b and not h.weak]
         return bool(
