@@ -138,7 +138,13 @@ def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "signum"), [([], signal.SIGTERM), ([], signal.SIGHUP), (["demo"], signal.SIGTERM)]
+    ("command", "signum"),
+    [
+        ([], signal.SIGTERM),
+        ([], signal.SIGHUP),
+        ([], signal.SIGUSR1),  # default: die on the spot, the terminal left as it was
+        (["demo"], signal.SIGTERM),
+    ],
 )
 def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str], signum: int) -> None:
     term = Terminal([*STORMCHAT, *command], tmp_path)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant import cli
+from assistant.interrupts import TERMINATING
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -93,6 +94,7 @@ def test_internal_error_is_exit_4_not_mismatch(
 def test_every_exit_code_is_documented() -> None:
     codes = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
     assert codes == {0, 1, 2, 3, 4, 130}
+    codes |= {128 + signum for signum in TERMINATING}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Exit codes") :]
     section = section[: section.index("\n## ", 4)]

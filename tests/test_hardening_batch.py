@@ -444,3 +444,65 @@ def test_closed_pipe_is_quiet_in_every_format(tmp_path: Path, fmt: str) -> None:
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0
     assert stderr == "", stderr
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM], ids=lambda s: s.name
+)
+def test_a_terminating_signal_during_output_file_leaves_nothing(
+    stdin_batch: tuple[subprocess.Popen[bytes], Path], signum: signal.Signals
+) -> None:
+    """Issue 15: SIGHUP and SIGUSR1 ended Python on the spot, so `-o`'s temporary file stayed.
+    Each terminating signal ends the run cleanly, exit 128 + the signal (the shell's way)."""
+    process, out_path = stdin_batch
+    assert process.stdin is not None and process.stderr is not None
+    process.stdin.write(b"What was the ORR?\n")
+    process.stdin.flush()
+    assert _wait_for(
+        lambda: any(p.stat().st_size > 0 for p in _temporaries(out_path.parent, out_path.name))
+    )
+    process.send_signal(signum)
+    assert process.wait(timeout=60) == 128 + signum
+    assert f"interrupted by {signum.name}" in assert_one_error_line(process.stderr.read())
+    assert not out_path.exists() and not _temporaries(out_path.parent, out_path.name)
+
+
+def _pipe_is_full(read_end: int) -> bool:
+    """True once the pipe holds as much as it can: its writer is then blocked in write()."""
+    import fcntl
+    import struct
+    import termios
+
+    capacity = fcntl.fcntl(read_end, 1032)  # F_GETPIPE_SZ (Linux)
+    queued = struct.unpack("i", fcntl.ioctl(read_end, termios.FIONREAD, b"\0\0\0\0"))[0]
+    return bool(queued >= capacity)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe size is read the Linux way")
+def test_sigterm_ends_a_batch_blocked_on_a_full_pipe(tmp_path: Path) -> None:
+    """Issue 15: with a reader that stopped reading, the SIGTERM handler only set a flag for
+    "after this write", and the write never ended: the process stayed. A write still blocked
+    after a short grace is abandoned, and the run ends in one line, exit 143."""
+    questions = tmp_path / "many.txt"
+    questions.write_text("What was the ORR?\n" * 5000, encoding="utf-8")
+    process = subprocess.Popen(
+        CLI + ["batch", str(questions), "--format", "jsonl"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        assert _wait_for(lambda: _pipe_is_full(process.stdout.fileno()))  # type: ignore[union-attr]
+        time.sleep(0.2)  # blocked in the write that did not fit
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail("still running 15 s after SIGTERM")
+        assert code == 128 + signal.SIGTERM
+        assert "interrupted by SIGTERM" in assert_one_error_line(process.stderr.read())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

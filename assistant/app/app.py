@@ -107,19 +107,24 @@ class StormChatApp(App[int]):
 
     # ----------------------------------------------------------------- signals
     def _catch_signals(self) -> None:
-        """SIGTERM (kill, a logout) and SIGHUP (the terminal closed) end the app the way ctrl+q
-        does, so Textual restores the terminal: without this Python dies on the spot and
-        leaves the alternate screen, mouse tracking and a hidden cursor behind."""
+        """SIGTERM (kill, a logout), SIGHUP (the terminal closed), SIGUSR1 and SIGUSR2 end the
+        app the way ctrl+q does, so Textual restores the terminal: without this Python dies on
+        the spot and leaves the alternate screen, mouse tracking and a hidden cursor behind.
+        A signal someone chose to ignore (``nohup``) stays ignored."""
         import signal
+
+        from assistant.interrupts import TERMINATING
 
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGHUP):
+            for signum in TERMINATING:
+                if signal.getsignal(signum) is not signal.SIG_DFL:
+                    continue
                 loop.add_signal_handler(signum, self._on_signal, int(signum))
                 self._signals_caught.append(int(signum))
 
     def _on_signal(self, signum: int) -> None:
-        self.exit(128 + signum)  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP
+        self.exit(128 + signum)  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP…
 
     def on_unmount(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
