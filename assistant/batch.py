@@ -148,7 +148,7 @@ def _peekable(stream: BinaryIO) -> BinaryIO:
     # peek() shows the first block without consuming it, which a pipe cannot rewind.
     if hasattr(stream, "peek"):
         return stream
-    return io.BufferedReader(stream)  # type: ignore[arg-type]
+    return io.BufferedReader(stream)  # type: ignore[type-var]
 
 
 def _check_text(source: Source) -> None:

@@ -412,6 +412,7 @@ def _require_terminal(instead: str) -> None:
     """The full-screen app reads keys from stdin and draws on stderr (as Textual does): with
     either not a terminal, or a terminal that cannot draw (TERM=dumb), it would spin at full
     CPU with nothing to show. Refuse in one line, exit 2, and say what works instead."""
+    problem: str | None
     if os.environ.get("TERM") == "dumb":
         problem = "TERM=dumb cannot draw it"
     else:

@@ -11,7 +11,7 @@ import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -79,7 +79,7 @@ class StormChatApp(App[int]):
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
     ]
-    AUTO_FOCUS = "#prompt"
+    AUTO_FOCUS: ClassVar[str | None] = "#prompt"
 
     def __init__(
         self,
@@ -356,10 +356,10 @@ class StormChatApp(App[int]):
             self.transcript.scroll_end(animate=False)
             self.notify("F4 copies the last answer.", timeout=2)
             return
-        self.select_answer(views[max(0, index)])
+        index = max(0, index)
+        self.select_answer(views[index])
         self.notify(
-            f"Answer {views.index(self._selected) + 1} of {len(views)} chosen: F4 "
-            "copies it; alt+down moves on.",
+            f"Answer {index + 1} of {len(views)} chosen: F4 copies it; alt+down moves on.",
             timeout=3,
         )
 
