@@ -1,5 +1,7 @@
 """Shared fixtures: the shipped store is loaded once, and its bytes are checked before and
-after the whole session — nothing at run time may write it."""
+after the whole session — nothing at run time may write it. No test may write a file that
+another test (or another pytest-xdist worker, or the user) reads: each test's app history goes
+to its own temporary directory, in its subprocesses too."""
 
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ def shipped_store_is_never_written() -> Iterator[None]:
     assert _digest() == before, "the shipped store changed during the test run"
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never the user's history (~/.local/share/stormchat), never one shared between tests."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+
+
 @pytest.fixture(scope="session")
 def store() -> Store:
     return load_store()
@@ -37,8 +45,7 @@ def engine() -> Engine:
 
 
 @pytest.fixture
-def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Never the real home: the app's history goes to a temp dir, exports to the temp cwd."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+def app_home(own_data_dir: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The app's history in the test's own data dir (``own_data_dir``), exports to the temp cwd."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path / "data"
