@@ -497,6 +497,7 @@ def thousand_questions(path: Path) -> int:
     return asked
 
 
+@pytest.mark.slow
 def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> None:
     path = tmp_path / "thousand.txt"
     assert thousand_questions(path) == 1000
@@ -513,6 +514,7 @@ def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> No
     assert all(isinstance(a["values"], dict) and isinstance(a["sources"], list) for a in answers)
 
 
+@pytest.mark.slow
 def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
     path.write_text("What was the ORR?\n" * 3000, encoding="utf-8")
@@ -530,6 +532,7 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
     path.write_text("What was the ORR?\nmedian PFS\n" * 5000, encoding="utf-8")
@@ -550,6 +553,7 @@ def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     assert "Traceback" not in stderr.decode()
 
 
+@pytest.mark.slow
 def test_follow_up_uses_context_and_blank_line_resets_it(tmp_path: Path) -> None:
     # The same elliptical follow-up, once right after a question it refines and once at the
     # start of a new conversation: only the first can be read as "the ORR, in that group".

@@ -98,6 +98,7 @@ def test_sources_dimmed_only_on_request() -> None:
     assert render_ask(no_sources) == "26.2%\n"
 
 
+@pytest.mark.slow
 def test_ask_as_a_process() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "What was the ORR?", "--json"],
@@ -119,6 +120,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"stormchat {version('stormchat')}\n"
 
 
+@pytest.mark.slow
 def test_python_dash_m_assistant_is_stormchat(tmp_path: Path) -> None:
     """Issue 13.10: `python -m assistant` works like `stormchat`, exit codes included."""
 

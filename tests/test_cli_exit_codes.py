@@ -50,6 +50,7 @@ def one_line(stderr: bytes) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
 def test_unwritable_stdout_is_exit_2_in_one_line(
