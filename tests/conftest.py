@@ -1,5 +1,6 @@
 """Shared fixtures: the shipped store is loaded once, and its bytes are checked before and
-after the whole session — nothing at run time may write it. No test may write a file that
+after the whole session — nothing at run time may write it. Helpers more than one test
+module uses live here too (``from tests.conftest import …``). No test may write a file that
 another test (or another pytest-xdist worker, or the user) reads: each test's app history goes
 to its own temporary directory, in its subprocesses too."""
 
@@ -14,6 +15,23 @@ import pytest
 from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
 from assistant.engine import Engine
 from knowledge.store import Store, default_store_path, load_store
+
+# Bytes that drive a terminal: C0 controls but newline and tab, DEL, and C1 controls as UTF-8.
+CONTROL_BYTES = {*range(0x20), 0x7F} - {0x0A, 0x09}
+C1_UTF8 = tuple(chr(code).encode() for code in range(0x80, 0xA0))
+
+
+def assert_terminal_safe(data: bytes) -> None:
+    assert not CONTROL_BYTES & set(data), data
+    assert not any(c1 in data for c1 in C1_UTF8), data
+
+
+def assert_one_error_line(stderr: bytes | str) -> str:
+    """The CLI's contract for an error: one ``stormchat:`` line on stderr, no traceback."""
+    text = stderr.decode() if isinstance(stderr, bytes) else stderr
+    assert text.startswith("stormchat: ") and text.count("\n") == 1, text
+    assert "Traceback" not in text
+    return text
 
 
 def _digest() -> str:

@@ -30,6 +30,7 @@ from assistant.answer import STATUSES, Answer
 from assistant.engine import TRUNCATION_MARK
 from assistant.neutral import csv_cell
 from assistant.output import make_formatter
+from tests.conftest import assert_one_error_line, assert_terminal_safe
 
 FIELDS = {"question", "status", "intent", "text", "values", "sources"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -613,25 +614,7 @@ def test_golden(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
 # every format is safe for a terminal.
 
 
-CONTROL_BYTES = {*range(0x20), 0x7F} - {0x0A, 0x09}
-
-
-C1_UTF8 = tuple(chr(code).encode() for code in range(0x80, 0xA0))
-
-
 ORR_N = 32  # patients with a partial response or better, published and reconstructed
-
-
-def assert_terminal_safe(data: bytes) -> None:
-    assert not CONTROL_BYTES & set(data)
-    assert not any(c1 in data for c1 in C1_UTF8)
-
-
-def assert_one_error_line(stderr: bytes) -> str:
-    text = stderr.decode()
-    assert text.startswith("stormchat: ") and text.count("\n") == 1, text
-    assert "Traceback" not in text
-    return text
 
 
 # ---------------------------------------------------------------------------- odd lines

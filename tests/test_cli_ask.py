@@ -18,6 +18,7 @@ from assistant import cli
 from assistant.answer import STATUSES, Answer
 from assistant.engine import TRUNCATION_MARK
 from assistant.output import render_ask
+from tests.conftest import assert_one_error_line, assert_terminal_safe
 
 FIELDS = {"question", "status", "intent", "text", "values", "sources"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,27 +151,8 @@ def test_python_dash_m_assistant_is_stormchat(tmp_path: Path) -> None:
 # typed reaches the terminal as a control sequence.
 
 
-# Bytes that drive a terminal: C0 controls but newline and tab, DEL, and C1 controls as UTF-8.
-CONTROL_BYTES = {*range(0x20), 0x7F} - {0x0A, 0x09}
-
-
-C1_UTF8 = tuple(chr(code).encode() for code in range(0x80, 0xA0))
-
-
 def run(args: list[str], **kwargs) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(CLI + args, capture_output=True, cwd=ROOT, timeout=120, **kwargs)
-
-
-def assert_terminal_safe(data: bytes) -> None:
-    assert not CONTROL_BYTES & set(data), data
-    assert not any(c1 in data for c1 in C1_UTF8), data
-
-
-def assert_one_error_line(stderr: bytes | str) -> str:
-    text = stderr.decode() if isinstance(stderr, bytes) else stderr
-    assert text.startswith("stormchat: ") and text.count("\n") == 1, text
-    assert "Traceback" not in text
-    return text
 
 
 # ---------------------------------------------------------------------------- long questions
