@@ -665,6 +665,7 @@ def run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple
     return code, out, err
 
 
+@pytest.mark.slow
 def test_odd_lines_answered_one_by_one_with_the_real_engine(
     odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -731,6 +732,7 @@ def test_csv_keeps_the_questions_neutralised(
 # ---------------------------------------------------------------------------- unusable input
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
@@ -797,6 +799,7 @@ class RecordingSink(io.RawIOBase):
         return len(data)
 
 
+@pytest.mark.slow
 def test_each_answer_is_written_before_the_input_is_read_on() -> None:
     lines = [b"question %d\n" % i for i in range(200_000)]  # 2.5 MB
     reader = CountingReader(b"".join(lines))
@@ -812,6 +815,7 @@ def test_each_answer_is_written_before_the_input_is_read_on() -> None:
     assert ahead <= io.DEFAULT_BUFFER_SIZE
 
 
+@pytest.mark.slow
 def test_hundred_thousand_lines_in_flat_memory(
     fake_engine: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

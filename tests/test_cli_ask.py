@@ -158,6 +158,7 @@ def run(args: list[str], **kwargs) -> subprocess.CompletedProcess[bytes]:
 # ---------------------------------------------------------------------------- long questions
 
 
+@pytest.mark.slow
 def test_ten_kilobyte_question_is_answered_and_says_it_was_cut() -> None:
     # 10 kB fits on a command line (one argument may hold 128 KiB on Linux).
     result = run(["ask", "What was the ORR? " + "and also " * 1200])
@@ -181,6 +182,7 @@ def test_ten_megabyte_question_in_process(capsys: pytest.CaptureFixture[str]) ->
 # ---------------------------------------------------------------------------- odd characters
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "question",
     [
@@ -207,6 +209,7 @@ def test_escape_sequences_do_not_hide_the_words(capsys: pytest.CaptureFixture[st
     assert "\x1b" not in out and answer["question"].startswith("how many patients had \x1b[31m")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "question",
     [
@@ -224,11 +227,13 @@ def test_markup_and_unicode_are_answered_literally(question: str) -> None:
     assert "26.2" in result.stdout.decode() and result.stderr == b""
 
 
+@pytest.mark.slow
 def test_markup_opener_alone_is_not_understood() -> None:
     result = run(["ask", "[/", "--json"])
     assert result.returncode == 0 and json.loads(result.stdout)["status"] == "unknown"
 
 
+@pytest.mark.slow
 def test_shell_looking_question_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     for question in (
@@ -267,6 +272,7 @@ def test_bad_arguments_exit_2_with_one_line(args: list[str]) -> None:
     assert_one_error_line(result.stderr)
 
 
+@pytest.mark.slow
 def test_error_lines_show_escape_sequences_instead_of_sending_them(tmp_path: Path) -> None:
     result = run(["ask", "ORR", "--db", str(tmp_path / "\x1b[2Jstore.json")])
     assert result.returncode == 3
@@ -277,6 +283,7 @@ def test_error_lines_show_escape_sequences_instead_of_sending_them(tmp_path: Pat
 # ---------------------------------------------------------------------------- output faults
 
 
+@pytest.mark.slow
 def test_reader_gone_before_the_answer_is_quiet() -> None:
     # `stormchat ask ORR | head -0`: the reader closes before anything is written.
     process = subprocess.Popen(
@@ -289,6 +296,7 @@ def test_reader_gone_before_the_answer_is_quiet() -> None:
     assert stderr == "", stderr
 
 
+@pytest.mark.slow
 def test_stdout_closed_or_full_is_one_line() -> None:
     # `stormchat ask ORR >&-` and `> /dev/full`: the answer cannot be written, and says so.
     closed = subprocess.run(

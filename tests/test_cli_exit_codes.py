@@ -64,6 +64,7 @@ def test_unwritable_stdout_is_exit_2_in_one_line(
     assert "cannot write stdout" in line
 
 
+@pytest.mark.slow
 def test_verify_to_an_ascii_stdout_is_exit_2_saying_why(tmp_path: Path) -> None:
     result = run_shell(">/dev/null", ["verify"], tmp_path, env={"PYTHONIOENCODING": "ascii"})
     line = one_line(result.stderr)
@@ -71,6 +72,7 @@ def test_verify_to_an_ascii_stdout_is_exit_2_saying_why(tmp_path: Path) -> None:
     assert "encoding (ascii)" in line and "PYTHONIOENCODING=utf-8" in line
 
 
+@pytest.mark.slow
 def test_ask_and_batch_write_utf8_whatever_the_stdout_encoding(tmp_path: Path) -> None:
     # Their output is data: UTF-8 always, so an ASCII stdout is not an error for them.
     for args in (COMMANDS["ask"], COMMANDS["batch"]):

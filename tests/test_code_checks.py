@@ -34,6 +34,7 @@ def _tool(name: str) -> str:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

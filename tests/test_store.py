@@ -289,6 +289,7 @@ def test_unreadable_store_file(
     assert_store_error(code, out, err, db, ("permission denied",))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_through_the_real_entry_point(name: str, tmp_path: Path, questions: Path) -> None:
     # In a process of its own, as users run it: nothing but the one line reaches stderr.
