@@ -7,6 +7,7 @@ to its own temporary directory, in its subprocesses too."""
 from __future__ import annotations
 
 import hashlib
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +50,16 @@ def shipped_store_is_never_written() -> Iterator[None]:
 def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never the user's history (~/.local/share/stormchat), never one shared between tests."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+
+
+@pytest.fixture
+def sigint_default() -> Iterator[None]:
+    """Ctrl-C as an interactive shell delivers it. A pytest started in the background of a
+    script (`pytest &`, nohup) inherits SIGINT ignored, and so would every process it starts:
+    a test of Ctrl-C would then wait for an interruption that never comes."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="session")

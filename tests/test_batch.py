@@ -334,6 +334,7 @@ def test_interrupted_run_on_stdout_printed_whole_answers(
         (signal.SIGTERM, signal.SIG_DFL),  # a polite kill
     ],
 )
+@pytest.mark.usefixtures("sigint_default")
 def test_interruption_held_back_until_a_write_is_complete(signum: int, default: object) -> None:
     sink_out = io.BytesIO()
 
@@ -541,6 +542,7 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("sigint_default")
 def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     path = tmp_path / "many.txt"
     path.write_text("What was the ORR?\nmedian PFS\n" * 5000, encoding="utf-8")
@@ -921,7 +923,9 @@ def _temporaries(folder: Path, name: str) -> list[Path]:
 
 
 @pytest.fixture
-def stdin_batch(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+def stdin_batch(
+    sigint_default: None, tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     """A batch reading questions from a pipe we hold open, writing to -o OUT."""
     out_path = tmp_path / "answers.jsonl"
     process = subprocess.Popen(
