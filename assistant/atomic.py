@@ -2,7 +2,8 @@
 
 The output goes to a temporary file in the target's own directory (``os.replace`` is atomic
 only within one file system) and is moved into place when the writer finishes. If the run
-fails or is interrupted, the temporary file is removed and the target is left as it was.
+fails or is interrupted (Ctrl-C, or SIGTERM, SIGHUP, SIGUSR1, SIGUSR2: see ``interrupts``),
+the temporary file is removed and the target is left as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from assistant.interrupts import interruptible
 
 
 class OutputExistsError(Exception):
@@ -59,6 +62,11 @@ def atomic_writer(path: Path | str, force: bool = False) -> Iterator[BinaryIO]:
     writing: ``os.link`` fails on an existing name, so the check and the move are one step."""
     path = Path(path)
     check_target(path, force)
+    with interruptible():
+        yield from _write_via_temporary(path, force)
+
+
+def _write_via_temporary(path: Path, force: bool) -> Iterator[BinaryIO]:
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

@@ -16,16 +16,15 @@ import errno
 import io
 import os
 import re
-import signal
 import stat
 import sys
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
+from assistant import interrupts
 from assistant.answer import Answer, Status
 from assistant.neutral import neutralise
 from assistant.output import Formatter
@@ -149,7 +148,7 @@ def _peekable(stream: BinaryIO) -> BinaryIO:
     # peek() shows the first block without consuming it, which a pipe cannot rewind.
     if hasattr(stream, "peek"):
         return stream
-    return io.BufferedReader(stream)  # type: ignore[arg-type]
+    return io.BufferedReader(stream)  # type: ignore[type-var]
 
 
 def _check_text(source: Source) -> None:
@@ -253,55 +252,44 @@ class Sink:
     """Where answers go. Each chunk is encoded as UTF-8 (batch output is data: it must not
     depend on the locale), written in one call and flushed.
 
-    Used as a context manager, it also holds back a Ctrl-C that arrives during a write until
-    the write is complete, so an interrupted run has printed only whole answers. (One SIGINT
-    handler for the whole run: swapping handlers around every write costs more than the
-    write.)"""
+    Used as a context manager, it turns terminating signals into ``Interrupted`` and holds
+    back one that arrives during a write until the write is complete, so an interrupted run
+    has printed only whole answers — unless the write stays blocked (a full pipe nobody
+    reads), which is then abandoned so that a kill still ends the run (``interrupts``)."""
 
     def __init__(self, stream: IO[bytes] | IO[str]) -> None:
         self.stream = stream
         self._text = isinstance(stream, io.TextIOBase)
-        self._writing = False
-        self._pending = False
-        self._previous: dict[int, object] = {}
-
-    # Ctrl-C, and a polite kill (SIGTERM) treated the same way: stop at a line boundary, clean
-    # up (-o leaves no temporary file), exit 130. Each only while nobody else handles it.
-    _DEFAULTS = ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL))
+        self._signals = contextlib.ExitStack()
 
     def __enter__(self) -> Sink:
-        # Only the main thread receives signals, and a signal the caller chose to handle
-        # (SIG_IGN, a handler of its own) stays theirs.
-        if threading.current_thread() is threading.main_thread():
-            for signum, default in self._DEFAULTS:
-                if signal.getsignal(signum) is default:
-                    self._previous[signum] = signal.signal(signum, self._on_interrupt)
+        self._signals.enter_context(interrupts.interruptible())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
-        self._previous = {}
-
-    def _on_interrupt(self, signum: int, frame: object) -> None:
-        if self._writing:
-            self._pending = True
-        else:
-            raise KeyboardInterrupt
+        self._signals.close()
 
     def write(self, chunk: str) -> None:
         if not chunk:
             return
         data: str | bytes = chunk if self._text else chunk.encode("utf-8", "backslashreplace")
-        self._writing = True
         try:
-            self.stream.write(data)  # type: ignore[arg-type]
-            self.stream.flush()
-        finally:
-            self._writing = False
-        if self._pending:
-            self._pending = False
-            raise KeyboardInterrupt
+            with interrupts.holding():
+                self.stream.write(data)  # type: ignore[arg-type]
+                self.stream.flush()
+        except interrupts.Interrupted as stop:
+            if stop.cut_write:
+                _discard(self.stream)
+            raise
+
+
+def _discard(stream: IO[bytes] | IO[str]) -> None:
+    """After a write was abandoned, what the stream still buffers must not block the exit
+    again: its file descriptor goes to /dev/null, so the final flush drops it."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def stdout_sink() -> Sink:

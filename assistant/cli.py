@@ -2,9 +2,11 @@
 
 Exit codes (DESIGN.md): 0 done; 1 ``verify`` found a mismatch; 2 usage, input or output error
 (stdout closed, full, or in an encoding that cannot show the output); 3 the store cannot be read
-or is invalid; 4 internal error (a bug); 130 interrupted. Errors are one plain line on stderr,
-prefixed ``stormchat:``, never a traceback. A bug is one line too ("internal error", exit 4, so
-it is never taken for verify's "mismatch"); ``STORMCHAT_DEBUG=1`` lets its traceback through.
+or is invalid; 4 internal error (a bug); 130 interrupted (Ctrl-C); 128 + the signal when
+ended by SIGTERM, SIGHUP, SIGUSR1 or SIGUSR2 (143, 129, 138, 140). Errors are one plain line on
+stderr, prefixed ``stormchat:``, never a traceback. A bug is one line too ("internal error",
+exit 4, so it is never taken for verify's "mismatch"); ``STORMCHAT_DEBUG=1`` lets its traceback
+through.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from assistant.engine import Engine
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+# Ended by a signal of interrupts.TERMINATING: 128 + the signal, as a shell reports it.
 
 
 class UsageError(Exception):
@@ -138,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         "from published facts and reconstructed patient records. Without a "
         "command, opens the chat app.",
         epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage, input or output "
-        "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted",
+        "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted, "
+        "128 + the signal for SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 (143, 129, 138, 140)",
     )
     _global_options(parser, suppress=False)
     parser.add_argument(
@@ -408,6 +412,7 @@ def _require_terminal(instead: str) -> None:
     """The full-screen app reads keys from stdin and draws on stderr (as Textual does): with
     either not a terminal, or a terminal that cannot draw (TERM=dumb), it would spin at full
     CPU with nothing to show. Refuse in one line, exit 2, and say what works instead."""
+    problem: str | None
     if os.environ.get("TERM") == "dumb":
         problem = "TERM=dumb cannot draw it"
     else:
@@ -558,9 +563,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except StoreError as error:
         _error(f"cannot use the store {error}")
         return EXIT_STORE
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as error:
+        from assistant.interrupts import message
+
+        line, code = message(error)
+        _error(line)
+        return code
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK

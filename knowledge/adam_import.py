@@ -41,7 +41,7 @@ from knowledge.models import (
     Subject,
     TimeToEvent,
 )
-from knowledge.store import COLUMNS, SCHEMA_VERSION, Store, columns_of, store_from_tables
+from knowledge.store import COLUMNS, SCHEMA_VERSION, Store, Table, columns_of, store_from_tables
 
 DATASETS = ("adsl", "adae", "adrs", "adtte")
 # When a folder holds one dataset in several formats, the first of these is read.
@@ -454,7 +454,8 @@ def import_adam(
         "adae": events,
         "adtte": times,
     }
-    store = store_from_tables(Path(target), tables)
+    as_tables: dict[str, Table] = {name: rows for name, rows in tables.items()}
+    store = store_from_tables(Path(target), as_tables)
     return ImportResult(tables, reports, store, ignored)
 
 
@@ -740,7 +741,7 @@ def _times(
 
 
 # The model classes the documents must validate as (for readers of this module).
-DOCUMENT_MODELS = {
+DOCUMENT_MODELS: dict[str, type[Subject | AdverseEvent | BestResponse | TimeToEvent]] = {
     "adsl": Subject,
     "adae": AdverseEvent,
     "adrs": BestResponse,

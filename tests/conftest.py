@@ -1,9 +1,13 @@
 """Shared fixtures: the shipped store is loaded once, and its bytes are checked before and
-after the whole session — nothing at run time may write it."""
+after the whole session — nothing at run time may write it. Helpers more than one test
+module uses live here too (``from tests.conftest import …``). No test may write a file that
+another test (or another pytest-xdist worker, or the user) reads: each test's app history goes
+to its own temporary directory, in its subprocesses too."""
 
 from __future__ import annotations
 
 import hashlib
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +16,23 @@ import pytest
 from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
 from assistant.engine import Engine
 from knowledge.store import Store, default_store_path, load_store
+
+# Bytes that drive a terminal: C0 controls but newline and tab, DEL, and C1 controls as UTF-8.
+CONTROL_BYTES = {*range(0x20), 0x7F} - {0x0A, 0x09}
+C1_UTF8 = tuple(chr(code).encode() for code in range(0x80, 0xA0))
+
+
+def assert_terminal_safe(data: bytes) -> None:
+    assert not CONTROL_BYTES & set(data), data
+    assert not any(c1 in data for c1 in C1_UTF8), data
+
+
+def assert_one_error_line(stderr: bytes | str) -> str:
+    """The CLI's contract for an error: one ``stormchat:`` line on stderr, no traceback."""
+    text = stderr.decode() if isinstance(stderr, bytes) else stderr
+    assert text.startswith("stormchat: ") and text.count("\n") == 1, text
+    assert "Traceback" not in text
+    return text
 
 
 def _digest() -> str:
@@ -23,6 +44,22 @@ def shipped_store_is_never_written() -> Iterator[None]:
     before = _digest()
     yield
     assert _digest() == before, "the shipped store changed during the test run"
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never the user's history (~/.local/share/stormchat), never one shared between tests."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+
+
+@pytest.fixture
+def sigint_default() -> Iterator[None]:
+    """Ctrl-C as an interactive shell delivers it. A pytest started in the background of a
+    script (`pytest &`, nohup) inherits SIGINT ignored, and so would every process it starts:
+    a test of Ctrl-C would then wait for an interruption that never comes."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +74,7 @@ def engine() -> Engine:
 
 
 @pytest.fixture
-def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Never the real home: the app's history goes to a temp dir, exports to the temp cwd."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+def app_home(own_data_dir: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The app's history in the test's own data dir (``own_data_dir``), exports to the temp cwd."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path / "data"

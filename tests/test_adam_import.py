@@ -128,6 +128,7 @@ def _row_hits(store, row: str) -> set[str]:
     return by_arm.ae_hits(store, terms)
 
 
+@pytest.mark.slow
 @needs_adam
 def test_pilot_imports_the_same_from_xpt_and_dataset_json(stores: dict[str, Path]) -> None:
     xpt, js = load_store(stores["pilot"]), load_store(stores["pilot_json"])
@@ -186,6 +187,7 @@ def test_table_14_5_01_rows_asked_in_words(
     assert "computed from the study records (cdiscpilot01)" in result["text"].lower()
 
 
+@pytest.mark.slow
 @needs_adam
 def test_the_console_script_answers_from_an_imported_store(stores: dict[str, Path]) -> None:
     script = Path(sys.executable).with_name("stormchat")

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_engine_handlers_and_batch_do_not_import_textual(tmp_path: Path) -> None:
     modules = ["assistant.engine", "assistant.handlers", "assistant.app"]
     # Batch mode joins the list as soon as it exists.

@@ -83,6 +83,7 @@ async def test_ask_returns_the_answer_once_it_is_on_screen(engine: Engine) -> No
         assert app.history.entries == []
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_follow_up_uses_the_context(engine: Engine) -> None:
     app = make_app(engine)
@@ -94,6 +95,7 @@ async def test_follow_up_uses_the_context(engine: Engine) -> None:
         assert "54" in shown(app)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_history_recall_and_persistence(engine: Engine, data_dir: Path) -> None:
     app = make_app(engine)
@@ -133,6 +135,7 @@ async def test_corrupt_history_file_does_not_stop_the_app(engine: Engine, data_d
 MARKUP_LIKE = ["[/", "[bold]x[/bold]", "ORR [95% CI]", "[link=x]y", "\x1b[31mred\x07"]
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("question", MARKUP_LIKE)
 async def test_markup_like_input_is_shown_literally(engine: Engine, question: str) -> None:
@@ -185,6 +188,7 @@ async def test_clicking_a_welcome_example_asks_it(engine: Engine) -> None:
         assert app.focused is app.prompt
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_clear_empties_the_transcript_and_forgets_context(engine: Engine) -> None:
     app = make_app(engine)
@@ -283,6 +287,7 @@ async def test_export_writes_a_new_markdown_file(engine: Engine, tmp_path: Path)
     assert "## 1. ORR" in text and "26.2" in text and "## 2. [bold]x[/bold]" in text
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_settings_change_the_interval(engine: Engine) -> None:
     app = make_app(engine)
@@ -303,6 +308,7 @@ async def test_settings_change_the_interval(engine: Engine) -> None:
         assert (values["ci_method"], values["level"]) == ("wilson", 0.9)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_settings_from_the_keyboard(engine: Engine) -> None:
     """Issue 13: F3 opens on the method list with the cursor on the current method; Enter
@@ -334,6 +340,7 @@ async def test_settings_from_the_keyboard(engine: Engine) -> None:
         assert app.screen.query_one("#level", RadioSet)._selected == app.screen.levels.index(0.9)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_palette_commands_and_help(engine: Engine) -> None:
     app = make_app(engine)
@@ -353,6 +360,7 @@ async def test_palette_commands_and_help(engine: Engine) -> None:
         assert app.focused is app.prompt
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_card_hidden_when_narrow_and_toggled(engine: Engine) -> None:
     app = make_app(engine)
@@ -396,6 +404,7 @@ async def test_type_and_ask_for_the_demo(engine: Engine) -> None:
         assert app.prompt.value == "" and app.history.entries == []
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 async def test_a_three_line_paste_asks_each_line(engine: Engine, newline: str) -> None:
@@ -416,6 +425,7 @@ async def test_a_three_line_paste_asks_each_line(engine: Engine, newline: str) -
         assert app.prompt.value == "" and app.focused is app.prompt
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_a_paste_of_a_whole_file_asks_only_the_first_lines(engine: Engine) -> None:
     posted: list[Message] = []
@@ -431,6 +441,7 @@ async def test_a_paste_of_a_whole_file_asks_only_the_first_lines(engine: Engine)
         assert any("the first 50; 3 more lines were not asked" in n for n in note_texts(posted))
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("keys", [["pagedown"], ["down", "down", "down"], ["end"]])
 async def test_help_scrolls_from_the_keyboard(engine: Engine, keys: list[str]) -> None:
@@ -454,6 +465,7 @@ async def test_help_scrolls_from_the_keyboard(engine: Engine, keys: list[str]) -
         assert app.focused is app.prompt
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_a_number_never_wraps_apart_from_its_unit(engine: Engine) -> None:
     """Issue 13.6: at any width, no line of an answer starts with "%" or "CI"."""
@@ -474,6 +486,7 @@ async def test_a_number_never_wraps_apart_from_its_unit(engine: Engine) -> None:
                 assert not [line for line in lines if line.startswith(("%", "CI"))], (width, lines)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -511,6 +524,7 @@ async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
         assert app.selected_view() is views[2] and app._selected is None  # the last again
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None:
     """Issue 13.4: F1's example questions can be chosen and asked with the keyboard."""

@@ -56,6 +56,7 @@ def test_welcome_at_80x24(snap_compare: Any, engine: Engine) -> None:
     assert snap_compare(make_app(engine, welcome=True), terminal_size=(80, 24))
 
 
+@pytest.mark.slow
 def test_help_screen(snap_compare: Any, engine: Engine) -> None:
     assert snap_compare(make_app(engine), terminal_size=(100, 30), press=["f1"])
 
@@ -68,6 +69,7 @@ def test_km_chart(snap_compare: Any, engine: Engine) -> None:
     )
 
 
+@pytest.mark.slow
 def test_bar_chart_and_table_light_theme(snap_compare: Any, engine: Engine) -> None:
     assert snap_compare(
         make_app(engine, theme="textual-light"),

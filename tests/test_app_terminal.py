@@ -101,6 +101,7 @@ class Terminal:
         time.sleep(0.5)  # past the first frame: keys typed now are read by the app
 
 
+@pytest.mark.slow
 def test_a_level_of_95_01_then_f3_does_not_crash(tmp_path: Path) -> None:
     """Issue 15: 'level-950' was the widget id of both 95 % and 95.01 %: traceback, exit 0."""
     term = Terminal([*STORMCHAT, "--level", "95.01"], tmp_path)
@@ -114,6 +115,7 @@ def test_a_level_of_95_01_then_f3_does_not_crash(tmp_path: Path) -> None:
     assert b"Traceback" not in term.output and b"MountError" not in term.output
 
 
+@pytest.mark.slow
 def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
     crash = (
         "import sys; from assistant.app import app; "
@@ -137,8 +139,15 @@ def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
     ), lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
-    ("command", "signum"), [([], signal.SIGTERM), ([], signal.SIGHUP), (["demo"], signal.SIGTERM)]
+    ("command", "signum"),
+    [
+        ([], signal.SIGTERM),
+        ([], signal.SIGHUP),
+        ([], signal.SIGUSR1),  # default: die on the spot, the terminal left as it was
+        (["demo"], signal.SIGTERM),
+    ],
 )
 def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str], signum: int) -> None:
     term = Terminal([*STORMCHAT, *command], tmp_path)
@@ -166,6 +175,7 @@ def _without_terminal(args: list[str], tmp_path: Path, **streams: object) -> tup
     return done.returncode, done.stderr or ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [[], ["demo"]])
 def test_without_a_terminal_the_app_refuses_in_one_line(tmp_path: Path, args: list[str]) -> None:
     """`setsid stormchat </dev/null >out` ran the app at 100 % CPU forever."""
@@ -174,6 +184,7 @@ def test_without_a_terminal_the_app_refuses_in_one_line(tmp_path: Path, args: li
     assert len(stderr.splitlines()) == 1 and "needs a terminal" in stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [[], ["demo"]])
 def test_term_dumb_is_refused(tmp_path: Path, args: list[str]) -> None:
     term = Terminal([*STORMCHAT, *args], tmp_path, env={"TERM": "dumb"})
@@ -181,6 +192,7 @@ def test_term_dumb_is_refused(tmp_path: Path, args: list[str]) -> None:
     assert code == 2 and b"TERM=dumb" in term.output
 
 
+@pytest.mark.slow
 def test_demo_with_stderr_not_a_terminal_is_refused(tmp_path: Path) -> None:
     """The app draws on stderr: with stderr redirected it would draw into the file."""
     master, slave = pty.openpty()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant import cli
+from assistant.interrupts import TERMINATING
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -49,6 +50,7 @@ def one_line(stderr: bytes) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
 def test_unwritable_stdout_is_exit_2_in_one_line(
@@ -62,6 +64,7 @@ def test_unwritable_stdout_is_exit_2_in_one_line(
     assert "cannot write stdout" in line
 
 
+@pytest.mark.slow
 def test_verify_to_an_ascii_stdout_is_exit_2_saying_why(tmp_path: Path) -> None:
     result = run_shell(">/dev/null", ["verify"], tmp_path, env={"PYTHONIOENCODING": "ascii"})
     line = one_line(result.stderr)
@@ -69,6 +72,7 @@ def test_verify_to_an_ascii_stdout_is_exit_2_saying_why(tmp_path: Path) -> None:
     assert "encoding (ascii)" in line and "PYTHONIOENCODING=utf-8" in line
 
 
+@pytest.mark.slow
 def test_ask_and_batch_write_utf8_whatever_the_stdout_encoding(tmp_path: Path) -> None:
     # Their output is data: UTF-8 always, so an ASCII stdout is not an error for them.
     for args in (COMMANDS["ask"], COMMANDS["batch"]):
@@ -93,6 +97,7 @@ def test_internal_error_is_exit_4_not_mismatch(
 def test_every_exit_code_is_documented() -> None:
     codes = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
     assert codes == {0, 1, 2, 3, 4, 130}
+    codes |= {128 + signum for signum in TERMINATING}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Exit codes") :]
     section = section[: section.index("\n## ", 4)]

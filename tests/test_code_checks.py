@@ -1,5 +1,6 @@
 """The checks that keep the code honest, run with the tests so that CI runs them too: lint,
-formatting, types (strict on ``intents/``) and the import layering of DESIGN.md."""
+formatting, types (strict on ``intents/`` and ``assistant/``) and the import layering of
+DESIGN.md."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def _tool(name: str) -> str:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

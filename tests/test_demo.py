@@ -263,6 +263,7 @@ def test_markdown_keeps_foreign_text_from_changing_the_structure(engine: Engine)
     assert "\\[link\\]" in document and "\\<b\\>" in document
 
 
+@pytest.mark.slow
 def test_headless_demo_modules_do_not_import_textual(tmp_path: Path) -> None:
     code = (
         "import sys; import assistant.demo, assistant.demo.plain, assistant.cli; "
@@ -278,6 +279,7 @@ def test_headless_demo_modules_do_not_import_textual(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_plain_cli_in_a_subprocess_never_starts_the_app(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "demo", "--plain"],

@@ -56,6 +56,7 @@ def steps_shown(posted: list[Message]) -> list[StepShown]:
     return [m for m in posted if isinstance(m, StepShown)]
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_builtin_script_runs_end_to_end_with_space(engine: Engine) -> None:
     posted: list[Message] = []
@@ -81,6 +82,7 @@ async def test_builtin_script_runs_end_to_end_with_space(engine: Engine) -> None
         assert len(app.query(AnswerView)) == total
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_left_goes_back_without_asking_again(engine: Engine) -> None:
     posted: list[Message] = []
@@ -100,6 +102,7 @@ async def test_left_goes_back_without_asking_again(engine: Engine) -> None:
         assert app.position == 3 and [m.index for m in steps_shown(posted)] == [0, 1, 2, 3]
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_a_cleared_step_is_asked_again(engine: Engine) -> None:
     posted: list[Message] = []
@@ -144,6 +147,7 @@ async def test_p_without_auto_says_how_to_get_it(engine: Engine) -> None:
         assert any("--auto" in str(n.message) for n in app._notifications)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_presenter_can_type_a_question_between_steps(engine: Engine) -> None:
     posted: list[Message] = []
@@ -166,6 +170,7 @@ async def test_presenter_can_type_a_question_between_steps(engine: Engine) -> No
         assert app.focused is None and app.prompt.value == ""
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_keys_go_to_dialogs_while_one_is_open(engine: Engine) -> None:
     app = make_app(engine)
@@ -188,6 +193,7 @@ async def test_q_quits_with_exit_code_0(engine: Engine) -> None:
     assert app.return_value == 0
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_captions_from_a_script_are_shown_verbatim(engine: Engine) -> None:
     script = parse_text("ORR [95% CI] [/b] [bold]x :: What was the ORR?\n")
@@ -198,6 +204,7 @@ async def test_captions_from_a_script_are_shown_verbatim(engine: Engine) -> None
         assert isinstance(app.caption_bar, CaptionBar)
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("width", [44, 60, 80, 100])
 async def test_paused_caption_wraps_at_spaces(engine: Engine, width: int) -> None:

@@ -106,6 +106,7 @@ def temp_files(root: Path) -> list[Path]:
 LONG = "What was the ORR?" + " and also" * 1200  # 10,817 characters
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("how", ["value", "insert", "paste"])
 async def test_ten_thousand_character_paste_is_answered_and_says_it_was_cut(
@@ -165,6 +166,7 @@ async def test_megabyte_paste_is_cut_to_the_input_bound_and_answered(engine: Eng
         assert TRUNCATION_MARK in answer.text and prompt.value == ""
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_long_question_is_kept_in_history_cut_to_the_bound(
     engine: Engine, tmp_path: Path
@@ -182,6 +184,7 @@ async def test_long_question_is_kept_in_history_cut_to_the_bound(
 FLOOD_QUESTIONS = ["ORR", "CBR", "median PFS", "How many had anaemia?", "what?"]
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_a_hundred_questions_as_fast_as_pilot_can(engine: Engine) -> None:
     posted: list[Message] = []
@@ -224,6 +227,7 @@ async def test_typing_ahead_while_answers_are_shown_loses_nothing(engine: Engine
 # ---------------------------------------------------------------------------- small terminals
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_tiny_terminal_with_a_chart_then_back(engine: Engine) -> None:
     app = make_app(engine)
@@ -246,6 +250,7 @@ async def test_tiny_terminal_with_a_chart_then_back(engine: Engine) -> None:
         assert app.focused is app.prompt
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("key", ["f1", "f3"])
 async def test_help_and_settings_at_40_by_12(engine: Engine, key: str) -> None:
@@ -288,6 +293,7 @@ ODD = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_odd_characters_in_one_conversation(engine: Engine, tmp_path: Path) -> None:
     posted: list[Message] = []
@@ -319,6 +325,7 @@ async def test_odd_characters_in_one_conversation(engine: Engine, tmp_path: Path
     assert "## 2. [bold]x[/bold]" in text
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("blank", ["", " ", "   \t  ", "\u3000"])
 async def test_blank_enter_adds_nothing(engine: Engine, tmp_path: Path, blank: str) -> None:
@@ -342,6 +349,7 @@ async def test_blank_enter_adds_nothing(engine: Engine, tmp_path: Path, blank: s
 # ---------------------------------------------------------------------------- export faults
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("target", ["missing-dir", "a-directory", "a-file-as-dir"])
 async def test_export_to_an_unwritable_place_says_so(
@@ -421,6 +429,7 @@ HISTORY_FAULTS = {
 DAMAGED = {"binary", "huge-garbage", "wrong-shape"}
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("fault", list(HISTORY_FAULTS))
 async def test_bad_history_file_does_not_stop_startup(
@@ -492,6 +501,7 @@ async def test_demo_q_quits_cleanly_mid_typing(engine: Engine) -> None:
     assert not [m for m in posted if isinstance(m, StepShown)]
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_demo_thirty_quick_spaces_past_the_end(engine: Engine) -> None:
     posted: list[Message] = []
@@ -521,6 +531,7 @@ async def test_demo_thirty_quick_spaces_past_the_end(engine: Engine) -> None:
     assert app.return_value == 0
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_demo_resized_to_40_by_12_during_the_demo(engine: Engine) -> None:
     posted: list[Message] = []
@@ -554,6 +565,7 @@ async def test_demo_resized_to_40_by_12_during_the_demo(engine: Engine) -> None:
 # ---------------------------------------------------------------------------- issue 15: crashes
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 @pytest.mark.parametrize("how", ["setting", "question"])
 async def test_a_level_near_a_listed_one_opens_the_settings(engine: Engine, how: str) -> None:
@@ -658,6 +670,7 @@ async def test_export_after_the_working_directory_was_removed(
     assert any(str(files[0]) in message for message, _ in notes(posted))
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_demo_quit_before_the_step_starts_leaves_no_coroutine(engine: Engine) -> None:
     """Issue 13.7: space then q at once printed "coroutine 'DemoApp._play' was never

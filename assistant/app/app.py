@@ -11,7 +11,7 @@ import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -83,7 +83,7 @@ class StormChatApp(App[int]):
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
     ]
-    AUTO_FOCUS = "#prompt"
+    AUTO_FOCUS: ClassVar[str | None] = "#prompt"
 
     def __init__(
         self,
@@ -119,19 +119,24 @@ class StormChatApp(App[int]):
 
     # ----------------------------------------------------------------- signals
     def _catch_signals(self) -> None:
-        """SIGTERM (kill, a logout) and SIGHUP (the terminal closed) end the app the way ctrl+q
-        does, so Textual restores the terminal: without this Python dies on the spot and
-        leaves the alternate screen, mouse tracking and a hidden cursor behind."""
+        """SIGTERM (kill, a logout), SIGHUP (the terminal closed), SIGUSR1 and SIGUSR2 end the
+        app the way ctrl+q does, so Textual restores the terminal: without this Python dies on
+        the spot and leaves the alternate screen, mouse tracking and a hidden cursor behind.
+        A signal someone chose to ignore (``nohup``) stays ignored."""
         import signal
+
+        from assistant.interrupts import TERMINATING
 
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGHUP):
+            for signum in TERMINATING:
+                if signal.getsignal(signum) is not signal.SIG_DFL:
+                    continue
                 loop.add_signal_handler(signum, self._on_signal, int(signum))
                 self._signals_caught.append(int(signum))
 
     def _on_signal(self, signum: int) -> None:
-        self.exit(128 + signum)  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP
+        self.exit(128 + signum)  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP…
 
     def on_unmount(self) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -380,10 +385,10 @@ class StormChatApp(App[int]):
             self.transcript.scroll_end(animate=False)
             self.notify("F4 copies the last answer.", timeout=2)
             return
-        self.select_answer(views[max(0, index)])
+        index = max(0, index)
+        self.select_answer(views[index])
         self.notify(
-            f"Answer {views.index(self._selected) + 1} of {len(views)} chosen: F4 "
-            "copies it; alt+down moves on.",
+            f"Answer {index + 1} of {len(views)} chosen: F4 copies it; alt+down moves on.",
             timeout=3,
         )
 

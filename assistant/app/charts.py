@@ -5,6 +5,7 @@ rather than allowed to break the drawing."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -84,6 +85,7 @@ def bar_rows(series: list[dict[str, Any]]) -> tuple[list[str], list[float]]:
 
 def _in_range(chart: Chart) -> bool:
     """Whether every number the chart would draw is one plotext can place."""
+    numbers: Sequence[float | None]
     if chart.kind == "km":
         numbers = [_number(t) for curve in chart.series for t in curve.get("times", [])]
     else:

@@ -86,8 +86,10 @@ def _read(path: Path) -> tuple[list[str], bool]:
     except ValueError:
         damaged, raw = True, _salvage(text)
     else:
-        raw = parsed.get("entries") if isinstance(parsed, dict) else None
-        if not isinstance(raw, list):
+        found = parsed.get("entries") if isinstance(parsed, dict) else None
+        if isinstance(found, list):
+            raw = found
+        else:
             damaged, raw = True, []
     entries = []
     for entry in raw:

@@ -21,5 +21,5 @@ def install() -> None:
     import rich._wrap
     import textual._wrap
 
-    rich._wrap.re_word = RICH_WORD  # type: ignore[attr-defined]
-    textual._wrap.re_chunk = TEXTUAL_CHUNK  # type: ignore[attr-defined]
+    rich._wrap.re_word = RICH_WORD
+    textual._wrap.re_chunk = TEXTUAL_CHUNK

@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import WorkType
 
 from assistant.answer import Answer
 from assistant.app.app import StormChatApp
@@ -231,7 +232,9 @@ class DemoApp(StormChatApp):
             # A callable, not a coroutine: q pressed before the worker starts would leave a
             # coroutine never awaited ("RuntimeWarning: coroutine 'DemoApp._play' was never
             # awaited" printed after the app closed).
-            self.run_worker(partial(self._play, index), group="demo")
+            # Typed as Textual's WorkType: from a bare partial mypy cannot infer its result.
+            play: WorkType[None] = partial(self._play, index)
+            self.run_worker(play, group="demo")
             return
         self.position = index
         self._show_caption()

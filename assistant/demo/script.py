@@ -251,7 +251,7 @@ def _check_depth(text: str, name: str) -> None:
                 raise ScriptError(
                     name,
                     f"nested more than {MAX_YAML_DEPTH} levels deep: not a demo script",
-                    event.start_mark.line + 1,
+                    None if event.start_mark is None else event.start_mark.line + 1,
                 )
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
@@ -294,7 +294,7 @@ def _mapping(node: MappingNode, allowed: tuple[str, ...], name: str, what: str) 
 
 def _text(node: Node, what: str, name: str) -> str:
     if isinstance(node, ScalarNode) and node.tag in _TEXT_TAGS:
-        return node.value
+        return str(node.value)
     if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
         raise ScriptError(name, f"the {what} is empty", _line(node))
     raise ScriptError(name, f"the {what} must be text, found {_kind(node)}", _line(node))

@@ -7,6 +7,7 @@ from assistant.handlers.context import Context
 from assistant.handlers.figures import answer, as_published, of_the, published_rate, sources_for
 from intents.schema import Parse
 from knowledge import queries as q
+from knowledge.stats import median_range
 
 # variable → (fact id, ADSL field or None, unit)
 MEDIANS = {
@@ -89,7 +90,7 @@ def _median(ctx: Context, parse: Parse, question: str, variable: str) -> Answer:
     fact_id, field, unit = MEDIANS[variable]
     fact = ctx.store.fact(fact_id)
     values = q.baseline_values(ctx.store, field, BASELINE_POPULATION)
-    median, low, high = q.median_range(values)
+    median, low, high = median_range(values)
     text = (
         f"{NAMES[variable]}: {median:g} {unit} (range {low:g}–{high:g}), {POPULATION} "
         f"(n = {len(values)})."

@@ -108,7 +108,9 @@ def not_reported_for(parse: Parse, question: str, whole: Answer) -> Answer:
     text = " ".join(dict.fromkeys(describe(q) for q in unserved))
     if whole.status == "answered":
         text += f" For the whole study population, not the group you asked about: {whole.text}"
-    values = {"not_reported": [q.model_dump(include={"kind", "value", "text"}) for q in unserved]}
+    values: dict[str, object] = {
+        "not_reported": [q.model_dump(include={"kind", "value", "text"}) for q in unserved]
+    }
     if whole.status == "answered":
         values["whole_population"] = whole.values
     return Answer(

@@ -67,11 +67,11 @@ def example_for(intent: str, slots: dict[str, object]) -> str | None:
 
 
 def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
-    readings = [
+    examples = (
         example_for(alt.intent, {k: s.value for k, s in alt.slots.items()})
         for alt in parse.alternatives
-    ]
-    readings = list(dict.fromkeys(r for r in readings if r))[:3]
+    )
+    readings = list(dict.fromkeys(r for r in examples if r))[:3]
     missing = parse.get("missing")
     if missing == "term":
         text = (

@@ -683,7 +683,7 @@ def response_breakdown(ctx: Context, parse: Parse, question: str) -> Answer:
         return missing
     store = ctx.store
     order = list(by_arm.response_order(store)) + ["missing"]
-    arm_names = by_arm.arms(store) or [None]
+    arm_names: list[str | None] = [*by_arm.arms(store)] or [None]  # None: all patients
     counts: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
     for arm in arm_names:
@@ -939,7 +939,7 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
     """Patients per arm, age and sex by arm, from ADSL."""
     store = ctx.store
     variable = parse.get("variable", "population_size")
-    arm_names = by_arm.arms(store) or [None]
+    arm_names: list[str | None] = [*by_arm.arms(store)] or [None]  # None: all patients
     if variable == "age":
         parts, entries = [], []
         for arm in arm_names:

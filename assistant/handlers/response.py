@@ -173,6 +173,7 @@ def response_breakdown(ctx: Context, parse: Parse, question: str) -> Answer:
     bars: list[dict[str, object]] = []
     facts: list[StudyFact] = []
     unsplit = 0
+    split = 0  # patients counted in a category of their own
     lines = []
     for category in RESPONSE_ORDER[:5]:
         fact = _category_fact(ctx, population, category)
@@ -193,8 +194,9 @@ def response_breakdown(ctx: Context, parse: Parse, question: str) -> Answer:
         )
         lines.append(f"{category} {count} ({pct:.1f} %)")
         values[category] = count
+        split += count
         bars.append({"label": category, "value": count})
-    rest = len(members) - sum(int(v) for k, v in values.items() if k in RESPONSE_ORDER)
+    rest = len(members) - split
     rest_label = "SD, PD or NE" if unsplit == 0 else "MR, SD, PD or NE"
     rows.append(
         [

@@ -445,8 +445,9 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     for term in ctx.store.ae_terms:
         facts = _term_facts(ctx, term)
         for key in key_order:
-            if key in facts and isinstance(facts[key].value, int | float):
-                ranked.append((float(facts[key].value), term, key, facts[key]))
+            value = facts[key].value if key in facts else None
+            if isinstance(value, int | float):
+                ranked.append((float(value), term, key, facts[key]))
                 break
     ranked.sort(key=lambda item: (-item[0], item[1]))
     ranked = ranked[:top_n]

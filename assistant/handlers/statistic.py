@@ -16,7 +16,7 @@ from assistant.answer import Answer
 from assistant.handlers.context import Settings
 from assistant.handlers.figures import METHOD_SHORT, level_text, num
 from knowledge.intervals import interval
-from knowledge.stats import binom_test
+from knowledge.stats import Alternative, binom_test
 
 _UPPER = re.compile(r"\bupper\b", re.IGNORECASE)
 _LOWER_TAIL = re.compile(
@@ -85,6 +85,7 @@ def _one_sided(answer: Answer, k: int, n: int, settings: Settings, question: str
 
 
 def _binomial_test(answer: Answer, k: int, n: int, null_rate: float, question: str) -> Answer:
+    alternative: Alternative
     if _TWO_SIDED.search(question):
         alternative, h0 = "two-sided", f"p = {num(100 * null_rate)} %"
     elif _LOWER_TAIL.search(question):

@@ -1,4 +1,4 @@
-"""Hardening of the engine itself (issue 7): whatever text arrives, in whatever order, the
+"""The engine itself (issue 7): whatever text arrives, in whatever order, the
 engine answers with one of the five statuses and the six contract fields, never raises, and
 never hides an internal failure behind an answer.
 
