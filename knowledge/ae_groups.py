@@ -7,10 +7,10 @@ The grouping is data a medical writer edits; this module only validates it and a
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from knowledge.data_files import read_yaml
 
 
 class AEGroup(BaseModel):
@@ -53,5 +53,4 @@ class AEGroups(BaseModel):
 
 @cache
 def load_ae_groups() -> AEGroups:
-    text = (resources.files("knowledge.data") / "ae_groups.yaml").read_text(encoding="utf-8")
-    return AEGroups.model_validate(yaml.safe_load(text))
+    return AEGroups.model_validate(read_yaml("ae_groups.yaml"))

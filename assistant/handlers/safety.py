@@ -396,8 +396,8 @@ def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
             parse,
             question,
             "not_reported",
-            "The sources do not report that. Published: "
-            + "; ".join(
+            "The sources do not report that. What they report: "
+            + " ".join(
                 f.text for f in (ctx.store.fact(i) for i in ACTION_FACTS.values()) if f is not None
             ),
             sources=sources_for(records=False),
