@@ -251,7 +251,7 @@ def _doc_order(key: str) -> tuple[int, str]:
 def load_store(path: Path | str | None = None) -> Store:
     """Open, validate and index a store; ``None`` means the one shipped with the package."""
     store_path = Path(path) if path is not None else default_store_path()
-    with _collector_paused():
+    with collector_paused():
         try:
             return _build(store_path)
         except MemoryError:
@@ -259,19 +259,25 @@ def load_store(path: Path | str | None = None) -> Store:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused(freeze: bool = False) -> Iterator[None]:
     """Hold back Python's cyclic garbage collector while a store is built.
 
     Loading allocates one burst of long-lived objects (the parsed JSON, a model per record,
     the indexes), and the collector, triggered by the count of allocations, would traverse
     the growing heap again and again for garbage that is not there: a fifth of a cold
     ``stormchat ask``, and most of the load time of a store of thousands of patients. It is
-    switched back on (if it was on) however the load ends."""
+    switched back on (if it was on) however the load ends.
+
+    With ``freeze`` (start-up: the command line's parser, stormchat's modules, the engine)
+    what exists is moved out of the collector's sight before it is switched back on, or the
+    collection held back would only run at the next allocation over the whole heap."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 

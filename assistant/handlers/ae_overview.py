@@ -11,15 +11,17 @@ cells those are, and that they are not study results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.answer import ILLUSTRATIVE_SOURCE, Answer
 from assistant.handlers.context import Context
 from assistant.handlers.figures import answer, sources_for, table
 from intents.schema import Parse
 from knowledge import queries as q
-from knowledge.ae_groups import load_ae_groups
 from knowledge.models import AE_BANDS, StudyFact
+
+if TYPE_CHECKING:
+    from knowledge.ae_groups import AEGroups
 
 Standing = Literal["published", "derived", "none", "not_recorded"]
 
@@ -119,10 +121,18 @@ def cell(ctx: Context, term: str, band: str, facts: dict[str, StudyFact]) -> Cel
     return Cell(band, n, n_safety, "none")
 
 
+def _groups() -> AEGroups:
+    # Imported here: only a table question needs the groups, and a cold `ask` of any other
+    # question should not pay for their models.
+    from knowledge.ae_groups import load_ae_groups
+
+    return load_ae_groups()
+
+
 def _terms(ctx: Context) -> list[str]:
     """Terms with a published figure by grade, and any term a group names that the store
     has a count or a published sentence for (decreased appetite: "common", no count)."""
-    named = {t for g in load_ae_groups().groups.values() for t in g.terms}
+    named = {t for g in _groups().groups.values() for t in g.terms}
     return sorted(
         t
         for t in set(ctx.store.ae_terms) | named
@@ -160,7 +170,7 @@ def _table(ctx: Context, parse: Parse, question: str, ranked: bool) -> Answer:
     group = str(parse.get("group", "all") or "all")
     severe = parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
     bands = SEVERE_BANDS if severe else ALL_BANDS
-    groups = load_ae_groups()
+    groups = _groups()
     sections = groups.arrange(_terms(ctx), group)
     if ranked:
         # One section, the most frequent first; each row keeps its group's heading.
