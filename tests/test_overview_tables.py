@@ -104,10 +104,13 @@ def test_full_table_every_published_cell_beside_its_count(
         assert abs(100 * entry["n"] / 123 - pct) <= 0.5 + 1e-9, (term, band)
     for key, count in section6.items():
         assert cells[key]["n"] == count, key
-    # Each published cell is in the Markdown table beside the count, as "n/N (x %; published p %)".
+    # Each published cell is beside the count: in the text as "n/N (x %; published p %)", in
+    # the Markdown table as "n (x %); p %".
+    assert "90/123 (73.2 %; published 73 %)" in answer.text
     assert answer.markdown is not None
-    assert "90/123 (73.2 %; published 73 %)" in answer.markdown
-    assert "72/123 (58.5 %; published 59 %)" in answer.markdown
+    assert "| 90 (73.2 %); 73 % |" in answer.markdown
+    assert "72 (58.5 %); 59 %" in answer.markdown
+    assert "2 (1.6 %); 2 % derived (44 − 42)" in answer.markdown
 
 
 def test_cells_without_a_published_counterpart_are_named(engine: Engine) -> None:

@@ -53,6 +53,17 @@ class Cell:
             return f"derived from published {self.derivation} = {_pct(self.published_pct)}"
         return NO_COUNTERPART
 
+    def short(self) -> str:
+        """The same for a table cell: "33 (26.8 %); 27 %", "2 (1.6 %); 2 % derived (44 − 42)",
+        "0 (0.0 %); none" (the table's heading says what the two figures are)."""
+        if self.n is None:
+            return f"—; {_pct(self.published_pct)}" if self.facts else "not reported"
+        counterpart = {
+            "published": _pct(self.published_pct),
+            "derived": f"{_pct(self.published_pct)} derived ({self.derivation})",
+        }.get(self.standing, "none")
+        return f"{self.n} ({100 * self.n / self.N:.1f} %); {counterpart}"
+
     def text(self) -> str:
         """ "90/123 (73.2 %; published 73 %)"; "not counted (published 19 %)"."""
         if self.n is None and self.facts:
@@ -214,11 +225,11 @@ def _table(ctx: Context, parse: Parse, question: str, ranked: bool) -> Answer:
             label = heading if index == 0 or ranked else ""
             if sentence is not None:
                 used.append(sentence)
-                rows.append([label, term, *("no count published" for _ in bands)])
+                rows.append([label, term, "no count", *("—" for _ in bands[1:])])
                 lines.append(f"{indent}{term}: no count published. {sentence.text}")
                 entries.append({"term": term, "section": key, "published": sentence.text})
                 continue
-            rows.append([label, term, *(c.text() for c in cells)])
+            rows.append([label, term, *(c.short() for c in cells)])
             parts = [f"{AE_BANDS[c.band].label} {c.text()}" for c in cells]
             where = f" ({heading.lower()})" if ranked else ""
             lines.append(f"{indent}{term}{where}: " + "; ".join(parts))
@@ -246,9 +257,10 @@ def _table(ctx: Context, parse: Parse, question: str, ranked: bool) -> Answer:
             "not study results."
         )
         lines.append(note)
-    markdown = f"**{title}, safety population (n = {n})**\n\n" + table(
-        ["group", "event", *(AE_BANDS[k].label for k in bands)], rows
-    )
+    markdown = (
+        f"**{title}, safety population (n = {n})**\n\nEach cell: patients in the "
+        f"reconstructed records (% of {n}); the published figure.\n\n"
+    ) + table(["group", "event", *(AE_BANDS[k].label for k in bands)], rows)
     if note:
         markdown += f"\n\n{note}"
     sources = sources_for(*used)
