@@ -137,3 +137,32 @@ def test_python_dash_m_assistant_is_stormchat(tmp_path: Path) -> None:
     assert run("--version").stdout.startswith("stormchat ")
     assert run("--no-such-option").returncode == 2
     assert run().returncode == 2  # the app, refused without a terminal
+
+
+@pytest.mark.parametrize("args", [["ask", "What was the ORR?"], ["--level", "2", "ask", "x"]])
+def test_the_collector_is_on_after_start_up(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Start-up pauses the garbage collector (knowledge.collector); a command, done or
+    refused, leaves it running, as the chat app and a long batch need it."""
+    import gc
+
+    assert gc.isenabled()
+    cli.main(args)
+    capsys.readouterr()
+    assert gc.isenabled()
+
+
+def test_collector_paused_restores_and_freezes() -> None:
+    import gc
+
+    from knowledge.collector import collector_paused
+
+    before = gc.get_freeze_count()
+    with collector_paused(freeze=True):
+        assert not gc.isenabled()
+        kept: list[list[int]] = [[] for _ in range(100)]
+    assert gc.isenabled() and gc.get_freeze_count() >= before + len(kept)
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError
+    assert gc.isenabled()
