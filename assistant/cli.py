@@ -545,7 +545,9 @@ def _error(message: str) -> None:
 def _main(argv: Sequence[str] | None) -> int:
     from knowledge.collector import collector_paused
 
-    with collector_paused(freeze=True):  # as in _load_engine
+    # As in _load_engine, but nothing is frozen: the argument parser is garbage once read, and
+    # frozen it would never be freed.
+    with collector_paused():
         from knowledge.store import StoreError
 
         parser = build_parser()
