@@ -17,6 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from assistant.output import FORMATS
+from knowledge.collector import collector_paused
+from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
+
 if TYPE_CHECKING:
     from assistant.engine import Engine
 
@@ -94,10 +98,6 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """The global options, accepted before or after the command. On the sub-commands their
     defaults are suppressed so a value given before the command is not overwritten."""
 
-    # Imported here, not at the top: the module's own import stays light, and what these
-    # pull in (the answer models) loads inside ``_main``'s pause of the collector.
-    from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
-
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
@@ -132,8 +132,6 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assistant.output import FORMATS
-
     parser = _Parser(
         prog="stormchat",
         description="Answers about STORM Part 2 (selinexor-dexamethasone in "
@@ -325,8 +323,6 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _load_engine(args: argparse.Namespace) -> Engine:
-    from knowledge.collector import collector_paused
-
     # Importing stormchat's modules, building the parser's vocabulary and loading the store
     # is one burst of long-lived objects: with the collector on, it traverses the growing
     # heap again and again for garbage that is not there (about 80 ms of a cold `ask`, an
@@ -543,8 +539,6 @@ def _error(message: str) -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from knowledge.collector import collector_paused
-
     # As in _load_engine, but nothing is frozen: the argument parser is garbage once read, and
     # frozen it would never be freed.
     with collector_paused():
