@@ -16,8 +16,9 @@ from assistant.handlers.context import Context, Settings
 from intents.parser import Parser
 from intents.schema import Parse
 from knowledge.by_arm import socs
+from knowledge.collector import collector_paused
 from knowledge.stats import DEFAULT_LEVEL, DEFAULT_METHOD, check_level, check_method
-from knowledge.store import Store, collector_paused, load_store
+from knowledge.store import Store, load_store
 
 # Questions are answered on a bounded prefix: nobody asks a 10 MB question, and the parser's
 # cost must not grow with a paste.

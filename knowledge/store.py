@@ -8,13 +8,11 @@ what is wrong, which the CLI turns into one line on stderr and exit 3.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -23,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from knowledge.collector import collector_paused
 from knowledge.models import (
     AdverseEvent,
     AERecord,
@@ -380,24 +379,6 @@ def load_store(path: Path | str | None = None) -> Store:
             return _build(store_path)
         except MemoryError:
             raise StoreError(store_path, "too large to load into the memory available") from None
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold back Python's cyclic garbage collector while a store is built.
-
-    Loading allocates one burst of long-lived objects (the parsed JSON, a model per record,
-    the indexes), and the collector, triggered by the count of allocations, would traverse
-    the growing heap again and again for garbage that is not there: a fifth of a cold
-    ``stormchat ask``, and most of the load time of a store of thousands of patients. It is
-    switched back on (if it was on) however the load ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(store_path: Path) -> Store:

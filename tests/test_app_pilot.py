@@ -512,6 +512,10 @@ async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
         await wait_for_note(pilot, posted, count + 1)
         assert "48/122" in out.read_text(encoding="utf-8")  # CBR, not the last answer
         assert note_texts(posted)[-1].startswith("Copied the chosen answer to the clipboard")
+        # The full references make each answer taller: the first is scrolled into view to be
+        # clicked, as a user would scroll to it.
+        views[0].scroll_visible(animate=False)
+        await pilot.pause()
         await pilot.click(views[0])
         assert app.selected_view() is views[0] and not views[1].has_class("-selected")
         await app.action_copy_answer("reference")

@@ -339,3 +339,32 @@ def test_unexpected_failure_is_one_line_not_a_traceback(
     monkeypatch.setenv("STORMCHAT_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main(["ask", "ORR"])
+
+
+@pytest.mark.parametrize("args", [["ask", "What was the ORR?"], ["--level", "2", "ask", "x"]])
+def test_the_collector_is_on_after_start_up(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Start-up pauses the garbage collector (knowledge.collector); a command, done or
+    refused, leaves it running, as the chat app and a long batch need it."""
+    import gc
+
+    assert gc.isenabled()
+    cli.main(args)
+    capsys.readouterr()
+    assert gc.isenabled()
+
+
+def test_collector_paused_restores_and_freezes() -> None:
+    import gc
+
+    from knowledge.collector import collector_paused
+
+    before = gc.get_freeze_count()
+    with collector_paused(freeze=True):
+        assert not gc.isenabled()
+        kept: list[list[int]] = [[] for _ in range(100)]
+    assert gc.isenabled() and gc.get_freeze_count() >= before + len(kept)
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError
+    assert gc.isenabled()

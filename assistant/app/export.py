@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assistant.answer import Answer
 from assistant.app.text import multi_line, one_line
+from knowledge.references import load_references
 
 TITLE = "stormchat conversation: STORM Part 2 (selinexor-dexamethasone)"
 
@@ -93,8 +94,8 @@ def copy_text(answer: Answer, form: str, settings_line: str) -> str:
 
 
 STUDY = (
-    "STORM Part 2, selinexor-dexamethasone in triple-class-refractory multiple myeloma "
-    "(Chari et al., N Engl J Med 2019;381:727-38)"
+    "STORM Part 2, selinexor–dexamethasone in triple-class-refractory multiple myeloma: "
+    + load_references().references["paper"]
 )
 
 

@@ -54,13 +54,15 @@ def compare(ctx: Context, parse: Parse, question: str) -> Answer:
         f"{100 * result.diff_high:+.1f}, Wald); Fisher's exact test p = "
         f"{result.p_value:.2f}. {POST_HOC}"
     )
+    # The other 39's figures are arithmetic on published ones: said so, not "Published".
     published = [
+        f"{'derived from published counts' if f.grade == 'derived' else 'published'} for "
         f"{label}: {published_rate(f)}"
         for label, f in zip(("penta-refractory", "the other patients"), facts, strict=True)
         if f
     ]
     if published:
-        text += " Published: " + "; ".join(published) + "."
+        text += " " + sentence_case("; ".join(published)) + "."
     rows = [
         [
             "penta-refractory",

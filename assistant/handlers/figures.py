@@ -14,6 +14,7 @@ from assistant.answer import ILLUSTRATIVE_SOURCE, RECORDS_SOURCE, Answer, Status
 from assistant.neutral import markdown_inline
 from intents.schema import Parse
 from knowledge.models import StudyFact
+from knowledge.references import load_references
 from knowledge.stats import CI_METHODS, Median, Rate
 from knowledge.store import Store
 
@@ -66,10 +67,21 @@ def published(fact: StudyFact, rate: Rate | None = None) -> str:
 def as_published(text: str) -> str:
     """A published sentence after the computed one: "As published, the median age was 65
     years." rather than "Published: The median age was …", which reads as a slip."""
-    text = text.strip()
+    return f"As published, {lower_first(text.strip())}"
+
+
+def known_figures(pairs: Iterable[tuple[str, str]]) -> str:
+    """What is published, as a clause after "Published:": "median overall survival 8.6
+    months; median overall survival, PR or better, 15.6 months" (a fact's label starts with
+    a capital as a heading; repeated after "Published:" it reads as a slip)."""
+    return "; ".join(f"{lower_first(label)} {figure}" for label, figure in pairs)
+
+
+def lower_first(text: str) -> str:
+    """ "Median overall survival" → "median overall survival"; "PFS", "IMWG" stay."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
-        text = text[0].lower() + text[1:]  # "The" → "the"; "STORM", "IMWG" stay as they are
-    return f"As published, {text}"
+        return text[0].lower() + text[1:]
+    return text
 
 
 def of_the(count: int, total: int) -> str:
@@ -158,36 +170,43 @@ def grade_words(op: str, low: int | None, high: int | None) -> str:
 
 
 def distinct_sources(labels: Iterable[str]) -> list[str]:
-    """Each source once, in order: a fact citing "news item; NEJM abstract" beside one citing
-    the news item names the news item once."""
+    """Each source once: full references first, then who reported them, then other sources,
+    then what was derived and computed here (a compound answer merges its parts' lists)."""
     out: list[str] = []
     for label in labels:
         for item in label.split("; "):
             if item and item not in out:
                 out.append(item)
-    return out
+    return sorted(out, key=_source_rank)
 
 
-def source_label(fact: StudyFact) -> str:
-    """A source as a reader cites it: the founding news item by name, others with their
-    standing; a derived figure says what it was derived from, once."""
+def _source_rank(line: str) -> int:
+    if load_references().is_reference(line):
+        return 0
+    if line.startswith("as reported by "):
+        return 1
+    if line.startswith("derived from published counts"):
+        return 3
+    if line in (RECORDS_SOURCE, ILLUSTRATIVE_SOURCE):
+        return 4
+    return 2
+
+
+def source_lines(fact: StudyFact) -> list[str]:
+    """A fact's sources as a reader cites them (``knowledge/data/references.yaml``): the
+    paper's full reference for the paper's figures, with the source that reported them; the
+    news item for what only it says; a derived figure says what it was derived from, once."""
     if fact.grade == "derived":
         detail = fact.source.removeprefix("derived").strip()
-        return f"derived from published counts {detail}".strip()
-    if fact.grade == "seed":
-        return fact.source
-    # Each source of a fact that cites several carries the fact's standing.
-    return "; ".join(
-        item if item.endswith(")") else f"{item} ({fact.grade} source)"
-        for item in fact.source.split("; ")
-    )
+        return [f"derived from published counts {detail}".strip()]
+    return load_references().cite(fact.id, fact.source, fact.grade)
 
 
 def sources_for(
     *facts: StudyFact | None, records: bool = True, illustrative: bool = False
 ) -> list[str]:
     """Published sources first (deduplicated, in order), then the records' provenance."""
-    out = distinct_sources(source_label(fact) for fact in facts if fact is not None)
+    out = distinct_sources(line for f in facts if f is not None for line in source_lines(f))
     if records:
         out.append(RECORDS_SOURCE)
     if illustrative:

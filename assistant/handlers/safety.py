@@ -8,6 +8,8 @@ arithmetic from what they publish; otherwise the answer says what is known.
 from __future__ import annotations
 
 from assistant.answer import Answer, Chart
+from assistant.handlers.ae_overview import ae_table as ae_table  # the intents data names it here
+from assistant.handlers.ae_overview import ranked_table, term_facts
 from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     answer,
@@ -46,14 +48,9 @@ def _grade_key(op: str, low: int | None, high: int | None) -> str | None:
     return None
 
 
-def _term_facts(ctx: Context, term: str) -> dict[str, StudyFact]:
-    prefix = f"safety.ae.{term.lower()}."
-    return {f.id[len(prefix) :]: f for f in ctx.store.facts_under(prefix)}
-
-
 def _known(ctx: Context, term: str) -> str:
     """Everything published about a term, as a clause."""
-    facts = _term_facts(ctx, term)
+    facts = term_facts(ctx, term)
     parts = []
     recorded = term in ctx.store.adverse_events
     for key, fact in facts.items():
@@ -97,13 +94,13 @@ def ae_incidence(ctx: Context, parse: Parse, question: str) -> Answer:
             "not_reported",
             f"The sources do not report adverse events by subgroup. In the whole "
             f"safety population: {_known(ctx, term) or 'no figures'}.",
-            sources=sources_for(*_term_facts(ctx, term).values(), records=False),
+            sources=sources_for(*term_facts(ctx, term).values(), records=False),
         )
     band = grade_words(op, low, high)
     if op == "eq" and low == 5 or op == "ge" and low == 5:
         return ae_deaths(ctx, parse, question)
     min_grade = ctx.store.meta.ae_min_grade.get(term)
-    facts = _term_facts(ctx, term)
+    facts = term_facts(ctx, term)
     if term not in ctx.store.adverse_events:
         said = parse.slots["term"].text if "term" in parse.slots else None
         words = (
@@ -399,8 +396,8 @@ def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
             parse,
             question,
             "not_reported",
-            "The sources do not report that. Published: "
-            + "; ".join(
+            "The sources do not report that. What they report: "
+            + " ".join(
                 f.text for f in (ctx.store.fact(i) for i in ACTION_FACTS.values()) if f is not None
             ),
             sources=sources_for(records=False),
@@ -437,13 +434,16 @@ def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
 
 
 def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
-    """The most common events, ranked by the published figure for the band asked."""
-    top_n = max(1, min(int(parse.get("top_n", 5) or 5), 20))
+    """The most common events, ranked by the published figure for the band asked; "all grade
+    3+ AEs" (no number asked) is every event, by grade band, the most frequent first."""
     severe = parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
+    if severe and "top_n" not in parse.slots:
+        return ranked_table(ctx, parse, question).model_copy(update={"intent": parse.intent})
+    top_n = max(1, min(int(parse.get("top_n", 5) or 5), 20))
     key_order = ("g34", "g3") if severe else ("any",)
     ranked: list[tuple[float, str, str, StudyFact]] = []
     for term in ctx.store.ae_terms:
-        facts = _term_facts(ctx, term)
+        facts = term_facts(ctx, term)
         for key in key_order:
             value = facts[key].value if key in facts else None
             if isinstance(value, int | float):
@@ -476,6 +476,18 @@ def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     common = ctx.store.fact("safety.common_low_grade")
     if not severe and common is not None:
         text += f" {common.text}"
+    if not severe:
+        listed = {term for _, term, _, _ in ranked}
+        only_severe = [
+            t.lower() for t in ctx.store.ae_terms if t not in listed and "g3" in term_facts(ctx, t)
+        ]
+        if only_severe:
+            # Why the list is short: the other events are published at grade 3 or higher only.
+            text += (
+                " The sources give any-grade figures only for these; "
+                f"{', '.join(only_severe)} are published at grade 3 or higher only "
+                '(ask for "all grade 3 or higher adverse events").'
+            )
     n = len(ctx.store.population("safety"))
     markdown = f"**Most common adverse events ({what}), safety population (n = {n})**\n\n" + table(
         ["event", "grade", "patients", "%", "published"], rows
@@ -552,86 +564,4 @@ def disposition(ctx: Context, parse: Parse, question: str) -> Answer:
         text,
         {**rate.values(), "status": key},
         sources_for(fact, other),
-    )
-
-
-# Groups of adverse events for overview tables.
-AE_GROUPS: dict[str, tuple[str, ...]] = {
-    "haematological": ("Thrombocytopenia", "Anaemia", "Neutropenia", "Leukopenia"),
-    "gastrointestinal": ("Nausea", "Vomiting", "Diarrhoea", "Decreased appetite"),
-    "metabolic": ("Hyponatraemia",),
-}
-GROUP_NAMES = {
-    "haematological": "Haematological adverse events",
-    "gastrointestinal": "Gastrointestinal adverse events",
-    "metabolic": "Metabolic adverse events",
-    "all": "Adverse events",
-}
-
-
-def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
-    """Adverse events by term and grade band, each beside its published figure."""
-    group = parse.get("group", "all")
-    terms = [
-        t
-        for t in AE_GROUPS.get(group, tuple(ctx.store.ae_terms))
-        if t in ctx.store.adverse_events or _term_facts(ctx, t)
-    ]
-    if group == "all":
-        terms = [t for t in ctx.store.ae_terms if _term_facts(ctx, t)]
-    severe = parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
-    bands = ("g3", "g4", "g34") if severe else ("any", "g3", "g4", "g34")
-    rows: list[list[str]] = []
-    lines: list[str] = []
-    entries: list[dict[str, object]] = []
-    used: list[StudyFact] = []
-    n = len(ctx.store.population("safety"))
-    for term in terms:
-        facts = _term_facts(ctx, term)
-        recorded = term in ctx.store.adverse_events
-        cells = [term]
-        parts = []
-        for key in bands:
-            fact = facts.get(key)
-            band = AE_BANDS[key]
-            if fact is None or not recorded:
-                published = f"{fact.value} %" if fact is not None else None
-                cells.append(f"— (published {published})" if published else "not reported")
-                if published:
-                    parts.append(f"{band.label} published {published}")
-                continue
-            used.append(fact)
-            rate = q.ae_rate(ctx.store, term, band.op, band.low, band.high)
-            cells.append(f"{rate.n}/{rate.N} ({100 * rate.rate:.1f} %; published {fact.value} %)")
-            parts.append(f"{band.label} {rate.n}/{rate.N} ({100 * rate.rate:.1f} %)")
-            entries.append(
-                {
-                    "term": term,
-                    "band": key,
-                    "n": rate.n,
-                    "N": rate.N,
-                    "rate": round(rate.rate, 4),
-                    "published_pct": fact.value,
-                }
-            )
-        rows.append(cells)
-        if parts:
-            lines.append(f"{term}: " + ", ".join(parts))
-        else:
-            lines.append(f"{term}: not reported")
-    what = GROUP_NAMES.get(group, "Adverse events") + (", grade 3 or higher" if severe else "")
-    if not lines:
-        return answer(parse, question, "not_reported", f"The sources report no {what.lower()}.")
-    text = f"{what}, safety population (n = {n}): " + "; ".join(lines) + "."
-    markdown = f"**{what}, safety population (n = {n})**\n\n" + table(
-        ["event", *(AE_BANDS[k].label for k in bands)], rows
-    )
-    return answer(
-        parse,
-        question,
-        "answered",
-        text,
-        {"group": group, "events": entries},
-        sources_for(*used),
-        markdown=markdown,
     )

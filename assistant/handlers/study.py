@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answer import Answer
 from assistant.handlers.context import Context
-from assistant.handlers.figures import answer, sources_for
+from assistant.handlers.figures import answer, sources_for, table
 from intents.schema import Parse
 from knowledge.models import StudyFact
 
@@ -35,6 +35,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "summary": (
         "design.design",
         "design.regimen",
+        "population.mitt",
         "efficacy.orr",
         "efficacy.cbr",
         "efficacy.dor",
@@ -45,6 +46,21 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "safety.common_low_grade",
         "safety.deaths.ae",
     ),
+}
+# How the one-screen summary ("what did the study show?") heads each of its facts.
+SUMMARY_LABELS: dict[str, str] = {
+    "design.design": "Design",
+    "design.regimen": "Treatment",
+    "population.mitt": "Patients",
+    "efficacy.orr": "Overall response",
+    "efficacy.cbr": "Clinical benefit",
+    "efficacy.dor": "Duration of response",
+    "efficacy.pfs": "Progression-free survival",
+    "efficacy.os": "Overall survival",
+    "safety.ae.thrombocytopenia.any": "Thrombocytopenia",
+    "safety.bleeding.ge3": "Bleeding",
+    "safety.common_low_grade": "Common side-effects",
+    "safety.deaths.ae": "Deaths from adverse events",
 }
 # Topics understood but not reported by any source: answered as such, never guessed.
 UNREPORTED_TOPICS = {"follow_up": "the duration of follow-up"}
@@ -97,8 +113,36 @@ def study_fact(ctx: Context, parse: Parse, question: str) -> Answer:
         )
     if topic == "limitations":
         return _limitations(ctx, parse, question)
+    if topic == "summary":
+        return _summary(ctx, parse, question)
     facts = _facts(ctx, TOPICS.get(topic, TOPICS["design"]))
     return _from_facts(parse, question, facts)
+
+
+def _summary(ctx: Context, parse: Parse, question: str) -> Answer:
+    """ "What did the study show?": one screen, a line per finding, each as published."""
+    facts = _facts(ctx, TOPICS["summary"])
+    if not facts:
+        return _from_facts(parse, question, facts)
+    rows = [
+        [SUMMARY_LABELS.get(f.id, f.id), f.text, "; ".join(sources_for(f, records=False))]
+        for f in facts
+    ]
+    text = "STORM Part 2 in brief, every figure as published:\n" + "\n".join(
+        f"{label}: {finding}" for label, finding, _ in rows
+    )
+    markdown = "**STORM Part 2 in brief, every figure as published**\n\n" + table(
+        ["", "finding", "source"], rows
+    )
+    return answer(
+        parse,
+        question,
+        "answered",
+        text,
+        {fact.id: fact.value for fact in facts},
+        sources_for(*facts, records=False),
+        markdown=markdown,
+    )
 
 
 def _limitations(ctx: Context, parse: Parse, question: str) -> Answer:

@@ -13,6 +13,7 @@ from assistant.handlers.figures import (
     POPULATION_LABELS,
     answer,
     as_published,
+    known_figures,
     level_text,
     median_figure,
     published_median,
@@ -83,7 +84,7 @@ def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
             for key, fid in PUBLISHED.items()
             if key[1:] == ("mITT", None) and key[0] in ("PFS", "OS")
         ]
-        known_text = "; ".join(f"{f.label}: {published_median(f)}" for f in known if f)
+        known_text = known_figures((f.label, published_median(f)) for f in known if f)
         return answer(
             parse,
             question,
@@ -197,7 +198,7 @@ def _kaplan_meier(
 
 def _not_reported(ctx: Context, parse: Parse, question: str, endpoint: str, who: str) -> Answer:
     known = [ctx.store.fact(fid) for key, fid in PUBLISHED.items() if key[0] == endpoint]
-    known_text = "; ".join(f"{f.label}: {published_median(f)}" for f in known if f is not None)
+    known_text = known_figures((f.label, published_median(f)) for f in known if f is not None)
     text = f"The sources do not report {NAMES[endpoint]} for {who}." + (
         f" Published: {known_text}." if known_text else ""
     )
