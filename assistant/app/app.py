@@ -29,6 +29,7 @@ from assistant.app.export import (
     copy_text,
     current_directory,
     default_path,
+    save_folder,
     write_new,
 )
 from assistant.app.history import History
@@ -75,6 +76,8 @@ class StormChatApp(App[int]):
         Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
         Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
         Binding("ctrl+s", "export", "Export"),
+        Binding("f5", "save('screen')", "Save"),
+        Binding("f6", "save('chart')", "Save chart", show=False),
         Binding("ctrl+l", "clear", "Clear"),
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
@@ -406,6 +409,28 @@ class StormChatApp(App[int]):
             return None
         shown = path.name if path.parent == current_directory() else str(path)
         self.notify(f"Exported the conversation to {shown}", markup=False)
+        return path
+
+    def action_save(self, what: str) -> Path | None:
+        """F5: the screen as SVG; F6: the chosen (or last) answer's chart as text. Both go in
+        ``stormchat-saved/`` (created when missing); the notice gives the path."""
+        from assistant.app.charts import ChartView
+
+        if what == "chart":
+            view = self.selected_view()
+            charts = list(view.query(ChartView)) if view is not None else []
+            if not charts:
+                self.notify("The chosen answer has no chart to save.", severity="warning")
+                return None
+            content, extension = charts[0].plain_text(), ".txt"
+        else:
+            content, extension = self.export_screenshot(), ".svg"
+        try:
+            path = write_new(default_path(None, save_folder(), what, extension), content)
+        except OSError as exc:
+            self.notify(f"Could not save the {what}: {exc}", severity="error", markup=False)
+            return None
+        self.notify(f"Saved the {what} to {path}", markup=False)
         return path
 
     async def action_clear(self) -> None:

@@ -40,6 +40,16 @@ class StormCommands(Provider):
                 "Write a .md file in the current directory (ctrl+s)",
             ),
             (
+                "Save screen as SVG",
+                partial(app.action_save, "screen"),
+                "Into stormchat-saved/ in the current directory (F5)",
+            ),
+            (
+                "Save chart as text",
+                partial(app.action_save, "chart"),
+                "The chosen answer's chart, into stormchat-saved/ (F6)",
+            ),
+            (
                 "Clear conversation",
                 app.action_clear,
                 "Empty the transcript and start a new conversation (ctrl+l)",

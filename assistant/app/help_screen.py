@@ -30,6 +30,8 @@ KEYS: list[tuple[str, str]] = [
         "choose another answer for F4; ctrl+p copies it as Markdown or with its full reference",
     ),
     ("ctrl+s", "export the conversation to Markdown"),
+    ("F5", "save the screen as SVG in stormchat-saved/ (created when missing)"),
+    ("F6", "save the chosen answer's chart as text in stormchat-saved/"),
     ("ctrl+l", "clear the conversation (start a new one)"),
     ("PgUp / PgDn", "scroll the conversation"),
     ("Paste", "several lines: each is asked in turn"),
