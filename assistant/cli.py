@@ -249,7 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="typing speed, seconds per character (default 0.04; 0 = at once)",
     )
     demo.add_argument(
-        "--export", metavar="FILE", help="also write the whole walkthrough as Markdown to FILE"
+        "--export",
+        metavar="FILE",
+        help="also write the walkthrough as Markdown to FILE: with --plain every step; in "
+        "the app the steps shown and your own questions, updated after each answer",
     )
     demo.add_argument("--force", action="store_true", help="overwrite the --export FILE")
     _global_options(demo, suppress=True)
@@ -450,9 +453,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         if args.plain:
             with writing_stdout() as out:
                 results = print_walkthrough(script, engine, out)
-        if export is not None:
-            # Written before the app starts, the same content as --plain: the handout exists
-            # however the presentation ends.
+        if export is not None and args.plain:
             export_walkthrough(export, script, engine, args.force, results)
     except (ScriptError, OutputExistsError) as error:
         raise UsageError(str(error)) from None
@@ -465,7 +466,11 @@ def _run_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     from assistant.demo.app_demo import run_demo_app
 
-    return run_demo_app(engine, script, auto=args.auto, typing_delay=args.pace)
+    # In the app the handout is written as the demo goes: the steps shown and the presenter's
+    # own questions (written at the start too, so it exists however the presentation ends).
+    return run_demo_app(
+        engine, script, auto=args.auto, typing_delay=args.pace, export=export, force=args.force
+    )
 
 
 def _run_import(args: argparse.Namespace) -> int:

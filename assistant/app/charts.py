@@ -222,7 +222,7 @@ class KMPlot(PlotextPlot):
 
     # Tall enough to read the steps; at most about half the screen, so the whole chart (title,
     # plot, numbers at risk, legend) fits in the transcript at 80×24.
-    DEFAULT_CSS = "KMPlot { height: 55vh; max-height: 18; min-height: 8; width: 1fr; }"
+    DEFAULT_CSS = "KMPlot { height: 45vh; max-height: 18; min-height: 8; width: 1fr; }"
 
     def __init__(self, chart: Chart) -> None:
         super().__init__()
@@ -317,8 +317,6 @@ def legend(chart: Chart) -> str:
         if any(c.get("censored") for c in chart.series):
             parts.append(f"{CENSOR_MARK} censored")
         parts.append("┈ 0.5 (median)")
-        if chart.x_label:
-            parts.append(f"time in {one_line(chart.x_label)}")
         return "   ".join(parts)
     notes = sorted({row.note for row in bar_rows(chart.series) if row.note})
     axis = f"axis: {one_line(chart.y_label)}" if chart.y_label else ""
