@@ -14,6 +14,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -448,13 +449,12 @@ def _run_demo(args: argparse.Namespace) -> int:
         script = BUILTIN if args.script is None else load_script(args.script)
         if export is not None:
             check_target(export, args.force)
-        engine = _load_engine(args)
-        results = None
         if args.plain:
+            engine = _load_engine(args)
             with writing_stdout() as out:
                 results = print_walkthrough(script, engine, out)
-        if export is not None and args.plain:
-            export_walkthrough(export, script, engine, args.force, results)
+            if export is not None:
+                export_walkthrough(export, script, engine, args.force, results)
     except (ScriptError, OutputExistsError) as error:
         raise UsageError(str(error)) from None
     except BrokenPipeError:
@@ -468,8 +468,14 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     # In the app the handout is written as the demo goes: the steps shown and the presenter's
     # own questions (written at the start too, so it exists however the presentation ends).
+    # The engine loads in the app, after its first paint.
     return run_demo_app(
-        engine, script, auto=args.auto, typing_delay=args.pace, export=export, force=args.force
+        partial(_load_engine, args),
+        script,
+        auto=args.auto,
+        typing_delay=args.pace,
+        export=export,
+        force=args.force,
     )
 
 
@@ -502,7 +508,8 @@ def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
 
     _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
-    return run_app(_load_engine(args))
+    # The engine loads in the app, after its first paint: the input takes keys at once.
+    return run_app(partial(_load_engine, args))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

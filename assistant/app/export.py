@@ -13,9 +13,12 @@ import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.answer import Answer
 from assistant.app.text import multi_line, one_line
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 TITLE = "stormchat conversation: STORM Part 2 (selinexor-dexamethasone)"
 

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from assistant.app.examples import EXAMPLES
+from assistant.app.examples import examples
 from assistant.app.transcript import ExampleLink
 
 KEYS: list[tuple[str, str]] = [
@@ -85,7 +85,7 @@ class HelpScreen(ModalScreen[str | None]):
         with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "Help · ↑ ↓ PgUp PgDn scroll · Esc to close"
             yield Markdown(help_markdown())
-            for area, questions in EXAMPLES.items():
+            for area, questions in examples().items():
                 yield Static(area, classes="area", markup=False)
                 for question in questions:
                     yield HelpExample(question)

@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.answer import Answer
 from assistant.app.text import keep_together, one_line
-from assistant.handlers.context import Settings
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.answer import Answer
     from assistant.engine import Engine
 
 # (label, question): the questions are the card's source of truth, never typed-in numbers.
@@ -95,10 +95,10 @@ class StudyCard(VerticalScroll, can_focus=False):
     StudyCard > .label { color: $text-muted; }
     """
 
-    def __init__(self, engine: Engine, settings: Settings, id: str | None = None) -> None:
+    def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.engine = engine
-        self.settings = settings
+        self.engine: Engine | None = None
+        self.settings: Settings | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("STORM Part 2", classes="title", markup=False)
@@ -108,9 +108,17 @@ class StudyCard(VerticalScroll, can_focus=False):
         yield Static("Population", classes="heading", markup=False)
         yield Static(POPULATION, classes="text", markup=False)
         yield Static("Key results", classes="heading", markup=False)
+        if self.engine is None or self.settings is None:
+            yield Static("Loading…", classes="muted", markup=False)
+            return
         for result in key_results(self.engine, self.settings):
             yield Static(result.label, classes="label", markup=False)
             yield Static(result.figure, classes="figure", markup=False)
+
+    async def show_results(self, engine: Engine, settings: Settings) -> None:
+        """The key results, once the engine is loaded."""
+        self.engine = engine
+        await self.refresh_results(settings)
 
     async def refresh_results(self, settings: Settings) -> None:
         """Recompute with new CI settings (cheap: a few engine calls)."""

@@ -21,6 +21,7 @@ presenter is typing in the input (then they type) or a dialog (F1, F3) is open.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,7 +104,7 @@ class DemoApp(StormChatApp, inherit_bindings=False):
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Callable[[], Engine],
         script: Script,
         *,
         auto: float | None = None,
@@ -137,8 +138,14 @@ class DemoApp(StormChatApp, inherit_bindings=False):
     async def on_mount(self) -> None:
         await self.query_one("#chat").mount(CaptionBar(id="caption-bar"), before=self.transcript)
         self._show_caption()
-        self._write_export()
+        # Written at the start (once the engine has the settings), so the handout exists
+        # however the presentation ends.
+        self.run_worker(self._export_when_ready, group="export")
         self._schedule()
+
+    async def _export_when_ready(self) -> None:
+        await self.ready.wait()
+        self._write_export()
 
     @property
     def caption_bar(self) -> CaptionBar:
@@ -388,7 +395,7 @@ class DemoApp(StormChatApp, inherit_bindings=False):
 
 
 def run_demo_app(
-    engine: Engine,
+    engine: Engine | Callable[[], Engine],
     script: Script,
     *,
     auto: float | None = None,
