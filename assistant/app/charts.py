@@ -34,6 +34,8 @@ NOT_DRAWN = "(chart not drawn: its values are out of the range a terminal chart 
 # give), explained in the legend.
 NOTE_MARK = "†"
 CENSOR_MARK = "+"
+# Plot rows from which the survival axis is marked in quarters rather than halves.
+_QUARTER_ROWS = 14
 AT_RISK_TITLE = "Number at risk"
 # Partial blocks, in eighths of a cell: a bar of 2 patients out of 120 is a sliver, not zero.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -249,7 +251,6 @@ class KMPlot(PlotextPlot):
         plt.xticks(self.ticks, tick_labels(self.ticks))
         plt.xlim(0, self.ticks[-1])
         plt.ylim(0, 1.05)
-        plt.yticks([0, 0.25, 0.5, 0.75, 1.0])
         # The dotted line at 0.5: where the median is read off the curve.
         plt.hline(0.5, "gray")
         if self.chart.x_label:
@@ -263,6 +264,11 @@ class KMPlot(PlotextPlot):
         self._plot.plotsize(width, plot_height)
         self._plot._set_size(width, plot_height)  # as PlotextPlot.render does (its issue 5)
         self._plot.theme(self._get_plotext_theme_name(self.app.theme))
+        # Quarters need rows to land on: on a short plot plotext rounds them onto the wrong
+        # rows (the 0.5 line beside "0.25"), so it gets halves only.
+        self._plot.yticks(
+            [0, 0.25, 0.5, 0.75, 1.0] if plot_height >= _QUARTER_ROWS else [0, 0.5, 1.0]
+        )
         try:
             text = Text.from_ansi(self._plot.build())
         except Exception:  # noqa: BLE001 - plotext raises anything from ZeroDivision to Overflow
