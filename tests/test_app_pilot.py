@@ -574,11 +574,12 @@ async def test_a_question_typed_while_the_study_loads_is_answered_once_it_is_loa
         assert not app.query(AnswerView) and app.prompt.value == ""
         release.set()
         await app.ready.wait()
-        for _ in range(50):
-            await pilot.pause()
-            if len(app.turns) == 2:
+        await app.workers.wait_for_complete()  # the questions that waited, in workers
+        for _ in range(500):  # until both answers' messages are through (no clock involved)
+            answers = [m.answer for m in posted if isinstance(m, AnswerShown)]
+            if len(answers) == 2:
                 break
-        answers = [m.answer for m in posted if isinstance(m, AnswerShown)]
+            await pilot.pause()
         assert [a.values.get("n") for a in answers] == [32, 48]  # published 32/122, 48/122
         assert "Clopper" in str(status.visual)  # the settings, once loaded
         assert loads and loads[0] != threading.main_thread().name
