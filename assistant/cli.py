@@ -16,6 +16,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -254,7 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="typing speed, seconds per character (default 0.04; 0 = at once)",
     )
     demo.add_argument(
-        "--export", metavar="FILE", help="also write the whole walkthrough as Markdown to FILE"
+        "--export",
+        metavar="FILE",
+        help="also write the walkthrough as Markdown to FILE: with --plain every step; in "
+        "the app the steps shown and your own questions, updated after each answer",
     )
     demo.add_argument("--force", action="store_true", help="overwrite the --export FILE")
     _global_options(demo, suppress=True)
@@ -445,7 +449,7 @@ def _isatty(stream: object) -> bool:
 
 def _run_demo(args: argparse.Namespace) -> int:
     from assistant.atomic import OutputExistsError, check_target
-    from assistant.demo import ScriptError, default_script, load_script
+    from assistant.demo import BUILTIN, ScriptError, default_script, load_script
     from assistant.demo.plain import export_walkthrough, print_walkthrough
     from assistant.study_profile import profile
 
@@ -458,17 +462,20 @@ def _run_demo(args: argparse.Namespace) -> int:
         script = None if args.script is None else load_script(args.script)
         if export is not None:
             check_target(export, args.force)
-        engine = _load_engine(args)
-        if script is None:  # the built-in walkthrough of the study the store holds
-            script = default_script(profile(engine.store))
         results = None
+        # The built-in walkthrough is of the study the store holds: STORM's without --db (the
+        # app then loads the engine after its first paint); another store's needs it loaded.
+        engine: Engine | None = None
+        if args.plain or (script is None and args.db is not None):
+            engine = _load_engine(args)
+        if script is None:
+            script = BUILTIN if engine is None else default_script(profile(engine.store))
         if args.plain:
+            assert engine is not None
             with writing_stdout() as out:
                 results = print_walkthrough(script, engine, out)
-        if export is not None:
-            # Written before the app starts, the same content as --plain: the handout exists
-            # however the presentation ends.
-            export_walkthrough(export, script, engine, args.force, results)
+            if export is not None:
+                export_walkthrough(export, script, engine, args.force, results)
     except (ScriptError, OutputExistsError) as error:
         raise UsageError(str(error)) from None
     except BrokenPipeError:
@@ -480,7 +487,17 @@ def _run_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     from assistant.demo.app_demo import run_demo_app
 
-    return run_demo_app(engine, script, auto=args.auto, typing_delay=args.pace)
+    # In the app the handout is written as the demo goes: the steps shown and the presenter's
+    # own questions (written at the start too, so it exists however the presentation ends).
+    # The engine loads in the app, after its first paint.
+    return run_demo_app(
+        engine if engine is not None else partial(_load_engine, args),
+        script,
+        auto=args.auto,
+        typing_delay=args.pace,
+        export=export,
+        force=args.force,
+    )
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -512,7 +529,8 @@ def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
 
     _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
-    return run_app(_load_engine(args))
+    # The engine loads in the app, after its first paint: the input takes keys at once.
+    return run_app(partial(_load_engine, args))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

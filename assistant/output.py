@@ -12,10 +12,12 @@ import csv
 import io
 import json
 import math
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answer import Answer
 from assistant.neutral import csv_cell, escape_markdown, json_text, neutralise
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 __all__ = [
     "FORMATS",

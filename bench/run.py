@@ -2,6 +2,7 @@
 
     python bench/run.py            the full run (about 1–2 minutes)
     python bench/run.py --quick    fewer repetitions (about 30 s)
+    python bench/run.py --only launch    one part (repeatable)
 
 Every figure is the median of several runs, shown with the min and max. Each part runs in
 fresh processes (``worker.py``), so no figure inherits another's imports or caches. Timing
@@ -44,6 +45,7 @@ COLD_QUESTIONS = {
     "median": "What was the median PFS?",
     "comparison": "Compare the ORR in penta-refractory vs the others",
 }
+ASK_MARK = "32/122"  # in its answer
 BATCH_QUESTIONS = 1000
 SCALES = (1, 10, 100)
 
@@ -58,6 +60,7 @@ class Plan:
     scale_passes: int
 
 
+PARTS = ("questions", "ask", "batch", "app", "launch", "scaling")
 FULL = Plan(passes=9, cold=9, batch=5, app=5, scale_loads=3, scale_passes=5)
 QUICK = Plan(passes=3, cold=3, batch=2, app=2, scale_loads=1, scale_passes=2)
 
@@ -262,6 +265,73 @@ def app(plan: Plan) -> list[Row]:
     ]
 
 
+def launch(plan: Plan, tmp: Path) -> list[Row]:
+    """The chat app as a user starts it, on a pseudo-terminal of 80×24: launch → the input
+    takes a key, and ctrl+q → the process has ended, beside a minimal Textual app (one Input)
+    measured the same way. Interleaved, so drift in the machine hits both alike."""
+    import launch as pty_launch
+
+    _say("chat app launch and quit on a pseudo-terminal, beside a minimal Textual app")
+    floor_argv = pty_launch.minimal_app(tmp)
+    app_argv = stormchat()
+
+    def env() -> dict[str, str]:
+        # A fresh data directory each run: a first run's welcome, no history carried over.
+        return {**child_env(), "STORMCHAT_DATA_DIR": tempfile.mkdtemp(dir=tmp)}
+
+    pty_launch.measure(floor_argv, env(), tmp)  # warm-up: byte-code, page cache
+    pty_launch.measure(app_argv, env(), tmp)
+    floors, apps, asked = [], [], []
+    for _ in range(plan.app):
+        floors.append(pty_launch.measure(floor_argv, env(), tmp))
+        apps.append(pty_launch.measure(app_argv, env(), tmp))
+        asked.append(
+            pty_launch.measure(app_argv, env(), tmp, question=ASK_QUESTION, answer_mark=ASK_MARK)
+        )
+    ratios = [a.usable_s / f.usable_s for a, f in zip(apps, floors, strict=True)]
+    return [
+        Row(
+            "chat app: launch -> input usable (pty 80x24)",
+            Summary.of([a.usable_s for a in apps]),
+            "s",
+            "<= 1.0 s",
+            1.0,
+        ),
+        Row(
+            "  floor: minimal Textual app, launch -> input usable",
+            Summary.of([f.usable_s for f in floors]),
+            "s",
+            note="one Input, nothing else",
+        ),
+        Row("  chat app / floor", Summary.of(ratios), "x"),
+        Row(
+            f'  "{ASK_QUESTION}" typed at once: Enter -> answer drawn',
+            Summary.of([a.answered_s or 0.0 for a in asked]),
+            "s",
+            note="waits for the store loading meanwhile",
+        ),
+        Row(
+            "chat app: ctrl+q -> process ended (store still loading)",
+            Summary.of([a.quit_s for a in apps]),
+            "s",
+            "<= 0.3 s",
+            0.3,
+        ),
+        Row(
+            "  ctrl+q -> process ended, after an answer",
+            Summary.of([a.quit_s for a in asked]),
+            "s",
+            "<= 0.3 s",
+            0.3,
+        ),
+        Row(
+            "  floor: minimal Textual app, ctrl+q -> ended",
+            Summary.of([f.quit_s for f in floors]),
+            "s",
+        ),
+    ]
+
+
 def scaling(plan: Plan, tmp: Path) -> list[Row]:
     from scale import build, shipped_store
 
@@ -358,22 +428,27 @@ def render(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (~30 s)")
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (repeatable)"
+    )
     args = parser.parse_args(argv)
     _ensure_stormchat()
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
-    parts: list[Callable[[Path], list[Row]]] = [
-        lambda tmp: in_process(plan),
-        lambda tmp: cold_ask(plan, tmp),
-        lambda tmp: batch(plan, tmp),
-        lambda tmp: app(plan),
-        lambda tmp: scaling(plan, tmp),
-    ]
+    parts: dict[str, Callable[[Path], list[Row]]] = {
+        "questions": lambda tmp: in_process(plan),
+        "ask": lambda tmp: cold_ask(plan, tmp),
+        "batch": lambda tmp: batch(plan, tmp),
+        "app": lambda tmp: app(plan),
+        "launch": lambda tmp: launch(plan, tmp),
+        "scaling": lambda tmp: scaling(plan, tmp),
+    }
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="stormchat-bench-") as name:
         _bytecode_cache(Path(name))
-        for part in parts:
-            rows.extend(part(Path(name)))
+        for key, part in parts.items():
+            if not args.only or key in args.only:
+                rows.extend(part(Path(name)))
     print(render(rows))
     print(
         f"\n{'quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s; "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer, Chart
-from assistant.app.charts import bar_rows, km_steps
+from assistant.app.charts import km_steps
 from assistant.app.export import conversation_markdown, default_path, write_new
 from assistant.app.history import (
     DATA_DIR_ENV,
@@ -163,15 +163,6 @@ def test_km_steps_make_a_staircase_and_skip_bad_points() -> None:
     xs, ys = km_steps([1, 2, "x", float("nan"), 3], [0.9, 0.8, 0.5, 0.5, 0.6])
     assert xs == [0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0]
     assert ys == [1.0, 1.0, 0.9, 0.9, 0.8, 0.8, 0.6]
-
-
-def test_bar_rows_skip_rows_without_a_number() -> None:
-    rows = [
-        {"label": "PR", "value": 24},
-        {"label": "bad", "value": None},
-        {"label": "[b]MR", "value": "16"},
-    ]
-    assert bar_rows(rows) == (["PR", "[b]MR"], [24.0, 16.0])
 
 
 # ---------------------------------------------------------------- study card

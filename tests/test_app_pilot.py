@@ -21,7 +21,7 @@ from textual.widgets import Markdown, RadioSet, Static  # noqa: E402
 from assistant.app import AnswerShown, StormChatApp  # noqa: E402
 from assistant.app.charts import ChartView  # noqa: E402
 from assistant.app.history import History  # noqa: E402
-from assistant.app.transcript import AnswerView, ExampleLink, QuestionView  # noqa: E402
+from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Welcome  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 
 SIZE = (100, 30)
@@ -512,9 +512,7 @@ async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
         await wait_for_note(pilot, posted, count + 1)
         assert "48/122" in out.read_text(encoding="utf-8")  # CBR, not the last answer
         assert note_texts(posted)[-1].startswith("Copied the chosen answer to the clipboard")
-        # The full references make each answer taller: the first is scrolled into view to be
-        # clicked, as a user would scroll to it.
-        views[0].scroll_visible(animate=False)
+        app.transcript.scroll_to_widget(views[0], animate=False)  # above the KM chart
         await pilot.pause()
         await pilot.click(views[0])
         assert app.selected_view() is views[0] and not views[1].has_class("-selected")
@@ -532,7 +530,7 @@ async def test_copy_any_answer_chosen_by_keyboard_or_mouse(
 @pytest.mark.asyncio
 async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None:
     """Issue 13.4: F1's example questions can be chosen and asked with the keyboard."""
-    from assistant.app.examples import EXAMPLES
+    from assistant.app.examples import examples
     from assistant.app.help_screen import HelpExample
 
     posted: list[Message] = []
@@ -543,7 +541,7 @@ async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None
         await pilot.press("tab", "tab")
         focused = app.focused
         assert isinstance(focused, HelpExample)
-        second = [q for questions in EXAMPLES.values() for q in questions][1]
+        second = [q for questions in examples().values() for q in questions][1]
         assert focused.question == second
         scroll = app.screen.query_one(VerticalScroll)
         assert scroll.scroll_y > 0  # the pane followed the cursor down to the examples
@@ -554,3 +552,60 @@ async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None
             await pilot.pause(0.01)
         assert [m.question for m in posted if isinstance(m, AnswerShown)] == [second]
         assert type(app.screen).__name__ != "HelpScreen" and app.focused is app.prompt
+
+
+# ------------------------------------------------------------- fast start (issue 13.8)
+
+
+@pytest.mark.asyncio
+async def test_a_question_typed_while_the_study_loads_is_answered_once_it_is_loaded(
+    engine: Engine,
+) -> None:
+    """The app paints and takes keys before the engine is loaded (it loads in a thread); a
+    question submitted meanwhile waits, then is answered. The loader here waits for the test
+    to let it finish, so the order is certain without timing anything."""
+    import threading
+
+    release = threading.Event()
+    loads: list[str] = []
+
+    def loader() -> Engine:
+        loads.append(threading.current_thread().name)
+        release.wait(timeout=30)
+        return engine
+
+    posted: list[Message] = []
+    app = StormChatApp(loader, history=History(None), cursor_blink=False)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await pilot.pause()
+        assert not app.ready.is_set() and app.focused is app.prompt
+        status = app.query_one("#status", Static)
+        assert "Loading" in str(status.visual)
+        await type_and_submit(pilot, "What was the ORR?")
+        await type_and_submit(pilot, "CBR")
+        # Shown at once, not answered yet.
+        assert [str(v.visual) for v in app.query(QuestionView)] == ["What was the ORR?", "CBR"]
+        assert not app.query(AnswerView) and app.prompt.value == ""
+        release.set()
+        await app.ready.wait()
+        await app.workers.wait_for_complete()  # the questions that waited, in workers
+        for _ in range(500):  # until both answers' messages are through (no clock involved)
+            answers = [m.answer for m in posted if isinstance(m, AnswerShown)]
+            if len(answers) == 2:
+                break
+            await pilot.pause()
+        assert [a.values.get("n") for a in answers] == [32, 48]  # published 32/122, 48/122
+        assert "Clopper" in str(status.visual)  # the settings, once loaded
+        assert loads and loads[0] != threading.main_thread().name
+        # The welcome arrives with the study, above the questions asked meanwhile.
+        assert isinstance(app.transcript.children[0], Welcome)
+
+
+@pytest.mark.asyncio
+async def test_enter_typed_before_the_app_took_the_terminal_still_asks(engine: Engine) -> None:
+    """Typed at launch, Enter reaches the app as a newline (ctrl+j): it asks all the same."""
+    app = make_app(engine, history=History(None), first_run_hint=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"ORR", "ctrl+j")
+        await pilot.pause()
+        assert [t[0] for t in app.turns] == ["ORR"]

@@ -114,3 +114,37 @@ def test_history_screen(
 ) -> None:
     saved_conversations(engine, tmp_path)
     assert snap_compare(make_app(engine), terminal_size=size, press=["ctrl+o"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_km_chart_with_numbers_at_risk(
+    snap_compare: Any, engine: Engine, size: tuple[int, int]
+) -> None:
+    """Issue 13.5: censor marks, the numbers at risk under the time axis, the legend below."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asking("What was the median overall survival?")(pilot)
+        from assistant.app.charts import ChartView
+
+        app = pilot.app
+        assert isinstance(app, StormChatApp)
+        app.transcript.scroll_to_widget(app.query_one(ChartView), animate=False)
+        await pilot.pause()
+
+    assert snap_compare(make_app(engine), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_demo_footer(snap_compare: Any, engine: Engine, size: tuple[int, int]) -> None:
+    """Issue 13.7: the presenter's keys first in the footer, after the first step."""
+    from assistant.demo import BUILTIN
+    from assistant.demo.app_demo import DemoApp
+
+    app = DemoApp(engine, BUILTIN, typing_delay=0, history=History(None), cursor_blink=False)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -235,24 +235,35 @@ def test_export_into_a_missing_directory_is_a_usage_error(
     assert code == 2 and err.startswith("stormchat: cannot write") and err.count("\n") == 1
 
 
-def test_export_without_plain_writes_before_the_app(
+def test_export_without_plain_is_handed_to_the_app(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """In the app the handout holds what was shown (issue 13.7): the CLI checks the target
+    and hands it to the app, which writes it as the demo goes (tests/test_demo_app.py)."""
     from assistant.demo import app_demo
 
     target = tmp_path / "handout.md"
     seen: dict[str, object] = {}
 
     def fake_app(engine: Engine, script: object, **options: object) -> int:
-        seen.update(options, exists=target.exists(), script=script)
+        seen.update(options, script=script)
         return 0
 
     monkeypatch.setattr(app_demo, "run_demo_app", fake_app)
     monkeypatch.setattr(cli, "_require_terminal", lambda instead: None)  # pytest has none
     code, out, _ = run(["--export", str(target), "--auto", "5", "--pace", "0"], capsys)
     assert code == 0 and out == ""
-    assert seen == {"auto": 5.0, "typing_delay": 0.0, "exists": True, "script": BUILTIN}
-    assert target.read_text(encoding="utf-8").count("\n## Step ") == len(BUILTIN)
+    assert seen == {
+        "auto": 5.0,
+        "typing_delay": 0.0,
+        "export": target,
+        "force": False,
+        "script": BUILTIN,
+    }
+    target.write_text("keep me", encoding="utf-8")
+    code, _, err = run(["--export", str(target)], capsys)
+    assert code == 2 and "already exists" in err  # refused before the app starts
+    assert target.read_text(encoding="utf-8") == "keep me"
 
 
 def test_markdown_keeps_foreign_text_from_changing_the_structure(engine: Engine) -> None:

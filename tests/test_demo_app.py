@@ -223,3 +223,100 @@ async def test_paused_caption_wraps_at_spaces(engine: Engine, width: int) -> Non
             state = app.caption_bar.query_one("#state", Static)
             assert "paused" in str(state.visual)
             assert state.region.x > widget.region.right  # a gap between the two
+
+
+# --------------------------------------------------------------------- issue 13.7, the rest
+
+DEMO_KEYS = [("space", "Next"), ("←", "Back"), ("p", "Pause"), ("/", "Ask"), ("q", "Quit")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("width", [80, 100])
+async def test_the_presenter_keys_come_first_in_the_footer(engine: Engine, width: int) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(engine)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        keys = [k for k in app.query_one(Footer).query(FooterKey) if k.description != "palette"]
+        shown = [(k.key_display, k.description) for k in keys]
+        assert shown[: len(DEMO_KEYS)] == DEMO_KEYS
+        # All five whole on screen, left to right.
+        regions = [k.region for k in keys[: len(DEMO_KEYS)]]
+        assert [r.x for r in regions] == sorted(r.x for r in regions)
+        assert all(r.right <= width and r.width > 0 for r in regions)
+        # The chat app's keys are still there, after them.
+        assert ("f1", "Help") in shown[len(DEMO_KEYS) :]
+
+
+def visible_questions(app: DemoApp) -> list[str]:
+    return [str(getattr(v.visual, "plain", v.visual)) for v in app.query(QuestionView) if v.display]
+
+
+@pytest.mark.asyncio
+async def test_left_hides_the_later_steps_until_they_are_replayed(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine)
+    questions = [step.question for step in BUILTIN]
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await press(pilot, "space", "space", "space")
+        assert visible_questions(app) == questions[:3]
+        await press(pilot, "left", "left")
+        assert app.position == 0 and visible_questions(app) == questions[:1]
+        hidden = [v for v in app.query(AnswerView) if not v.display]
+        assert len(hidden) == 2  # their answers are hidden too
+        await press(pilot, "space")  # replayed: shown again, not asked again
+        assert app.position == 1 and visible_questions(app) == questions[:2]
+        assert len(app.query(AnswerView)) == 3 and len(steps_shown(posted)) == 3
+        await press(pilot, "right", "space")  # step 3 replayed, step 4 asked
+        assert visible_questions(app) == questions[:4]
+        assert [m.index for m in steps_shown(posted)] == [0, 1, 2, 3]
+
+
+@pytest.mark.asyncio
+async def test_export_holds_the_steps_shown_and_the_presenters_questions(
+    engine: Engine, tmp_path: Path
+) -> None:
+    target = tmp_path / "handout.md"
+    app = make_app(engine, export=target)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        document = target.read_text(encoding="utf-8")
+        assert f"0 of {len(BUILTIN)} steps shown" in document  # written at the start
+        await press(pilot, "space", "space")
+        await press(pilot, "slash", *"CBR", "enter")
+        await press(pilot, "left", "space")  # back and a replay: still shown once
+        await pilot.press("q")
+    document = target.read_text(encoding="utf-8")
+    headings = [line for line in document.splitlines() if line.startswith("## ")]
+    assert headings == [
+        f"## {BUILTIN.heading(0)}",
+        f"## {BUILTIN.heading(1)}",
+        "## The presenter's question",
+    ]
+    assert "**Q:** CBR" in document and "48" in document  # CBR: 48/122, published
+    assert f"2 of {len(BUILTIN)} steps shown, and 1 question from the presenter" in document
+
+
+@pytest.mark.asyncio
+async def test_every_steps_chart_fits_at_80_by_24(engine: Engine) -> None:
+    from assistant.app.charts import ChartView
+
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        charts = 0
+        for _ in BUILTIN:
+            await press(pilot, "space")
+            await pilot.pause()
+            view = app.query(AnswerView).last()
+            for chart in view.query(ChartView):
+                charts += 1
+                assert chart.size.height <= app.transcript.scrollable_content_region.height
+                # And scrolled to, the whole chart is on screen.
+                app.transcript.scroll_to_widget(chart, animate=False)
+                await pilot.pause()
+                region = chart.region
+                visible = app.transcript.scrollable_content_region
+                assert visible.y <= region.y and region.bottom <= visible.bottom
+        assert charts >= 3  # the walkthrough shows several charts

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from assistant.app.app import AnswerShown, StormChatApp
@@ -12,15 +16,16 @@ if TYPE_CHECKING:
 __all__ = ["AnswerShown", "StormChatApp", "run_app"]
 
 
-def run_app(engine: Engine, *, first_run_hint: bool = True) -> int:
-    """Run the chat app until the user quits; the exit code for the CLI."""
+def run_app(engine: Engine | Callable[[], Engine], *, first_run_hint: bool = True) -> int:
+    """Run the chat app until the user quits; the exit code for the CLI. Given a loader, the
+    app paints first and loads the engine in a thread (a fast start)."""
     from assistant.app.app import StormChatApp
 
     return run_until_exit(StormChatApp(engine, first_run_hint=first_run_hint))
 
 
-def run_until_exit(app: StormChatApp) -> int:
-    """Run ``app`` (the chat app or the demo) and return its exit code.
+def run_until_exit(app: StormChatApp) -> NoReturn:
+    """Run ``app`` (the chat app or the demo) and end the process with its exit code.
 
     An exception that stopped the app is raised again once the terminal is restored, so the
     CLI reports it as every other bug: one line on stderr and a non-zero exit, never a
@@ -28,7 +33,14 @@ def run_until_exit(app: StormChatApp) -> int:
     result = app.run()
     if app.crash is not None:
         raise app.crash
-    return result if isinstance(result, int) else 0
+    code = result if isinstance(result, int) else 0
+    # The terminal is restored and everything the app writes (history, exports) is written
+    # as it goes: end here rather than spend a good part of a second tearing down the
+    # interpreter (and waiting for a store still loading), so ctrl+q is prompt.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,10 @@
 
 For scripted use (the demo) ``await app.ask(question)`` shows a question and its answer and
 returns the ``Answer``; every answer shown also posts ``AnswerShown`` to the app.
+
+Given a loader instead of an engine, the app paints first and loads the engine (store, parser,
+statistics) in a thread: the input takes keys at once, and a question asked before the engine
+is ready waits for it and is then answered. Nothing here imports the engine or the handlers.
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,17 +25,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
+from textual.worker import WorkType
 
-from assistant.answer import Answer
 from assistant.app.clipboard import copy_with_tool, platform_hint
 from assistant.app.commands import StormCommands
 from assistant.app.conversations import ConversationStore, SavedConversation, replay
-from assistant.app.examples import TERMS, WELCOME_EXAMPLES, all_examples
+from assistant.app.examples import TERMS, all_examples, welcome_examples
 from assistant.app.export import (
     conversation_markdown,
     copy_text,
     current_directory,
     default_path,
+    save_folder,
     write_new,
 )
 from assistant.app.history import History
@@ -39,16 +46,18 @@ from assistant.app.study_card import StudyCard
 from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
 from assistant.app.wrapping import install as keep_no_break_spaces
-from assistant.handlers.context import Settings
+from assistant.settings import Settings
 from assistant.study_profile import STORM, StudyProfile, profile
 
 if TYPE_CHECKING:
+    from assistant.answer import Answer
     from assistant.engine import Engine
 
 keep_no_break_spaces()
 
 # Below this width the transcript needs the room more than the card does.
 CARD_MIN_WIDTH = 110
+LOADING = "Loading the study…"
 
 
 class AnswerShown(Message):
@@ -62,7 +71,7 @@ class AnswerShown(Message):
 
 class StormChatApp(App[int]):
     TITLE = "stormchat"
-    SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's is set in __init__
+    SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's once it is loaded
     COMMANDS = App.COMMANDS | {StormCommands}
     CSS = """
     #main { height: 1fr; }
@@ -77,8 +86,10 @@ class StormChatApp(App[int]):
         Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
         Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
         Binding("ctrl+s", "export", "Export"),
+        Binding("f5", "save('screen')", "Save", show=False),
+        Binding("f6", "save('chart')", "Save chart", show=False),
         Binding("ctrl+l", "clear", "New"),
-        Binding("ctrl+o,f5", "conversations", "History"),
+        Binding("ctrl+o", "conversations", "History"),
         Binding("ctrl+f", "find", "Find", show=False),
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
@@ -87,7 +98,7 @@ class StormChatApp(App[int]):
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Callable[[], Engine],
         *,
         first_run_hint: bool = True,
         history: History | None = None,
@@ -95,14 +106,18 @@ class StormChatApp(App[int]):
         conversations: ConversationStore | None = None,
     ) -> None:
         super().__init__()
-        self.engine = engine
-        # The study the store holds: STORM as published, or an import's own metadata.
-        self.study: StudyProfile = profile(engine.store)
-        self.sub_title = self.study.subtitle
+        # Set once the engine is there; ask() waits for it. Answers come in the order asked.
+        self.ready = asyncio.Event()
+        self._in_turn = asyncio.Lock()
+        self._loader = engine if callable(engine) else None
+        # The study the store holds: STORM as published until the store says otherwise.
+        self.study: StudyProfile = STORM
         self.first_run_hint = first_run_hint
         self.history = History.load() if history is None else history
+        self._returning = bool(self.history.entries)  # before this session adds any
         self.cursor_blink = cursor_blink
-        self.conversation = engine.conversation()
+        if not callable(engine):
+            self._engine_ready(engine)
         # (question as typed, answer) for export: the typed text, not the engine's cleaned one.
         self.turns: list[tuple[str, Answer]] = []
         # Every conversation is saved as it goes (ctrl+o lists them).
@@ -116,6 +131,62 @@ class StormChatApp(App[int]):
         self.crash: Exception | None = None
         self._selected: AnswerView | None = None
         self._signals_caught: list[int] = []
+
+    # ----------------------------------------------------------------- loading
+    def _engine_ready(self, engine: Engine) -> None:
+        self.engine = engine
+        self.conversation = engine.conversation()
+        # The study the store holds: STORM as published, or an import's own metadata.
+        self.study = profile(engine.store)
+        self.sub_title = self.study.subtitle
+        self.ready.set()
+
+    def _start_loading(self) -> None:
+        # A daemon thread of our own, not a Textual worker: ctrl+q while the store loads
+        # must not wait for it (the executor behind thread workers is joined at exit).
+        import threading
+
+        threading.Thread(target=self._load_in_thread, name="stormchat-load", daemon=True).start()
+
+    def _load_in_thread(self) -> None:
+        """Load the engine, then hand it to the app's own thread."""
+        assert self._loader is not None
+        try:
+            engine = self._loader()
+        except Exception as error:  # noqa: BLE001 - reported by the CLI once the app closed
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self._load_failed, error)
+            return
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._loaded, engine)
+
+    def _loaded(self, engine: Engine) -> None:
+        self._engine_ready(engine)
+        self.call_later(self._show_engine)
+
+    async def _show_engine(self) -> None:
+        """What needs the engine (or the intent spec): the card's results, the status line,
+        the store's terms to complete, and the welcome with its example questions."""
+        self._question_suggester.add_terms(getattr(self.engine.store, "ae_terms", []))
+        self._update_status()
+        self.card.study = self.study
+        self.prompt.placeholder = self.study.placeholder
+        await self.card.show_results(self.engine, self.settings)
+        if self.first_run_hint:
+            # The full welcome on a first run (no history yet); a one-line hint after that.
+            # Above any question asked while the study loaded.
+            examples = welcome_examples() if self.study == STORM else list(self.study.examples)
+            welcome = Welcome(examples, self.study, compact=self._returning)
+            if self.transcript.children:
+                await self.transcript.mount(welcome, before=0)
+            else:
+                await self.transcript.add(welcome)
+
+    def _load_failed(self, error: Exception) -> None:
+        # run_until_exit raises it again once the terminal is restored: a bad --db is then
+        # the CLI's one-line message and exit status, as before the app started.
+        self.crash = error
+        self.exit(1)
 
     # ----------------------------------------------------------------- signals
     def _catch_signals(self) -> None:
@@ -167,20 +238,29 @@ class StormChatApp(App[int]):
                 yield PromptInput(
                     self.history, self._suggester(), self.cursor_blink, self.study.placeholder
                 )
-                yield Static(settings_line(self.settings), id="status", markup=False)
-            yield StudyCard(self.engine, self.settings, self.study, id="card")
+                yield Static(self._status_text(), id="status", markup=False)
+            yield StudyCard(self.study, id="card")
         yield Footer()
 
     def _suggester(self) -> QuestionSuggester:
-        store_terms = list(getattr(self.engine.store, "ae_terms", []))
-        examples = [*self.study.examples, *all_examples()]
-        # Newest history first: what you asked recently is the likeliest completion.
-        return QuestionSuggester(
-            lambda: [*reversed(self.history.entries), *examples], [*TERMS, *store_terms]
+        # Newest history first: what you asked recently is the likeliest completion. The
+        # example questions and the store's event terms join once the engine is loaded.
+        self._question_suggester = QuestionSuggester(
+            lambda: [
+                *reversed(self.history.entries),
+                *([*self.study.examples, *all_examples()] if self.ready.is_set() else []),
+            ],
+            TERMS,
         )
+        return self._question_suggester
 
     async def on_mount(self) -> None:
         self._catch_signals()
+        if self.ready.is_set():
+            await self._show_engine()
+        else:
+            # After the first paint: the screen and the input come before the loading.
+            self.call_after_refresh(self._start_loading)
         self.card.display = self.size.width >= CARD_MIN_WIDTH
         if self.history.set_aside is not None:
             count = len(self.history.entries)
@@ -190,12 +270,6 @@ class StormChatApp(App[int]):
                 f"saved as {self.history.set_aside}.",
                 markup=False,
                 timeout=8,
-            )
-        if self.first_run_hint:
-            # The full welcome on a first run (no history yet); a one-line hint after that.
-            examples = WELCOME_EXAMPLES if self.study == STORM else list(self.study.examples)
-            await self.transcript.add(
-                Welcome(examples, self.study, compact=bool(self.history.entries))
             )
 
     def on_resize(self, event: events.Resize) -> None:
@@ -218,6 +292,12 @@ class StormChatApp(App[int]):
 
     @property
     def settings(self) -> Settings:
+        """The conversation's settings; before the engine is loaded, the library's defaults
+        (nothing shows them then: the status line says the study is loading)."""
+        if not self.ready.is_set():
+            from knowledge.stats import DEFAULT_LEVEL, DEFAULT_METHOD
+
+            return Settings(DEFAULT_METHOD, DEFAULT_LEVEL)
         settings = self.conversation.settings
         return settings if settings is not None else self.engine.defaults
 
@@ -238,11 +318,18 @@ class StormChatApp(App[int]):
                 severity="warning",
             )
         await self.transcript.add(QuestionView(question))
+        async with self._in_turn:
+            return await self._answer(question, remember)
+
+    async def _answer(self, question: str, remember: bool) -> Answer:
+        await self.ready.wait()  # a question typed while the study loads waits for it
         settings_before = self.settings
         error = False
         try:
             answer = self.conversation.ask(question)
         except Exception as exc:  # noqa: BLE001 - one bad question must not end the session
+            from assistant.answer import Answer
+
             error = True
             # "error", not "unknown": a bug is not "not understood" (DESIGN's status table).
             answer = Answer(
@@ -280,7 +367,12 @@ class StormChatApp(App[int]):
     async def _submitted(self, event: PromptInput.Submitted) -> None:
         question = event.value.strip()
         event.input.clear()
-        if question:
+        if question and not self.ready.is_set():
+            # Waiting for the study in a worker, so the input (and the rest of the app) stays
+            # usable meanwhile; the lock in ask() keeps the answers in order.
+            waiting: WorkType[Answer] = partial(self.ask, question)
+            self.run_worker(waiting, group="waiting")
+        elif question:
             await self.ask(question)
         else:
             self.history.reset()
@@ -316,9 +408,12 @@ class StormChatApp(App[int]):
                 markup=False,
             )
 
+    def _status_text(self) -> str:
+        return settings_line(self.settings) if self.ready.is_set() else LOADING
+
     def _update_status(self) -> None:
         # A question like "use Wilson from now on" changes the settings too.
-        self.query_one("#status", Static).update(settings_line(self.settings))
+        self.query_one("#status", Static).update(self._status_text())
 
     # ----------------------------------------------------------------- actions
     def action_help(self) -> None:
@@ -338,7 +433,9 @@ class StormChatApp(App[int]):
         self._card_toggled = True
         self.card.display = not self.card.display
 
-    def action_settings(self) -> None:
+    async def action_settings(self) -> None:
+        await self.ready.wait()  # the dialog shows the engine's settings
+
         def chosen(settings: Settings | None) -> None:
             if settings is not None:
                 self.call_later(self.set_ci, settings.ci_method, settings.level)
@@ -347,6 +444,7 @@ class StormChatApp(App[int]):
 
     async def set_ci(self, method: str | None = None, level: float | None = None) -> None:
         """Change the CI method and/or level for the rest of the conversation."""
+        await self.ready.wait()
         current = self.settings
         new = Settings(method or current.ci_method, current.level if level is None else level)
         self.conversation.settings = new
@@ -442,7 +540,30 @@ class StormChatApp(App[int]):
         self.notify(f"Exported the conversation to {shown}", markup=False)
         return path
 
+    def action_save(self, what: str) -> Path | None:
+        """F5: the screen as SVG; F6: the chosen (or last) answer's chart as text. Both go in
+        ``stormchat-saved/`` (created when missing); the notice gives the path."""
+        from assistant.app.charts import ChartView
+
+        if what == "chart":
+            view = self.selected_view()
+            charts = list(view.query(ChartView)) if view is not None else []
+            if not charts:
+                self.notify("The chosen answer has no chart to save.", severity="warning")
+                return None
+            content, extension = charts[0].plain_text(), ".txt"
+        else:
+            content, extension = self.export_screenshot(), ".svg"
+        try:
+            path = write_new(default_path(None, save_folder(), what, extension), content)
+        except OSError as exc:
+            self.notify(f"Could not save the {what}: {exc}", severity="error", markup=False)
+            return None
+        self.notify(f"Saved the {what} to {path}", markup=False)
+        return path
+
     async def action_clear(self) -> None:
+        await self.ready.wait()
         settings = self.settings
         await self.transcript.clear()
         self.turns.clear()

@@ -40,6 +40,16 @@ class StormCommands(Provider):
                 "Write a .md file in the current directory (ctrl+s)",
             ),
             (
+                "Save screen as SVG",
+                partial(app.action_save, "screen"),
+                "Into stormchat-saved/ in the current directory (F5)",
+            ),
+            (
+                "Save chart as text",
+                partial(app.action_save, "chart"),
+                "The chosen answer's chart, into stormchat-saved/ (F6)",
+            ),
+            (
                 "Clear: start a new conversation",
                 app.action_clear,
                 "Empty the transcript and start a new conversation; the last stays saved (ctrl+l)",
@@ -47,7 +57,7 @@ class StormCommands(Provider):
             (
                 "Saved conversations…",
                 app.action_conversations,
-                "Reopen, delete or search the conversations kept (ctrl+o, F5)",
+                "Reopen, delete or search the conversations kept (ctrl+o)",
             ),
             ("Find in conversation", app.action_find, "Search the transcript (ctrl+f)"),
             ("CI settings…", app.action_settings, "Interval method and level (F3)"),

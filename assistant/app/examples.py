@@ -4,16 +4,29 @@ they never disagree."""
 
 from __future__ import annotations
 
-from intents.spec import load_spec
+from functools import cache
 
-EXAMPLES: dict[str, list[str]] = load_spec().examples()
 
-# The few the welcome panel offers: one per kind of answer (rate, table + chart, KM curve).
-WELCOME_EXAMPLES: list[str] = [
-    q
-    for intent in ("response_rate", "response_breakdown", "ae_incidence", "tte_median")
-    if (q := load_spec().example(intent)) is not None
-]
+@cache
+def examples() -> dict[str, list[str]]:
+    """The example questions by area. Read from the intent spec on first use, not on import:
+    the app paints its first screen before the spec (and pydantic) are loaded."""
+    from intents.spec import load_spec
+
+    return load_spec().examples()
+
+
+@cache
+def welcome_examples() -> list[str]:
+    """The few the welcome panel offers: one per kind of answer (rate, table + chart, KM)."""
+    from intents.spec import load_spec
+
+    return [
+        q
+        for intent in ("response_rate", "response_breakdown", "ae_incidence", "tte_median")
+        if (q := load_spec().example(intent)) is not None
+    ]
+
 
 # Words worth completing mid-sentence, besides the adverse-event terms of the store.
 TERMS: list[str] = [
@@ -65,4 +78,4 @@ TERMS: list[str] = [
 
 
 def all_examples() -> list[str]:
-    return [question for questions in EXAMPLES.values() for question in questions]
+    return [question for questions in examples().values() for question in questions]

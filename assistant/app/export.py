@@ -13,10 +13,13 @@ import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.answer import Answer
 from assistant.app.text import multi_line, one_line
 from knowledge.references import load_references
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 TITLE = "stormchat conversation: STORM Part 2 (selinexor-dexamethasone)"
 
@@ -37,20 +40,37 @@ def _home() -> Path:
         return Path(tempfile.gettempdir())
 
 
-def default_path(now: datetime | None = None, directory: Path | None = None) -> Path:
-    """``stormchat-conversation-YYYYMMDD-HHMMSS.md`` in ``directory`` (default: the current
-    one, or the home directory when the current one no longer exists), with ``-2``, ``-3`` …
-    added if that name is taken."""
+def default_path(
+    now: datetime | None = None,
+    directory: Path | None = None,
+    what: str = "conversation",
+    extension: str = ".md",
+) -> Path:
+    """``stormchat-conversation-YYYYMMDD-HHMMSS.md`` (or another ``what`` and ``extension``)
+    in ``directory`` (default: the current one, or the home directory when the current one no
+    longer exists), with ``-2``, ``-3`` … added if that name is taken."""
     now = now or datetime.now()
     if directory is None:
         directory = current_directory() or _home()
-    stem = f"stormchat-conversation-{now:%Y%m%d-%H%M%S}"
-    path = directory / f"{stem}.md"
+    stem = f"stormchat-{what}-{now:%Y%m%d-%H%M%S}"
+    path = directory / f"{stem}{extension}"
     suffix = 2
     while path.exists():
-        path = directory / f"{stem}-{suffix}.md"
+        path = directory / f"{stem}-{suffix}{extension}"
         suffix += 1
     return path
+
+
+# Saved screens and charts go in a folder of their own, not among the user's files.
+SAVE_FOLDER = "stormchat-saved"
+
+
+def save_folder() -> Path:
+    """``stormchat-saved`` in the current directory (the home directory when that was
+    removed), created when missing; ``OSError`` when it cannot be."""
+    folder = (current_directory() or _home()) / SAVE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def conversation_markdown(

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from assistant.app.examples import EXAMPLES
+from assistant.app.examples import examples
 from assistant.app.transcript import ExampleLink
 
 KEYS: list[tuple[str, str]] = [
@@ -30,9 +30,11 @@ KEYS: list[tuple[str, str]] = [
         "choose another answer for F4; ctrl+p copies it as Markdown or with its full reference",
     ),
     ("ctrl+s", "export the conversation to Markdown"),
+    ("F5", "save the screen as SVG in stormchat-saved/ (created when missing)"),
+    ("F6", "save the chosen answer's chart as text in stormchat-saved/"),
     ("ctrl+l", "start a new conversation (the last one stays saved)"),
     (
-        "ctrl+o, F5",
+        "ctrl+o",
         "saved conversations: Enter reopens one, Del deletes it, / searches them, Esc closes",
     ),
     ("ctrl+f", "find in the conversation: Enter or Down next, Up previous match, Esc closes"),
@@ -88,7 +90,7 @@ class HelpScreen(ModalScreen[str | None]):
         with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "Help · ↑ ↓ PgUp PgDn scroll · Esc to close"
             yield Markdown(help_markdown())
-            for area, questions in EXAMPLES.items():
+            for area, questions in examples().items():
                 yield Static(area, classes="area", markup=False)
                 for question in questions:
                     yield HelpExample(question)

@@ -34,6 +34,9 @@ class PromptInput(Input):
         Binding("up", "history_previous", "Previous question", show=False),
         Binding("down", "history_next", "Next question", show=False),
         Binding("escape", "clear_input", "Clear input", show=False),
+        # Enter typed before the app took the terminal over (a fast typist at launch) was
+        # turned into a newline by the terminal: it arrives as ctrl+j, and still asks.
+        Binding("ctrl+j", "submit", "Ask", show=False),
     ]
 
     def __init__(

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet
 
-from assistant.handlers.context import Settings
+from assistant.settings import Settings
 from knowledge.stats import CI_METHODS
 
 LEVELS: list[float] = [0.80, 0.90, 0.95, 0.99]

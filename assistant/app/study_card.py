@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.answer import Answer
 from assistant.app.text import keep_together, one_line
-from assistant.handlers.context import Settings
+from assistant.settings import Settings
 from assistant.study_profile import STORM, StudyProfile
 
 if TYPE_CHECKING:
+    from assistant.answer import Answer
     from assistant.engine import Engine
 
 
@@ -102,16 +102,10 @@ class StudyCard(VerticalScroll, can_focus=False):
     StudyCard > .label { color: $text-muted; }
     """
 
-    def __init__(
-        self,
-        engine: Engine,
-        settings: Settings,
-        study: StudyProfile = STORM,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, study: StudyProfile = STORM, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.engine = engine
-        self.settings = settings
+        self.engine: Engine | None = None
+        self.settings: Settings | None = None
         self.study = study
 
     def compose(self) -> ComposeResult:
@@ -122,9 +116,17 @@ class StudyCard(VerticalScroll, can_focus=False):
             yield Static(text, classes="text", markup=False)
         if self.study.key_questions:
             yield Static("Key results", classes="heading", markup=False)
+        if self.engine is None or self.settings is None:
+            yield Static("Loading…", classes="muted", markup=False)
+            return
         for result in key_results(self.engine, self.settings, self.study.key_questions):
             yield Static(result.label, classes="label", markup=False)
             yield Static(result.figure, classes="figure", markup=False)
+
+    async def show_results(self, engine: Engine, settings: Settings) -> None:
+        """The key results, once the engine is loaded."""
+        self.engine = engine
+        await self.refresh_results(settings)
 
     async def refresh_results(self, settings: Settings) -> None:
         """Recompute with new CI settings (cheap: a few engine calls)."""

@@ -25,8 +25,13 @@ class QuestionSuggester(Suggester):
         # the suggestion is accepted.
         super().__init__(use_cache=False, case_sensitive=True)
         self._questions = questions
+        self._terms: list[str] = []
+        self.add_terms(terms)
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        """More words to complete (the store's event terms, once it is loaded)."""
         seen: dict[str, str] = {}
-        for term in terms:
+        for term in [*self._terms, *terms]:
             seen.setdefault(term.casefold(), term)
         # Shorter terms first so "response" is offered before "response rate" is guessed.
         self._terms = sorted(seen.values(), key=lambda term: (len(term), term.casefold()))

@@ -7,15 +7,19 @@ have been neutralised by ``text``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
-from assistant.answer import Answer
 from assistant.app.text import keep_together, multi_line, one_line
 from assistant.study_profile import STORM, StudyProfile
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 
 class QuestionView(Static):
@@ -95,6 +99,9 @@ class AnswerView(Vertical):
     def compose(self) -> ComposeResult:
         answer = self.answer
         if answer.markdown:
+            # Imported with the first table: markdown-it is a tenth of the app's start.
+            from textual.widgets import Markdown
+
             yield Markdown(self.answer_markdown_shown(), open_links=False)
         else:
             yield Static(self.answer_markdown_shown(), markup=False, classes="body")

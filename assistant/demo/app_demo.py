@@ -5,9 +5,14 @@ transcript, with the step's caption in a bar above it. The presenter moves with 
 (space or → next, ← back, p pause, / to type a question of their own, q quit), or lets
 ``--auto SECONDS`` advance by itself.
 
-Going back scrolls to a step already shown instead of asking it again: asking again would
-duplicate it in the transcript and change the conversation's context for the next steps.
-Going forward over steps already shown scrolls too; only a step never shown is asked.
+Going back scrolls to a step already shown and hides the later ones, instead of asking it
+again: asking again would duplicate it in the transcript and change the conversation's context
+for the next steps. Going forward over a hidden step replays it (its question typed again, its
+answer shown again); only a step never shown is asked.
+
+With ``export``, the Markdown handout is written when the demo starts and again after every
+answer: the steps actually shown and the presenter's own questions, so it exists whatever way
+the presentation ends.
 
 The presenter keys are priority bindings, so they work whatever has focus, except while the
 presenter is typing in the input (then they type) or a dialog (F1, F3) is open.
@@ -16,11 +21,13 @@ presenter is typing in the input (then they type) or a dialog (F1, F3) is open.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
@@ -34,6 +41,7 @@ from assistant.app.app import StormChatApp
 from assistant.app.prompt import PromptInput
 from assistant.app.text import one_line
 from assistant.app.transcript import AnswerView
+from assistant.demo.plain import Result, write_export
 from assistant.demo.script import Script, Step
 
 if TYPE_CHECKING:
@@ -76,11 +84,13 @@ class CaptionBar(Horizontal):
         self.query_one("#state", Static).update(state)
 
 
-class DemoApp(StormChatApp):
+class DemoApp(StormChatApp, inherit_bindings=False):
     """``StormChatApp`` plus a script, a caption bar and the presenter keys."""
 
     SUB_TITLE = "demo · STORM Part 2"  # the shipped store's; set from the study in __init__
     AUTO_FOCUS = None  # the keys drive the script; the input is one key (/) away
+    # The presenter's keys first, so the footer shows them whole at 80 columns; then the
+    # chat app's and Textual's own (not inherited: inherited ones would come first).
     BINDINGS = [
         Binding("space", "next_step", "Next", priority=True),
         Binding("right", "next_step", "Next", show=False, priority=True),
@@ -89,21 +99,30 @@ class DemoApp(StormChatApp):
         Binding("slash", "ask_own", "Ask", priority=True),
         Binding("q", "leave", "Quit", priority=True),
         Binding("escape", "leave_input", "Back to the demo", priority=True),
+        *StormChatApp.BINDINGS,
+        *App.BINDINGS,
     ]
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Callable[[], Engine],
         script: Script,
         *,
         auto: float | None = None,
         typing_delay: float = DEFAULT_TYPING_DELAY,
         history: History | None = None,
         cursor_blink: bool = True,
+        export: Path | None = None,
+        force: bool = False,
     ) -> None:
         super().__init__(engine, first_run_hint=False, history=history, cursor_blink=cursor_blink)
         self.sub_title = f"demo · {self.study.name}"
         self.script = script
+        self.export = export
+        self._export_force = force
+        # What the audience saw, in order: each step once, and the presenter's own questions.
+        self.shown: list[Result] = []
+        self._playing: int | None = None
         self.auto = auto
         self.typing_delay = typing_delay
         self.paused = False
@@ -121,7 +140,15 @@ class DemoApp(StormChatApp):
     async def on_mount(self) -> None:
         await self.query_one("#chat").mount(CaptionBar(id="caption-bar"), before=self.transcript)
         self._show_caption()
+        # Written at the start (once the engine has the settings), so the handout exists
+        # however the presentation ends.
+        export: WorkType[None] = self._export_when_ready
+        self.run_worker(export, group="export")
         self._schedule()
+
+    async def _export_when_ready(self) -> None:
+        await self.ready.wait()
+        self._write_export()
 
     @property
     def caption_bar(self) -> CaptionBar:
@@ -222,23 +249,60 @@ class DemoApp(StormChatApp):
 
     # ----------------------------------------------------------------- steps
     def _show_step(self, index: int) -> None:
-        """Bring step ``index`` into view: scroll to it when it is in the transcript, else
-        type and ask it."""
+        """Bring step ``index`` into view: scroll to it when it is in the transcript (hiding
+        the steps after it), replay it when it was hidden, else type and ask it."""
         view = self._step_views.get(index)
-        if view is None or not view.is_attached:
+        if view is None or not view.is_attached or not view.display:
             # Busy from now, not from when the worker starts: a second key press in between
             # must not start a second step.
             self._busy, self._hurry = True, False
             # A callable, not a coroutine: q pressed before the worker starts would leave a
             # coroutine never awaited ("RuntimeWarning: coroutine 'DemoApp._play' was never
             # awaited" printed after the app closed).
+            replay = view is not None and view.is_attached
             # Typed as Textual's WorkType: from a bare partial mypy cannot infer its result.
-            play: WorkType[None] = partial(self._play, index)
+            play: WorkType[None] = partial(self._replay if replay else self._play, index)
             self.run_worker(play, group="demo")
             return
         self.position = index
+        self._hide_after(index)
         self._show_caption()
         self._scroll_to(view)
+        self._schedule()
+
+    def _step_group(self, index: int) -> list[Widget]:
+        """Step ``index``'s widgets in the transcript: its question and answer, and whatever
+        the presenter asked after it, up to the next step's question."""
+        children = list(self.transcript.children)
+        start = children.index(self._step_views[index])
+        later = [
+            children.index(view)
+            for other, view in self._step_views.items()
+            if other > index and view.is_attached
+        ]
+        return children[start : min(later, default=len(children))]
+
+    def _hide_after(self, index: int) -> None:
+        """Going back to step ``index``: the later steps leave the screen until replayed."""
+        for other, view in self._step_views.items():
+            if other > index and view.is_attached and view.display:
+                for widget in self._step_group(other):
+                    widget.display = False
+
+    async def _replay(self, index: int) -> None:
+        """Show a hidden step again: its question typed as before, then its answer (not
+        asked again: the conversation's context stays as the audience saw it built)."""
+        self._cancel_timer()
+        self.position = index
+        self._show_caption()
+        try:
+            await self._type(self.script.steps[index].question)
+            for widget in self._step_group(index):
+                widget.display = True
+            view = self._step_views[index]
+            self.call_after_refresh(self._scroll_to, view)
+        finally:
+            self._busy = False
         self._schedule()
 
     def _scroll_to(self, view: Widget) -> None:
@@ -256,7 +320,11 @@ class DemoApp(StormChatApp):
             self.set_focus(None)  # Enter must not submit a half-typed question
         try:
             await self._type(step.question)
-            answer = await self.ask(step.question, remember=False)
+            self._playing = index
+            try:
+                answer = await self.ask(step.question, remember=False)
+            finally:
+                self._playing = None
             self.step_answers[index] = answer
             view = self._question_view_of(answer)
             self._step_views[index] = view
@@ -281,6 +349,33 @@ class DemoApp(StormChatApp):
             # A beat with the whole question visible before it turns into an answer.
             await asyncio.sleep(0 if self._hurry else self.typing_delay * 5)
         prompt.clear()
+
+    async def ask(self, question: str, *, remember: bool = True) -> Answer:
+        answer = await super().ask(question, remember=remember)
+        index = self._playing
+        step = self.script.steps[index] if index is not None else Step(question)
+        self.shown.append(Result(index, step, answer))
+        self._write_export()
+        return answer
+
+    def _write_export(self) -> None:
+        """The handout so far; a failure is said once and the demo goes on."""
+        if self.export is None:
+            return
+        try:
+            write_export(
+                self.export,
+                self.script,
+                self.shown,
+                self.settings,
+                self._export_force,
+                self.study.summary,
+            )
+        except OSError as exc:
+            self.notify(f"Could not write {self.export}: {exc}", severity="error", markup=False)
+            self.export = None
+            return
+        self._export_force = True  # from now on the file is the demo's own
 
     def _question_view_of(self, answer: Answer) -> Widget:
         """The question bubble just above ``answer``'s view: where going back scrolls to."""
@@ -312,13 +407,17 @@ class DemoApp(StormChatApp):
 
 
 def run_demo_app(
-    engine: Engine,
+    engine: Engine | Callable[[], Engine],
     script: Script,
     *,
     auto: float | None = None,
     typing_delay: float = DEFAULT_TYPING_DELAY,
+    export: Path | None = None,
+    force: bool = False,
 ) -> int:
     """Run the presenter until q; the exit code for the CLI."""
     from assistant.app import run_until_exit
 
-    return run_until_exit(DemoApp(engine, script, auto=auto, typing_delay=typing_delay))
+    return run_until_exit(
+        DemoApp(engine, script, auto=auto, typing_delay=typing_delay, export=export, force=force)
+    )

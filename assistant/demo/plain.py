@@ -28,7 +28,7 @@ RECORDS_NOTE = (
 
 @dataclass(frozen=True)
 class Result:
-    index: int  # 0-based
+    index: int | None  # 0-based; None for a question the presenter typed in the app
     step: Step
     answer: Answer
 
@@ -60,9 +60,17 @@ def text_header(script: Script, settings: Settings, study: str = STORM.summary) 
     )
 
 
+def heading_of(script: Script, result: Result) -> str:
+    return PRESENTER if result.index is None else script.heading(result.index)
+
+
+# The heading of a question the presenter typed during the demo.
+PRESENTER = "The presenter's question"
+
+
 def text_step(script: Script, result: Result) -> str:
     """One step: a rule, ``Step n/N — caption``, the question, the answer, its sources."""
-    heading = visible(script.heading(result.index))
+    heading = visible(heading_of(script, result))
     answer = result.answer
     lines = ["", "-" * 72, heading, "", f"Q: {visible(result.step.question)}"]
     body = visible(answer.text).rstrip("\n").split("\n")
@@ -95,7 +103,8 @@ def markdown_document(
         "",
         escape_markdown(study),
         "",
-        f"*{len(script)} steps. {escape_markdown(settings_line(settings))}.*",
+        f"*{escape_markdown(_steps_shown(script, results))}. "
+        f"{escape_markdown(settings_line(settings))}.*",
         "",
     ]
     for result in results:
@@ -105,10 +114,22 @@ def markdown_document(
     return "\n".join(parts)
 
 
+def _steps_shown(script: Script, results: list[Result]) -> str:
+    """``12 steps``, or what a presentation that skipped or added some showed."""
+    steps = len({r.index for r in results if r.index is not None})
+    own = sum(1 for r in results if r.index is None)
+    if steps == len(script) and not own:
+        return f"{len(script)} steps"
+    said = f"{steps} of {len(script)} steps shown"
+    return said + (
+        f", and {own} question{'s' if own != 1 else ''} from the presenter" if own else ""
+    )
+
+
 def _markdown_step(script: Script, result: Result) -> list[str]:
     answer = result.answer
     parts = [
-        f"## {escape_markdown(script.heading(result.index))}",
+        f"## {escape_markdown(heading_of(script, result))}",
         "",
         f"**Q:** {escape_markdown(result.step.question)}",
         "",
@@ -159,6 +180,19 @@ def export_walkthrough(
     kept unless ``force`` (``OutputExistsError``)."""
     if results is None:
         results = list(walk(script, engine))
-    document = markdown_document(script, results, engine.defaults, profile(engine.store).summary)
+    write_export(path, script, results, engine.defaults, force, profile(engine.store).summary)
+
+
+def write_export(
+    path: Path,
+    script: Script,
+    results: list[Result],
+    settings: Settings,
+    force: bool,
+    study: str = STORM.summary,
+) -> None:
+    """The Markdown document of ``results``, written atomically (``OutputExistsError`` for an
+    existing ``path`` without ``force``)."""
+    document = markdown_document(script, results, settings, study)
     with atomic_writer(path, force) as handle:
         handle.write(document.encode("utf-8"))

@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer import Answer
+from assistant.settings import Settings
 from knowledge.store import Store
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Statistics settings of a conversation."""
-
-    ci_method: str
-    level: float
+__all__ = ["Context", "Settings"]
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,13 @@ def response_breakdown(ctx: Context, parse: Parse, question: str) -> Answer:
     )
     lines.append(f"{rest_label} {rest} (not split in the sources)")
     values["not_split"] = rest
-    bars.append({"label": rest_label.replace(", ", "/").replace(" or ", "/"), "value": rest})
+    bars.append(
+        {
+            "label": rest_label.replace(", ", "/").replace(" or ", "/"),
+            "value": rest,
+            "note": "not split in the sources",
+        }
+    )
     text = f"Best overall response, {label} (n = {len(members)}): " + "; ".join(lines) + "."
     markdown = f"**Best overall response, {label} (n = {len(members)})**\n\n" + table(
         ["", "category", "patients", "%", "published"], rows

@@ -181,7 +181,16 @@ def _kaplan_meier(
     chart = Chart(
         kind="km",
         title=f"{sentence_case(NAMES[endpoint])}, {who} (reconstructed records)",
-        series=[{"label": who, "times": list(curve.times), "survival": list(curve.survival)}],
+        series=[
+            {
+                "label": who,
+                "times": list(curve.times),
+                "survival": list(curve.survival),
+                # For the censor marks and the numbers at risk under the time axis.
+                "censored": list(curve.censor_times),
+                "follow_up": q.tte_values(ctx.store, endpoint, subjects),
+            }
+        ],
         x_label=unit,
         y_label="probability",
     )
