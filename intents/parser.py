@@ -35,6 +35,8 @@ MIN_PROBABILITY = 0.30
 # A question in which no lexicon word occurs must be read with at least this probability
 # ("; DROP TABLE facts; --" is not a question about the study).
 MIN_PROBABILITY_WITHOUT_EVIDENCE = 0.75
+# … or this, when the question names the subject and no rival reading comes close.
+LOW_PROBABILITY_WITH_SUBJECT = 0.2
 _EVIDENCE_CUES = frozenset(
     {
         "median_cue",
@@ -907,6 +909,8 @@ class Parser:
                 return self._missing_subject(t, m, a, b, hits, scores, level)
         if label == "clarify":
             return self._ambiguous(t, m, a, b, hits, scores, level)
+        if p < MIN_PROBABILITY and self._named_and_ahead(label, p, scores, heads):
+            p = MIN_PROBABILITY  # "show me all grade 3+ AEs": unsure, but it names its subject
         if p < MIN_PROBABILITY:
             if self._vague_question(t, m, a, b):
                 return self._missing_subject(t, m, a, b, hits, scores, level)
@@ -966,6 +970,22 @@ class Parser:
         label, p = self._satisfiable(label, p, scores, hits)
         label, p = self._outcome_in_subgroup(label, p, scores, hits)
         return self._fresh(label, p, t, m, a, b, hits, level)
+
+    def _named_and_ahead(self, label: str, p: float, scores: Scores, heads: list[Hit]) -> bool:
+        """A reading below the usual floor is still taken when the question names its subject
+        and no other reading with a subject named comes close."""
+        if label not in self.spec.data_intents or p < LOW_PROBABILITY_WITH_SUBJECT:
+            return False
+        family = self.spec.intents[label].family  # "AEs" names the safety questions' subject
+        kin = [i for i, spec in self.spec.intents.items() if spec.family == family]
+        if not any(self._evidence(i, heads) for i in kin):
+            return False
+        rivals = [
+            q
+            for i, q in scores.ranked
+            if i not in kin and i in self.spec.data_intents and self._evidence(i, heads)
+        ]
+        return not rivals or p - max(rivals) >= CLOSE_MARGIN / 2
 
     def _named_by_cue(
         self, label: str, p: float, t: Text, m: Matches, a: int, b: int, hits: list[Hit]

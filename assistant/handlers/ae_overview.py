@@ -158,7 +158,14 @@ def _sentence(ctx: Context, term: str) -> StudyFact | None:
 
 def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
     """Adverse events by term and grade band (any, 3, 4, 3–4; or 3, 4, 3–4 for "grade 3 or
-    higher"), in the groups of ``ae_groups.yaml``, each count beside its published figure."""
+    higher"), in the groups of ``ae_groups.yaml``, each count beside its published figure.
+    Grade 3 or higher with no group named ("show me all grade 3+ AEs") is every event, the
+    most frequent first, as ``ae_top`` gives it."""
+    group = parse.slots.get("group")
+    low = parse.get("grade_low")
+    severe = parse.get("grade_op") in ("ge", "between", "eq") and isinstance(low, int) and low >= 3
+    if severe and (group is None or group.start is None):
+        return ranked_table(ctx, parse, question)
     return _table(ctx, parse, question, ranked=False)
 
 
