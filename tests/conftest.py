@@ -62,6 +62,18 @@ def sigint_default() -> Iterator[None]:
     signal.signal(signal.SIGINT, previous)
 
 
+@pytest.fixture
+def signals_default() -> Iterator[None]:
+    """The terminating signals as a login shell leaves them. Under ``nohup`` (or any parent
+    that ignores SIGHUP) the processes a test starts inherit SIGHUP ignored, and stormchat
+    rightly keeps an ignored signal ignored: a test that sends one would wait for nothing."""
+    names = ("SIGHUP", "SIGTERM", "SIGUSR1", "SIGUSR2")
+    previous = {name: signal.signal(getattr(signal, name), signal.SIG_DFL) for name in names}
+    yield
+    for name, handler in previous.items():
+        signal.signal(getattr(signal, name), handler)
+
+
 @pytest.fixture(scope="session")
 def store() -> Store:
     return load_store()

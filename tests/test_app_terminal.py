@@ -149,6 +149,7 @@ def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
         (["demo"], signal.SIGTERM),
     ],
 )
+@pytest.mark.usefixtures("signals_default")
 def test_a_signal_restores_the_terminal(tmp_path: Path, command: list[str], signum: int) -> None:
     term = Terminal([*STORMCHAT, *command], tmp_path)
     term.ready()

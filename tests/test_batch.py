@@ -1033,6 +1033,7 @@ def test_closed_pipe_is_quiet_in_every_format(tmp_path: Path, fmt: str) -> None:
     assert stderr == "", stderr
 
 
+@pytest.mark.usefixtures("signals_default")
 @pytest.mark.parametrize(
     "signum", [signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM], ids=lambda s: s.name
 )
