@@ -169,15 +169,25 @@ def _normalise_plain(original: str) -> Text:
     return Text(original, "".join(out), tuple(starts), tuple(ends))
 
 
-def uncase(text: Text, words: dict[str, str]) -> Text:
-    """Replace the abbreviations whose case carries their meaning (``words``: as typed →
-    replacement), found as whole words in the original text, before case is lost."""
+def cased_pattern(words: dict[str, str]) -> re.Pattern[str] | None:
+    """One pattern for the abbreviations whose case carries their meaning (as typed, whole
+    words); None when there are none. Built once, by the parser."""
     if not words:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+
+
+def uncase(text: Text, pattern: re.Pattern[str] | None, words: dict[str, str]) -> Text:
+    """Replace the abbreviations ``pattern`` finds in the original text (``words``: as typed →
+    replacement) before case is lost."""
+    if pattern is None:
         return text
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+    found = list(pattern.finditer(text.original))
+    if not found:
+        return text
     where = {start: i for i, start in enumerate(text.starts)}
     edits: list[tuple[int, int, str]] = []
-    for m in pattern.finditer(text.original):
+    for m in found:
         a = where.get(m.start())
         if a is None:
             continue

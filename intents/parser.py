@@ -24,7 +24,7 @@ from intents import context
 from intents.features import features
 from intents.lexicon import Hit, Lexicon, Matches, tokens
 from intents.model import Model, Scores
-from intents.normalise import Text, bound, normalise, uncase
+from intents.normalise import Text, bound, cased_pattern, normalise, uncase
 from intents.schema import Alternative, Parse, Qualifier, Query, Slot
 from intents.scope import ScopeRules
 from intents.spec import CONVERSATION, Spec, load_spec
@@ -219,6 +219,7 @@ class Parser:
             if h != "ci_method" and not (h in self.spec.entities and self.spec.entities[h].overlay)
         )
         self.qualifier_types = frozenset(self.spec.leftover_qualifiers)
+        self._cased = cased_pattern(self.spec.cased)
 
     # ------------------------------------------------------------------ public
     def parse(self, text: str, previous: Parse | None = None) -> Parse:
@@ -231,7 +232,7 @@ class Parser:
 
     def analyse(self, text: str) -> tuple[Text, Matches]:
         """The corrected working text and its entities (for training and evaluation)."""
-        t, _ = self.corrector.correct(uncase(normalise(bound(text)[0]), self.spec.cased))
+        t, _ = self.corrector.correct(self._uncased(normalise(bound(text)[0])))
         return t, self.lexicon.match(t.norm)
 
     # ------------------------------------------------------------------ pipeline
@@ -242,7 +243,7 @@ class Parser:
             return Parse(
                 text=raw, intent=rule.intent, confidence=rule.confidence, truncated=truncated
             )
-        t, corrections = self.corrector.correct(uncase(t0, self.spec.cased))
+        t, corrections = self.corrector.correct(self._uncased(t0))
         m = self._without_asides(
             t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
         )
@@ -275,6 +276,9 @@ class Parser:
         readings = self._qualify_all(t, m, _distinct(readings))
         readings = self._carry_restrictions(readings, previous)
         return self._finish(raw, truncated, t, m, readings, corrections)
+
+    def _uncased(self, text: Text) -> Text:
+        return uncase(text, self._cased, self.spec.cased)
 
     @staticmethod
     def _without_asides(norm: str, m: Matches) -> Matches:
