@@ -162,11 +162,14 @@ def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
     Grade 3 or higher with no group named ("show me all grade 3+ AEs") is every event, the
     most frequent first, as ``ae_top`` gives it."""
     group = parse.slots.get("group")
-    low = parse.get("grade_low")
-    severe = parse.get("grade_op") in ("ge", "between", "eq") and isinstance(low, int) and low >= 3
-    if severe and (group is None or group.start is None):
+    if asks_grade3_or_higher(parse) and (group is None or group.start is None):
         return ranked_table(ctx, parse, question)
     return _table(ctx, parse, question, ranked=False)
+
+
+def asks_grade3_or_higher(parse: Parse) -> bool:
+    """Grade 3, 4, 3–4 or 3 and higher: the bands the sources publish event by event."""
+    return parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
 
 
 def ranked_table(ctx: Context, parse: Parse, question: str) -> Answer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from assistant.answer import Answer, Chart
 from assistant.handlers.ae_overview import ae_table as ae_table  # the intents data names it here
-from assistant.handlers.ae_overview import ranked_table, term_facts
+from assistant.handlers.ae_overview import asks_grade3_or_higher, ranked_table, term_facts
 from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     answer,
@@ -442,7 +442,7 @@ def ae_action(ctx: Context, parse: Parse, question: str) -> Answer:
 def ae_top(ctx: Context, parse: Parse, question: str) -> Answer:
     """The most common events, ranked by the published figure for the band asked; "all grade
     3+ AEs" (no number asked) is every event, by grade band, the most frequent first."""
-    severe = parse.get("grade_op") in ("ge", "between", "eq") and (parse.get("grade_low") or 0) >= 3
+    severe = asks_grade3_or_higher(parse)
     if severe and "top_n" not in parse.slots:
         return ranked_table(ctx, parse, question).model_copy(update={"intent": parse.intent})
     top_n = max(1, min(int(parse.get("top_n", 5) or 5), 20))
