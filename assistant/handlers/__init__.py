@@ -72,11 +72,7 @@ def _requested(settings: Settings, parse: Parse) -> Settings:
 
 def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:
     """Answer one parse; return the answer and the conversation's settings after it."""
-    if (
-        parse.intent == "compound"
-        and parse.queries
-        and not record_mode.reads_as_one(context.store, question)
-    ):
+    if parse.intent == "compound" and parse.queries:
         settings = context.settings
         last = context.last_answer
         parts: list[Answer] = []

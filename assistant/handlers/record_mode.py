@@ -71,7 +71,7 @@ def handler_for(store: Store, intent: str, usual: Handler, question: str = "") -
     """The handler of an intent: the record-mode one in a store without facts, else
     ``usual``. A question naming what the store itself defines is answered as that, whatever
     the parser made of it (see ``named_handler``): "median TTDE" is asked back by the parser
-    (its own medians, age or PFS), "disease control rate" read as PFS."""
+    (its own medians, age or PFS)."""
     if not is_record_mode(store) or intent in CONVERSATIONAL:
         return usual
     named = named_handler(store, question)
@@ -84,40 +84,19 @@ def handler_for(store: Store, intent: str, usual: Handler, question: str = "") -
 
 # Intents that are about the conversation, never about a figure.
 CONVERSATIONAL = GENERIC - {"clarify", "compound"}
-DISEASE_CONTROL = re.compile(r"\b(disease control(?: rate)?|dcr)\b", re.IGNORECASE)
-NON_CR_NON_PD = re.compile(r"\bnon[- ]?cr ?/ ?non[- ]?pd\b", re.IGNORECASE)
 
 
 def named_handler(store: Store, question: str) -> Handler | None:
     """A handler for a question that names one of the store's own things: a time-to-event
-    parameter by its code or label ("median time to first dermatological event"), RECIST's
-    disease control (CR, PR, SD or NON-CR/NON-PD) or its NON-CR/NON-PD category."""
+    parameter by its code or label ("median time to first dermatological event"). (RECIST's
+    disease control and its NON-CR/NON-PD category are the parser's: threshold SD, category
+    NON-CR/NON-PD.)"""
     timed = tte_named(store, question)
     if timed is not None:
         return lambda ctx, parse, q: tte_median(ctx, parse, q, timed).model_copy(
             update={"intent": "tte_median"}
         )
-    if not store.responses:
-        return None
-    if NON_CR_NON_PD.search(question) and "NON-CR/NON-PD" in by_arm.response_order(store):
-        return lambda ctx, parse, q: response_category(ctx, parse, q, "NON-CR/NON-PD").model_copy(
-            update={"intent": "response_category"}
-        )
-    if DISEASE_CONTROL.search(question):
-        return lambda ctx, parse, q: response_rate(ctx, parse, q, "SD").model_copy(
-            update={"intent": "response_rate"}
-        )
     return None
-
-
-def reads_as_one(store: Store, question: str) -> bool:
-    """A question the parser split in parts that the store reads as one: "non-CR/non-PD" is
-    one RECIST category, not CR and PD."""
-    return (
-        is_record_mode(store)
-        and bool(NON_CR_NON_PD.search(question))
-        and bool(named_handler(store, question))
-    )
 
 
 def unserved(store: Store, parse: Parse, result: Answer) -> list[Qualifier]:
