@@ -95,6 +95,8 @@ _WHOLE = frozenset(
         "ae_top",
     }
 )
+# The rows of the best-response table, as the lexicon names them.
+_RESPONSE_ROWS = frozenset({"category", "threshold", "threshold_below"})
 # Baseline variables that, beside an outcome, are subgroups of it.
 _SUBGROUP_VARIABLES = frozenset({"sex", "race", "ecog", "iss", "transplant", "renal"})
 # Entities that name an outcome of the study (what a subgroup question would be about).
@@ -244,16 +246,24 @@ class Parser:
                 text=raw, intent=rule.intent, confidence=rule.confidence, truncated=truncated
             )
         t, corrections = self.corrector.correct(self._uncased(t0))
-        m = self._without_asides(
-            t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
+        m = self._without_labels(
+            self._without_asides(
+                t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
+            )
         )
         whole = self._read(t, m, 0, len(t.norm), previous)
         readings = [whole]
         segments = self.segments(t.norm, m)
         if len(segments) > 1 and whole.intent not in _WHOLE:
             parts = self._read_parts(t, m, segments, previous)
-            # "…, so I can put both on a summary slide": why it is asked, not a question.
-            parts = [r for r in parts if not _PURPOSE.match(t.norm[r.start : r.end])] or parts
+            # "…, so I can put both on a summary slide": why it is asked, not a question. The
+            # first part keeps its opening ("For the deck, ORR and CBR": the deck is a preamble
+            # and the ORR the first question).
+            parts = [
+                r
+                for i, r in enumerate(parts)
+                if i == 0 or not _PURPOSE.match(t.norm[r.start : r.end])
+            ] or parts
             if len(parts) > 1 and self._one_kind(parts):
                 readings = parts
         elif whole.intent == "explain_method":
@@ -261,6 +271,7 @@ class Parser:
         if len(readings) == 1:
             readings += self._how_computed(t, m, readings[0])
         readings = self._defined_each(t, m, readings)
+        readings = self._defined_and_counted(t, m, readings, previous)
         if len(readings) == 1 and previous is not None:
             readings = self._each_part(t, m, whole, previous) or readings
         # Every part at every level and with every method named ("ORR and CBR with 90% and
@@ -273,7 +284,7 @@ class Parser:
             for stat in self._by_each_statistic(t, m, method)
             for r in self._and_the_rest(t, m, stat)
         ]
-        readings = self._qualify_all(t, m, _distinct(readings))
+        readings = self._qualify_all(t, m, _listed(_distinct(readings)))
         readings = self._carry_restrictions(readings, previous)
         return self._finish(raw, truncated, t, m, readings, corrections)
 
@@ -292,6 +303,15 @@ class Parser:
             return not any(a <= h.start and h.end <= b for a, b in spans)
 
         return Matches([h for h in m.hits if outside(h)], m.overlays, m.numbers)
+
+    @staticmethod
+    def _without_labels(m: Matches) -> Matches:
+        """A table's name beside the rows asked is where they come from, not the table asked
+        for: "PD as best response", "SD, PD and NE counts for the best-response table" ask
+        for those categories."""
+        if not any(h.type in _RESPONSE_ROWS for h in m.hits):
+            return m
+        return Matches([h for h in m.hits if h.type != "breakdown"], m.overlays, m.numbers)
 
     def _questions_only(self, text: Text) -> Text:
         """The sentences that ask (for the scope rules): "Some of our team come from solid
@@ -752,14 +772,33 @@ class Parser:
         """ "define TCR vs penta-refractory", "sCR vs CR, what's the difference?": each term
         named is defined, when the terms are all the question names (not "the difference in
         ORR between the penta-refractory and the others", a comparison of figures)."""
-        cues = {h.type for h in m.overlays}
-        if not cues & {"define_cue", "contrast_cue"} or cues & {"count_cue", "median_cue"}:
+        # "mean TTR and mean DOR": the word that can ask a meaning asks a mean here.
+        means = [(h.start, h.end) for h in m.hits if h.type == "measure"]
+        cues = {h.type for h in m.overlays if (h.start, h.end) not in means}
+        # Asked as a definition by its words, or read as one ("whats MR + sCR").
+        asked = cues & {"define_cue", "contrast_cue"} or all(
+            r.intent == "definition" for r in readings
+        )
+        if not asked or cues & {"count_cue", "median_cue"}:
             return readings
         if not all(
-            r.intent in ("definition", "response_category", "response_rate") for r in readings
+            r.intent in ("definition", "response_category", "response_rate", "tte_median")
+            for r in readings
         ):
             return readings
-        terms = [h for h in m.overlays if h.type == "definition_term"]
+        named = [h for h in m.overlays if h.type == "definition_term"]
+        # "stringent complete response" names sCR, not CR as well.
+        terms = [
+            h
+            for h in named
+            if not any(
+                o is not h
+                and o.start <= h.start
+                and h.end <= o.end
+                and o.end - o.start > h.end - h.start
+                for o in named
+            )
+        ]
         if len({h.value for h in terms}) < 2:
             return readings
         heads = [h for h in m.hits if h.type in self.heads and not h.weak]
@@ -779,6 +818,55 @@ class Parser:
                 for h in sorted(terms, key=lambda h: h.start)
             ]
         )
+
+    def _defined_and_counted(
+        self, t: Text, m: Matches, readings: list[Reading], previous: Parse | None
+    ) -> list[Reading]:
+        """ "VGPR meaning + how many", "what is TTR measured from, and what was its median?":
+        a term defined in one clause and counted (or its median asked) in another is two
+        questions, the definition and the figure of what it names."""
+        if len(readings) != 1:
+            return readings
+        define = [h for h in m.overlays if h.type == "define_cue"]
+        figure = [h for h in m.overlays if h.type in ("count_cue", "median_cue")]
+        terms = [h for h in m.overlays if h.type == "definition_term"]
+        if not define or not figure or len({h.value for h in terms}) != 1:
+            return readings
+        cuts = [c.start() for c in _COORDINATOR.finditer(t.norm) if c.group("alt") is None]
+        if not any(
+            min(d.start, f.start) < c < max(d.end, f.end)
+            for d in define
+            for f in figure
+            for c in cuts
+        ):
+            return readings  # "what does 'how many responded' mean": one clause
+        reading = readings[0]
+        if reading.intent == "definition":
+            plain = Matches(
+                m.hits,
+                [h for h in m.overlays if h.type not in ("define_cue", "definition_term")],
+                m.numbers,
+            )
+            counted = self._read(t, plain, 0, len(t.norm), previous)
+            defined = reading
+        elif reading.intent in self.spec.data_intents:
+            term = terms[0]
+            counted = reading
+            defined = Reading(
+                "definition",
+                reading.confidence,
+                {"term": self._slot(t, "term", term.value, term)},
+                used=[term],
+                start=term.start,
+                end=term.end,
+            )
+        else:
+            return readings
+        if counted.intent not in self.spec.data_intents:
+            return readings
+        if min(h.start for h in figure) < min(h.start for h in define):
+            return [counted, defined]
+        return [defined, counted]
 
     def _stands_alone(self, reading: Reading, t: Text, m: Matches) -> bool:
         """A later clause is a query of its own when it is read confidently as a question
@@ -1601,6 +1689,18 @@ class Parser:
             and (h.type, str(h.value)) not in said  # "felt sick (nausea)": said twice
             and f"{h.type}={h.value}" not in self.spec.leftover_ignore
             and not _CLARIFYING.search(t.norm[max(0, h.start - 14) : h.start])
+            # "what does that mean": the words that ask for a definition are not a statistic
+            # (a define cue longer than the word: "mean number of prior lines" asks a mean)
+            and not (
+                h.type == "measure"
+                and any(
+                    d.type == "define_cue"
+                    and d.start <= h.start
+                    and h.end <= d.end
+                    and d.end - d.start > h.end - h.start
+                    for d in m.overlays
+                )
+            )
         ]
         for reading in readings:
             spec = self.spec.intents.get(reading.intent)
@@ -1944,6 +2044,52 @@ def _restricts_only(hits: list[Hit]) -> bool:
     return any(h.type in _QUALIFIER_TYPES for h in hits) and all(
         h.weak or h.type in _QUALIFIER_TYPES for h in hits
     )
+
+
+# The slot values that ask for a whole overview table ("all the medians", "baseline
+# characteristics").
+_OVERVIEWS = {("tte_median", "endpoint", "ALL"), ("baseline", "variable", "overview")}
+
+
+def _listed(readings: list[Reading]) -> list[Reading]:
+    """An overview named beside the rows it should hold ("baseline table: median age, prior
+    regimens", "all the medians: TTR, DOR, PFS") asks for those rows: the list is what the
+    reader wants, the overview's name only says how to show it. A clause that names the
+    overview and its first row asks for the row."""
+
+    def overview(r: Reading) -> str | None:
+        return next(
+            (name for name, slot in r.slots.items() if (r.intent, name, slot.value) in _OVERVIEWS),
+            None,
+        )
+
+    listed = {r.intent for r in readings if overview(r) is None}
+    if not any(overview(r) is not None and r.intent in listed for r in readings):
+        return readings
+    out: list[Reading] = []
+    spare: list[Hit] = []  # the overview's own words, accounted for by the rows
+    for r in readings:
+        name = overview(r)
+        if name is None or r.intent not in listed:
+            out.append(r)
+            continue
+        row = next(
+            (
+                h
+                for h in r.used
+                if (r.intent, name, str(h.value)) not in _OVERVIEWS
+                and h.type in ("endpoint", "baseline_variable")
+            ),
+            None,
+        )
+        if row is None:
+            spare += r.used
+            continue
+        r.slots = {**r.slots, name: Slot(name=name, value=row.value, text=r.slots[name].text)}
+        out.append(r)
+    if out:
+        out[0].used = out[0].used + spare
+    return out or readings
 
 
 def _distinct(readings: list[Reading]) -> list[Reading]:

@@ -117,6 +117,11 @@ class Parse(BaseModel):
             }
         )
 
+    def with_slot(self, name: str, value: Any) -> Parse:
+        """The same reading with one slot set, as if the question had said it (an overview
+        answers each of its rows as that row's own question)."""
+        return self.model_copy(update={"slots": {**self.slots, name: Slot(name=name, value=value)}})
+
     def summary(self) -> dict[str, Any]:
         """What ``ask --json`` shows of the parse."""
 

@@ -727,3 +727,99 @@ def test_a_grade_before_a_percent_sign_is_the_grade(parser: Parser) -> None:
     p = parser.parse("nausea grade 3 %")
     assert values(p)["grade_low"] == 3
     assert p.unserved == []  # the 3 is the grade, not an unexplained number
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A preamble naming what the answer is for keeps the first question of the list.
+        (
+            "For the deck I need ORR, CBR and the VGPR-or-better rate, each with n/N.",
+            [
+                ("response_rate", {"threshold": "PR"}),
+                ("response_rate", {"threshold": "MR"}),
+                ("response_rate", {"threshold": "VGPR"}),
+            ],
+        ),
+        # The table a row comes from is not the question: the rows named are.
+        (
+            "Please give the number of patients with PD as best response, and the number not "
+            "evaluable.",
+            [("response_category", {"category": "PD"}), ("response_category", {"category": "NE"})],
+        ),
+        # Each term of a list is defined, a term inside another's name is not one of them.
+        (
+            "safety pop vs mITT def",
+            [("definition", {"term": "safety_population"}), ("definition", {"term": "mitt"})],
+        ),
+        ("What is a stringent complete response?", [("definition", {"term": "sCR"})]),
+        # A term defined in one clause and counted in another: both.
+        (
+            "VGPR meaning + how many",
+            [("definition", {"term": "VGPR"}), ("response_category", {"category": "VGPR"})],
+        ),
+        (
+            "What precisely is time to response measured from, and what was its median?",
+            [("definition", {"term": "ttr"}), ("tte_median", {"endpoint": "TTR"})],
+        ),
+        # An overview named beside its rows asks for the rows; alone it is the overview.
+        (
+            "Baseline table: median age, median prior regimens, % high-risk cytogenetics",
+            [
+                ("baseline", {"variable": "age"}),
+                ("baseline", {"variable": "prior_regimens"}),
+                ("baseline", {"variable": "cytogenetics"}),
+            ],
+        ),
+        ("What were the baseline characteristics?", [("baseline", {"variable": "overview"})]),
+        ("all the time-to-event medians", [("tte_median", {"endpoint": "ALL"})]),
+        (
+            "baseline characteristics and ORR",
+            [("baseline", {"variable": "overview"}), ("response_rate", {"threshold": "PR"})],
+        ),
+    ],
+)
+def test_lists_definitions_and_overviews(
+    parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
+) -> None:
+    parse = parser.parse(text)
+    got = queries(parse)
+    assert len(got) == len(expected), got
+    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
+        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert not parse.unserved, parse.unserved
+
+
+def test_mean_beside_two_medians_asks_for_means_not_meanings(parser: Parser) -> None:
+    parse = parser.parse("mean TTR and mean DOR?")
+    assert queries(parse) == [
+        ("tte_median", {"endpoint": "TTR"}),
+        ("tte_median", {"endpoint": "DOR"}),
+    ]
+    assert [(q.kind, q.value) for q in parse.unserved] == [("measure", "mean")] * 2
+
+
+def test_a_bare_how_after_a_figure_asks_how_it_was_computed(parser: Parser) -> None:
+    assert run_case(parser, ["CBR w CI", "how?"]).intent == "explain_method"
+    assert run_case(parser, ["median PFS", "why?"]).intent == "explain_method"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did they say anything about how long people lived if the pill didnt work for them",
+        "did anyone get confused on it",
+    ],
+)
+def test_words_about_the_study_patients_are_not_advice_or_a_remark(
+    parser: Parser, text: str
+) -> None:
+    # "didn't work for them" is about the study's patients; "get confused" is an adverse event.
+    assert parser.parse(text).intent not in ("out_of_scope", "unknown", "response_rate")
+
+
+def test_im_confused_is_not_an_adverse_event(parser: Parser) -> None:
+    parse = parser.parse(
+        "when u say 122 people and then 123 people whats the difference, im confused"
+    )
+    assert all(q.get("term") != "Confusional state" for q in parse.queries)

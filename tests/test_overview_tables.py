@@ -205,3 +205,115 @@ def test_summary_one_screen(engine: Engine) -> None:
         assert figure in answer.text, figure
     assert RECORDS_SOURCE not in answer.sources
     assert answer.markdown is not None and answer.markdown.count("\n| ") >= 10
+
+
+# ------------------------------------------------------------------ baseline and time to event
+def _section_rows(section: str, stop: str) -> dict[str, str]:
+    """First column → second column of every table row in one section of published_facts.md."""
+    text = _published_md().split(section, 1)[1].split(stop, 1)[0]
+    rows: dict[str, str] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) >= 2 and not set(cells[1]) <= {"-"}:
+            rows[cells[0]] = cells[1]
+    return rows
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What were the baseline characteristics?", "baseline demographics table pls"],
+)
+def test_the_baseline_overview_holds_every_published_baseline_figure(
+    engine: Engine, question: str
+) -> None:
+    published = _section_rows("## 3. Baseline", "## 4.")
+    answer = _ask(engine, question)
+    assert answer.status == "answered" and answer.intent == "baseline"
+    assert answer.markdown is not None and "| characteristic |" in answer.markdown
+    for fact in ("Median age", "Median time since diagnosis", "Prior regimens", "Penta-refractory"):
+        value = published[fact].split("(")[0]  # "65 years (65.2)" → 65; "83 of 122 (68.0 %)" → 83
+        for number in _numbers(value):
+            assert number in answer.text, (fact, number)
+    assert "53 %" in answer.text  # high-risk cytogenetics
+    # What the sources do not report is named, not left out.
+    for missing in ("sex", "race", "ECOG", "ISS", "prior transplant"):
+        assert missing in answer.text
+
+
+def test_the_baseline_overview_records_column_is_the_records_own(engine: Engine) -> None:
+    """Each records figure is recomputed here from the store, independently of the handler."""
+    from statistics import median
+
+    store = engine.store
+    mitt = store.population("mITT")
+    ages = sorted(store.subjects[s].AGE for s in mitt)
+    answer = _ask(engine, "baseline characteristics")
+    assert f"{median(ages):g} years (range {ages[0]:g}–{ages[-1]:g})" in answer.text
+    penta = sum(1 for s in mitt if store.subjects[s].PENTAFL)
+    assert f"{penta}/{len(mitt)} ({100 * penta / len(mitt):.1f} %)" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("median age of the penta-refractory patients", "penta-refractory"),
+        ("high-risk cytogenetics in the other 39", "not penta-refractory"),
+        ("patient characteristics in the penta group", "penta-refractory"),
+    ],
+)
+def test_a_baseline_figure_for_a_subgroup_is_not_reported(
+    engine: Engine, question: str, group: str
+) -> None:
+    # The sources give baseline characteristics for the whole mITT only: the mITT figure is
+    # context, never the answer.
+    answer = _ask(engine, question)
+    assert answer.status == "not_reported"
+    assert (
+        group in answer.text and "For the whole mITT, not the group you asked about" in answer.text
+    )
+
+
+def test_renal_function_at_baseline_is_not_reported(engine: Engine) -> None:
+    answer = _ask(engine, "baseline renal function")
+    assert answer.status == "not_reported" and "renal function" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Show me all the time-to-event medians", "what were the survival outcomes?", "tte table"],
+)
+def test_the_time_to_event_overview_holds_every_published_median(
+    engine: Engine, question: str
+) -> None:
+    published = _section_rows("| Time-to-event | Value", "### Penta-refractory")
+    answer = _ask(engine, question)
+    assert answer.status == "answered" and answer.intent == "tte_median"
+    assert answer.markdown is not None and "| median |" in answer.markdown
+    rows = {
+        "Median time to response (PR or better)": "4.1 weeks",
+        "Median duration of response (n = 32)": "4.4 months",
+        "Median progression-free survival": "3.7 months",
+        "Median overall survival": "8.6 months",
+        "Median OS, patients with PR or better": "15.6 months",
+        "Median duration of treatment": "9.0 weeks",
+    }
+    for fact, figure in rows.items():
+        assert published[fact].startswith(figure)  # the table as published
+        assert f"published {figure}" in answer.text, fact
+    assert "95 % CI 3.7–10.8" in answer.text  # the one published interval
+    assert "time to progression" in answer.text and "follow-up" in answer.text  # not reported
+
+
+def test_the_time_to_event_overview_for_penta_names_what_is_missing(engine: Engine) -> None:
+    answer = _ask(engine, "survival data for penta-refractory pts")
+    assert answer.status == "answered"
+    assert "published 3.8 months" in answer.text and "published 4 weeks" in answer.text
+    assert "do not report progression-free survival or overall survival for this group" in (
+        answer.text
+    )
+    other = _ask(engine, "survival results for the other 39")
+    assert other.status == "not_reported" and "not the group you asked about" in other.text

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from assistant.answer import Answer
 from assistant.handlers.context import Context
-from assistant.handlers.figures import answer, as_published, of_the, published_rate, sources_for
+from assistant.handlers.figures import (
+    answer,
+    as_published,
+    of_the,
+    published_median,
+    published_rate,
+    sources_for,
+    table,
+)
 from intents.schema import Parse
 from knowledge import queries as q
+from knowledge.models import StudyFact
 from knowledge.stats import median_range
 
 # variable → (fact id, ADSL field or None, unit)
@@ -30,11 +39,42 @@ UNREPORTED = {
     "ecog": "ECOG performance status",
     "iss": "ISS stage",
     "transplant": "prior transplant",
+    "renal": "renal function",
+}
+# The sources give baseline characteristics for the mITT only; for these groups a baseline
+# figure is not reported (the counts of the groups themselves are).
+GROUP_NAMES = {
+    "penta": "the penta-refractory patients",
+    "non_penta": "the patients who were not penta-refractory (the other 39)",
+}
+# The rows of the baseline overview ("baseline characteristics"), each answered as its own
+# question: variable → (row label, fact id).
+OVERVIEW_ROWS = {
+    "population_size": ("Patients", "baseline.population_mitt"),
+    "age": ("Median age", "baseline.age"),
+    "diagnosis_years": ("Median time since diagnosis", "baseline.diagnosis_years"),
+    "prior_regimens": ("Median prior regimens", "baseline.prior_regimens"),
+    "unique_agents": ("Median unique anti-myeloma agents", "baseline.unique_agents"),
+    "cytogenetics": ("High-risk cytogenetic abnormalities", "baseline.high_risk"),
+    "refractory": ("Penta-refractory", "baseline.penta"),
 }
 
 
 def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
     variable = parse.get("variable", "population_size")
+    population = parse.get("population")
+    if population in GROUP_NAMES and variable not in ("refractory", "population_size"):
+        return _not_for_group(ctx, parse, question, GROUP_NAMES[population])
+    if population == "safety" and variable != "population_size":
+        # One treated patient is outside the mITT; the sources describe the mITT only.
+        mitt = baseline(ctx, parse.with_slot("population", BASELINE_POPULATION), question)
+        note = (
+            f" The sources give baseline characteristics for the {POPULATION} "
+            f"({len(ctx.store.population(POPULATION))} patients), not the safety population."
+        )
+        return mitt.model_copy(update={"text": mitt.text + note})
+    if variable == "overview":
+        return _overview(ctx, parse, question)
     if variable in MEDIANS:
         return _median(ctx, parse, question, variable)
     if variable == "cytogenetics":
@@ -61,6 +101,24 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
             parse, question, "not_reported", text, sources=sources_for(fact, records=False)
         )
     return _population_size(ctx, parse, question)
+
+
+def _not_for_group(ctx: Context, parse: Parse, question: str, group: str) -> Answer:
+    """A baseline figure asked for a subgroup: not reported, with the mITT's as context."""
+    whole = baseline(ctx, parse.with_slot("population", BASELINE_POPULATION), question)
+    text = (
+        f"The sources do not report baseline characteristics for {group}: they give them for "
+        f"the whole {POPULATION} only. For the whole {POPULATION}, not the group you asked "
+        f"about: {whole.text}"
+    )
+    return answer(
+        parse,
+        question,
+        "not_reported",
+        text,
+        {"not_reported": {"population": parse.get("population")}, "whole_population": whole.values},
+        list(whole.sources),
+    )
 
 
 def _cytogenetics(ctx: Context, parse: Parse, question: str) -> Answer:
@@ -161,3 +219,65 @@ def _population_size(ctx: Context, parse: Parse, question: str) -> Answer:
         {"mITT": len(mitt), "safety": len(safety)},
         sources_for(*facts),
     )
+
+
+def _overview(ctx: Context, parse: Parse, question: str) -> Answer:
+    """The baseline characteristics as one table: each published figure beside what the
+    reconstructed records hold, and what the sources do not report."""
+    rows: list[list[str]] = []
+    lines = ["Baseline characteristics (mITT, the published figure beside the records'):"]
+    facts = []
+    entries: list[dict[str, object]] = []
+    for variable, (label, fact_id) in OVERVIEW_ROWS.items():
+        fact = ctx.store.fact(fact_id)
+        if fact is None:
+            continue
+        facts.append(fact)
+        part = baseline(ctx, parse.with_slot("variable", variable), question)
+        published = _published(ctx, variable, fact)
+        records = _records_figure(part.values)
+        rows.append([label, published, records])
+        in_records = "not in them" if records == "—" else records
+        lines.append(f"  {label}: published {published}; reconstructed records {in_records}.")
+        entries.append({"variable": variable, "published": published, **part.values})
+    missing = ", ".join(UNREPORTED.values())
+    rows.append(["Not reported", missing, "—"])
+    lines.append(f"  The sources do not report {missing}.")
+    markdown = "**Baseline characteristics (mITT)**\n\n" + table(
+        ["characteristic", "published", "reconstructed records"], rows
+    )
+    return answer(
+        parse,
+        question,
+        "answered",
+        "\n".join(lines),
+        {"rows": entries, "not_reported": list(UNREPORTED)},
+        sources_for(*facts),
+        markdown=markdown,
+    )
+
+
+def _published(ctx: Context, variable: str, fact: StudyFact) -> str:
+    if variable == "population_size":
+        safety = ctx.store.fact("baseline.population_safety")
+        return f"{fact.value} mITT" + (f"; {safety.value} safety" if safety else "")
+    if variable == "refractory":
+        return published_rate(fact)
+    if fact.unit == "%":
+        return f"{fact.value} %"
+    text = published_median(fact)
+    return text + (" (secondary source)" if fact.grade == "secondary" else "")
+
+
+def _records_figure(values: dict[str, object]) -> str:
+    """One row's figure in the records: "65 (range 40–86)", "83/122 (68.0 %)", "122; 123"."""
+    if "median" in values and "min" in values:
+        return (
+            f"{values['median']:g} {values.get('unit', '')} "
+            f"(range {values['min']:g}–{values['max']:g})"
+        )
+    if "rate" in values:
+        return f"{values['n']}/{values['N']} ({100 * float(str(values['rate'])):.1f} %)"
+    if "mITT" in values:
+        return f"{values['mITT']} mITT; {values['safety']} safety"
+    return "—"

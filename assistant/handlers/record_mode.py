@@ -20,6 +20,7 @@ from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     METHOD_SHORT,
     answer,
+    distinct_sources,
     grade_words,
     level_text,
     median_figure,
@@ -748,6 +749,13 @@ def tte_named(store: Store, question: str) -> str | None:
 def tte_median(ctx: Context, parse: Parse, question: str, named: str | None = None) -> Answer:
     store = ctx.store
     endpoint = str(parse.get("endpoint", "PFS"))
+    if endpoint == "ALL" and named is None:
+        return _each_of(
+            parse,
+            question,
+            "Time-to-event medians",
+            [tte_median(ctx, parse, question, named=param) for param in sorted(store.tte)],
+        )
     param = named or tte_named(store, question) or _param_for(store, endpoint)
     if param is None:
         present = ", ".join(sorted(store.tte)) or "none"
@@ -918,6 +926,16 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
     """Patients per arm, age and sex by arm, from ADSL."""
     store = ctx.store
     variable = parse.get("variable", "population_size")
+    if variable == "overview":
+        return _each_of(
+            parse,
+            question,
+            "Baseline characteristics",
+            [
+                baseline(ctx, parse.with_slot("variable", v), question)
+                for v in ("population_size", "age", "sex")
+            ],
+        )
     arm_names: list[str | None] = [*by_arm.arms(store)] or [None]  # None: all patients
     if variable == "age":
         parts, entries = [], []
@@ -984,6 +1002,29 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
             [source(store)],
         )
     return _no_record_answer(ctx, parse, question)
+
+
+def _each_of(parse: Parse, question: str, title: str, parts: list[Answer]) -> Answer:
+    """An overview in record mode: the answers it is made of, one row each."""
+    shown = [p for p in parts if p.status == "answered"]
+    if not shown:
+        return parts[0] if parts else _no_record_answer_for(parse, question, title)
+    markdown = f"**{title}**\n\n" + table(
+        [title.split()[0].lower(), "records"], [[str(i), p.text] for i, p in enumerate(shown, 1)]
+    )
+    return answer(
+        parse,
+        question,
+        "answered",
+        f"{title}:\n" + "\n".join(f"  {p.text}" for p in shown),
+        {"parts": [p.values for p in shown]},
+        distinct_sources(s for p in shown for s in p.sources),
+        markdown=markdown,
+    )
+
+
+def _no_record_answer_for(parse: Parse, question: str, title: str) -> Answer:
+    return answer(parse, question, "not_reported", f"{title}: none in this study's records.")
 
 
 def _median_range(values: list[float]) -> tuple[float, float, float]:

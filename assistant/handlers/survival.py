@@ -19,6 +19,7 @@ from assistant.handlers.figures import (
     published_median,
     sentence_case,
     sources_for,
+    table,
 )
 from intents.schema import Parse
 from knowledge import queries as q
@@ -43,6 +44,7 @@ GROUP_NAMES = {
     "SD": "patients with stable disease",
     "PD": "patients with progressive disease",
     "NE": "patients who were not evaluable",
+    "non_penta": "the other 39 (not penta-refractory)",
 }
 # Endpoints people ask for that the sources do not report, and what to say instead.
 UNREPORTED = {
@@ -78,6 +80,8 @@ def _subjects(ctx: Context, endpoint: str, population: str, group: str | None) -
 
 def tte_median(ctx: Context, parse: Parse, question: str) -> Answer:
     endpoint = parse.get("endpoint", "PFS")
+    if endpoint == "ALL":
+        return _overview(ctx, parse, question)
     if endpoint in UNREPORTED:
         known = [
             ctx.store.fact(fid)
@@ -219,3 +223,84 @@ def _not_reported(ctx: Context, parse: Parse, question: str, endpoint: str, who:
         {"endpoint": endpoint},
         sources_for(*known, records=False),
     )
+
+
+def _overview(ctx: Context, parse: Parse, question: str) -> Answer:
+    """Every published time-to-event result for the population asked (the mITT unless one is
+    named) as one table, each answered as its own question: the published median beside the
+    reconstructed records' one, then the endpoints the sources do not report."""
+    population = parse.get("population", "mITT")
+    population = "mITT" if population == "safety" else population
+    rows: list[list[str]] = []
+    lines = [f"Time-to-event results, {POPULATION_LABELS[population]}:"]
+    facts: list[StudyFact] = []
+    entries: list[dict[str, object]] = []
+    for (endpoint, where, group), fact_id in PUBLISHED.items():
+        fact = ctx.store.fact(fact_id)
+        if where != population or fact is None:
+            continue
+        part = tte_median(ctx, _row(parse, endpoint, group), question)
+        facts.append(fact)
+        records = _records_median(part.values)
+        rows.append([fact.label, published_median(fact), records])
+        lines.append(
+            f"  {fact.label}: published {published_median(fact)}; reconstructed records {records}."
+        )
+        entries.append({"endpoint": endpoint, "response_group": group, **part.values})
+    if not rows and population != "mITT":
+        whole = _overview(ctx, parse.with_slot("population", "mITT"), question)
+        return answer(
+            parse,
+            question,
+            "not_reported",
+            "The sources do not report time-to-event results for "
+            f"{GROUP_NAMES.get(population, POPULATION_LABELS[population] + ' patients')}. For the "
+            f"whole mITT, not the group you asked about: {whole.text}",
+            {"not_reported": {"population": population}, "whole_population": whole.values},
+            list(whole.sources),
+            markdown=whole.markdown,
+        )
+    shown = {str(e["endpoint"]) for e in entries}
+    absent = [NAMES[e] for e in ("PFS", "OS", "DOR", "TTR") if e not in shown]
+    missing = "; ".join(
+        ([f"{' or '.join(absent)} for this group"] if absent else [])
+        + [UNREPORTED[e] for e in ("TTP", "FOLLOWUP")]
+    )
+    rows.append(["Not reported", missing, "—"])
+    lines.append(f"  The sources do not report {missing}.")
+    markdown = f"**Time-to-event results, {POPULATION_LABELS[population]}**\n\n" + table(
+        ["median", "published", "reconstructed records"], rows
+    )
+    return answer(
+        parse,
+        question,
+        "answered",
+        "\n".join(lines),
+        {"population": population, "rows": entries},
+        sources_for(*facts),
+        markdown=markdown,
+    )
+
+
+def _row(parse: Parse, endpoint: str, group: str | None) -> Parse:
+    row = parse.with_slot("endpoint", endpoint)
+    if group is None:
+        return row.model_copy(
+            update={"slots": {k: v for k, v in row.slots.items() if k != "response_group"}}
+        )
+    return row.with_slot("response_group", group)
+
+
+def _records_median(values: dict[str, object]) -> str:
+    """ "3.7 months (Kaplan–Meier, n = 122, 95 events)"; "4.1 weeks (range 1–14, n = 32)"."""
+    unit = values.get("unit", "")
+    if "events" in values:
+        median = values.get("median")
+        figure = "not reached" if median is None else f"{float(str(median)):.1f} {unit}"
+        return f"{figure} (Kaplan–Meier, n = {values['n']}, {values['events']} events)"
+    if "median" in values:
+        return (
+            f"{float(str(values['median'])):.1f} {unit} (range {values['min']:g}–"
+            f"{values['max']:g}, n = {values['n']})"
+        )
+    return "—"
