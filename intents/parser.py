@@ -476,6 +476,11 @@ class Parser:
             readings = [first, second]
             if _same(first, second) and self._qualified_apart(t, m, first, second):
                 first.scoped = second.scoped = True
+            elif self._restated(t, first, second):
+                # "the bad kind, grade 3 or 4": the grade in words, then in numbers.
+                second.used = first.used + [h for h in second.used if h not in first.used]
+                second.start = first.start
+                readings = [second]
             prev = self._as_parse(t.original, second)
             segments = segments[2:]
         for a, b in segments:
@@ -881,7 +886,7 @@ class Parser:
             and not h.weak
             and reading.start <= h.start
             and h.end <= reading.end
-            for h in m.hits
+            for h in m.hits + m.overlays  # a definition's head is an overlay
         )
 
     def _as_parse(self, text: str, reading: Reading) -> Parse:
@@ -925,6 +930,14 @@ class Parser:
                 or short
                 or (not heads and not full)
                 or _restricts_only(hits)
+                # "could you give the 90 % and 80 % intervals?": the figure just given, at
+                # those levels; only "from now on" makes it a setting.
+                or (
+                    stats_only
+                    and prev_intent in self.spec.data_intents
+                    and label not in ("explain_method", "definition")
+                    and m.cue("define_cue") is None
+                )
             ):
                 if level is None and (short or marked) and m.cue("claim") is None:
                     level = self._bare_level(m, a, b)  # "and 90?"; not "I've seen 94 %?"

@@ -823,3 +823,39 @@ def test_im_confused_is_not_an_adverse_event(parser: Parser) -> None:
         "when u say 122 people and then 123 people whats the difference, im confused"
     )
     assert all(q.get("term") != "Confusional state" for q in parse.queries)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # A grade in words, then in numbers, is one grade: the numbers.
+        (
+            ["how many got diarea", "what about the bad kind, grade 3 or 4"],
+            [("ae_incidence", {"term": "Diarrhoea", "grade_op": "between", "grade_low": 3})],
+        ),
+        # Levels asked after a figure are that figure at those levels, not a new setting.
+        (
+            ["ORR", "Could you also give the 90% and 80% intervals?"],
+            [
+                ("response_rate", {"threshold": "PR", "level": 0.9}),
+                ("response_rate", {"threshold": "PR", "level": 0.8}),
+            ],
+        ),
+        (["ORR", "use 90% from now on"], [("set_stats", {"level": 0.9})]),
+        # A clause whose head is a definition term stands as a question of its own.
+        (
+            ["Please list the secondary endpoints and the definition of clinical benefit."],
+            [
+                ("study_fact", {"topic": "secondary_endpoint"}),
+                ("definition", {"term": "clinical_benefit"}),
+            ],
+        ),
+    ],
+)
+def test_followups_that_restate_or_reask(
+    parser: Parser, turns: list[str], expected: list[tuple[str, dict[str, object]]]
+) -> None:
+    got = queries(run_case(parser, turns))
+    assert len(got) == len(expected), got
+    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
+        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
