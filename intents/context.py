@@ -112,18 +112,23 @@ def merge(
 
 
 def spread_trailing(readings: list[Any], spec: Spec) -> None:
-    """A modifier named once, in the last part of a compound question, applies to every part
-    that can take it: "ORR and CBR in the penta-refractory"."""
-    last = readings[-1]
+    """A modifier named once, in the last part that names one, applies to every part before
+    it that can take it: "ORR and CBR in the penta-refractory", "TTR, then DOR, for the
+    penta-refractory; also the ORR in that group"."""
     for group in (frozenset({"population"}), GRADE, frozenset({"ci_method"}), frozenset({"level"})):
-        given = {
-            k: v
-            for k, v in last.slots.items()
-            if k in group and not v.inherited and v.start is not None
-        }
-        if not given:
+
+        def named(reading: Any, group: frozenset[str] = group) -> dict[str, Any]:
+            return {
+                k: v
+                for k, v in reading.slots.items()
+                if k in group and not v.inherited and v.start is not None
+            }
+
+        at = next((i for i in range(len(readings) - 1, -1, -1) if named(readings[i])), None)
+        if at is None:
             continue
-        for reading in readings[:-1]:
+        last, given = readings[at], named(readings[at])
+        for reading in readings[:at]:
             if _others(reading, group) == _others(last, group):
                 continue  # the last part re-asks this one another way: "any grade and grade 3"
             allowed = spec.allowed_slots(reading.intent)

@@ -95,6 +95,12 @@ _WHOLE = frozenset(
         "ae_top",
     }
 )
+# A response threshold said as a rate, not as a group of patients.
+_RATE_WORDS = re.compile(r"\b(?:orr|cbr|rates?|ratio)\b")
+# A sentence that goes on with the request before it.
+_CONTINUES = re.compile(
+    r"(?:then|also|and|plus|next|additionally|separately|finally|lastly|as well)\b", re.IGNORECASE
+)
 # The rows of the best-response table, as the lexicon names them.
 _RESPONSE_ROWS = frozenset({"category", "threshold", "threshold_below"})
 # Baseline variables that, beside an outcome, are subgroups of it.
@@ -247,9 +253,10 @@ class Parser:
             )
         t, corrections = self.corrector.correct(self._uncased(t0))
         m = self._without_labels(
+            t.norm,
             self._without_asides(
                 t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
-            )
+            ),
         )
         whole = self._read(t, m, 0, len(t.norm), previous)
         readings = [whole]
@@ -284,7 +291,7 @@ class Parser:
             for stat in self._by_each_statistic(t, m, method)
             for r in self._and_the_rest(t, m, stat)
         ]
-        readings = self._qualify_all(t, m, _listed(_distinct(readings)))
+        readings = self._qualify_all(t, m, _listed(t.norm, _distinct(readings)))
         readings = self._carry_restrictions(readings, previous)
         return self._finish(raw, truncated, t, m, readings, corrections)
 
@@ -305,13 +312,35 @@ class Parser:
         return Matches([h for h in m.hits if outside(h)], m.overlays, m.numbers)
 
     @staticmethod
-    def _without_labels(m: Matches) -> Matches:
+    def _without_labels(norm: str, m: Matches) -> Matches:
         """A table's name beside the rows asked is where they come from, not the table asked
         for: "PD as best response", "SD, PD and NE counts for the best-response table" ask
-        for those categories."""
-        if not any(h.type in _RESPONSE_ROWS for h in m.hits):
+        for those categories. Rows in brackets show what the table holds ("the best-response
+        distribution (sCR, CR, VGPR …)"), and a row in a clause of its own ("ORR, CBR, the
+        response breakdown") is another question."""
+        parens = _parentheses(norm)
+        rows = [
+            h
+            for h in m.hits
+            if h.type in _RESPONSE_ROWS and not any(a <= h.start < b for a, b in parens)
+        ]
+        labels = [
+            h
+            for h in m.hits
+            if h.type == "breakdown"
+            and any(
+                _clause_around(norm, h.start, h.end) == _clause_around(norm, r.start, r.end)
+                for r in rows
+            )
+            # "the sCR/VGPR/PR breakdown": rows that name the table's columns
+            and not any(
+                r.end <= h.start and re.fullmatch(r"[\s/,&+-]*", norm[r.end : h.start])
+                for r in rows
+            )
+        ]
+        if not labels:
             return m
-        return Matches([h for h in m.hits if h.type != "breakdown"], m.overlays, m.numbers)
+        return Matches([h for h in m.hits if h not in labels], m.overlays, m.numbers)
 
     def _questions_only(self, text: Text) -> Text:
         """The sentences that ask (for the scope rules): "Some of our team come from solid
@@ -351,8 +380,8 @@ class Parser:
         text = norm[a:b].strip()
         if _REMARK.match(text):
             return False  # "I know it's single arm."
-        if text.endswith("?") or len(tokens(text)) <= 6:
-            return True
+        if text.endswith("?") or len(tokens(text)) <= 6 or _CONTINUES.match(text):
+            return True  # "Then, separately, the median DOR with its CI.": the list goes on
         # A sentence that opens as a question or a request ("I need any grade and grade 3 if
         # available.") asks, wherever it stands in the text.
         return self._opens_as_question(text)
@@ -791,7 +820,11 @@ class Parser:
             for r in readings
         ):
             return readings
-        named = [h for h in m.overlays if h.type == "definition_term"]
+        named = [
+            h
+            for h in m.overlays
+            if h.type == "definition_term" and not _CONTEXT_OF.search(t.norm[: h.start])
+        ]  # "define PR and SD as used in the IMWG criteria": IMWG is where, not what
         # "stringent complete response" names sCR, not CR as well.
         terms = [
             h
@@ -804,9 +837,23 @@ class Parser:
                 for o in named
             )
         ]
+        if len({h.value for h in terms}) == 1 and len(readings) == 1:
+            # "define PR according to IMWG": PR is defined, IMWG is the frame.
+            one, reading = terms[0], readings[0]
+            if (
+                reading.intent == "definition"
+                and reading.slots.get("term") is not None
+                and (reading.slots["term"].value != one.value)
+            ):
+                reading.slots = {**reading.slots, "term": self._slot(t, "term", one.value, one)}
+            return readings
         if len({h.value for h in terms}) < 2:
             return readings
-        heads = [h for h in m.hits if h.type in self.heads and not h.weak]
+        heads = [
+            h
+            for h in m.hits
+            if h.type in self.heads and not h.weak and not _CONTEXT_OF.search(t.norm[: h.start])
+        ]
         if not all(any(d.start <= h.start and h.end <= d.end for d in terms) for h in heads):
             return readings
         p = max(r.confidence for r in readings)
@@ -832,7 +879,12 @@ class Parser:
         questions, the definition and the figure of what it names."""
         if len(readings) != 1:
             return readings
-        define = [h for h in m.overlays if h.type == "define_cue"]
+        means = [(h.start, h.end) for h in m.hits if h.type == "measure"]
+        define = [
+            h
+            for h in m.overlays
+            if h.type == "define_cue" and not any(a <= h.start and h.end <= b for a, b in means)
+        ]  # "the mean, rather than median, DOR" asks a mean
         figure = [h for h in m.overlays if h.type in ("count_cue", "median_cue")]
         terms = [h for h in m.overlays if h.type == "definition_term"]
         if not define or not figure or len({h.value for h in terms}) != 1:
@@ -1383,6 +1435,14 @@ class Parser:
             for h in hits
             if not h.weak and h.type not in spec.ignores and h.type not in _QUALIFIER_TYPES
         )  # those become its qualifiers
+        if any(
+            h.type in ("threshold", "threshold_below")
+            and _RATE_WORDS.search(t.norm[h.start : h.end])
+            for h in used
+        ):
+            # "TTR and DOR; also the ORR": a rate named is a question of its own, not the
+            # group the previous median is asked in ("… in patients with a PR or better").
+            consumed = False
         if not marked and label != "fragment" and any(h.type not in spec.heads for h in heads):
             # Unmarked, a subject of another kind starts a new question: "CBR" after the
             # median OS is the clinical benefit rate, "in those with a CBR?" would refine it.
@@ -2059,16 +2119,26 @@ def _restricts_only(hits: list[Hit]) -> bool:
     )
 
 
+# Words before a term that make it the frame of a definition, not a term to define.
+_CONTEXT_OF = re.compile(
+    r"\b(?:as (?:used|defined|given|set out) (?:in|by)|under|according to|per)\s+(?:the\s+)?$"
+)
+# A clause that opens a request of its own: "then give me …", "and show me …".
+_OWN_REQUEST = re.compile(
+    r"\W*(?:(?:and|then|also|finally|plus)\W+)*(?:please\W+)?(?:give|show|provide|add|"
+    r"include|send|produce|generate)\b"
+)
 # The slot values that ask for a whole overview table ("all the medians", "baseline
 # characteristics").
 _OVERVIEWS = {("tte_median", "endpoint", "ALL"), ("baseline", "variable", "overview")}
 
 
-def _listed(readings: list[Reading]) -> list[Reading]:
+def _listed(norm: str, readings: list[Reading]) -> list[Reading]:
     """An overview named beside the rows it should hold ("baseline table: median age, prior
     regimens", "all the medians: TTR, DOR, PFS") asks for those rows: the list is what the
     reader wants, the overview's name only says how to show it. A clause that names the
-    overview and its first row asks for the row."""
+    overview and its first row asks for the row; an overview asked in a request of its own
+    ("…; then give me the whole baseline table") is asked too."""
 
     def overview(r: Reading) -> str | None:
         return next(
@@ -2083,7 +2153,7 @@ def _listed(readings: list[Reading]) -> list[Reading]:
     spare: list[Hit] = []  # the overview's own words, accounted for by the rows
     for r in readings:
         name = overview(r)
-        if name is None or r.intent not in listed:
+        if name is None or r.intent not in listed or _OWN_REQUEST.match(norm, r.start):
             out.append(r)
             continue
         row = next(

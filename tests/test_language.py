@@ -859,3 +859,57 @@ def test_followups_that_restate_or_reask(
     assert len(got) == len(expected), got
     for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
         assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Categories in brackets show what the table holds: the table is asked.
+        (
+            "Please give me the full best-response distribution (sCR, CR, VGPR, PR, MR, SD, PD, "
+            "NE) for the 122 modified intention-to-treat patients.",
+            [("response_breakdown", {"population": "mITT"})],
+        ),
+        # A group named once applies to every part before it; a rate after "also" is a
+        # question of its own, not the group a median is asked in.
+        (
+            "TTR, then DOR, for the penta-refractory patients; also the ORR in that group.",
+            [
+                ("tte_median", {"endpoint": "TTR", "population": "penta"}),
+                ("tte_median", {"endpoint": "DOR", "population": "penta"}),
+                ("response_rate", {"threshold": "PR", "population": "penta"}),
+            ],
+        ),
+        # The criteria a term is defined under are its frame, not another term.
+        (
+            "Define PR, SD and PD as used in the IMWG criteria.",
+            [
+                ("definition", {"term": "PR"}),
+                ("definition", {"term": "SD"}),
+                ("definition", {"term": "PD"}),
+            ],
+        ),
+        # A sentence that goes on with the request ("Then, separately, …") asks too.
+        (
+            "What was the median time to response and its range? Then, separately, the median "
+            "duration of response with its confidence interval.",
+            [("tte_median", {"endpoint": "TTR"}), ("tte_median", {"endpoint": "DOR"})],
+        ),
+        ("how many weeks of tx on avg", [("tte_median", {"endpoint": "TRTDUR"})]),
+    ],
+)
+def test_groups_frames_and_continued_requests(
+    parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
+) -> None:
+    parse = parser.parse(text)
+    got = queries(parse)
+    assert len(got) == len(expected), got
+    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
+        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert not parse.unserved, parse.unserved
+
+
+def test_a_mean_rather_than_a_median_is_a_mean(parser: Parser) -> None:
+    parse = parser.parse("What was the mean, rather than median, duration of response?")
+    assert queries(parse) == [("tte_median", {"endpoint": "DOR"})]
+    assert [(q.kind, q.value) for q in parse.unserved] == [("measure", "mean")]
