@@ -135,6 +135,22 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """argparse's "version" action, but the version is looked up only when asked for:
+    importlib.metadata (and the email package it reads metadata with) is a cost every start
+    of the chat app would pay."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        sys.stdout.write(f"stormchat {_version()}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stormchat",
@@ -148,10 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _global_options(parser, suppress=False)
     parser.add_argument(
-        "--version",
-        action="version",
-        version=f"stormchat {_version()}",
-        help="print the version and exit",
+        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -568,8 +581,6 @@ def _main(argv: Sequence[str] | None) -> int:
     # As in _load_engine, but nothing is frozen: the argument parser is garbage once read, and
     # frozen it would never be freed.
     with collector_paused():
-        from knowledge.store import StoreError
-
         parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -589,9 +600,6 @@ def _main(argv: Sequence[str] | None) -> int:
     except UsageError as error:
         _error(str(error))
         return EXIT_USAGE
-    except StoreError as error:
-        _error(f"cannot use the store {error}")
-        return EXIT_STORE
     except KeyboardInterrupt as error:
         from assistant.interrupts import message
 
@@ -601,6 +609,19 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
+    except Exception as error:
+        if not _is_store_error(error):
+            raise
+        _error(f"cannot use the store {error}")
+        return EXIT_STORE
+
+
+def _is_store_error(error: Exception) -> bool:
+    """Whether ``error`` is the store's ``StoreError``, checked without importing
+    ``knowledge.store``: it brings pydantic and the models, a good part of the chat app's
+    start, and an error of that class can only exist once its module has been imported."""
+    store = sys.modules.get("knowledge.store")
+    return store is not None and isinstance(error, store.StoreError)
 
 
 def _settle_stdout() -> None:
