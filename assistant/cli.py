@@ -112,17 +112,21 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         metavar="PATH",
         help="a study store to use instead of the built-in STORM store",
     )
+    # None: not given. The chat app then takes its config file's (cli_config), the other
+    # commands the built-in defaults (_load_engine).
     parser.add_argument(
         "--ci-method",
         choices=list(CI_METHODS),
-        default=default(DEFAULT_METHOD),
-        help="interval method for rates (default: clopper-pearson, exact)",
+        default=default(None),
+        help=f"interval method for rates (default: {DEFAULT_METHOD}, exact; the chat app: "
+        "its config file's)",
     )
     parser.add_argument(
         "--level",
         type=_level,
-        default=default(DEFAULT_LEVEL),
-        help="confidence level, 0.5–0.999 or 50–99.9 %% (default 0.95)",
+        default=default(None),
+        help=f"confidence level, 0.5–0.999 or 50–99.9 %% (default {DEFAULT_LEVEL}; the chat "
+        "app: its config file's)",
     )
 
 
@@ -352,7 +356,7 @@ def _load_engine(args: argparse.Namespace) -> Engine:
     with collector_paused(freeze=True):
         from assistant.engine import Engine
 
-        return Engine.load(args.db, args.ci_method, args.level)
+        return Engine.load(args.db, args.ci_method or DEFAULT_METHOD, args.level or DEFAULT_LEVEL)
 
 
 def _run_ask(args: argparse.Namespace) -> int:
@@ -540,10 +544,18 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
+    from assistant.cli_config import ConfigError, load_config
 
-    _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
-    # The engine loads in the app, after its first paint: the input takes keys at once.
-    return run_app(partial(_load_engine, args))
+    try:
+        config = load_config()
+        _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
+        # The config file's CI defaults, unless given on the command line.
+        args.ci_method = args.ci_method or config.ci_method
+        args.level = args.level or config.level
+        # The engine loads in the app, after its first paint: the input takes keys at once.
+        return run_app(partial(_load_engine, args), config=config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -41,11 +41,12 @@ from assistant.app.export import (
 )
 from assistant.app.history import History
 from assistant.app.prompt import PromptInput
-from assistant.app.settings_screen import SettingsScreen, settings_line
+from assistant.app.settings_screen import SettingsChoice, SettingsScreen, settings_line
 from assistant.app.study_card import StudyCard
 from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
 from assistant.app.wrapping import install as keep_no_break_spaces
+from assistant.cli_config import Config, config_path
 from assistant.settings import Settings
 from assistant.study_profile import STORM, StudyProfile, profile
 
@@ -78,21 +79,24 @@ class StormChatApp(App[int]):
     #chat { height: 1fr; }
     #status { height: 1; padding: 0 2; color: $text-muted; background: $surface; }
     """
+    # Each with an id: the config file's [keys] table rebinds them by it (cli_config).
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("f2,ctrl+b", "toggle_card", "Card"),
-        Binding("f3", "settings", "CI"),
-        Binding("f4", "copy_answer", "Copy"),
-        Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
-        Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
-        Binding("ctrl+s", "export", "Export"),
-        Binding("f5", "save('screen')", "Save", show=False),
-        Binding("f6", "save('chart')", "Save chart", show=False),
-        Binding("ctrl+l", "clear", "New"),
-        Binding("ctrl+o", "conversations", "History"),
-        Binding("ctrl+f", "find", "Find", show=False),
-        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f2,ctrl+b", "toggle_card", "Card", id="card"),
+        Binding("f3", "settings", "CI", id="settings"),
+        Binding("f4", "copy_answer", "Copy", id="copy"),
+        Binding(
+            "alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False, id="previous"
+        ),
+        Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False, id="next"),
+        Binding("ctrl+s", "export", "Export", id="export"),
+        Binding("f5", "save('screen')", "Save", show=False, id="save_screen"),
+        Binding("f6", "save('chart')", "Save chart", show=False, id="save_chart"),
+        Binding("ctrl+l", "clear", "New", id="new"),
+        Binding("ctrl+o", "conversations", "History", id="history"),
+        Binding("ctrl+f", "find", "Find", show=False, id="find"),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, id="scroll_up"),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, id="scroll_down"),
     ]
     AUTO_FOCUS: ClassVar[str | None] = "#prompt"
 
@@ -104,8 +108,14 @@ class StormChatApp(App[int]):
         history: History | None = None,
         cursor_blink: bool = True,
         conversations: ConversationStore | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        # The user's settings file: its theme and keys here, its CI defaults in the loader
+        # (the CLI's), and F3 saves to it. Checked before the app takes the terminal over, so
+        # a theme or action it does not know is the CLI's one line.
+        self.config = Config(config_path()) if config is None else config
+        self._apply_config(self.config)
         # Set once the engine is there; ask() waits for it. Answers come in the order asked.
         self.ready = asyncio.Event()
         self._in_turn = asyncio.Lock()
@@ -131,6 +141,19 @@ class StormChatApp(App[int]):
         self.crash: Exception | None = None
         self._selected: AnswerView | None = None
         self._signals_caught: list[int] = []
+
+    def _apply_config(self, config: Config) -> None:
+        if config.theme is not None:
+            if config.theme not in self.available_themes:
+                known = ", ".join(sorted(self.available_themes))
+                raise config.error(f"[app] theme {config.theme!r} is not one of {known}")
+            self.theme = config.theme
+        ids = sorted(b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id is not None)
+        unknown = sorted(set(config.keys) - set(ids))
+        if unknown:
+            raise config.error(
+                f"[keys] {', '.join(unknown)}: no such action (the actions: {', '.join(ids)})"
+            )
 
     # ----------------------------------------------------------------- loading
     def _engine_ready(self, engine: Engine) -> None:
@@ -256,6 +279,8 @@ class StormChatApp(App[int]):
 
     async def on_mount(self) -> None:
         self._catch_signals()
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
         if self.ready.is_set():
             await self._show_engine()
         else:
@@ -436,11 +461,34 @@ class StormChatApp(App[int]):
     async def action_settings(self) -> None:
         await self.ready.wait()  # the dialog shows the engine's settings
 
-        def chosen(settings: Settings | None) -> None:
-            if settings is not None:
+        def chosen(choice: SettingsChoice | None) -> None:
+            if choice is not None:
+                settings = choice.settings
                 self.call_later(self.set_ci, settings.ci_method, settings.level)
+                if choice.save:
+                    self.call_later(self.save_default, settings)
 
         self.push_screen(SettingsScreen(self.settings), chosen)
+
+    def save_default(self, settings: Settings) -> None:
+        """Make ``settings`` the CI default of later sessions, in the config file."""
+        from assistant.cli_config import save_statistics
+
+        try:
+            self.config = save_statistics(self.config, settings)
+        except OSError as error:
+            self.notify(
+                f"Could not save the default in {self.config.path}: "
+                f"{error.strerror or error}; it applies to this session only.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(
+            f"{settings_line(settings)} is the default from now on (saved in {self.config.path}).",
+            title="Settings",
+            markup=False,
+        )
 
     async def set_ci(self, method: str | None = None, level: float | None = None) -> None:
         """Change the CI method and/or level for the rest of the conversation."""

@@ -1,0 +1,88 @@
+"""The config file in the chat app (issue 13.10): its theme and keys are used, an unknown one
+is refused before the app starts, and F3 saves the CI default there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from assistant.app import StormChatApp  # noqa: E402
+from assistant.app.history import History  # noqa: E402
+from assistant.cli_config import Config, ConfigError, load_config  # noqa: E402
+from assistant.engine import Engine  # noqa: E402
+
+SIZE = (100, 30)
+
+
+def make_app(engine: Engine, config: Config) -> StormChatApp:
+    return StormChatApp(engine, history=History(None), cursor_blink=False, config=config)
+
+
+@pytest.mark.asyncio
+async def test_the_theme_and_keys_of_the_config_are_used(engine: Engine, tmp_path: Path) -> None:
+    config = Config(tmp_path / "c.toml", theme="textual-light", keys={"help": "f10"})
+    app = make_app(engine, config)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "textual-light"
+        await pilot.press("f1")  # no longer the help key
+        await pilot.pause()
+        assert type(app.screen).__name__ != "HelpScreen"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        ({"theme": "no-such-theme"}, "[app] theme 'no-such-theme' is not one of"),
+        ({"keys": {"hlep": "f10"}}, "[keys] hlep: no such action (the actions: card, copy"),
+    ],
+)
+def test_an_unknown_theme_or_action_is_refused_before_the_app_runs(
+    engine: Engine, tmp_path: Path, config: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        make_app(engine, Config(tmp_path / "c.toml", **config))  # type: ignore[arg-type]
+    assert str(error.value).startswith(f"config {tmp_path / 'c.toml'}: ")
+    assert problem in str(error.value)
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_f3_saves_the_choice_as_the_default(engine: Engine, tmp_path: Path) -> None:
+    """F3, Wilson and 90 % from the keyboard, ctrl+d: applied now, and in the file for later
+    sessions, beside the theme the file already had."""
+    path = tmp_path / "config.toml"
+    path.write_text('[app]\ntheme = "nord"\n', encoding="utf-8")
+    app = make_app(engine, load_config(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("down", "enter", "tab", "up", "enter")  # Wilson; 95 % → 90 %
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert (app.settings.ci_method, app.settings.level) == ("wilson", 0.9)
+        notes = [n.message for n in app._notifications]
+        assert any(f"saved in {path}" in note for note in notes), notes
+    assert load_config(path) == Config(path, "wilson", 0.9, "nord")
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_default_that_cannot_be_saved_says_so(engine: Engine, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    app = make_app(engine, Config(blocker / "config.toml"))  # its folder is a file
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.click("#save")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert any("Could not save the default" in note for note in notes), notes
+        assert app.settings.ci_method == "clopper-pearson"  # the dialog's choice: unchanged
+        assert app.is_running
