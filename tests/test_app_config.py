@@ -9,6 +9,8 @@ import pytest
 
 pytest.importorskip("textual")
 
+from textual.widgets import Markdown  # noqa: E402
+
 from assistant.app import StormChatApp  # noqa: E402
 from assistant.app.history import History  # noqa: E402
 from assistant.cli_config import Config, ConfigError, load_config  # noqa: E402
@@ -33,6 +35,10 @@ async def test_the_theme_and_keys_of_the_config_are_used(engine: Engine, tmp_pat
         await pilot.press("f10")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
+        # The help gives the key as set, not the built-in one.
+        source = app.screen.query_one(Markdown).source
+        assert "- **f10**: this help" in source and "**F1**" not in source
+        assert "- **F3**: CI method" in source  # not rebound: as built in
 
 
 @pytest.mark.parametrize(

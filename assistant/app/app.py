@@ -448,7 +448,7 @@ class StormChatApp(App[int]):
             if question:
                 self.call_later(self._ask_example, question)
 
-        self.push_screen(HelpScreen(), chosen)
+        self.push_screen(HelpScreen(self.config.keys), chosen)
 
     async def _ask_example(self, question: str) -> None:
         await self.ask(question)
