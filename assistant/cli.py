@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from assistant.cli_completion import SHELLS
 from assistant.output import FORMATS
 from knowledge.collector import collector_paused
 from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
@@ -307,6 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--force", action="store_true", help="overwrite STORE if it exists")
     _global_options(imp, suppress=True)
+
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print a script that completes stormchat's commands, options and their "
+        'values in SHELL. bash: eval "$(stormchat completion bash)" in ~/.bashrc; zsh: '
+        "source <(stormchat completion zsh) in ~/.zshrc; fish: stormchat completion fish > "
+        "~/.config/fish/completions/stormchat.fish",
+    )
+    completion.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     return parser
 
 
@@ -558,6 +569,14 @@ def _run_app(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
 
+def _run_completion(args: argparse.Namespace) -> int:
+    from assistant.cli_completion import script
+
+    with writing_stdout() as out:
+        out.write(script(args.shell, build_parser()))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "app": _run_app,
     "verify": _run_verify,
@@ -565,6 +584,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "batch": _run_batch,
     "demo": _run_demo,
     "import": _run_import,
+    "completion": _run_completion,
 }
 
 

@@ -65,7 +65,7 @@ def help_markdown(rebound: Mapping[str, str] | None = None) -> str:
     rebound = rebound or {}
     lines = ["## Keys", ""]
     for key, what, binding in KEYS:
-        shown = ", ".join(rebound[binding].split(",")) if binding in rebound else key
+        shown = ", ".join(rebound[binding].split(",")) if binding and binding in rebound else key
         lines.append(f"- **{shown}**: {what}")
     lines += [
         "",
