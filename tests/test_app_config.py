@@ -92,3 +92,22 @@ async def test_a_default_that_cannot_be_saved_says_so(engine: Engine, tmp_path: 
         assert any("Could not save the default" in note for note in notes), notes
         assert app.settings.ci_method == "clopper-pearson"  # the dialog's choice: unchanged
         assert app.is_running
+
+
+def test_the_readme_example_is_a_config_the_app_takes(engine: Engine, tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(\[statistics\].*?)```", readme, re.S)
+    assert example is not None
+    path = tmp_path / "config.toml"
+    path.write_text(example.group(1), encoding="utf-8")
+    config = load_config(path)
+    assert config.ci_method and config.level and config.theme and config.keys
+    make_app(engine, config)  # its theme and actions are known: no ConfigError
+    # Every action the README names is one the app has, and the other way round.
+    listed = re.search(r"# actions: (.*)\n.*# (.*)\n", example.group(1))
+    assert listed is not None
+    named = set(" ".join(listed.groups()).split())
+    ids = {b.id for b in StormChatApp.BINDINGS if getattr(b, "id", None)}
+    assert named == ids

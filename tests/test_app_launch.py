@@ -89,3 +89,33 @@ def test_nothing_heavy_is_imported_before_the_first_frame(tmp_path: Path) -> Non
     assert loaded == [], f"imported before the first frame: {loaded}"
     # The frame the loader follows: the input focused, the status saying the study loads.
     assert report["focused"] and "Loading" in report["status"]
+
+
+class _Thread:
+    """A stand-in for the driver's input thread that records being waited for."""
+
+    def __init__(self) -> None:
+        self.joined = False
+
+    def join(self) -> None:
+        self.joined = True
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("ending", [False, True])
+async def test_quitting_does_not_wait_for_the_input_thread(ending: bool) -> None:
+    """ctrl+q: the input thread is told to stop and not waited for (it wakes every 0.1 s);
+    otherwise (suspending with ctrl+z) it is waited for, as Textual does."""
+    from textual.app import App
+
+    from assistant.app.driver import PromptQuitDriver
+
+    driver = PromptQuitDriver(App())
+    thread = _Thread()
+    driver._key_thread = thread  # type: ignore[assignment]
+    driver._disable_mouse_support = lambda: None  # type: ignore[method-assign]
+    driver.ending = ending
+    driver.disable_input()
+    assert thread.joined is not ending
+    # Told to stop either way; Textual's own path clears the flag again once it has joined.
+    assert driver.exit_event.is_set() is ending

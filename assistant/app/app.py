@@ -51,6 +51,9 @@ from assistant.settings import Settings
 from assistant.study_profile import STORM, StudyProfile, profile
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.driver import Driver
+
     from assistant.answer import Answer
     from assistant.engine import Engine
 
@@ -210,6 +213,26 @@ class StormChatApp(App[int]):
         # the CLI's one-line message and exit status, as before the app started.
         self.crash = error
         self.exit(1)
+
+    # ----------------------------------------------------------------- quitting
+    def get_driver_class(self) -> type[Driver]:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver:
+            from assistant.app.driver import PromptQuitDriver
+
+            return PromptQuitDriver
+        return driver
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        from assistant.app.driver import PromptQuitDriver
+
+        if isinstance(self._driver, PromptQuitDriver):
+            self._driver.ending = True  # quit without waiting for the input thread
+        super().exit(result, return_code, message)
 
     # ----------------------------------------------------------------- signals
     def _catch_signals(self) -> None:
