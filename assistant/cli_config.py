@@ -139,12 +139,14 @@ def _names(names: Any) -> str:
     return ", ".join(str(name) for name in names)
 
 
-def save_statistics(config: Config, settings: Settings) -> Config:
-    """Write ``settings`` as the default CI method and level, keeping the rest of the file's
-    settings (its comments are not kept); the updated configuration. Raises ``OSError``."""
-    saved = replace(config, ci_method=settings.ci_method, level=settings.level)
-    config.path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(config.path, force=True) as handle:
+def save_statistics(path: Path, settings: Settings) -> Config:
+    """Write ``settings`` as the default CI method and level into the file at ``path``, keeping
+    the rest of its settings as it holds them now (read again: it may have been edited since
+    the app started; its comments are not kept); the configuration saved. Raises ``OSError``,
+    or ``ConfigError`` when the file there cannot be read as a configuration."""
+    saved = replace(load_config(path), ci_method=settings.ci_method, level=settings.level)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(path, force=True) as handle:
         handle.write(to_toml(saved).encode("utf-8"))
     return saved
 

@@ -65,6 +65,8 @@ async def test_f3_saves_the_choice_as_the_default(engine: Engine, tmp_path: Path
     path = tmp_path / "config.toml"
     path.write_text('[app]\ntheme = "nord"\n', encoding="utf-8")
     app = make_app(engine, load_config(path))
+    # Edited while the app runs: what is saved keeps the file as it is then.
+    path.write_text('[app]\ntheme = "nord"\n[keys]\nfind = "ctrl+g"\n', encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
         await pilot.pause()
@@ -74,7 +76,7 @@ async def test_f3_saves_the_choice_as_the_default(engine: Engine, tmp_path: Path
         assert (app.settings.ci_method, app.settings.level) == ("wilson", 0.9)
         notes = [n.message for n in app._notifications]
         assert any(f"saved in {path}" in note for note in notes), notes
-    assert load_config(path) == Config(path, "wilson", 0.9, "nord")
+    assert load_config(path) == Config(path, "wilson", 0.9, "nord", {"find": "ctrl+g"})
 
 
 @pytest.mark.slow

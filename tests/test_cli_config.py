@@ -99,7 +99,7 @@ def test_unreadable_files_are_one_clear_error(tmp_path: Path) -> None:
 
 def test_saving_the_statistics_keeps_the_other_settings(tmp_path: Path) -> None:
     path = write(tmp_path, '[app]\ntheme = "nord"\n\n[keys]\n"help" = "f10"\n')
-    saved = save_statistics(load_config(path), Settings("wilson-cc", 0.99))
+    saved = save_statistics(path, Settings("wilson-cc", 0.99))
     assert saved == load_config(path)
     assert tomllib.loads(path.read_text(encoding="utf-8")) == {
         "statistics": {"ci_method": "wilson-cc", "level": 0.99},
@@ -110,8 +110,15 @@ def test_saving_the_statistics_keeps_the_other_settings(tmp_path: Path) -> None:
 
 def test_saving_creates_the_directory(tmp_path: Path) -> None:
     path = tmp_path / "new" / "dir" / "config.toml"
-    save_statistics(Config(path), Settings("jeffreys", 0.9))
+    save_statistics(path, Settings("jeffreys", 0.9))
     assert load_config(path) == Config(path, "jeffreys", 0.9)
+
+
+def test_a_file_that_is_not_a_config_is_not_overwritten(tmp_path: Path) -> None:
+    path = write(tmp_path, "my notes, not TOML [\n")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        save_statistics(path, Settings("wilson", 0.9))
+    assert path.read_text(encoding="utf-8") == "my notes, not TOML [\n"
 
 
 def test_strings_are_written_as_toml_reads_them(tmp_path: Path) -> None:

@@ -495,14 +495,15 @@ class StormChatApp(App[int]):
 
     def save_default(self, settings: Settings) -> None:
         """Make ``settings`` the CI default of later sessions, in the config file."""
-        from assistant.cli_config import save_statistics
+        from assistant.cli_config import ConfigError, save_statistics
 
         try:
-            self.config = save_statistics(self.config, settings)
-        except OSError as error:
+            save_statistics(self.config.path, settings)
+        except (OSError, ConfigError) as error:
+            why = error.strerror if isinstance(error, OSError) and error.strerror else error
             self.notify(
-                f"Could not save the default in {self.config.path}: "
-                f"{error.strerror or error}; it applies to this session only.",
+                f"Could not save the default in {self.config.path}: {why}; it applies to "
+                "this session only.",
                 severity="error",
                 markup=False,
             )
