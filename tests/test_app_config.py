@@ -113,3 +113,48 @@ def test_the_readme_example_is_a_config_the_app_takes(engine: Engine, tmp_path: 
     named = set(" ".join(listed.groups()).split())
     ids = {b.id for b in StormChatApp.BINDINGS if getattr(b, "id", None)}
     assert named == ids
+
+
+@pytest.mark.asyncio
+async def test_one_actions_table_makes_the_bindings_the_help_and_the_palette(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Issue 13.11: every action with keys is a binding with its id; every action with a
+    command is in the palette beside Textual's own and each CI setting; help lists the keys."""
+    from assistant.app.actions import ACTIONS
+    from assistant.app.help_screen import help_markdown
+    from knowledge.stats import CI_METHODS
+
+    app = make_app(engine, Config(tmp_path / "c.toml"))
+    async with app.run_test(size=SIZE):
+        bound = {b.id: (b.key, b.action) for b in StormChatApp.BINDINGS if hasattr(b, "id")}
+        assert bound == {a.id: (a.keys, a.action) for a in ACTIONS if a.keys}
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quit the application" in titles or "Quit" in titles  # Textual's own
+        for action in ACTIONS:
+            assert (action.command in titles) == bool(action.command), action.id
+        assert {f"CI method: {name}" for name in CI_METHODS.values()} <= set(titles)
+        assert "CI level: 90\u00a0%" in titles
+        markdown = help_markdown()
+        for action in ACTIONS:
+            if action.help:
+                assert f"- **{action.shown}**: {action.help}" in markdown
+
+
+@pytest.mark.asyncio
+async def test_a_palette_command_runs_its_action(engine: Engine, tmp_path: Path) -> None:
+    app = make_app(engine, Config(tmp_path / "c.toml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"toggle study card", "enter")
+        await pilot.pause()
+        assert app.card.display  # hidden at 100 columns until toggled
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"CI method: Wilson", "enter")
+        for _ in range(100):
+            if app.settings.ci_method != "clopper-pearson":
+                break
+            await pilot.pause(0.01)
+        assert app.settings.ci_method.startswith("wilson")

@@ -13,22 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import WorkType
 
+from assistant.app.actions import ACTIONS, action_ids
 from assistant.app.clipboard import copy_with_tool, platform_hint
-from assistant.app.commands import StormCommands
 from assistant.app.conversations import ConversationStore, SavedConversation, replay
 from assistant.app.examples import TERMS, all_examples, welcome_examples
 from assistant.app.export import (
@@ -41,7 +41,13 @@ from assistant.app.export import (
 )
 from assistant.app.history import History
 from assistant.app.prompt import PromptInput
-from assistant.app.settings_screen import SettingsChoice, SettingsScreen, settings_line
+from assistant.app.settings_screen import (
+    LEVELS,
+    SettingsChoice,
+    SettingsScreen,
+    level_label,
+    settings_line,
+)
 from assistant.app.study_card import StudyCard
 from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
@@ -53,6 +59,7 @@ from assistant.study_profile import STORM, StudyProfile, profile
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.driver import Driver
+    from textual.screen import Screen
 
     from assistant.answer import Answer
     from assistant.engine import Engine
@@ -76,30 +83,16 @@ class AnswerShown(Message):
 class StormChatApp(App[int]):
     TITLE = "stormchat"
     SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's once it is loaded
-    COMMANDS = App.COMMANDS | {StormCommands}
     CSS = """
     #main { height: 1fr; }
     #chat { height: 1fr; }
     #status { height: 1; padding: 0 2; color: $text-muted; background: $surface; }
     """
-    # Each with an id: the config file's [keys] table rebinds them by it (cli_config).
+    # From the actions table, each with an id: the config file's [keys] rebinds it by that.
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help"),
-        Binding("f2,ctrl+b", "toggle_card", "Card", id="card"),
-        Binding("f3", "settings", "CI", id="settings"),
-        Binding("f4", "copy_answer", "Copy", id="copy"),
-        Binding(
-            "alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False, id="previous"
-        ),
-        Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False, id="next"),
-        Binding("ctrl+s", "export", "Export", id="export"),
-        Binding("f5", "save('screen')", "Save", show=False, id="save_screen"),
-        Binding("f6", "save('chart')", "Save chart", show=False, id="save_chart"),
-        Binding("ctrl+l", "clear", "New", id="new"),
-        Binding("ctrl+o", "conversations", "History", id="history"),
-        Binding("ctrl+f", "find", "Find", show=False, id="find"),
-        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, id="scroll_up"),
-        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, id="scroll_down"),
+        Binding(a.keys, a.action, a.label, show=a.footer is not None, id=a.id)
+        for a in ACTIONS
+        if a.keys
     ]
     AUTO_FOCUS: ClassVar[str | None] = "#prompt"
 
@@ -151,7 +144,7 @@ class StormChatApp(App[int]):
                 known = ", ".join(sorted(self.available_themes))
                 raise config.error(f"[app] theme {config.theme!r} is not one of {known}")
             self.theme = config.theme
-        ids = sorted(b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id is not None)
+        ids = sorted(action_ids())
         unknown = sorted(set(config.keys) - set(ids))
         if unknown:
             raise config.error(
@@ -213,6 +206,30 @@ class StormChatApp(App[int]):
         # the CLI's one-line message and exit status, as before the app started.
         self.crash = error
         self.exit(1)
+
+    # ----------------------------------------------------------------- palette
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p): Textual's own commands, every action of the table, and each
+        CI setting directly."""
+        from knowledge.stats import CI_METHODS
+
+        yield from super().get_system_commands(screen)
+        for action in ACTIONS:
+            if action.command:
+                run = partial(self.run_action, action.action)
+                yield SystemCommand(action.command, action.command_help, run)
+        for key, name in CI_METHODS.items():
+            yield SystemCommand(
+                f"CI method: {name}",
+                f"Use {key} intervals from now on",
+                partial(self.set_ci, method=key),
+            )
+        for level in LEVELS:
+            yield SystemCommand(
+                f"CI level: {level_label(level)}",
+                f"Use {level_label(level)} intervals from now on",
+                partial(self.set_ci, level=level),
+            )
 
     # ----------------------------------------------------------------- quitting
     def get_driver_class(self) -> type[Driver]:

@@ -16,57 +16,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from assistant.app.actions import help_keys
 from assistant.app.examples import examples
 from assistant.app.transcript import ExampleLink
-
-# (keys as shown, what they do, the binding's id when the config's [keys] can rebind it).
-KEYS: list[tuple[str, str, str | None]] = [
-    ("Enter", "ask the question", None),
-    ("Up / Down", "recall earlier questions (kept between runs)", None),
-    ("Right / End", "accept the grey suggestion", None),
-    ("F1", "this help", "help"),
-    ("F2, ctrl+b", "show or hide the study card", "card"),
-    (
-        "F3",
-        "CI method and level: arrows, Enter chooses, Tab, ctrl+s applies, ctrl+d also saves "
-        "it as the default",
-        "settings",
-    ),
-    ("F4", "copy the last answer (the notice says whether it reached the clipboard)", "copy"),
-    (
-        "alt+Up / alt+Down, click",
-        "choose another answer for F4; ctrl+p copies it as Markdown or with its full reference",
-        None,
-    ),
-    ("ctrl+s", "export the conversation to Markdown", "export"),
-    ("F5", "save the screen as SVG in stormchat-saved/ (created when missing)", "save_screen"),
-    ("F6", "save the chosen answer's chart as text in stormchat-saved/", "save_chart"),
-    ("ctrl+l", "start a new conversation (the last one stays saved)", "new"),
-    (
-        "ctrl+o",
-        "saved conversations: Enter reopens one, Del deletes it, / searches them, Esc closes",
-        "history",
-    ),
-    (
-        "ctrl+f",
-        "find in the conversation: Enter or Down next, Up previous match, Esc closes",
-        "find",
-    ),
-    ("PgUp / PgDn", "scroll the conversation", None),
-    ("Paste", "several lines: each is asked in turn", None),
-    ("ctrl+p", "all commands", None),
-    ("ctrl+q", "quit", None),
-]
 
 
 def help_markdown(rebound: Mapping[str, str] | None = None) -> str:
     """The keys, as Markdown, with those ``rebound`` (binding id → keys, the config file's) as
     the user set them; the example questions follow as widgets that can be chosen."""
-    rebound = rebound or {}
     lines = ["## Keys", ""]
-    for key, what, binding in KEYS:
-        shown = ", ".join(rebound[binding].split(",")) if binding and binding in rebound else key
-        lines.append(f"- **{shown}**: {what}")
+    lines += [f"- **{keys}**: {what}" for keys, what in help_keys(rebound)]
     lines += [
         "",
         "Follow-ups refer to the previous question: ask *How many had anaemia?* "
