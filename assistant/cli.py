@@ -162,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answers about STORM Part 2 (selinexor-dexamethasone in "
         "triple-class-refractory myeloma; N Engl J Med 2019;381:727-38), computed "
         "from published facts and reconstructed patient records. Without a "
-        "command, opens the chat app.",
+        "command, opens the chat app, which takes its default CI method and level, theme "
+        "and keys from config.toml in the user config dir ($STORMCHAT_CONFIG overrides; "
+        "see the README).",
         epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage, input or output "
         "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted, "
         "128 + the signal for SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 (143, 129, 138, 140)",
