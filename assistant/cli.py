@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from assistant.cli_completion import SHELLS
 from assistant.output import FORMATS
 from knowledge.collector import collector_paused
 from knowledge.stats import CI_METHODS, DEFAULT_LEVEL, DEFAULT_METHOD
@@ -112,17 +113,21 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         metavar="PATH",
         help="a study store to use instead of the built-in STORM store",
     )
+    # None: not given. The chat app then takes its config file's (cli_config), the other
+    # commands the built-in defaults (_load_engine).
     parser.add_argument(
         "--ci-method",
         choices=list(CI_METHODS),
-        default=default(DEFAULT_METHOD),
-        help="interval method for rates (default: clopper-pearson, exact)",
+        default=default(None),
+        help=f"interval method for rates (default: {DEFAULT_METHOD}, exact; the chat app: "
+        "its config file's)",
     )
     parser.add_argument(
         "--level",
         type=_level,
-        default=default(DEFAULT_LEVEL),
-        help="confidence level, 0.5–0.999 or 50–99.9 %% (default 0.95)",
+        default=default(None),
+        help=f"confidence level, 0.5–0.999 or 50–99.9 %% (default {DEFAULT_LEVEL}; the chat "
+        "app: its config file's)",
     )
 
 
@@ -135,23 +140,38 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """argparse's "version" action, but the version is looked up only when asked for:
+    importlib.metadata (and the email package it reads metadata with) is a cost every start
+    of the chat app would pay."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        sys.stdout.write(f"stormchat {_version()}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stormchat",
         description="Answers about STORM Part 2 (selinexor-dexamethasone in "
         "triple-class-refractory myeloma; N Engl J Med 2019;381:727-38), computed "
         "from published facts and reconstructed patient records. Without a "
-        "command, opens the chat app.",
+        "command, opens the chat app, which takes its default CI method and level, theme "
+        "and keys from config.toml in the user config dir ($STORMCHAT_CONFIG overrides; "
+        "see the README).",
         epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage, input or output "
         "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted, "
         "128 + the signal for SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 (143, 129, 138, 140)",
     )
     _global_options(parser, suppress=False)
     parser.add_argument(
-        "--version",
-        action="version",
-        version=f"stormchat {_version()}",
-        help="print the version and exit",
+        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -290,6 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--force", action="store_true", help="overwrite STORE if it exists")
     _global_options(imp, suppress=True)
+
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print a script that completes stormchat's commands, options and their "
+        'values in SHELL. bash: eval "$(stormchat completion bash)" in ~/.bashrc; zsh: '
+        "source <(stormchat completion zsh) in ~/.zshrc; fish: stormchat completion fish > "
+        "~/.config/fish/completions/stormchat.fish",
+    )
+    completion.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     return parser
 
 
@@ -339,7 +369,7 @@ def _load_engine(args: argparse.Namespace) -> Engine:
     with collector_paused(freeze=True):
         from assistant.engine import Engine
 
-        return Engine.load(args.db, args.ci_method, args.level)
+        return Engine.load(args.db, args.ci_method or DEFAULT_METHOD, args.level or DEFAULT_LEVEL)
 
 
 def _run_ask(args: argparse.Namespace) -> int:
@@ -527,10 +557,26 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace) -> int:
     from assistant.app import run_app
+    from assistant.cli_config import ConfigError, load_config
 
-    _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
-    # The engine loads in the app, after its first paint: the input takes keys at once.
-    return run_app(partial(_load_engine, args))
+    try:
+        config = load_config()
+        _require_terminal("use 'stormchat ask QUESTION' or 'stormchat batch FILE' without one")
+        # The config file's CI defaults, unless given on the command line.
+        args.ci_method = args.ci_method or config.ci_method
+        args.level = args.level or config.level
+        # The engine loads in the app, after its first paint: the input takes keys at once.
+        return run_app(partial(_load_engine, args), config=config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def _run_completion(args: argparse.Namespace) -> int:
+    from assistant.cli_completion import script
+
+    with writing_stdout() as out:
+        out.write(script(args.shell, build_parser()))
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -540,6 +586,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "batch": _run_batch,
     "demo": _run_demo,
     "import": _run_import,
+    "completion": _run_completion,
 }
 
 
@@ -568,8 +615,6 @@ def _main(argv: Sequence[str] | None) -> int:
     # As in _load_engine, but nothing is frozen: the argument parser is garbage once read, and
     # frozen it would never be freed.
     with collector_paused():
-        from knowledge.store import StoreError
-
         parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -589,9 +634,6 @@ def _main(argv: Sequence[str] | None) -> int:
     except UsageError as error:
         _error(str(error))
         return EXIT_USAGE
-    except StoreError as error:
-        _error(f"cannot use the store {error}")
-        return EXIT_STORE
     except KeyboardInterrupt as error:
         from assistant.interrupts import message
 
@@ -601,6 +643,19 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
+    except Exception as error:
+        if not _is_store_error(error):
+            raise
+        _error(f"cannot use the store {error}")
+        return EXIT_STORE
+
+
+def _is_store_error(error: Exception) -> bool:
+    """Whether ``error`` is the store's ``StoreError``, checked without importing
+    ``knowledge.store``: it brings pydantic and the models, a good part of the chat app's
+    start, and an error of that class can only exist once its module has been imported."""
+    store = sys.modules.get("knowledge.store")
+    return store is not None and isinstance(error, store.StoreError)
 
 
 def _settle_stdout() -> None:

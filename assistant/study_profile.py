@@ -6,10 +6,10 @@ describe — its id, title and arms — and questions its records answer. No Tex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from assistant.handlers.record_mode import is_record_mode, source
-from knowledge import by_arm
-from knowledge.store import Store
+if TYPE_CHECKING:
+    from knowledge.store import Store
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,17 @@ STORM = StudyProfile(
 
 def profile(store: Store) -> StudyProfile:
     """STORM's profile for the shipped store (or one like it); the store's own otherwise."""
+    # Imported here: the chat app shows STORM (this module's constant) in its first frame,
+    # before the handlers and the store are loaded.
+    from assistant.handlers.record_mode import is_record_mode
+
     return _from_records(store) if is_record_mode(store) else STORM
 
 
 def _from_records(store: Store) -> StudyProfile:
+    from assistant.handlers.record_mode import source
+    from knowledge import by_arm
+
     meta = store.meta
     name = meta.study_id or meta.title or meta.study
     title = meta.title if meta.title and meta.title != name else None

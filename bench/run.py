@@ -276,8 +276,14 @@ def launch(plan: Plan, tmp: Path) -> list[Row]:
     app_argv = stormchat()
 
     def env() -> dict[str, str]:
-        # A fresh data directory each run: a first run's welcome, no history carried over.
-        return {**child_env(), "STORMCHAT_DATA_DIR": tempfile.mkdtemp(dir=tmp)}
+        # A fresh data directory each run: a first run's welcome, no history carried over;
+        # and no config file (the built-in theme, keys and CI defaults).
+        data = tempfile.mkdtemp(dir=tmp)
+        return {
+            **child_env(),
+            "STORMCHAT_DATA_DIR": data,
+            "STORMCHAT_CONFIG": str(Path(data) / "config.toml"),
+        }
 
     pty_launch.measure(floor_argv, env(), tmp)  # warm-up: byte-code, page cache
     pty_launch.measure(app_argv, env(), tmp)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
+from assistant.cli_config import CONFIG_ENV
 from assistant.engine import Engine
 from knowledge.store import Store, default_store_path, load_store
 
@@ -48,8 +49,10 @@ def shipped_store_is_never_written() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never the user's history (~/.local/share/stormchat), never one shared between tests."""
+    """Never the user's history (~/.local/share/stormchat) or settings (~/.config/stormchat),
+    never one shared between tests."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "config" / "config.toml"))
 
 
 @pytest.fixture

@@ -11,17 +11,24 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from assistant.app.app import AnswerShown, StormChatApp
+    from assistant.cli_config import Config
     from assistant.engine import Engine
 
 __all__ = ["AnswerShown", "StormChatApp", "run_app"]
 
 
-def run_app(engine: Engine | Callable[[], Engine], *, first_run_hint: bool = True) -> int:
+def run_app(
+    engine: Engine | Callable[[], Engine],
+    *,
+    first_run_hint: bool = True,
+    config: Config | None = None,
+) -> int:
     """Run the chat app until the user quits; the exit code for the CLI. Given a loader, the
-    app paints first and loads the engine in a thread (a fast start)."""
+    app paints first and loads the engine in a thread (a fast start). A theme or key action
+    of ``config`` the app does not know raises ``ConfigError`` before the terminal is taken."""
     from assistant.app.app import StormChatApp
 
-    return run_until_exit(StormChatApp(engine, first_run_hint=first_run_hint))
+    return run_until_exit(StormChatApp(engine, first_run_hint=first_run_hint, config=config))
 
 
 def run_until_exit(app: StormChatApp) -> NoReturn:

@@ -13,22 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import WorkType
 
+from assistant.app.actions import ACTIONS, action_ids
 from assistant.app.clipboard import copy_with_tool, platform_hint
-from assistant.app.commands import StormCommands
 from assistant.app.conversations import ConversationStore, SavedConversation, replay
 from assistant.app.examples import TERMS, all_examples, welcome_examples
 from assistant.app.export import (
@@ -41,15 +41,26 @@ from assistant.app.export import (
 )
 from assistant.app.history import History
 from assistant.app.prompt import PromptInput
-from assistant.app.settings_screen import SettingsScreen, settings_line
+from assistant.app.settings_screen import (
+    LEVELS,
+    SettingsChoice,
+    SettingsScreen,
+    level_label,
+    settings_line,
+)
 from assistant.app.study_card import StudyCard
 from assistant.app.suggestions import QuestionSuggester
 from assistant.app.transcript import AnswerView, ExampleLink, QuestionView, Transcript, Welcome
 from assistant.app.wrapping import install as keep_no_break_spaces
+from assistant.cli_config import Config, config_path
 from assistant.settings import Settings
 from assistant.study_profile import STORM, StudyProfile, profile
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.driver import Driver
+    from textual.screen import Screen
+
     from assistant.answer import Answer
     from assistant.engine import Engine
 
@@ -72,27 +83,16 @@ class AnswerShown(Message):
 class StormChatApp(App[int]):
     TITLE = "stormchat"
     SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's once it is loaded
-    COMMANDS = App.COMMANDS | {StormCommands}
     CSS = """
     #main { height: 1fr; }
     #chat { height: 1fr; }
     #status { height: 1; padding: 0 2; color: $text-muted; background: $surface; }
     """
+    # From the actions table, each with an id: the config file's [keys] rebinds it by that.
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("f2,ctrl+b", "toggle_card", "Card"),
-        Binding("f3", "settings", "CI"),
-        Binding("f4", "copy_answer", "Copy"),
-        Binding("alt+up,ctrl+up", "select_answer(-1)", "Previous answer", show=False),
-        Binding("alt+down,ctrl+down", "select_answer(1)", "Next answer", show=False),
-        Binding("ctrl+s", "export", "Export"),
-        Binding("f5", "save('screen')", "Save", show=False),
-        Binding("f6", "save('chart')", "Save chart", show=False),
-        Binding("ctrl+l", "clear", "New"),
-        Binding("ctrl+o", "conversations", "History"),
-        Binding("ctrl+f", "find", "Find", show=False),
-        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+        Binding(a.keys, a.action, a.label, show=a.footer is not None, id=a.id)
+        for a in ACTIONS
+        if a.keys
     ]
     AUTO_FOCUS: ClassVar[str | None] = "#prompt"
 
@@ -104,8 +104,14 @@ class StormChatApp(App[int]):
         history: History | None = None,
         cursor_blink: bool = True,
         conversations: ConversationStore | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        # The user's settings file: its theme and keys here, its CI defaults in the loader
+        # (the CLI's), and F3 saves to it. Checked before the app takes the terminal over, so
+        # a theme or action it does not know is the CLI's one line.
+        self.config = Config(config_path()) if config is None else config
+        self._apply_config(self.config)
         # Set once the engine is there; ask() waits for it. Answers come in the order asked.
         self.ready = asyncio.Event()
         self._in_turn = asyncio.Lock()
@@ -131,6 +137,19 @@ class StormChatApp(App[int]):
         self.crash: Exception | None = None
         self._selected: AnswerView | None = None
         self._signals_caught: list[int] = []
+
+    def _apply_config(self, config: Config) -> None:
+        if config.theme is not None:
+            if config.theme not in self.available_themes:
+                known = ", ".join(sorted(self.available_themes))
+                raise config.error(f"[app] theme {config.theme!r} is not one of {known}")
+            self.theme = config.theme
+        ids = sorted(action_ids())
+        unknown = sorted(set(config.keys) - set(ids))
+        if unknown:
+            raise config.error(
+                f"[keys] {', '.join(unknown)}: no such action (the actions: {', '.join(ids)})"
+            )
 
     # ----------------------------------------------------------------- loading
     def _engine_ready(self, engine: Engine) -> None:
@@ -187,6 +206,50 @@ class StormChatApp(App[int]):
         # the CLI's one-line message and exit status, as before the app started.
         self.crash = error
         self.exit(1)
+
+    # ----------------------------------------------------------------- palette
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p): Textual's own commands, every action of the table, and each
+        CI setting directly."""
+        from knowledge.stats import CI_METHODS
+
+        yield from super().get_system_commands(screen)
+        for action in ACTIONS:
+            if action.command:
+                run = partial(self.run_action, action.action)
+                yield SystemCommand(action.command, action.command_help, run)
+        for key, name in CI_METHODS.items():
+            yield SystemCommand(
+                f"CI method: {name}",
+                f"Use {key} intervals from now on",
+                partial(self.set_ci, method=key),
+            )
+        for level in LEVELS:
+            yield SystemCommand(
+                f"CI level: {level_label(level)}",
+                f"Use {level_label(level)} intervals from now on",
+                partial(self.set_ci, level=level),
+            )
+
+    # ----------------------------------------------------------------- quitting
+    def get_driver_class(self) -> type[Driver]:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver:
+            from assistant.app.driver import PromptQuitDriver
+
+            return PromptQuitDriver
+        return driver
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        from assistant.app.driver import PromptQuitDriver
+
+        if isinstance(self._driver, PromptQuitDriver):
+            self._driver.ending = True  # quit without waiting for the input thread
+        super().exit(result, return_code, message)
 
     # ----------------------------------------------------------------- signals
     def _catch_signals(self) -> None:
@@ -256,6 +319,8 @@ class StormChatApp(App[int]):
 
     async def on_mount(self) -> None:
         self._catch_signals()
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
         if self.ready.is_set():
             await self._show_engine()
         else:
@@ -423,7 +488,7 @@ class StormChatApp(App[int]):
             if question:
                 self.call_later(self._ask_example, question)
 
-        self.push_screen(HelpScreen(), chosen)
+        self.push_screen(HelpScreen(self.config.keys), chosen)
 
     async def _ask_example(self, question: str) -> None:
         await self.ask(question)
@@ -436,11 +501,35 @@ class StormChatApp(App[int]):
     async def action_settings(self) -> None:
         await self.ready.wait()  # the dialog shows the engine's settings
 
-        def chosen(settings: Settings | None) -> None:
-            if settings is not None:
+        def chosen(choice: SettingsChoice | None) -> None:
+            if choice is not None:
+                settings = choice.settings
                 self.call_later(self.set_ci, settings.ci_method, settings.level)
+                if choice.save:
+                    self.call_later(self.save_default, settings)
 
         self.push_screen(SettingsScreen(self.settings), chosen)
+
+    def save_default(self, settings: Settings) -> None:
+        """Make ``settings`` the CI default of later sessions, in the config file."""
+        from assistant.cli_config import ConfigError, save_statistics
+
+        try:
+            save_statistics(self.config.path, settings)
+        except (OSError, ConfigError) as error:
+            why = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.notify(
+                f"Could not save the default in {self.config.path}: {why}; it applies to "
+                "this session only.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(
+            f"{settings_line(settings)} is the default from now on (saved in {self.config.path}).",
+            title="Settings",
+            markup=False,
+        )
 
     async def set_ci(self, method: str | None = None, level: float | None = None) -> None:
         """Change the CI method and/or level for the rest of the conversation."""

@@ -28,14 +28,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from assistant.answer import Answer
 from assistant.app.history import data_dir, read_regular, set_aside
 from assistant.atomic import OutputExistsError, atomic_writer
-from assistant.handlers.context import Settings
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.answer import Answer
     from assistant.engine import Conversation, Engine
 
 CONVERSATIONS_DIR = "conversations"
@@ -49,16 +47,6 @@ MAX_LISTED = 500
 # last few turns rebuilds the context without asking a long conversation's every question.
 REPLAYED_TURNS = 8
 _NAME = re.compile(r"conversation-\d{8}-\d{6}(-\d+)?\.json")
-
-
-class _SavedTurn(BaseModel):
-    """One turn as stored: the answer's six contract fields plus its Markdown and chart."""
-
-    question: str
-    asked: datetime
-    ci_method: str
-    level: float
-    answer: dict[str, Any]
 
 
 @dataclass
@@ -167,14 +155,16 @@ def _has_surrogate(value: Any) -> bool:
 def _turn(raw: Any) -> Turn | None:
     if _has_surrogate(raw):
         return None
-    try:
-        saved = _SavedTurn.model_validate(raw)
-        answer = Answer.model_validate(saved.answer)
-    except ValidationError:
+    # Only reading a file needs pydantic and the answer model (see saved_turn).
+    from assistant.app.saved_turn import read_turn
+
+    read = read_turn(raw)
+    if read is None:
         return None
-    if not saved.question.strip():
+    question, answer, ci_method, level, asked = read
+    if not question.strip():
         return None
-    return Turn(saved.question, answer, Settings(saved.ci_method, saved.level), saved.asked)
+    return Turn(question, answer, Settings(ci_method, level), asked)
 
 
 def _parse(path: Path, data: bytes) -> tuple[SavedConversation | None, bool]:

@@ -12,11 +12,11 @@ import os
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.app.text import multi_line, one_line
-from knowledge.references import load_references
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
@@ -106,17 +106,23 @@ def copy_text(answer: Answer, form: str, settings_line: str) -> str:
                 f"A: {multi_line(answer.text).rstrip()}",
                 sources,
                 settings_line,
-                f"Study: {STUDY}; answered by stormchat",
+                f"Study: {study_reference()}; answered by stormchat",
             )
             if part
         )
     return "\n".join(part for part in (multi_line(answer.text).rstrip(), sources) if part)
 
 
-STUDY = (
-    "STORM Part 2, selinexor–dexamethasone in triple-class-refractory multiple myeloma: "
-    + load_references().references["paper"]
-)
+@cache
+def study_reference() -> str:
+    """The study and its paper, for a copied reference. Read on first use: the references
+    file is YAML validated by pydantic, which the app's first frame must not wait for."""
+    from knowledge.references import load_references
+
+    return (
+        "STORM Part 2, selinexor–dexamethasone in triple-class-refractory multiple myeloma: "
+        + load_references().references["paper"]
+    )
 
 
 def write_new(path: Path, text: str) -> Path:

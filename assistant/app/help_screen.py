@@ -7,6 +7,8 @@ asks the one under the cursor. A click asks it too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,41 +16,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from assistant.app.actions import help_keys
 from assistant.app.examples import examples
 from assistant.app.transcript import ExampleLink
 
-KEYS: list[tuple[str, str]] = [
-    ("Enter", "ask the question"),
-    ("Up / Down", "recall earlier questions (kept between runs)"),
-    ("Right / End", "accept the grey suggestion"),
-    ("F1", "this help"),
-    ("F2, ctrl+b", "show or hide the study card"),
-    ("F3", "CI method and level: arrows, Enter chooses, Tab, ctrl+s applies"),
-    ("F4", "copy the last answer (the notice says whether it reached the clipboard)"),
-    (
-        "alt+Up / alt+Down, click",
-        "choose another answer for F4; ctrl+p copies it as Markdown or with its full reference",
-    ),
-    ("ctrl+s", "export the conversation to Markdown"),
-    ("F5", "save the screen as SVG in stormchat-saved/ (created when missing)"),
-    ("F6", "save the chosen answer's chart as text in stormchat-saved/"),
-    ("ctrl+l", "start a new conversation (the last one stays saved)"),
-    (
-        "ctrl+o",
-        "saved conversations: Enter reopens one, Del deletes it, / searches them, Esc closes",
-    ),
-    ("ctrl+f", "find in the conversation: Enter or Down next, Up previous match, Esc closes"),
-    ("PgUp / PgDn", "scroll the conversation"),
-    ("Paste", "several lines: each is asked in turn"),
-    ("ctrl+p", "all commands"),
-    ("ctrl+q", "quit"),
-]
 
-
-def help_markdown() -> str:
-    """The keys, as Markdown; the example questions follow as widgets that can be chosen."""
+def help_markdown(rebound: Mapping[str, str] | None = None) -> str:
+    """The keys, as Markdown, with those ``rebound`` (binding id → keys, the config file's) as
+    the user set them; the example questions follow as widgets that can be chosen."""
     lines = ["## Keys", ""]
-    lines += [f"- **{key}**: {what}" for key, what in KEYS]
+    lines += [f"- **{keys}**: {what}" for keys, what in help_keys(rebound)]
     lines += [
         "",
         "Follow-ups refer to the previous question: ask *How many had anaemia?* "
@@ -86,10 +63,14 @@ class HelpScreen(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
+    def __init__(self, rebound: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.rebound = rebound
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "Help · ↑ ↓ PgUp PgDn scroll · Esc to close"
-            yield Markdown(help_markdown())
+            yield Markdown(help_markdown(self.rebound))
             for area, questions in examples().items():
                 yield Static(area, classes="area", markup=False)
                 for question in questions:

@@ -2,7 +2,8 @@
 
 Driven from the keyboard: it opens with focus on the method list and the cursor on the
 current method; up/down move, Enter (or space) chooses, Tab goes to the level list and the
-buttons, ctrl+s applies, Esc cancels. The chosen item is marked ● (the others ○), so it shows
+buttons, ctrl+s applies, ctrl+d applies and saves the choice as the default in the config file
+(cli_config), Esc cancels. The chosen item is marked ● (the others ○), so it shows
 without colour, and the cursor is underlined as well as highlighted.
 
 Widget ids are positions (``method-0``, ``level-3``), never derived from a value: two levels
@@ -10,6 +11,8 @@ such as 95 % and 95.01 % would otherwise give the same id and crash the dialog.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,8 +45,14 @@ class Choice(RadioButton):
         return super()._button
 
 
-class SettingsScreen(ModalScreen[Settings | None]):
-    """Returns the chosen ``Settings``, or None when cancelled."""
+@dataclass(frozen=True)
+class SettingsChoice:
+    settings: Settings
+    save: bool  # also the default of later sessions (the config file)
+
+
+class SettingsScreen(ModalScreen[SettingsChoice | None]):
+    """Returns the choice, or None when cancelled."""
 
     DEFAULT_CSS = """
     SettingsScreen { align: center middle; }
@@ -62,7 +71,11 @@ class SettingsScreen(ModalScreen[Settings | None]):
     SettingsScreen #buttons { height: auto; margin: 1 0 0 0; }
     SettingsScreen Button { margin: 0 1 0 0; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "apply", "Apply"),
+        Binding("ctrl+d", "apply(True)", "Save as default"),
+    ]
 
     def __init__(self, current: Settings) -> None:
         super().__init__()
@@ -95,6 +108,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
                             )
             with Horizontal(id="buttons"):
                 yield Button("Apply", variant="primary", id="apply")
+                yield Button("Save as default", id="save")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -129,13 +143,13 @@ class SettingsScreen(ModalScreen[Settings | None]):
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "apply":
-            self.action_apply()
+        if event.button.id in ("apply", "save"):
+            self.action_apply(save=event.button.id == "save")
         else:
             self.action_cancel()
 
-    def action_apply(self) -> None:
-        self.dismiss(self.chosen())
+    def action_apply(self, save: bool = False) -> None:
+        self.dismiss(SettingsChoice(self.chosen(), save))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
