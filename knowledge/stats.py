@@ -2,9 +2,11 @@
 medians, adverse-event incidence and two-group comparisons.
 
 No answer imports ``scipy.stats``: importing it costs most of a cold ``stormchat ask``. Rates
-need only ``scipy.special`` (``knowledge.intervals`` reproduces scipy.stats' intervals exactly);
-Kaplan–Meier and its log-log band, and Fisher's exact test, are computed here in plain Python
-the way scipy.stats computes them (``tests/test_stats.py`` holds them to scipy.stats).
+need no scipy at all but for Jeffreys' interval (``knowledge.intervals`` reproduces scipy.stats'
+intervals); Kaplan–Meier and its log-log band, and Fisher's exact test, are computed here in
+plain Python the way scipy.stats computes them (``tests/test_stats.py`` holds them to
+scipy.stats); the binomial test uses ``scipy.special``'s binomial functions, imported when one
+is asked.
 """
 
 from __future__ import annotations
