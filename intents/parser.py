@@ -1065,7 +1065,18 @@ class Parser:
             else:
                 return self._missing_subject(t, m, a, b, hits, scores, level)
         if label == "clarify":
-            return self._ambiguous(t, m, a, b, hits, scores, level)
+            # "show the survival results": an overview named outright is not "survival?".
+            overview = next(
+                (
+                    intent
+                    for intent, _slot, value in _OVERVIEWS
+                    if any(h.value == value and h.type in self.heads for h in heads)
+                ),
+                None,
+            )
+            if overview is None:
+                return self._ambiguous(t, m, a, b, hits, scores, level)
+            label, p = overview, max(p, MIN_PROBABILITY)
         if p < MIN_PROBABILITY and self._named_and_ahead(label, p, scores, heads):
             p = MIN_PROBABILITY  # "show me all grade 3+ AEs": unsure, but it names its subject
         if p < MIN_PROBABILITY:
