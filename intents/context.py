@@ -93,6 +93,10 @@ def merge(
             continue
         group = next((g for g in GROUPS if name in g), frozenset({name}))
         overridden |= group
+        if name == "population" and slot.value == "mITT" and slot.start is not None:
+            # "vs everyone?", "overall?" after a figure in responders: the whole population,
+            # without the response group it was restricted to.
+            overridden.add("response_group")
     out: dict[str, Slot] = {}
     for name, slot in prev.items():
         if name in carry and name not in overridden:

@@ -95,6 +95,27 @@ _WHOLE = frozenset(
         "ae_top",
     }
 )
+# What a number after which counts is no restriction of the patients: the answer's length.
+_NOT_ABOUT_PATIENTS = re.compile(
+    r"[- ]?(?:words?|pages?|slides?|lines?|sentences?|paragraphs?|minutes?|mins?|bullets?"
+    r"|points?)\b"
+)
+# "1) ORR 2) CBR 3) mDOR": the numbers of a numbered list.
+_LIST_MARK = re.compile(r"(?:^|(?<=[\s:;,]))\(?\d{1,2}\)(?=\s)")
+
+
+def _without_list_marks(text: Text) -> Text:
+    """A numbered list's marks divide its items like semicolons; they are no figures."""
+    marks = list(_LIST_MARK.finditer(text.norm))
+    if len(marks) < 2:
+        return text  # one "3)" is more likely part of the question
+    return text.replace(
+        [(x.start(), x.end(), ";" + " " * (x.end() - x.start() - 1)) for x in marks]
+    )
+
+
+# What the comparison answers side by side (intents.yaml: compare's measures).
+_COMPARED = frozenset({"response_rate", "response_category", "ae_incidence", "compare"})
 # A response threshold said as a rate, not as a group of patients.
 _RATE_WORDS = re.compile(r"\b(?:orr|cbr|rates?|ratio)\b")
 # A sentence that goes on with the request before it.
@@ -226,6 +247,8 @@ class Parser:
             for h in i.heads
             if h != "ci_method" and not (h in self.spec.entities and self.spec.entities[h].overlay)
         )
+        # The same with the cue words that are an intent's subject ("which method", "define").
+        self.subject_types = frozenset(h for i in self.spec.intents.values() for h in i.heads)
         self.qualifier_types = frozenset(self.spec.leftover_qualifiers)
         self._cased = cased_pattern(self.spec.cased)
 
@@ -245,7 +268,7 @@ class Parser:
 
     # ------------------------------------------------------------------ pipeline
     def _parse(self, raw: str, truncated: bool, previous: Parse | None) -> Parse:
-        t0 = normalise(raw)
+        t0 = _without_list_marks(normalise(raw))
         rule = self.rules.match(self._questions_only(t0))
         if rule is not None:
             return Parse(
@@ -369,6 +392,16 @@ class Parser:
 
         def inside(h: Hit) -> bool:
             return any(a <= h.start and h.end <= b for a, b in keep)
+
+        asked = [
+            h
+            for h in m.hits + m.overlays
+            if (h.type in self.subject_types or h.type in self.qualifier_types) and inside(h)
+        ]
+        if not asked and any(h.type in self.heads for h in m.hits):
+            # "A press release said 1 in 4 responded. Is that right?", "Headline numbers:
+            # ORR, PFS, OS. Go.": the question points at what the other sentence names.
+            return m
 
         return Matches(
             [h for h in m.hits if inside(h)],
@@ -965,9 +998,12 @@ class Parser:
             any(h.type == "ci_method" for h in hits) or level is not None
         )
 
+        if stats_only and m.cue("explain_cue") is not None:
+            label, stats_only = "explain_method", False  # "why Clopper-Pearson by default?"
         if stats_only and m.cue("persist") is not None:
             return self._set_stats(t, m, a, b, hits, level)  # "switch to Wilson": from now on
-        if prev_intent is not None and previous is not None:
+        explains = label == "explain_method" and m.cue("explain_cue") is not None
+        if prev_intent is not None and previous is not None and not explains:
             words = [w for w, _, _ in tokens(t.norm[a:b]) if w[0].isalnum()]
             short = len(words) <= 4 and not m.cue("question_head")
             # A full question ("how many patients were penta-refractory?") stands alone even
@@ -1097,8 +1133,19 @@ class Parser:
                 start=a,
                 end=b,
             )
-        if label == "set_stats":
+        if label == "set_stats" and not any(h.type not in ("ci_method", "level") for h in heads):
             return self._set_stats(t, m, a, b, hits, level)
+        if label == "set_stats":
+            # "agresti-coull please, 80 % level, for thrombocytopenia any grade": a figure
+            # asked with a method, not only a setting.
+            label, p = next(
+                (
+                    (i, max(q, MIN_PROBABILITY))
+                    for i, q in scores.ranked
+                    if i in self.spec.data_intents and self._evidence(i, heads)
+                ),
+                (label, p),
+            )
         second, p2 = scores.second
         # "bleeds in pts with TCP": what follows "in patients with" restricts the subject.
         subjects = [
@@ -1473,6 +1520,13 @@ class Parser:
                     if i in self.spec.data_intents
                     and i != prev_intent
                     and self._cue_evidence(i, m, a, b)
+                    # "median OS in responders", "vs everyone?": medians are not compared
+                    # side by side; the median for everyone is asked.
+                    and not (
+                        i == "compare"
+                        and prev_intent not in _COMPARED
+                        and not any(h.type in ("threshold", "category", "ae_term") for h in hits)
+                    )
                 ),
                 None,
             )
@@ -1885,6 +1939,8 @@ class Parser:
                 s is not None and e is not None and s <= ostart and oend <= e for s, e in original
             ):
                 continue
+            if _NOT_ABOUT_PATIENTS.match(t.norm, num.end):
+                continue  # "a 300-word piece", "a 2-page summary": the answer's size
             before = t.norm[max(0, num.start - 22) : num.start]
             if _ALPHA.search(before) or (
                 "null_rate" in reading.slots and _NULL_RATE.search(before[-14:])

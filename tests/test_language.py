@@ -913,3 +913,57 @@ def test_a_mean_rather_than_a_median_is_a_mean(parser: Parser) -> None:
     parse = parser.parse("What was the mean, rather than median, duration of response?")
     assert queries(parse) == [("tte_median", {"endpoint": "DOR"})]
     assert [(q.kind, q.value) for q in parse.unserved] == [("measure", "mean")]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # A numbered list divides like semicolons; its marks are no figures.
+        (
+            ["1) ORR 2) CBR 3) mDOR 4) mPFS — quick for the P&T monograph"],
+            [
+                ("response_rate", {"threshold": "PR"}),
+                ("response_rate", {"threshold": "MR"}),
+                ("tte_median", {"endpoint": "DOR"}),
+                ("tte_median", {"endpoint": "PFS"}),
+            ],
+        ),
+        # A figure asked with a method is the figure, not only a setting.
+        (
+            ["agresti-coull please, 80% level, for thrombocytopenia any grade"],
+            [("ae_incidence", {"term": "Thrombocytopenia", "ci_method": "agresti-coull"})],
+        ),
+        (["why clopper-pearson by default?"], [("explain_method", {})]),
+        (["ORR", "why wilson?"], [("explain_method", {})]),
+        # Medians are not compared side by side: the median is the question.
+        (["median PFS in the penta group vs other 39"], [("tte_median", {"endpoint": "PFS"})]),
+        (
+            ["Median PFS for responders?", "and OS for them?", "vs everyone?"],
+            [("tte_median", {"endpoint": "OS", "response_group": None})],
+        ),
+        # A negated group is the other group.
+        (
+            ["ORR", "what about the 39 who werent penta refractory, how did they do"],
+            [("response_rate", {"population": "non_penta"})],
+        ),
+        # A check of a claim points at the sentence that makes it; an answer's length is no
+        # restriction of the patients.
+        (
+            ["Headline numbers for a 300-word piece: ORR, PFS, OS. Go."],
+            [
+                ("response_rate", {"threshold": "PR"}),
+                ("tte_median", {"endpoint": "PFS"}),
+                ("tte_median", {"endpoint": "OS"}),
+            ],
+        ),
+    ],
+)
+def test_lists_methods_groups_and_claims(
+    parser: Parser, turns: list[str], expected: list[tuple[str, dict[str, object]]]
+) -> None:
+    parse = run_case(parser, turns)
+    got = queries(parse)
+    assert len(got) == len(expected), got
+    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
+        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert not parse.unserved, parse.unserved
