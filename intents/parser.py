@@ -332,7 +332,10 @@ class Parser:
         def outside(h: Hit) -> bool:
             return not any(a <= h.start and h.end <= b for a, b in spans)
 
-        return Matches([h for h in m.hits if outside(h)], m.overlays, m.numbers)
+        # The cue words of an aside go with it ("(IMWG def: del17p …)" asks no definition).
+        return Matches(
+            [h for h in m.hits if outside(h)], [h for h in m.overlays if outside(h)], m.numbers
+        )
 
     @staticmethod
     def _without_labels(norm: str, m: Matches) -> Matches:
