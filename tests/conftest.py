@@ -10,12 +10,18 @@ import hashlib
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
 from assistant.engine import Engine
 from knowledge.store import Store, default_store_path, load_store
+
+if TYPE_CHECKING:  # the helpers for the app tests; importing this module imports no Textual
+    from textual.message import Message
+    from textual.pilot import Pilot
+    from textual.widgets import Static
 
 # Bytes that drive a terminal: C0 controls but newline and tab, DEL, and C1 controls as UTF-8.
 CONTROL_BYTES = {*range(0x20), 0x7F} - {0x0A, 0x09}
@@ -90,3 +96,33 @@ def app_home(own_data_dir: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """The app's history in the test's own data dir (``own_data_dir``), exports to the temp cwd."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path / "data"
+
+
+# ---------------------------------------------------------------- helpers for the Pilot tests
+
+
+async def submit(pilot: Pilot[int], text: str) -> None:
+    """Ask ``text`` in the app's input and wait for the answer. Setting the value is as good
+    as typing it (test_app_pilot presses each key once) and much faster."""
+    pilot.app.prompt.value = text  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def plain(widget: Static) -> str:
+    """A Static's text as displayed, without its styles."""
+    return str(getattr(widget.visual, "plain", widget.visual))
+
+
+def notes(posted: list[Message]) -> list[tuple[str, str]]:
+    """The notifications an app posted (``message_hook``): (message, severity)."""
+    from textual.notifications import Notify
+
+    return [
+        (m.notification.message, m.notification.severity) for m in posted if isinstance(m, Notify)
+    ]
+
+
+def temp_files(root: Path) -> list[Path]:
+    """Temporary files an atomic write left behind under ``root`` (there must be none)."""
+    return [path for path in root.rglob("*") if path.name.endswith(".tmp")]
