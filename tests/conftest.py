@@ -80,6 +80,22 @@ def signals_default() -> Iterator[None]:
         signal.signal(getattr(signal, name), handler)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first. pytest-xdist hands tests out in this order, so the long ones
+    start at once on every worker and the short ones fill in at the end: the workers finish
+    together instead of one running a long test alone while the other waits. A test that uses
+    a module-scoped fixture stays where it is, so the fixture is still set up once."""
+
+    def stays(item: pytest.Item) -> bool:
+        if item.get_closest_marker("slow") is None:
+            return True
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        return any(d.scope == "module" for defs in definitions for d in defs)
+
+    items.sort(key=stays)  # stable: the original order within each group
+
+
 @pytest.fixture(scope="session")
 def store() -> Store:
     return load_store()
