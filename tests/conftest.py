@@ -7,6 +7,7 @@ to its own temporary directory, in its subprocesses too."""
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
-from assistant.engine import Engine
-from knowledge.store import Store, default_store_path, load_store
+# OpenBLAS's idle threads spin for 2**28 cycles (its default) before they sleep: the model
+# rebuild (test_language) then takes 97 s of CPU instead of 34 s, and on two cores shared by two
+# xdist workers the spinning takes them from the other worker. 2**4 cycles: the same threads,
+# the same partition of the work and so the same bytes (checked), without the spinning. Read when numpy loads
+# OpenBLAS, so set before anything imports numpy; subprocesses inherit it.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+from assistant.app.history import DATA_DIR_ENV  # noqa: E402 - plain Python: imports no Textual
+from assistant.engine import Engine  # noqa: E402
+from knowledge.store import Store, default_store_path, load_store  # noqa: E402
 
 if TYPE_CHECKING:  # the helpers for the app tests; importing this module imports no Textual
     from textual.message import Message
