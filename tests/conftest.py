@@ -18,8 +18,8 @@ import pytest
 # OpenBLAS's idle threads spin for 2**28 cycles (its default) before they sleep: the model
 # rebuild (test_language) then takes 97 s of CPU instead of 34 s, and on two cores shared by two
 # xdist workers the spinning takes them from the other worker. 2**4 cycles: the same threads,
-# the same partition of the work and so the same bytes (checked), without the spinning. Read when numpy loads
-# OpenBLAS, so set before anything imports numpy; subprocesses inherit it.
+# the same partition of the work and so the same bytes (checked), without the spinning. Read
+# when numpy loads OpenBLAS, so set before anything imports numpy; subprocesses inherit it.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 from assistant.app.history import DATA_DIR_ENV  # noqa: E402 - plain Python: imports no Textual
@@ -89,10 +89,12 @@ def signals_default() -> Iterator[None]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first. pytest-xdist hands tests out in this order, so the long ones
-    start at once on every worker and the short ones fill in at the end: the workers finish
-    together instead of one running a long test alone while the other waits. A test that uses
-    a module-scoped fixture stays where it is, so the fixture is still set up once."""
+    """The slow tests first, so that the long ones start at once and the short ones fill in
+    at the end. pytest-xdist's worksteal (pyproject's addopts) splits this list in halves, one
+    per worker, and a worker that runs out takes half of what the other has not started: the
+    workers finish together instead of one running a long test alone while the other waits.
+    A test that uses a module-scoped fixture stays where it is, so the fixture is still set up
+    once."""
 
     def stays(item: pytest.Item) -> bool:
         if item.get_closest_marker("slow") is None:
