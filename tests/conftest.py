@@ -89,21 +89,31 @@ def signals_default() -> Iterator[None]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, so that the long ones start at once and the short ones fill in
-    at the end. pytest-xdist's worksteal (pyproject's addopts) splits this list in halves, one
-    per worker, and a worker that runs out takes half of what the other has not started: the
-    workers finish together instead of one running a long test alone while the other waits.
-    A test that uses a module-scoped fixture stays where it is, so the fixture is still set up
-    once."""
+    """Each xdist worker starts with a share of the slow tests. pytest-xdist's worksteal
+    (pyproject's addopts) gives each of the N workers one N-th of this list, in order, and a
+    worker that runs out takes the not-yet-started end of another's share. So each share is
+    made to begin with every N-th slow test: the long tests start at once on every worker, the
+    short ones come after and are the ones taken, and the workers finish together. A test that
+    uses a module-scoped fixture stays with its module, so the fixture is still set up once."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 
-    def stays(item: pytest.Item) -> bool:
+    def movable(item: pytest.Item) -> bool:
         if item.get_closest_marker("slow") is None:
-            return True
+            return False
         info = getattr(item, "_fixtureinfo", None)
         definitions = info.name2fixturedefs.values() if info is not None else ()
-        return any(d.scope == "module" for defs in definitions for d in defs)
+        return not any(d.scope == "module" for defs in definitions for d in defs)
 
-    items.sort(key=stays)  # stable: the original order within each group
+    slow = [item for item in items if movable(item)]
+    rest = [item for item in items if not movable(item)]
+    ordered: list[pytest.Item] = []
+    for worker in range(workers):
+        share = len(items) // workers + (worker < len(items) % workers)
+        mine = slow[worker::workers]
+        take = max(share - len(mine), 0) if worker < workers - 1 else len(rest)
+        ordered += mine + rest[:take]
+        rest = rest[take:]
+    items[:] = ordered
 
 
 @pytest.fixture(scope="session")
