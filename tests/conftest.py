@@ -7,16 +7,30 @@ to its own temporary directory, in its subprocesses too."""
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.app.history import DATA_DIR_ENV  # plain Python: imports no Textual
-from assistant.cli_config import CONFIG_ENV
-from assistant.engine import Engine
-from knowledge.store import Store, default_store_path, load_store
+# OpenBLAS's idle threads spin for 2**28 cycles (its default) before they sleep: the model
+# rebuild (test_language) then takes 97 s of CPU instead of 34 s, and on two cores shared by two
+# xdist workers the spinning takes them from the other worker. 2**4 cycles: the same threads,
+# the same partition of the work and so the same bytes (checked), without the spinning. Read
+# when numpy loads OpenBLAS, so set before anything imports numpy; subprocesses inherit it.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+from assistant.app.history import DATA_DIR_ENV  # noqa: E402 - plain Python: imports no Textual
+from assistant.cli_config import CONFIG_ENV  # noqa: E402
+from assistant.engine import Engine  # noqa: E402
+from knowledge.store import Store, default_store_path, load_store  # noqa: E402
+
+if TYPE_CHECKING:  # the helpers for the app tests; importing this module imports no Textual
+    from textual.message import Message
+    from textual.pilot import Pilot
+    from textual.widgets import Static
 
 # Bytes that drive a terminal: C0 controls but newline and tab, DEL, and C1 controls as UTF-8.
 CONTROL_BYTES = {*range(0x20), 0x7F} - {0x0A, 0x09}
@@ -77,6 +91,34 @@ def signals_default() -> Iterator[None]:
         signal.signal(getattr(signal, name), handler)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each xdist worker starts with a share of the slow tests. pytest-xdist's worksteal
+    (pyproject's addopts) gives each of the N workers one N-th of this list, in order, and a
+    worker that runs out takes the not-yet-started end of another's share. So each share is
+    made to begin with every N-th slow test: the long tests start at once on every worker, the
+    short ones come after and are the ones taken, and the workers finish together. A test that
+    uses a module-scoped fixture stays with its module, so the fixture is still set up once."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+
+    def movable(item: pytest.Item) -> bool:
+        if item.get_closest_marker("slow") is None:
+            return False
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        return not any(d.scope == "module" for defs in definitions for d in defs)
+
+    slow = [item for item in items if movable(item)]
+    rest = [item for item in items if not movable(item)]
+    ordered: list[pytest.Item] = []
+    for worker in range(workers):
+        share = len(items) // workers + (worker < len(items) % workers)
+        mine = slow[worker::workers]
+        take = max(share - len(mine), 0) if worker < workers - 1 else len(rest)
+        ordered += mine + rest[:take]
+        rest = rest[take:]
+    items[:] = ordered
+
+
 @pytest.fixture(scope="session")
 def store() -> Store:
     return load_store()
@@ -93,3 +135,33 @@ def app_home(own_data_dir: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """The app's history in the test's own data dir (``own_data_dir``), exports to the temp cwd."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path / "data"
+
+
+# ---------------------------------------------------------------- helpers for the Pilot tests
+
+
+async def submit(pilot: Pilot[int], text: str) -> None:
+    """Ask ``text`` in the app's input and wait for the answer. Setting the value is as good
+    as typing it (test_app_pilot presses each key once) and much faster."""
+    pilot.app.prompt.value = text  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def plain(widget: Static) -> str:
+    """A Static's text as displayed, without its styles."""
+    return str(getattr(widget.visual, "plain", widget.visual))
+
+
+def notes(posted: list[Message]) -> list[tuple[str, str]]:
+    """The notifications an app posted (``message_hook``): (message, severity)."""
+    from textual.notifications import Notify
+
+    return [
+        (m.notification.message, m.notification.severity) for m in posted if isinstance(m, Notify)
+    ]
+
+
+def temp_files(root: Path) -> list[Path]:
+    """Temporary files an atomic write left behind under ``root`` (there must be none)."""
+    return [path for path in root.rglob("*") if path.name.endswith(".tmp")]

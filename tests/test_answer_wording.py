@@ -10,11 +10,6 @@ from assistant import cli
 from assistant.engine import Engine
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
-
 def text(engine: Engine, question: str) -> tuple[str, str]:
     answer = engine.conversation().ask(question)
     return answer.status, answer.text

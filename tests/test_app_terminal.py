@@ -132,7 +132,7 @@ def test_a_crash_of_the_app_is_one_line_and_a_failure(tmp_path: Path) -> None:
         term.output.rsplit(LEAVE_ALT_SCREEN, 1)[-1].decode("utf-8", "replace"),
     )
     lines = [line for line in after.splitlines() if line.strip()]
-    assert code != 0
+    assert code == 4  # internal error (README: exit codes), not verify's 1 or a usage 2
     assert b"Traceback" not in term.output
     assert len(lines) == 1 and lines[0].startswith(
         "stormchat: internal error (ZeroDivisionError"

@@ -2,10 +2,12 @@
 a value on each bar, a small bar never drawn as zero, no bar wrapping into the next row, a mark
 on a split the sources do not publish; Kaplan–Meier curves with censor marks, the numbers at
 risk under the time axis (checked against a count of the store's records made here), the
-legend off the curve and the title whole at every width; saving a chart or the screen."""
+legend off the curve and the title whole at every width; saving a chart or the screen; and
+axes that hold for any time or count a store may have (issue 15)."""
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from assistant.app.charts import (  # noqa: E402
     KMPlot,
     bar_rows,
     draw_bars,
+    nice_ticks,
 )
 from assistant.app.history import History  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
@@ -250,3 +253,62 @@ async def test_f5_saves_the_screen_and_f6_the_chart_creating_the_folder(
     notices = [str(n.message) for n in app._notifications]
     assert any(str(folder) in n and "screen" in n for n in notices)
     assert any(str(folder) in n and "chart" in n for n in notices)
+
+
+# ---------------------------------------------------------------------- extreme values
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("times", [[5e-324, 1e-323], [1e-310], [1.7e308, 1.79e308], [0.0]])
+async def test_charts_of_extreme_times_are_drawn(times: list[float]) -> None:
+    """A store whose ADTTE times are 5e-324 crashed nice_ticks (log10 of 0)."""
+    from textual.app import App
+
+    chart = Chart(
+        kind="km",
+        title="PFS",
+        series=[{"label": "all", "times": times, "survival": [0.5] * len(times)}],
+    )
+    bars = Chart(
+        kind="bar",
+        title="counts",
+        series=[{"label": "a", "value": times[0]}, {"label": "b", "value": times[-1]}],
+    )
+
+    class Host(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield ChartView(chart)
+            yield ChartView(bars)
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.export_screenshot()
+        assert app.is_running
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        5e-324,
+        1e-310,
+        1e-300,
+        1e-12,
+        0.3,
+        7.2,
+        1e300,
+        1.7e308,
+        1.7976931348623157e308,
+        0.0,
+        -3.0,
+        float("nan"),
+        float("inf"),
+    ],
+)
+def test_nice_ticks_is_total(top: float) -> None:
+    ticks = nice_ticks(top)
+    assert ticks[0] == 0.0 and len(ticks) >= 2
+    assert all(math.isfinite(tick) for tick in ticks)
+    assert ticks == sorted(ticks) and len(set(ticks)) == len(ticks)
+    if math.isfinite(top) and top > 0:
+        assert ticks[-1] >= top

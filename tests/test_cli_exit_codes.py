@@ -5,6 +5,7 @@ taken for verify's "mismatch" (1); the README's table lists every code the progr
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -94,17 +95,54 @@ def test_internal_error_is_exit_4_not_mismatch(
     assert err.startswith("stormchat: internal error") and err.count("\n") == 1
 
 
+def documented_codes() -> set[int]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Exit codes") :]
+    section = section[: section.index("\n## ", 4)]
+    return {int(code) for code in re.findall(r"^\| `(\d+)` \|", section, re.M)}
+
+
 def test_every_exit_code_is_documented() -> None:
     codes = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
     assert codes == {0, 1, 2, 3, 4, 130}
     codes |= {128 + signum for signum in TERMINATING}
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Exit codes") :]
-    section = section[: section.index("\n## ", 4)]
-    documented = {int(code) for code in re.findall(r"^\| `(\d+)` \|", section, re.M)}
+    documented = documented_codes()
     assert documented == codes
     epilog = cli.build_parser().epilog or ""
     assert all(re.search(rf"\b{code}\b", epilog) for code in codes), epilog
+
+
+def literal_exit_codes(tree: ast.AST) -> set[int]:
+    """Integers written as exit codes: ``sys.exit(n)``, ``os._exit(n)``, ``SystemExit(n)``,
+    an app's ``.exit(n)``, and ``return n`` in a function whose name says it runs a command
+    or prints a report (the CLI returns those as the exit code)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            arg = node.args[0]
+            if name in ("exit", "_exit", "SystemExit") and isinstance(arg, ast.Constant):
+                if isinstance(arg.value, int):
+                    found.add(arg.value)
+        if isinstance(node, ast.FunctionDef) and re.match(r"(_run_|main$|print_report)", node.name):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Constant):
+                    if isinstance(sub.value.value, int) and not isinstance(sub.value.value, bool):
+                        found.add(sub.value.value)
+    return found
+
+
+def test_no_exit_code_in_the_source_is_missing_from_the_readme() -> None:
+    """The table above is checked against the CLI's constants; this catches a code written as
+    a number anywhere in assistant/ (an app's exit(1), a report's return 1)."""
+    used: dict[int, list[str]] = {}
+    for path in sorted((ROOT / "assistant").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for code in literal_exit_codes(tree):
+            used.setdefault(code, []).append(str(path.relative_to(ROOT)))
+    assert {0, 1} <= set(used), used  # the scan finds the codes it should (demo, verify)
+    assert set(used) <= documented_codes(), used
 
 
 def test_a_bug_while_writing_is_still_an_internal_error(

@@ -1,6 +1,7 @@
 """The presenter mode driven with Textual's Pilot: the script typed and answered step by step,
-the keys (space/→ next, ← back, p pause, / ask, q quit) and the caption bar. Typing is
-instant (delay 0) and steps advance by key presses, so nothing here depends on timing."""
+the keys (space/→ next, ← back, p pause, / ask, q quit) and the caption bar; and the demo
+interrupted, hurried and resized (issue 7). Typing is instant (delay 0) unless a test is about
+a step being typed, and steps advance by key presses, so nothing here depends on timing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.message import Message  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from assistant.app import AnswerShown  # noqa: E402
@@ -22,6 +24,7 @@ from assistant.demo.script import parse_text  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 
 SIZE = (110, 36)
+SMALL = (40, 12)
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +32,13 @@ def data_dir(app_home: Path) -> Path:
     return app_home
 
 
-def make_app(engine: Engine, script: Script = BUILTIN, **kwargs: object) -> DemoApp:
+def make_app(
+    engine: Engine, script: Script = BUILTIN, *, typing_delay: float = 0, **kwargs: object
+) -> DemoApp:
     return DemoApp(
         engine,
         script,
-        typing_delay=0,
+        typing_delay=typing_delay,
         history=History(None),  # type: ignore[arg-type]
         cursor_blink=False,
         **kwargs,
@@ -320,3 +325,112 @@ async def test_every_steps_chart_fits_at_80_by_24(engine: Engine) -> None:
                 visible = app.transcript.scrollable_content_region
                 assert visible.y <= region.y and region.bottom <= visible.bottom
         assert charts >= 3  # the walkthrough shows several charts
+
+
+# ---------------------------------------------------------- interrupted, hurried, resized (issue 7)
+
+
+async def wait_until_typing(pilot: Pilot[int], app: DemoApp) -> None:
+    """Pause until the presenter has typed part of the question (a bounded number of
+    pauses; no clock is read)."""
+    for _ in range(500):
+        if app.prompt.value:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the demo never started typing")
+
+
+@pytest.mark.asyncio
+async def test_demo_q_quits_cleanly_mid_typing(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine, typing_delay=0.05)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await pilot.press("space")
+        await wait_until_typing(pilot, app)
+        assert app._busy and not app.query(AnswerView)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value == 0
+    assert not [m for m in posted if isinstance(m, StepShown)]
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_demo_thirty_quick_spaces_past_the_end(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine, typing_delay=0.01)
+    total = len(BUILTIN)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await pilot.press(*["space"] * 30)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # However the presses fell (some only hurry the typing), each step is asked at most
+        # once, in order, and each answer is on screen.
+        steps = [m.index for m in posted if isinstance(m, StepShown)]
+        assert steps == list(range(len(steps)))
+        assert len(app.query(AnswerView)) == len(steps)
+        for _ in range(total + 2 - len(steps)):
+            await pilot.press("space")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press(*["space"] * 30)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        steps = [m.index for m in posted if isinstance(m, StepShown)]
+        assert steps == list(range(total))
+        assert app.position == total and len(app.query(AnswerView)) == total
+        assert app.is_running
+        await pilot.press("q")
+    assert app.return_value == 0
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_demo_resized_to_40_by_12_during_the_demo(engine: Engine) -> None:
+    posted: list[Message] = []
+    app = make_app(engine, typing_delay=0.02)
+    total = len(BUILTIN)
+    async with app.run_test(size=(110, 36), message_hook=posted.append) as pilot:
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        await pilot.press("space")
+        await wait_until_typing(pilot, app)
+        await pilot.resize_terminal(*SMALL)  # mid-typing
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.export_screenshot()
+        for _ in range(total - 2):
+            await pilot.press("space")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        app.export_screenshot()
+        await pilot.press("left", "left")
+        await pilot.pause()
+        await pilot.resize_terminal(110, 36)
+        await pilot.pause()
+        app.export_screenshot()
+        assert [m.index for m in posted if isinstance(m, StepShown)] == list(range(total))
+        assert len(app.query(AnswerView)) == total and app.position == total - 3
+        await pilot.press("q")
+    assert app.return_value == 0
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_demo_quit_before_the_step_starts_leaves_no_coroutine(engine: Engine) -> None:
+    """Issue 13.7: space then q at once printed "coroutine 'DemoApp._play' was never
+    awaited" after the app closed."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app = make_app(engine, typing_delay=0.05)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.action_next_step()
+            app.action_leave()  # in the same tick: the worker has not started
+            await pilot.pause()
+        del app, pilot
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]

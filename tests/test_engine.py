@@ -134,12 +134,14 @@ _SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(question=ANY_TEXT)
 def test_any_text_gets_a_contract_answer(engine: Engine, question: str) -> None:
     check(engine.conversation().ask(question), question)
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(turns=st.lists(QUESTION, min_size=1, max_size=5))
 def test_any_conversation_gets_contract_answers(engine: Engine, turns: list[str]) -> None:

@@ -400,6 +400,7 @@ _parse = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=300), previous=st.one_of(st.none(), _parse))
 def test_parse_never_raises(text: str, previous: Parse | None) -> None:

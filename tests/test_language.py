@@ -382,8 +382,7 @@ def test_served_qualifiers_do_not_stop_the_answer(parser: Parser) -> None:
         assert not parser.parse(text).unserved, text
 
 
-def test_an_unexplained_number_is_a_qualifier_but_a_quoted_figure_is_not() -> None:
-    engine = Engine.load()
+def test_an_unexplained_number_is_a_qualifier_but_a_quoted_figure_is_not(engine: Engine) -> None:
     p = engine.parser.parse("ORR in the 17 patients with prior ASCT")
     assert p.unserved
     p = engine.parser.parse("CI for grade 3/4 thrombocytopenia (72 of 123)?")
@@ -406,10 +405,11 @@ def _answer_last(engine: Engine, turns: list[str]) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("path", QUALIFIED, ids=lambda p: p.stem)
-def test_qualified_questions_are_never_answered_with_the_unqualified_figure(path: Path) -> None:
+def test_qualified_questions_are_never_answered_with_the_unqualified_figure(
+    engine: Engine, path: Path
+) -> None:
     """Questions written by helpers that never saw the parser: an answerable question plus a
     qualifier the sources do not report (each of 12 kinds 4 or 5 times)."""
-    engine = Engine.load()
     rows = [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
@@ -422,8 +422,8 @@ def test_qualified_questions_are_never_answered_with_the_unqualified_figure(path
     assert answered == []
 
 
-def test_not_reported_names_the_qualifier_and_labels_the_context() -> None:
-    status, text = _answer_last(Engine.load(), ["What was the ORR in patients over 70?"])
+def test_not_reported_names_the_qualifier_and_labels_the_context(engine: Engine) -> None:
+    status, text = _answer_last(engine, ["What was the ORR in patients over 70?"])
     assert status == "not_reported"
     assert "by age" in text and "“patients over 70”" in text
     assert "whole study population" in text and "32/122" in text
@@ -589,6 +589,7 @@ def test_cbr_after_a_survival_question_is_the_cbr(parser: Parser) -> None:
 # ----------------------------------------------------------------------------- the scorer
 
 
+@pytest.mark.slow
 def test_the_shipped_model_is_what_the_corpus_gives() -> None:
     """The build is reproducible: retraining on the corpus gives the shipped file, byte for
     byte (rebuild it with ``python -m intents.train`` after editing the corpus or lexicons)."""

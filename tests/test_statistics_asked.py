@@ -14,11 +14,6 @@ from knowledge.intervals import interval
 from knowledge.stats import rate_ci
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.load()
-
-
 def ask(engine: Engine, question: str) -> dict[str, object]:
     answer = engine.conversation().ask(question)
     assert answer.status == "answered", answer.text
