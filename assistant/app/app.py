@@ -137,6 +137,7 @@ class StormChatApp(App[int]):
         self.crash: Exception | None = None
         self._selected: AnswerView | None = None
         self._signals_caught: list[int] = []
+        self.ending = False  # exit() was called: nothing more is mounted
 
     def _apply_config(self, config: Config) -> None:
         if config.theme is not None:
@@ -186,12 +187,16 @@ class StormChatApp(App[int]):
     async def _show_engine(self) -> None:
         """What needs the engine (or the intent spec): the card's results, the status line,
         the store's terms to complete, and the welcome with its example questions."""
+        if self.ending:
+            # A signal (or ctrl+q) while the study loaded: the screen is going, and mounting
+            # into it now would fail (MountError) instead of exiting 128 + signal.
+            return
         self._question_suggester.add_terms(getattr(self.engine.store, "ae_terms", []))
         self._update_status()
         self.card.study = self.study
         self.prompt.placeholder = self.study.placeholder
         await self.card.show_results(self.engine, self.settings)
-        if self.first_run_hint:
+        if self.first_run_hint and not self.ending:
             # The full welcome on a first run (no history yet); a one-line hint after that.
             # Above any question asked while the study loaded.
             examples = welcome_examples() if self.study == STORM else list(self.study.examples)
@@ -249,6 +254,7 @@ class StormChatApp(App[int]):
 
         if isinstance(self._driver, PromptQuitDriver):
             self._driver.ending = True  # quit without waiting for the input thread
+        self.ending = True
         super().exit(result, return_code, message)
 
     # ----------------------------------------------------------------- signals

@@ -189,6 +189,8 @@ class Transcript(VerticalScroll, can_focus=False):
         self.anchor()
 
     async def add(self, widget: Widget) -> None:
+        if getattr(self.app, "ending", False):
+            return  # the app is closing (a signal, ctrl+q): the screen takes nothing more
         await self.mount(widget)
         self.anchor()
 
