@@ -31,6 +31,7 @@ SEVERE_BANDS = ("g3", "g4", "g34")
 # count in them.
 BAND_LOW = {"any": 1, "g3": 3, "g4": 4, "g34": 3}
 NO_COUNTERPART = "no published figure"
+EVERY_EVENT = ("show", "list", "give", "tabulate")
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,10 @@ def ae_table(ctx: Context, parse: Parse, question: str) -> Answer:
     Grade 3 or higher with no group named ("show me all grade 3+ AEs") is every event, the
     most frequent first, as ``ae_top`` gives it."""
     group = parse.slots.get("group")
-    if asks_grade3_or_higher(parse) and (group is None or group.start is None):
+    # "show me all …" asks for every event (the lexicon reads it as the group "all"), not for
+    # the table by group.
+    every = group is not None and (group.text or "").lower().startswith(EVERY_EVENT)
+    if asks_grade3_or_higher(parse) and (group is None or group.start is None or every):
         return ranked_table(ctx, parse, question)
     return _table(ctx, parse, question, ranked=False)
 
