@@ -843,8 +843,7 @@ class Parser:
         named is defined, when the terms are all the question names (not "the difference in
         ORR between the penta-refractory and the others", a comparison of figures)."""
         # "mean TTR and mean DOR": the word that can ask a meaning asks a mean here.
-        means = [(h.start, h.end) for h in m.hits if h.type == "measure"]
-        cues = {h.type for h in m.overlays if (h.start, h.end) not in means}
+        cues = {h.type for h in _cues_not_measures(m)}
         # Asked as a definition by its words, or read as one ("whats MR + sCR").
         asked = cues & {"define_cue", "contrast_cue"} or all(
             r.intent == "definition" for r in readings
@@ -915,12 +914,8 @@ class Parser:
         questions, the definition and the figure of what it names."""
         if len(readings) != 1:
             return readings
-        means = [(h.start, h.end) for h in m.hits if h.type == "measure"]
-        define = [
-            h
-            for h in m.overlays
-            if h.type == "define_cue" and not any(a <= h.start and h.end <= b for a, b in means)
-        ]  # "the mean, rather than median, DOR" asks a mean
+        # "the mean, rather than median, DOR" asks a mean
+        define = [h for h in _cues_not_measures(m) if h.type == "define_cue"]
         figure = [h for h in m.overlays if h.type in ("count_cue", "median_cue")]
         terms = [h for h in m.overlays if h.type == "definition_term"]
         if not define or not figure or len({h.value for h in terms}) != 1:
@@ -2243,6 +2238,13 @@ def _listed(norm: str, readings: list[Reading]) -> list[Reading]:
     if out:
         out[0].used = out[0].used + spare
     return out or readings
+
+
+def _cues_not_measures(m: Matches) -> list[Hit]:
+    """The cue words, but those that say a statistic ("mean TTR", "what was the mean"): the
+    word that can ask a meaning or a median asks for a mean there."""
+    means = [(h.start, h.end) for h in m.hits if h.type == "measure"]
+    return [h for h in m.overlays if not any(a <= h.start and h.end <= b for a, b in means)]
 
 
 def _distinct(readings: list[Reading]) -> list[Reading]:

@@ -39,6 +39,15 @@ def queries(parse: Parse) -> list[tuple[str, dict[str, object]]]:
     return [(q.intent, {k: s.value for k, s in q.slots.items()}) for q in parse.queries]
 
 
+def assert_asks(parse: Parse, expected: list[tuple[str, dict[str, object]]]) -> None:
+    """The parse asks exactly these queries, in order, each with at least these slot values
+    (a value of None: the slot is absent)."""
+    got = queries(parse)
+    assert len(got) == len(expected), got
+    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
+        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+
+
 # ----------------------------------------------------------------------------- the data
 
 
@@ -784,10 +793,7 @@ def test_lists_definitions_and_overviews(
     parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
 ) -> None:
     parse = parser.parse(text)
-    got = queries(parse)
-    assert len(got) == len(expected), got
-    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
-        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert_asks(parse, expected)
     assert not parse.unserved, parse.unserved
 
 
@@ -856,10 +862,7 @@ def test_im_confused_is_not_an_adverse_event(parser: Parser) -> None:
 def test_followups_that_restate_or_reask(
     parser: Parser, turns: list[str], expected: list[tuple[str, dict[str, object]]]
 ) -> None:
-    got = queries(run_case(parser, turns))
-    assert len(got) == len(expected), got
-    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
-        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert_asks(run_case(parser, turns), expected)
 
 
 @pytest.mark.parametrize(
@@ -903,10 +906,7 @@ def test_groups_frames_and_continued_requests(
     parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
 ) -> None:
     parse = parser.parse(text)
-    got = queries(parse)
-    assert len(got) == len(expected), got
-    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
-        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert_asks(parse, expected)
     assert not parse.unserved, parse.unserved
 
 
@@ -963,8 +963,5 @@ def test_lists_methods_groups_and_claims(
     parser: Parser, turns: list[str], expected: list[tuple[str, dict[str, object]]]
 ) -> None:
     parse = run_case(parser, turns)
-    got = queries(parse)
-    assert len(got) == len(expected), got
-    for (intent, slots), (want_intent, want_slots) in zip(got, expected, strict=True):
-        assert intent == want_intent and {k: slots.get(k) for k in want_slots} == want_slots
+    assert_asks(parse, expected)
     assert not parse.unserved, parse.unserved

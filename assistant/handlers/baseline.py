@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer import Answer
+from assistant.handlers.compose import not_reported_for_group
 from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     answer,
@@ -106,19 +107,11 @@ def baseline(ctx: Context, parse: Parse, question: str) -> Answer:
 def _not_for_group(ctx: Context, parse: Parse, question: str, group: str) -> Answer:
     """A baseline figure asked for a subgroup: not reported, with the mITT's as context."""
     whole = baseline(ctx, parse.with_slot("population", BASELINE_POPULATION), question)
-    text = (
+    missing = (
         f"The sources do not report baseline characteristics for {group}: they give them for "
-        f"the whole {POPULATION} only. For the whole {POPULATION}, not the group you asked "
-        f"about: {whole.text}"
+        f"the whole {POPULATION} only."
     )
-    return answer(
-        parse,
-        question,
-        "not_reported",
-        text,
-        {"not_reported": {"population": parse.get("population")}, "whole_population": whole.values},
-        list(whole.sources),
-    )
+    return not_reported_for_group(parse, question, missing, whole, POPULATION)
 
 
 def _cytogenetics(ctx: Context, parse: Parse, question: str) -> Answer:

@@ -123,6 +123,30 @@ def not_reported_for(parse: Parse, question: str, whole: Answer) -> Answer:
     )
 
 
+def not_reported_for_group(
+    parse: Parse,
+    question: str,
+    missing: str,
+    whole: Answer,
+    who: str,
+    markdown: str | None = None,
+) -> Answer:
+    """A figure asked for a group the sources do not report it for: ``missing`` says so, and
+    the answer for ``who`` (the whole population) follows as context, labelled as such."""
+    return Answer(
+        question=question,
+        status="not_reported",
+        intent=None if parse.intent == "unknown" else parse.intent,
+        text=f"{missing} For the whole {who}, not the group you asked about: {whole.text}",
+        values={
+            "not_reported": {"population": parse.get("population")},
+            "whole_population": whole.values,
+        },
+        sources=list(whole.sources),
+        markdown=markdown,
+    )
+
+
 def compound(parse: Parse, question: str, parts: list[Answer]) -> Answer:
     """One answer for a question that asked several things, each part with its figures."""
     statuses = [p.status for p in parts]

@@ -8,6 +8,7 @@ simple medians and ranges the sources report.
 from __future__ import annotations
 
 from assistant.answer import Answer, Chart
+from assistant.handlers.compose import not_reported_for_group
 from assistant.handlers.context import Context
 from assistant.handlers.figures import (
     POPULATION_LABELS,
@@ -249,16 +250,10 @@ def _overview(ctx: Context, parse: Parse, question: str) -> Answer:
         entries.append({"endpoint": endpoint, "response_group": group, **part.values})
     if not rows and population != "mITT":
         whole = _overview(ctx, parse.with_slot("population", "mITT"), question)
-        return answer(
-            parse,
-            question,
-            "not_reported",
-            "The sources do not report time-to-event results for "
-            f"{GROUP_NAMES.get(population, POPULATION_LABELS[population] + ' patients')}. For the "
-            f"whole mITT, not the group you asked about: {whole.text}",
-            {"not_reported": {"population": population}, "whole_population": whole.values},
-            list(whole.sources),
-            markdown=whole.markdown,
+        group = GROUP_NAMES.get(population, POPULATION_LABELS[population] + " patients")
+        missing = f"The sources do not report time-to-event results for {group}."
+        return not_reported_for_group(
+            parse, question, missing, whole, "mITT", markdown=whole.markdown
         )
     shown = {str(e["endpoint"]) for e in entries}
     absent = [NAMES[e] for e in ("PFS", "OS", "DOR", "TTR") if e not in shown]
