@@ -164,6 +164,7 @@ PART_PROBABILITY = 0.5
 # A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
 _SENTENCE = re.compile(r"\S.*?(?:(?<!\be\.g)(?<!\bi\.e)[.!?]+(?=\s|$)|$)")
 # A sentence that tells rather than asks.
+_METHOD_OR_SELF = re.compile(r"(?:why|how|i|i'[a-z]+|we|we'[a-z]+)\b")
 _REMARK = re.compile(
     r"(?:i|we) (?:know|think|realise|realize|understand|believe|guess|assume|"
     r"suspect|appreciate|remember|recall|read|saw|heard)\b|i'?m (?:aware|sure|"
@@ -218,6 +219,9 @@ class Reading:
     # One of two parts that ask the same query, one of them qualified ("mOS + 1-yr OS", "mean
     # and median lines"): each takes only the qualifiers said in its own clause.
     scoped: bool = False
+    # The figure a method question names ("how was the ORR CI calculated?"): one question,
+    # the method of that figure.
+    about: Reading | None = None
 
 
 class Parser:
@@ -315,6 +319,12 @@ class Parser:
             for r in self._and_the_rest(t, m, stat)
         ]
         readings = self._qualify_all(t, m, _listed(t.norm, _distinct(readings)))
+        for r in readings:
+            if r.about is not None:  # its own qualifiers: "how was the 1-year OS computed?"
+                r.about = self._qualify_all(t, m, [r.about])[0]
+                # A number in a method question is the figure queried ("how did you arrive
+                # at 33 discontinuations?"), not a restriction of it.
+                r.about.qualifiers = [q for q in r.about.qualifiers if q.kind != "number"]
         readings = self._carry_restrictions(readings, previous)
         return self._finish(raw, truncated, t, m, readings, corrections)
 
@@ -803,6 +813,16 @@ class Parser:
         heads = [h for h in m.hits if h.type in self.heads and not h.weak]
         if not heads:
             return [whole]
+        # "how was the ORR CI calculated?", "where does 13.1 % for MR come from?": the figure
+        # is what the method question is about, not a question of its own. Only a clause
+        # apart from the one asking how asks for the figure too.
+        cues = [h for h in m.overlays if h.type == "explain_cue"]
+        asking = [_clause_around(t.norm, h.start, h.end) for h in cues] or [
+            _clause_around(t.norm, heads[0].start, heads[0].end)
+        ]
+        named_only = all(
+            any(a <= h.start and h.end <= b for a, b in asking) for h in heads
+        ) and not self._asks_elsewhere(t.norm, asking)
         scores = self.model.score(features(t.norm, m))
         label = next(
             (
@@ -821,7 +841,31 @@ class Parser:
         subject = self._fresh(label, whole.confidence, t, m, 0, len(t.norm), hits, level)
         if subject.intent not in self.spec.data_intents:
             return [whole]
+        if named_only:
+            whole.about = subject
+            return [whole]
         return [subject, whole]
+
+    def _asks_elsewhere(self, norm: str, asking: list[tuple[int, int]]) -> bool:
+        """A clause apart from these opens as a question of its own ("Which method did they
+        use, and what are the limits?")."""
+        pos = 0
+        for cut in [*_CLAUSE_BREAK.finditer(norm), None]:
+            a, b = pos, len(norm) if cut is None else cut.start()
+            pos = b if cut is None else cut.end()
+            clause = norm[a:b].strip()
+            if (
+                clause
+                and not any(x <= a < y or x < b <= y for x, y in asking)
+                # not a remark, a purpose ("I'd like to describe it in a footnote") or
+                # another question about the method ("and why Clopper-Pearson?")
+                and not _REMARK.match(clause)
+                and not _METHOD_OR_SELF.match(clause)
+                and self._opens_as_question(clause)
+                and self.lexicon.match(clause).cue("explain_cue") is None
+            ):
+                return True
+        return False
 
     def _how_computed(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
         """A figure, then a clause of its own asking how it was computed ("median OS, and was
@@ -1984,15 +2028,7 @@ class Parser:
         corrections: list[tuple[str, str]],
     ) -> Parse:
         readings = [self._validate(self._otherwise(r, t, m)) for r in readings]
-        queries = [
-            Query(
-                intent=r.intent,
-                slots=r.slots,
-                qualifiers=r.qualifiers,
-                text=t.original[slice(*t.span(r.start, r.end))] if r.end > r.start else "",
-            )
-            for r in readings
-        ]
+        queries = [self._query(t, m, r) for r in readings]
         qualifiers = _unique([q for r in readings for q in r.qualifiers])
         unaccounted = self._unaccounted(t, m, readings)
         if len(readings) > 1:
@@ -2022,6 +2058,20 @@ class Parser:
             alternatives=r.alternatives,
             followup=r.followup,
             queries=queries,
+        )
+
+    def _query(self, t: Text, m: Matches, r: Reading) -> Query:
+        about = (
+            None
+            if r.about is None
+            else self._query(t, m, self._validate(self._otherwise(r.about, t, m)))
+        )
+        return Query(
+            intent=r.intent,
+            slots=r.slots,
+            qualifiers=r.qualifiers,
+            text=t.original[slice(*t.span(r.start, r.end))] if r.end > r.start else "",
+            about=about,
         )
 
     def _otherwise(self, reading: Reading, t: Text, m: Matches) -> Reading:

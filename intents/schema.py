@@ -74,6 +74,9 @@ class Query(BaseModel):
     slots: dict[str, Slot] = Field(default_factory=dict)
     qualifiers: list[Qualifier] = Field(default_factory=list)
     text: str = ""
+    # The figure a method question is about ("how was the ORR CI calculated?" asks one
+    # thing, explain_method, about the ORR): answered first so the method can be explained.
+    about: Query | None = None
 
     def get(self, name: str, default: Any = None) -> Any:
         slot = self.slots.get(name)
@@ -128,11 +131,15 @@ class Parse(BaseModel):
         def slots(s: dict[str, Slot]) -> dict[str, Any]:
             return {k: v.value for k, v in s.items()}
 
+        def query(q: Query) -> dict[str, Any]:
+            shown = {"intent": q.intent, "slots": slots(q.slots)}
+            return shown | ({"about": query(q.about)} if q.about else {})
+
         return {
             "intent": self.intent,
             "confidence": self.confidence,
             "slots": slots(self.slots),
-            "queries": [{"intent": q.intent, "slots": slots(q.slots)} for q in self.queries],
+            "queries": [query(q) for q in self.queries],
             "qualifiers": [q.model_dump() for q in self.qualifiers],
             "unaccounted": list(self.unaccounted),
             "corrections": [list(c) for c in self.corrections],

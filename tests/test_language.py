@@ -655,6 +655,29 @@ def test_each_thing_asked_is_a_part(parser: Parser, text: str, expected: list[st
     assert [i for i, _ in queries(p)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("how was the orr ci calculated", "response_rate", {"threshold": "PR"}),
+        ("how did you arrive at 13.1% for MR?", "response_category", {"category": "MR"}),
+        ("how was censoring handled for PFS", "tte_median", {"endpoint": "PFS"}),
+    ],
+)
+def test_a_method_question_about_a_named_figure_is_one_question(
+    parser: Parser, text: str, intent: str, slots: dict[str, object]
+) -> None:
+    """The figure named in the clause that asks how is what the method question is about,
+    not a second question; a clause of its own asking for it is ("Which method did they use,
+    and what are the limits?")."""
+    p = parser.parse(text)
+    assert_asks(p, [("explain_method", {})])
+    about = p.queries[0].about
+    assert about is not None and about.intent == intent
+    assert {k: about.get(k) for k in slots} == slots
+    two = parser.parse("Which method gives the CBR interval, and what are its limits?")
+    assert [q.intent for q in two.queries] == ["response_rate", "explain_method"]
+
+
 def test_each_statistic_named_is_its_own_part(parser: Parser) -> None:
     p = parser.parse("ORR: the SE, and the one-sided 97.5% lower bound")
     got = queries(p)

@@ -88,3 +88,21 @@ def test_a_test_without_a_rate_to_test_against_is_not_reported(engine: Engine) -
 def test_a_standard_error_of_a_median_is_not_reported(engine: Engine) -> None:
     answer = engine.conversation().ask("SE of the median PFS")
     assert answer.status == "not_reported" and "3.7" in answer.text
+
+
+def test_how_a_named_figure_was_computed_gives_that_figure_and_its_method(
+    engine: Engine,
+) -> None:
+    """ "How was the ORR CI calculated?" explains the ORR's interval, with the ORR itself, not
+    the generic note for a conversation with no figure yet."""
+    answer = engine.conversation().ask("how was the ORR CI calculated")
+    assert answer.status == "answered" and answer.intent == "explain_method"
+    low, high = beta.ppf(0.025, 32, 91), beta.ppf(0.975, 33, 90)  # exact limits by hand
+    assert f"{100 * low:.1f}–{100 * high:.1f}" in answer.text
+    assert "32 of 122" in answer.text and "Clopper–Pearson" in answer.text
+    assert "Ask a question first" not in answer.text
+
+
+def test_how_an_unreported_figure_was_computed_is_not_reported(engine: Engine) -> None:
+    answer = engine.conversation().ask("how was the 1-year OS computed?")
+    assert answer.status == "not_reported" and "1-year" in answer.text

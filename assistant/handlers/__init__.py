@@ -77,7 +77,7 @@ def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Set
         last = context.last_answer
         parts: list[Answer] = []
         for query in parse.queries:
-            part, after = _dispatch_one(
+            part, after = _dispatch_with_subject(
                 replace(context, settings=settings, last_answer=last), parse.part(query), question
             )
             parts.append(part)
@@ -85,7 +85,24 @@ def dispatch(context: Context, parse: Parse, question: str) -> tuple[Answer, Set
             if part.status in ("answered", "not_reported"):
                 last = part  # "… and how was that computed?" explains the part before
         return compose.compound(parse, question, parts), settings
-    return _dispatch_one(context, parse, question)
+    return _dispatch_with_subject(context, parse, question)
+
+
+def _dispatch_with_subject(
+    context: Context, parse: Parse, question: str
+) -> tuple[Answer, Settings]:
+    """A method question about a figure it names ("how was the ORR CI calculated?"): the
+    figure is answered first, so that the method explained is that figure's; a figure the
+    sources do not report (with the qualifier asked) is said to be so instead."""
+    about = parse.queries[0].about if len(parse.queries) == 1 else None
+    if about is None:
+        return _dispatch_one(context, parse, question)
+    subject, _ = _dispatch_one(context, parse.part(about), question)
+    if subject.status == "not_reported":
+        return subject.model_copy(update={"intent": parse.intent}), context.settings
+    if subject.status != "answered":
+        return _dispatch_one(context, parse, question)
+    return _dispatch_one(replace(context, last_answer=subject), parse, question)
 
 
 def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:

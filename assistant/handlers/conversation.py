@@ -162,7 +162,12 @@ def explain_method(ctx: Context, parse: Parse, question: str) -> Answer:
             " Ask a question first and I will explain how its figure was computed.",
         )
     values = last.values
-    parts = [f'For "{last.question.strip()[:80]}":']
+    # The figure this very question named is given in full, then how it was computed.
+    parts = (
+        [last.text.rstrip(), "How it was computed:"]
+        if last.question == question
+        else [f'For "{last.question.strip()[:80]}":']
+    )
     if "ci_method" in values and "N" in values:
         parts.append(
             f"{values.get('n')} of {values.get('N')} patients, a proportion with a "
@@ -184,7 +189,10 @@ def explain_method(ctx: Context, parse: Parse, question: str) -> Answer:
             "Adverse events count each patient once per term, at the worst grade, "
             "over the safety population."
         )
-    parts.append(
-        "Sources: " + "; ".join(last.sources) + "." if last.sources else "No figure was computed."
-    )
+    if last.question != question:  # else the answer's own sources are those of the figure
+        parts.append(
+            "Sources: " + "; ".join(last.sources) + "."
+            if last.sources
+            else "No figure was computed."
+        )
     return answer(parse, question, "answered", " ".join(parts), dict(values), list(last.sources))
