@@ -100,6 +100,7 @@ _NOT_ABOUT_PATIENTS = re.compile(
     r"[- ]?(?:words?|pages?|slides?|lines?|sentences?|paragraphs?|minutes?|mins?|bullets?"
     r"|points?)\b"
 )
+_AT_LEAST = re.compile(r"(?:>=|=>|>|at least|minimum of|min\.?)\s*$")
 # "1) ORR 2) CBR 3) mDOR": the numbers of a numbered list.
 _LIST_MARK = re.compile(r"(?:^|(?<=[\s:;,]))\(?\d{1,2}\)(?=\s)")
 
@@ -582,7 +583,7 @@ class Parser:
                 readings[-1].scoped = reading.scoped = True
                 readings.append(reading)
             elif readings and (
-                reading.refined
+                (reading.refined and not _another_group(t.norm, m, readings[-1], reading))
                 or _same(readings[-1], reading)
                 or self._restated(t, readings[-1], reading)
             ):
@@ -778,6 +779,51 @@ class Parser:
             end=reading.end,
         )
         return [reading, rest]
+
+    def _and_everyone(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """ "TTR in the penta subgroup vs overall", "mOS in >=PR vs overall mOS": the figure
+        in the group named and in the whole population, each a part."""
+        if reading.intent not in self.spec.data_intents or reading.intent == "compare":
+            return [reading]
+        inside = [h for h in m.hits if reading.start <= h.start and h.end <= reading.end]
+        everyone = [h for h in inside if h.type == "population" and h.value == "mITT"]
+        group = reading.slots.get("response_group")
+        named = [h for h in inside if h.type == "population" and h.value != "mITT"]
+        if group is not None and not group.inherited:
+            named += [h for h in reading.used if h.type in _RESPONSE_GROUP_TYPES]
+        joined = [
+            (g, e)
+            for g in named
+            for e in everyone
+            if _JOINED.search(t.norm[min(g.end, e.end) : max(g.start, e.start)])
+        ]
+        if not joined:
+            return [reading]
+        g, e = joined[0]
+        slots = {k: v for k, v in reading.slots.items() if k not in _GROUP_SLOTS}
+        whole = Reading(
+            reading.intent,
+            reading.confidence,
+            {**slots, "population": self._slot(t, "population", e.value, e)},
+            used=[*reading.used, e],
+            start=reading.start,
+            end=reading.end,
+        )
+        restricted = dict(slots)
+        if g.type == "population":
+            restricted["population"] = self._slot(t, "population", g.value, g)
+        else:
+            restricted["response_group"] = reading.slots["response_group"]
+        part = Reading(
+            reading.intent,
+            reading.confidence,
+            restricted,
+            used=[*reading.used, g],
+            qualifiers=reading.qualifiers,
+            start=reading.start,
+            end=reading.end,
+        )
+        return [part, whole] if g.start < e.start else [whole, part]
 
     def _one_per_value(
         self, t: Text, reading: Reading, name: str, hits: list[Hit]
@@ -1744,15 +1790,14 @@ class Parser:
                     slots["level"] = self._slot(t, "level", level.value, level)
                     used.append(level)
                 continue
-            hit = next(
-                (
-                    h
-                    for source in slot.sources
-                    for h in candidates
-                    if h.type == source and (slot.by_type or h not in consumed)
-                ),
-                None,
-            )
+            fits = [
+                h
+                for source in slot.sources
+                for h in candidates
+                if h.type == source and (slot.by_type or h not in consumed)
+            ]
+            # "GI AEs table" is the gastrointestinal table: "AEs table" only names the kind.
+            hit = next((h for h in fits if h.value != slot.generic), fits[0] if fits else None)
             if hit is None:
                 if slot.default is not None and wanted is None:
                     slots[name] = Slot(name=name, value=slot.default)
@@ -1983,6 +2028,8 @@ class Parser:
                 continue
             if _NOT_ABOUT_PATIENTS.match(t.norm, num.end):
                 continue  # "a 300-word piece", "a 2-page summary": the answer's size
+            if num.value == 1 and _AT_LEAST.search(t.norm[max(0, num.start - 10) : num.start]):
+                continue  # "had >=1 G3+ AE", "at least one": how every incidence counts
             before = t.norm[max(0, num.start - 22) : num.start]
             if _ALPHA.search(before) or (
                 "null_rate" in reading.slots and _NULL_RATE.search(before[-14:])
@@ -2027,7 +2074,11 @@ class Parser:
         readings: list[Reading],
         corrections: list[tuple[str, str]],
     ) -> Parse:
-        readings = [self._validate(self._otherwise(r, t, m)) for r in readings]
+        readings = [
+            self._validate(part)
+            for r in readings
+            for part in self._and_everyone(t, m, self._otherwise(r, t, m))
+        ]
         queries = [self._query(t, m, r) for r in readings]
         qualifiers = _unique([q for r in readings for q in r.qualifiers])
         unaccounted = self._unaccounted(t, m, readings)
@@ -2295,6 +2346,48 @@ def _cues_not_measures(m: Matches) -> list[Hit]:
     word that can ask a meaning or a median asks for a mean there."""
     means = [(h.start, h.end) for h in m.hits if h.type == "measure"]
     return [h for h in m.overlays if not any(a <= h.start and h.end <= b for a, b in means)]
+
+
+def _another_group(norm: str, m: Matches, before: Reading, after: Reading) -> bool:
+    """ "median PFS, and for the penta group?", "how many sCRs, and were any of them in the
+    penta-refractory?": a clause joined by "and" or "vs" that names another group asks the
+    figure again for it. A clause that only narrows it ("…, focusing on grade 3 or higher"),
+    says what the figure is of ("its CI in the penta group"), or names the population every
+    figure of its kind is over ("k/n in the safety population") does not."""
+    if _JOINED.search(norm[before.end : after.start]) is None:
+        return False
+    if _POSSESSIVE.search(norm, after.start, after.end):
+        return False
+    for name in _GROUP_SLOTS:
+        mine, theirs = after.slots.get(name), before.slots.get(name)
+        if mine is None or mine.inherited:
+            continue
+        if theirs is not None and not theirs.inherited:
+            if theirs.value != mine.value:
+                return True  # "the safety population versus the mITT"
+            continue
+        if name == "population" and mine.value in _WHOLE_POPULATIONS:
+            continue
+        introduced = any(
+            h.type in ("population", *_RESPONSE_GROUP_TYPES)
+            and after.start <= h.start < after.end
+            and _GROUP_PREPOSITION.search(norm, max(after.start, h.start - 30), h.start)
+            for h in m.hits
+        )
+        if introduced:
+            return True
+    return False
+
+
+_POSSESSIVE = re.compile(r"\b(?:its|their)\b")
+_WHOLE_POPULATIONS = ("mITT", "safety")
+# "in the penta group", "for those with >=PR", "among the responders"
+_GROUP_PREPOSITION = re.compile(
+    r"\b(?:in|for|among|amongst|within|across|of)\b(?: (?:the|those|them|patients|pts|who|"
+    r"with|were|was|had|group|subgroup))*\s*$"
+)
+_GROUP_SLOTS = ("population", "response_group")
+_RESPONSE_GROUP_TYPES = ("threshold", "threshold_below", "category")
 
 
 def _distinct(readings: list[Reading]) -> list[Reading]:

@@ -113,6 +113,9 @@ class SlotSpec(_Strict):
     refine: dict[str, dict[str, str]] = Field(default_factory=dict)
     # no lexicon entry names the value: a classifier trained on the corpus picks it
     learned: bool = False
+    # a value whose words only name the kind of thing ("AE table" for a table's group): any
+    # other value named in the question wins over it ("GI AEs table")
+    generic: Any = None
 
 
 class Otherwise(_Strict):

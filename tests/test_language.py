@@ -678,6 +678,72 @@ def test_a_method_question_about_a_named_figure_is_one_question(
     assert [q.intent for q in two.queries] == ["response_rate", "explain_method"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A later clause joined by "and"/"vs" that names another group asks the figure again.
+        (
+            "median OS, and in the penta-refractory?",
+            [
+                ("tte_median", {"endpoint": "OS", "population": None}),
+                ("tte_median", {"endpoint": "OS", "population": "penta"}),
+            ],
+        ),
+        (
+            "how many VGPRs, and were any of them among the penta group?",
+            [
+                ("response_category", {"category": "VGPR", "population": None}),
+                ("response_category", {"category": "VGPR", "population": "penta"}),
+            ],
+        ),
+        # A group against everyone: the figure in each.
+        (
+            "time to response in the penta subgroup vs overall",
+            [
+                ("tte_median", {"endpoint": "TTR", "population": "penta"}),
+                ("tte_median", {"endpoint": "TTR", "population": "mITT"}),
+            ],
+        ),
+        (
+            "median OS in responders vs overall",
+            [
+                ("tte_median", {"endpoint": "OS", "response_group": "PR"}),
+                ("tte_median", {"endpoint": "OS", "response_group": None, "population": "mITT"}),
+            ],
+        ),
+        # Narrowing, the figure's own parts, or the population every such figure is over:
+        # one question.
+        (
+            "anaemia, focusing on grade 3 or higher",
+            [("ae_incidence", {"term": "Anaemia", "grade_low": 3})],
+        ),
+        (
+            "the ORR and its interval for the penta-refractory",
+            [("response_rate", {"threshold": "PR", "population": "penta"})],
+        ),
+        (
+            "neutropenia grade 3: n/N and exact CI in the safety population",
+            [("ae_incidence", {"term": "Neutropenia", "population": "safety"})],
+        ),
+    ],
+)
+def test_a_figure_again_for_another_group(
+    parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
+) -> None:
+    assert_asks(parser.parse(text), expected)
+
+
+def test_a_table_of_a_named_group_and_at_least_one_event(parser: Parser) -> None:
+    """ "AE table" only names the kind of answer; the group said beside it is the table's.
+    "had >=1 grade 3+ AE" is the grade 3+ incidence: the 1 is how every incidence counts,
+    neither a grade nor a restriction."""
+    assert_asks(parser.parse("GI AEs table"), [("ae_table", {"group": "gastrointestinal"})])
+    assert_asks(parser.parse("haem AE table"), [("ae_table", {"group": "haematological"})])
+    p = parser.parse("how many pts had >=1 G3+ AE")
+    assert_asks(p, [("ae_incidence", {"term": "any", "grade_op": "ge", "grade_low": 3})])
+    assert p.qualifiers == []
+
+
 def test_each_statistic_named_is_its_own_part(parser: Parser) -> None:
     p = parser.parse("ORR: the SE, and the one-sided 97.5% lower bound")
     got = queries(p)
