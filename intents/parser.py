@@ -1845,8 +1845,32 @@ class Parser:
             if m.cue("persist") is not None:
                 slots["persist"] = Slot(name="persist", value=True)
         if intent == "ae_incidence" and "grade_op" not in slots and wanted is None:
-            slots["grade_op"] = Slot(name="grade_op", value="any")
+            fatal = self._fatal(t, candidates, slots.get("term"))
+            if fatal is not None:  # "G5 sepsis", "fatal pneumonia": grade 5 of that event
+                used.append(fatal)
+                slots["grade_op"] = self._slot(t, "grade_op", "eq", fatal)
+                slots["grade_low"] = self._slot(t, "grade_low", 5, fatal)
+                slots["grade_high"] = self._slot(t, "grade_high", 5, fatal)
+            else:
+                slots["grade_op"] = Slot(name="grade_op", value="any")
         return slots, used
+
+    @staticmethod
+    def _fatal(t: Text, candidates: list[Hit], term: Slot | None) -> Hit | None:
+        """A word for a fatal adverse event said with the event, in one phrase."""
+        if term is None or term.start is None:
+            return None
+        named = [h for h in candidates if h.type == "ae_term" and h.value == term.value]
+        return next(
+            (
+                h
+                for h in candidates
+                if h.type == "deaths" and h.value == "adverse_event"
+                for n in named
+                if abs(h.start - n.start) <= 24 and _apposed(t.norm, h, n)
+            ),
+            None,
+        )
 
     def _learned(
         self,

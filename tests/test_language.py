@@ -1054,3 +1054,17 @@ def test_lists_methods_groups_and_claims(
     parse = run_case(parser, turns)
     assert_asks(parse, expected)
     assert not parse.unserved, parse.unserved
+
+
+def test_a_fatal_event_is_its_grade_5(parser: Parser) -> None:
+    """ "G5 sepsis" and "fatal pneumonia" ask for deaths from that event, not its any-grade
+    rate; a death said apart from the event ("…, or only as a cause of death?") is not."""
+    for text, term in (("G5 sepsis n", "Sepsis"), ("any fatal pneumonia?", "Pneumonia")):
+        assert_asks(
+            parser.parse(text),
+            [("ae_incidence", {"term": term, "grade_op": "eq", "grade_low": 5})],
+        )
+    assert_asks(
+        parser.parse("was pneumonia common, or only a cause of death?"),
+        [("ae_incidence", {"term": "Pneumonia", "grade_op": "any"})],
+    )
