@@ -284,7 +284,7 @@ def test_a_wheel_ships_the_page_and_the_stylesheet(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("stormchat-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "assistant/app/web/app_index.html" in names
+    assert {"assistant/app/web/app_index.html", "assistant/app/stormchat.tcss"} <= names
 
 
 def test_the_page_template_names_no_url_of_its_own() -> None:

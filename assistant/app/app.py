@@ -83,11 +83,9 @@ class AnswerShown(Message):
 class StormChatApp(App[int]):
     TITLE = "stormchat"
     SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's once it is loaded
-    CSS = """
-    #main { height: 1fr; }
-    #chat { height: 1fr; }
-    #status { height: 1; padding: 0 2; color: $text-muted; background: $surface; }
-    """
+    # Every widget's and screen's style, the demo's too, in one file (absolute: Textual reads a
+    # relative path against the file of the class that uses it).
+    CSS_PATH = str(Path(__file__).with_name("stormchat.tcss"))
     # From the actions table, each with an id: the config file's [keys] rebinds it by that.
     BINDINGS = [
         Binding(a.keys, a.action, a.label, show=a.footer is not None, id=a.id)
@@ -200,7 +198,7 @@ class StormChatApp(App[int]):
             # The full welcome on a first run (no history yet); a one-line hint after that.
             # Above any question asked while the study loaded.
             examples = welcome_examples() if self.study == STORM else list(self.study.examples)
-            welcome = Welcome(examples, self.study, compact=self._returning)
+            welcome = Welcome(examples, self.study, compact=self._returning, keys=self.config.keys)
             if self.transcript.children:
                 await self.transcript.mount(welcome, before=0)
             else:

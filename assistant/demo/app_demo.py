@@ -68,12 +68,6 @@ class StepShown(Message):
 class CaptionBar(Horizontal):
     """The presenter's line above the transcript: where we are, and the keys."""
 
-    DEFAULT_CSS = """
-    CaptionBar { height: auto; max-height: 3; background: $primary 30%; padding: 0 1; }
-    CaptionBar > #caption { width: 1fr; text-style: bold; color: $text; }
-    CaptionBar > #state { width: auto; margin: 0 0 0 2; color: $text-muted; }
-    """
-
     def compose(self) -> ComposeResult:
         # markup=False: captions come from a team's script file.
         yield Static("", id="caption", markup=False)
