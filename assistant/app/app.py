@@ -24,10 +24,12 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.signal import Signal
 from textual.widgets import Footer, Header, Static
 from textual.worker import WorkType
 
 from assistant.app.actions import ACTIONS, action_ids
+from assistant.app.chat_screen import ChatScreen
 from assistant.app.clipboard import copy_with_tool, platform_hint
 from assistant.app.conversations import ConversationStore, SavedConversation, replay
 from assistant.app.examples import TERMS, all_examples, welcome_examples
@@ -103,8 +105,14 @@ class StormChatApp(App[int]):
         cursor_blink: bool = True,
         conversations: ConversationStore | None = None,
         config: Config | None = None,
+        main_screen: Callable[[], ChatScreen] = ChatScreen,
     ) -> None:
         super().__init__()
+        # The screen the chat is composed into: ChatScreen, or a mode's (the demo's).
+        self._main_screen = main_screen
+        # Every answer once it is on screen, for a mode that keeps track of them (the demo's
+        # handout): called at once, in the turn that asked.
+        self.answer_shown_signal: Signal[AnswerShown] = Signal(self, "answer-shown")
         # The user's settings file: its theme and keys here, its CI defaults in the loader
         # (the CLI's), and F3 saves to it. Checked before the app takes the terminal over, so
         # a theme or action it does not know is the CLI's one line.
@@ -297,10 +305,17 @@ class StormChatApp(App[int]):
         super()._print_error_renderables()
 
     # ----------------------------------------------------------------- layout
+    def get_default_screen(self) -> ChatScreen:
+        return self._main_screen()
+
     def compose(self) -> ComposeResult:
+        # Composed into the main screen (get_default_screen), which may add to it.
+        screen = self.screen
         yield Header()
         with Horizontal(id="main"):
             with Vertical(id="chat"):
+                if isinstance(screen, ChatScreen):
+                    yield from screen.above_transcript()
                 yield Transcript(id="transcript")
                 yield PromptInput(
                     self.history, self._suggester(), self.cursor_blink, self.study.placeholder
@@ -416,7 +431,9 @@ class StormChatApp(App[int]):
             # "use Wilson from now on" changed the settings: the status and card follow.
             self._update_status()
             await self.card.refresh_results(self.settings)
-        self.post_message(AnswerShown(question, answer))
+        shown = AnswerShown(question, answer)
+        self.post_message(shown)
+        self.answer_shown_signal.publish(shown)
         return answer
 
     async def type_and_ask(

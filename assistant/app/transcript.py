@@ -7,7 +7,7 @@ have been neutralised by ``text``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -144,3 +144,35 @@ class Transcript(VerticalScroll, can_focus=False):
     @property
     def answers(self) -> list[AnswerView]:
         return list(self.query(AnswerView))
+
+    def holds(self, message: Widget) -> bool:
+        """Whether ``message`` is in the transcript (not cleared by ctrl+l since)."""
+        return message.is_attached and message.parent is self
+
+    def question_of(self, answer: Answer) -> Widget | None:
+        """The question just above ``answer``'s view (the view itself if nothing is above
+        it): where a presenter going back scrolls to. None when ``answer`` is not shown."""
+        children = list(self.children)
+        for position in range(len(children) - 1, -1, -1):
+            child = children[position]
+            if isinstance(child, AnswerView) and child.answer is answer:
+                return children[position - 1] if position > 0 else child
+        return None
+
+    def section(self, start: Widget, until: Iterable[Widget] = ()) -> list[Widget]:
+        """The messages from ``start`` up to (not including) the first of ``until`` after it,
+        or to the end: one step of a demo and what was asked after it."""
+        children = list(self.children)
+        first = children.index(start)
+        stops = [children.index(w) for w in until if self.holds(w)]
+        return children[first : min((i for i in stops if i > first), default=len(children))]
+
+    def show(self, messages: Iterable[Widget], shown: bool) -> None:
+        """Show or hide ``messages`` (hidden ones take no room and are skipped by a scroll)."""
+        for message in messages:
+            message.display = shown
+
+    def scroll_to_message(self, message: Widget) -> None:
+        """``message`` at the top, so as much of what follows it shows as fits; a message
+        that fits whole with the ones after it just stays at the bottom."""
+        self.scroll_to_widget(message, top=True, animate=False)
