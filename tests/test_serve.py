@@ -40,8 +40,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def fetch(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - localhost only
+def fetch(url: str, host: str | None = None) -> tuple[int, str, bytes]:
+    """GET ``url``; ``host``: the Host header a browser that typed another name would send."""
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - localhost only
         return response.status, response.headers.get("Content-Type", ""), response.read()
 
 
@@ -165,6 +167,11 @@ def test_serve_sends_an_offline_page_runs_the_app_and_stops_on_sigterm(
         assert fetch(url)[0] == 200, url
     font = f"http://127.0.0.1:{port}/static/fonts/RobotoMono-VariableFont_wght.ttf"
     assert font in urls and fetch(font)[2][:4] == b"\x00\x01\x00\x00"  # a TrueType font
+    # The page names the server as the browser reached it (a colleague's browser, with
+    # --host 0.0.0.0, reaches it by this machine's name, not by 0.0.0.0 or 127.0.0.1).
+    named = fetch(f"http://127.0.0.1:{port}/", host=f"localhost:{port}")[2].decode("utf-8")
+    assert f'data-session-websocket-url="ws://localhost:{port}/ws"' in named
+    assert {urlsplit(u).hostname for u in URL.findall(named)} == {"localhost"}
 
     drawn = asyncio.run(drive_the_app(port))
     low, high = wilson_90(32, 122)
@@ -293,3 +300,12 @@ def test_the_page_template_names_no_url_of_its_own() -> None:
     template = (PAGE_FOLDER / "app_index.html").read_text(encoding="utf-8")
     markup = template.split("-->", 1)[1]  # after the comment at the top
     assert "//" not in markup.replace("{{ config.static.url }}", "")
+
+
+def test_the_address_printed_is_one_a_browser_can_open() -> None:
+    from assistant.app.serve import public_url
+
+    assert public_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert public_url("::1", 8080) == "http://[::1]:8080"
+    # On every interface: this machine's name, which another machine's browser can open.
+    assert public_url("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000"

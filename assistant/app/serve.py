@@ -44,6 +44,10 @@ def app_command(options: Sequence[str]) -> str:
 
 
 def public_url(host: str, port: int) -> str:
+    """The address to print: for a server on every interface, this machine's name (the
+    others' browsers cannot open 0.0.0.0)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.gethostname()
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address
     return f"http://{shown}:{port}"
 
@@ -110,19 +114,27 @@ def serve(options: Sequence[str], host: str = DEFAULT_HOST, port: int = DEFAULT_
                 level=logging.WARNING, format="stormchat serve: %(message)s", stream=sys.stderr
             )
 
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            # The page's URLs (its websocket, scripts, font) are those the browser used to
+            # reach it: another machine on `--host 0.0.0.0` opened this machine's name, not
+            # 0.0.0.0. (Nothing is awaited between setting and reading it.)
+            self.public_url = f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
         async def on_startup(self, app: web.Application) -> None:
             print(
-                f"Serving the stormchat chat app on {self.public_url} (each browser tab is "
+                f"Serving the stormchat chat app on {url} (each browser tab is "
                 "its own conversation); ctrl+c stops the server.",
                 flush=True,
             )
 
+    url = public_url(host, port)
     server = AppServer(
         app_command(options),
         host=host,
         port=port,
         title=TITLE,
-        public_url=public_url(host, port),
+        public_url=url,
         templates_path=PAGE_FOLDER,  # absolute: textual-serve joins it to its own folder
     )
     # textual-serve takes asyncio's current loop: give it one (none is set in the main thread
