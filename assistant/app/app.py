@@ -1,7 +1,9 @@
 """The stormchat chat app: a transcript, an input, a study card; keys and palette commands.
 
 For scripted use (the demo) ``await app.ask(question)`` shows a question and its answer and
-returns the ``Answer``; every answer shown also posts ``AnswerShown`` to the app.
+returns the ``Answer``; every answer shown also posts ``AnswerShown`` to the app and publishes
+it on ``answer_shown_signal``. The chat is composed into ``main_screen`` (a ``ChatScreen``): a
+mode of the app, such as the demo's ``DemoScreen``, is a subclass given in its place.
 
 Given a loader instead of an engine, the app paints first and loads the engine (store, parser,
 statistics) in a thread: the input takes keys at once, and a question asked before the engine
