@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_STORE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 # Ended by a signal of interrupts.TERMINATING: 128 + the signal, as a shell reports it.
+# What textual-serve sets for the app it runs: the app then needs no terminal.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 class UsageError(Exception):
@@ -311,6 +313,25 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true", help="overwrite STORE if it exists")
     _global_options(imp, suppress=True)
 
+    serve = commands.add_parser(
+        "serve",
+        help="the chat app in a browser on localhost, for a team to watch",
+        description="Serve the chat app as a web page (textual-serve): open the address it "
+        "prints in a browser; each tab runs its own chat app with the options given here. "
+        "Works offline: the page loads nothing from outside this server. Stop it with ctrl+c "
+        "or SIGTERM (exit 0). Needs the serve extra: pip install 'stormchat[serve]'.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
+        "opens it to the network)",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on (default 8000)"
+    )
+    _global_options(serve, suppress=True)
+
     completion = commands.add_parser(
         "completion",
         help="print a shell completion script (bash, zsh or fish)",
@@ -338,6 +359,16 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
         return value
 
     return parse
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, not {text}")
+    return value
 
 
 def _run_verify(args: argparse.Namespace) -> int:
@@ -454,6 +485,8 @@ def _require_terminal(instead: str) -> None:
     either not a terminal, or a terminal that cannot draw (TERM=dumb), it would spin at full
     CPU with nothing to show. Refuse in one line, exit 2, and say what works instead."""
     problem: str | None
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+        return  # textual-serve runs us (`stormchat serve`): Textual draws through stdout
     if os.environ.get("TERM") == "dumb":
         problem = "TERM=dumb cannot draw it"
     else:
@@ -571,6 +604,31 @@ def _run_app(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    from assistant.app.serve import ServeError, serve
+    from assistant.cli_config import ConfigError, load_config
+    from knowledge.store import load_store
+
+    # What each browser tab's app would stop on is checked once, here, before serving: a bad
+    # config file is exit 2 and a bad store exit 3 now, not a page that closes at once.
+    try:
+        load_config()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    options: list[str] = []
+    if args.db is not None:
+        load_store(args.db)
+        options += ["--db", str(args.db.resolve())]
+    if args.ci_method is not None:
+        options += ["--ci-method", args.ci_method]
+    if args.level is not None:
+        options += ["--level", repr(args.level)]
+    try:
+        return serve(options, host=args.host, port=args.port)
+    except ServeError as error:
+        raise UsageError(str(error)) from None
+
+
 def _run_completion(args: argparse.Namespace) -> int:
     from assistant.cli_completion import script
 
@@ -586,6 +644,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "batch": _run_batch,
     "demo": _run_demo,
     "import": _run_import,
+    "serve": _run_serve,
     "completion": _run_completion,
 }
 

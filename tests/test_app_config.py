@@ -158,3 +158,32 @@ async def test_a_palette_command_runs_its_action(engine: Engine, tmp_path: Path)
                 break
             await pilot.pause(0.01)
         assert app.settings.ci_method.startswith("wilson")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("returning", [False, True])
+async def test_the_welcome_names_the_keys_as_bound(
+    engine: Engine, tmp_path: Path, returning: bool
+) -> None:
+    """Issue 13.11: the welcome said "F1 help" whatever key the config gave help. The first
+    run's hint line and a returning user's one-line welcome name the keys as bound (help as
+    f10, the card as ctrl+k and f9: the first of them); the settings key, not rebound, is F3."""
+    from textual.widgets import Static
+
+    from assistant.app.transcript import Welcome
+    from tests.conftest import plain
+
+    config = Config(tmp_path / "c.toml", keys={"help": "f10", "card": "ctrl+k,f9"})
+    history = History(tmp_path / "h.json", entries=["ORR"] if returning else [])
+    app = StormChatApp(engine, history=history, cursor_blink=False, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        hint = plain(app.query_one(Welcome).query(Static).last())
+        if returning:
+            assert "; f10 lists the keys" in hint
+        else:
+            assert hint == "f10 help · ctrl+k study card · F3 CI settings · ctrl+p all commands"
+        assert "F1" not in hint and "F2" not in hint
+        await pilot.press("f10")  # the key named is the one that opens help
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"

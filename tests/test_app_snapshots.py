@@ -138,9 +138,9 @@ def test_km_chart_with_numbers_at_risk(
 def test_demo_footer(snap_compare: Any, engine: Engine, size: tuple[int, int]) -> None:
     """Issue 13.7: the presenter's keys first in the footer, after the first step."""
     from assistant.demo import BUILTIN
-    from assistant.demo.app_demo import DemoApp
+    from assistant.demo.app_demo import demo_app
 
-    app = DemoApp(engine, BUILTIN, typing_delay=0, history=History(None), cursor_blink=False)
+    app = demo_app(engine, BUILTIN, typing_delay=0, history=History(None), cursor_blink=False)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("space")

@@ -12,7 +12,7 @@ import pytest
 from assistant import cli
 from knowledge.stats import CI_METHODS
 
-COMMANDS = ["verify", "ask", "batch", "demo", "import", "completion"]
+COMMANDS = ["verify", "ask", "batch", "demo", "import", "serve", "completion"]
 
 
 def script(shell: str, capsys: pytest.CaptureFixture[str]) -> str:

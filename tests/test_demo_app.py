@@ -16,10 +16,17 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from assistant.app import AnswerShown  # noqa: E402
+from assistant.app.app import StormChatApp  # noqa: E402
 from assistant.app.history import History  # noqa: E402
 from assistant.app.transcript import AnswerView, QuestionView  # noqa: E402
 from assistant.demo import BUILTIN, Script  # noqa: E402
-from assistant.demo.app_demo import CaptionBar, DemoApp, StepShown  # noqa: E402
+from assistant.demo.app_demo import (  # noqa: E402
+    CaptionBar,
+    DemoScreen,
+    StepShown,
+    demo_app,
+    presenter,
+)
 from assistant.demo.script import parse_text  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 
@@ -34,15 +41,20 @@ def data_dir(app_home: Path) -> Path:
 
 def make_app(
     engine: Engine, script: Script = BUILTIN, *, typing_delay: float = 0, **kwargs: object
-) -> DemoApp:
-    return DemoApp(
+) -> StormChatApp:
+    """The chat app in presenter mode; ``demo(app)`` is its demo screen."""
+    return demo_app(
         engine,
         script,
         typing_delay=typing_delay,
         history=History(None),  # type: ignore[arg-type]
         cursor_blink=False,
-        **kwargs,
+        **kwargs,  # type: ignore[arg-type]
     )
+
+
+def demo(app: StormChatApp) -> DemoScreen:
+    return presenter(app)
 
 
 async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
@@ -52,8 +64,8 @@ async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-def caption(app: DemoApp) -> str:
-    widget = app.caption_bar.query_one("#caption", Static)
+def caption(app: StormChatApp) -> str:
+    widget = demo(app).caption_bar.query_one("#caption", Static)
     return str(getattr(widget.visual, "plain", widget.visual))
 
 
@@ -94,17 +106,17 @@ async def test_left_goes_back_without_asking_again(engine: Engine) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         await press(pilot, "space", "space", "space")
-        assert app.position == 2
+        assert demo(app).position == 2
         await press(pilot, "left")
-        assert app.position == 1 and caption(app).startswith(f"Step 2/{len(BUILTIN)}")
+        assert demo(app).position == 1 and caption(app).startswith(f"Step 2/{len(BUILTIN)}")
         await press(pilot, "left", "left", "left")  # stops at the first step
-        assert app.position == 0
+        assert demo(app).position == 0
         assert len(app.query(QuestionView)) == 3 and len(steps_shown(posted)) == 3
         # Forward over steps already shown scrolls to them; the next new one is asked.
         await press(pilot, "right", "right")
-        assert app.position == 2 and len(steps_shown(posted)) == 3
+        assert demo(app).position == 2 and len(steps_shown(posted)) == 3
         await press(pilot, "space")
-        assert app.position == 3 and [m.index for m in steps_shown(posted)] == [0, 1, 2, 3]
+        assert demo(app).position == 3 and [m.index for m in steps_shown(posted)] == [0, 1, 2, 3]
 
 
 @pytest.mark.slow
@@ -117,7 +129,7 @@ async def test_a_cleared_step_is_asked_again(engine: Engine) -> None:
         await press(pilot, "ctrl+l")
         assert len(app.query(AnswerView)) == 0
         await press(pilot, "left")
-        assert app.position == 0 and [m.index for m in steps_shown(posted)] == [0, 1, 0]
+        assert demo(app).position == 0 and [m.index for m in steps_shown(posted)] == [0, 1, 0]
         assert len(app.query(AnswerView)) == 1
 
 
@@ -126,21 +138,21 @@ async def test_p_pauses_and_resumes_auto_advance(engine: Engine) -> None:
     # A long interval: the test presses and checks state; it never waits for the timer.
     app = make_app(engine, auto=600.0)
     async with app.run_test(size=SIZE) as pilot:
-        state = app.caption_bar.query_one("#state", Static)
+        state = demo(app).caption_bar.query_one("#state", Static)
         assert "auto every 600\u00a0s" in str(state.visual)
-        assert app._timer is not None
+        assert demo(app)._timer is not None
         await press(pilot, "p")
-        assert app.paused and app._timer is None and "paused" in str(state.visual)
-        app._auto_next()  # a timer that fired anyway must not advance a paused demo
+        assert demo(app).paused and demo(app)._timer is None and "paused" in str(state.visual)
+        demo(app)._auto_next()  # a timer that fired anyway must not advance a paused demo
         await app.workers.wait_for_complete()
-        assert app.position == -1
+        assert demo(app).position == -1
         await press(pilot, "p")
-        assert not app.paused and app._timer is not None
-        app._auto_next()  # what the timer does when it fires
+        assert not demo(app).paused and demo(app)._timer is not None
+        demo(app)._auto_next()  # what the timer does when it fires
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.position == 0 and len(app.query(AnswerView)) == 1
-        assert app._timer is not None  # counting down to the next step
+        assert demo(app).position == 0 and len(app.query(AnswerView)) == 1
+        assert demo(app)._timer is not None  # counting down to the next step
 
 
 @pytest.mark.asyncio
@@ -148,7 +160,7 @@ async def test_p_without_auto_says_how_to_get_it(engine: Engine) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "p")
-        assert not app.paused
+        assert not demo(app).paused
         assert any("--auto" in str(n.message) for n in app._notifications)
 
 
@@ -163,14 +175,14 @@ async def test_presenter_can_type_a_question_between_steps(engine: Engine) -> No
         assert app.focused is app.prompt
         # While typing, space, q and p are text, not presenter keys.
         await press(pilot, *"q p", "backspace", "backspace", "backspace")
-        assert app.prompt.value == "" and app.position == 0 and app.is_running
+        assert app.prompt.value == "" and demo(app).position == 0 and app.is_running
         await press(pilot, *"CBR", "enter")
         assert app.focused is None  # back to the presenter keys
         answers = [m for m in posted if isinstance(m, AnswerShown)]
         assert answers[-1].question == "CBR" and answers[-1].answer.values["n"] == 48
         assert len(steps_shown(posted)) == 1
         await press(pilot, "space")
-        assert app.position == 1 and len(steps_shown(posted)) == 2
+        assert demo(app).position == 1 and len(steps_shown(posted)) == 2
         await press(pilot, "slash", *"xyz", "escape")
         assert app.focused is None and app.prompt.value == ""
 
@@ -183,7 +195,7 @@ async def test_keys_go_to_dialogs_while_one_is_open(engine: Engine) -> None:
         await press(pilot, "f1")
         assert len(app.screen_stack) == 2
         await press(pilot, "space", "q")
-        assert app.position == -1 and app.is_running
+        assert demo(app).position == -1 and app.is_running
         await press(pilot, "escape")
         assert len(app.screen_stack) == 1
 
@@ -206,7 +218,7 @@ async def test_captions_from_a_script_are_shown_verbatim(engine: Engine) -> None
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "space")
         assert caption(app) == "Step 1/1 — ORR [95% CI] [/b] [bold]x"
-        assert isinstance(app.caption_bar, CaptionBar)
+        assert isinstance(demo(app).caption_bar, CaptionBar)
 
 
 @pytest.mark.slow
@@ -220,12 +232,12 @@ async def test_paused_caption_wraps_at_spaces(engine: Engine, width: int) -> Non
         await press(pilot, "p")
         for _ in range(len(BUILTIN)):
             await press(pilot, "space")
-            widget = app.caption_bar.query_one("#caption", Static)
+            widget = demo(app).caption_bar.query_one("#caption", Static)
             words = set(caption(app).split())
             lines = [strip.text for strip in widget.render_lines(widget.size.region)]
             shown = " ".join(lines).split()
             assert set(shown) <= words, (width, lines)
-            state = app.caption_bar.query_one("#state", Static)
+            state = demo(app).caption_bar.query_one("#state", Static)
             assert "paused" in str(state.visual)
             assert state.region.x > widget.region.right  # a gap between the two
 
@@ -255,7 +267,7 @@ async def test_the_presenter_keys_come_first_in_the_footer(engine: Engine, width
         assert ("f1", "Help") in shown[len(DEMO_KEYS) :]
 
 
-def visible_questions(app: DemoApp) -> list[str]:
+def visible_questions(app: StormChatApp) -> list[str]:
     return [str(getattr(v.visual, "plain", v.visual)) for v in app.query(QuestionView) if v.display]
 
 
@@ -268,11 +280,11 @@ async def test_left_hides_the_later_steps_until_they_are_replayed(engine: Engine
         await press(pilot, "space", "space", "space")
         assert visible_questions(app) == questions[:3]
         await press(pilot, "left", "left")
-        assert app.position == 0 and visible_questions(app) == questions[:1]
+        assert demo(app).position == 0 and visible_questions(app) == questions[:1]
         hidden = [v for v in app.query(AnswerView) if not v.display]
         assert len(hidden) == 2  # their answers are hidden too
         await press(pilot, "space")  # replayed: shown again, not asked again
-        assert app.position == 1 and visible_questions(app) == questions[:2]
+        assert demo(app).position == 1 and visible_questions(app) == questions[:2]
         assert len(app.query(AnswerView)) == 3 and len(steps_shown(posted)) == 3
         await press(pilot, "right", "space")  # step 3 replayed, step 4 asked
         assert visible_questions(app) == questions[:4]
@@ -330,7 +342,7 @@ async def test_every_steps_chart_fits_at_80_by_24(engine: Engine) -> None:
 # ---------------------------------------------------------- interrupted, hurried, resized (issue 7)
 
 
-async def wait_until_typing(pilot: Pilot[int], app: DemoApp) -> None:
+async def wait_until_typing(pilot: Pilot[int], app: StormChatApp) -> None:
     """Pause until the presenter has typed part of the question (a bounded number of
     pauses; no clock is read)."""
     for _ in range(500):
@@ -347,7 +359,7 @@ async def test_demo_q_quits_cleanly_mid_typing(engine: Engine) -> None:
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         await pilot.press("space")
         await wait_until_typing(pilot, app)
-        assert app._busy and not app.query(AnswerView)
+        assert demo(app)._busy and not app.query(AnswerView)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_value == 0
@@ -378,7 +390,7 @@ async def test_demo_thirty_quick_spaces_past_the_end(engine: Engine) -> None:
         await pilot.pause()
         steps = [m.index for m in posted if isinstance(m, StepShown)]
         assert steps == list(range(total))
-        assert app.position == total and len(app.query(AnswerView)) == total
+        assert demo(app).position == total and len(app.query(AnswerView)) == total
         assert app.is_running
         await pilot.press("q")
     assert app.return_value == 0
@@ -410,7 +422,7 @@ async def test_demo_resized_to_40_by_12_during_the_demo(engine: Engine) -> None:
         await pilot.pause()
         app.export_screenshot()
         assert [m.index for m in posted if isinstance(m, StepShown)] == list(range(total))
-        assert len(app.query(AnswerView)) == total and app.position == total - 3
+        assert len(app.query(AnswerView)) == total and demo(app).position == total - 3
         await pilot.press("q")
     assert app.return_value == 0
 
@@ -428,8 +440,8 @@ async def test_demo_quit_before_the_step_starts_leaves_no_coroutine(engine: Engi
         app = make_app(engine, typing_delay=0.05)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            app.action_next_step()
-            app.action_leave()  # in the same tick: the worker has not started
+            demo(app).action_next_step()
+            demo(app).action_leave()  # in the same tick: the worker has not started
             await pilot.pause()
         del app, pilot
         gc.collect()

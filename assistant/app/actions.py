@@ -180,6 +180,25 @@ def action_ids() -> list[str]:
     return [action.id for action in ACTIONS if action.keys]
 
 
+def first_key(action_id: str, rebound: Mapping[str, str] | None = None) -> str:
+    """The key the welcome names for an action: the first of its keys, as help shows them
+    ("F2" of "F2, ctrl+b"), or the first of those the config gave it, as written there."""
+    rebound = rebound or {}
+    if action_id in rebound:
+        return rebound[action_id].split(",")[0].strip()
+    (action,) = (a for a in ACTIONS if a.id == action_id)
+    return action.shown.split(", ")[0]
+
+
+def welcome_hint(rebound: Mapping[str, str] | None = None) -> str:
+    """The welcome's last line: the keys to start with, as the config binds them."""
+    keys = {name: first_key(name, rebound) for name in ("help", "card", "settings")}
+    return (
+        f"{keys['help']} help · {keys['card']} study card · {keys['settings']} CI settings · "
+        "ctrl+p all commands"
+    )
+
+
 def help_keys(rebound: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """(keys, what they do) for F1 help, the keys as ``rebound`` (id → keys) has them."""
     rebound = rebound or {}

@@ -1,7 +1,9 @@
 """The stormchat chat app: a transcript, an input, a study card; keys and palette commands.
 
 For scripted use (the demo) ``await app.ask(question)`` shows a question and its answer and
-returns the ``Answer``; every answer shown also posts ``AnswerShown`` to the app.
+returns the ``Answer``; every answer shown also posts ``AnswerShown`` to the app and publishes
+it on ``answer_shown_signal``. The chat is composed into ``main_screen`` (a ``ChatScreen``): a
+mode of the app, such as the demo's ``DemoScreen``, is a subclass given in its place.
 
 Given a loader instead of an engine, the app paints first and loads the engine (store, parser,
 statistics) in a thread: the input takes keys at once, and a question asked before the engine
@@ -24,10 +26,12 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.signal import Signal
 from textual.widgets import Footer, Header, Static
 from textual.worker import WorkType
 
 from assistant.app.actions import ACTIONS, action_ids
+from assistant.app.chat_screen import ChatScreen
 from assistant.app.clipboard import copy_with_tool, platform_hint
 from assistant.app.conversations import ConversationStore, SavedConversation, replay
 from assistant.app.examples import TERMS, all_examples, welcome_examples
@@ -83,11 +87,9 @@ class AnswerShown(Message):
 class StormChatApp(App[int]):
     TITLE = "stormchat"
     SUB_TITLE = STORM.subtitle  # the shipped store's; an imported study's once it is loaded
-    CSS = """
-    #main { height: 1fr; }
-    #chat { height: 1fr; }
-    #status { height: 1; padding: 0 2; color: $text-muted; background: $surface; }
-    """
+    # Every widget's and screen's style, the demo's too, in one file (absolute: Textual reads a
+    # relative path against the file of the class that uses it).
+    CSS_PATH = str(Path(__file__).with_name("stormchat.tcss"))
     # From the actions table, each with an id: the config file's [keys] rebinds it by that.
     BINDINGS = [
         Binding(a.keys, a.action, a.label, show=a.footer is not None, id=a.id)
@@ -105,8 +107,14 @@ class StormChatApp(App[int]):
         cursor_blink: bool = True,
         conversations: ConversationStore | None = None,
         config: Config | None = None,
+        main_screen: Callable[[], ChatScreen] = ChatScreen,
     ) -> None:
         super().__init__()
+        # The screen the chat is composed into: ChatScreen, or a mode's (the demo's).
+        self._main_screen = main_screen
+        # Every answer once it is on screen, for a mode that keeps track of them (the demo's
+        # handout): called at once, in the turn that asked.
+        self.answer_shown_signal: Signal[AnswerShown] = Signal(self, "answer-shown")
         # The user's settings file: its theme and keys here, its CI defaults in the loader
         # (the CLI's), and F3 saves to it. Checked before the app takes the terminal over, so
         # a theme or action it does not know is the CLI's one line.
@@ -200,7 +208,7 @@ class StormChatApp(App[int]):
             # The full welcome on a first run (no history yet); a one-line hint after that.
             # Above any question asked while the study loaded.
             examples = welcome_examples() if self.study == STORM else list(self.study.examples)
-            welcome = Welcome(examples, self.study, compact=self._returning)
+            welcome = Welcome(examples, self.study, compact=self._returning, keys=self.config.keys)
             if self.transcript.children:
                 await self.transcript.mount(welcome, before=0)
             else:
@@ -299,10 +307,17 @@ class StormChatApp(App[int]):
         super()._print_error_renderables()
 
     # ----------------------------------------------------------------- layout
+    def get_default_screen(self) -> ChatScreen:
+        return self._main_screen()
+
     def compose(self) -> ComposeResult:
+        # Composed into the main screen (get_default_screen), which may add to it.
+        screen = self.screen
         yield Header()
         with Horizontal(id="main"):
             with Vertical(id="chat"):
+                if isinstance(screen, ChatScreen):
+                    yield from screen.above_transcript()
                 yield Transcript(id="transcript")
                 yield PromptInput(
                     self.history, self._suggester(), self.cursor_blink, self.study.placeholder
@@ -418,7 +433,9 @@ class StormChatApp(App[int]):
             # "use Wilson from now on" changed the settings: the status and card follow.
             self._update_status()
             await self.card.refresh_results(self.settings)
-        self.post_message(AnswerShown(question, answer))
+        shown = AnswerShown(question, answer)
+        self.post_message(shown)
+        self.answer_shown_signal.publish(shown)
         return answer
 
     async def type_and_ask(

@@ -223,10 +223,6 @@ def centred_under(columns: Sequence[int], texts: Sequence[str], width: int) -> s
 class KMPlot(PlotextPlot):
     """The curves, censor marks and the numbers at risk under the ticks of the time axis."""
 
-    # Tall enough to read the steps; at most about half the screen, so the whole chart (title,
-    # plot, numbers at risk, legend) fits in the transcript at 80×24.
-    DEFAULT_CSS = "KMPlot { height: 45vh; max-height: 18; min-height: 8; width: 1fr; }"
-
     def __init__(self, chart: Chart) -> None:
         super().__init__()
         self.chart = chart
@@ -302,8 +298,6 @@ class KMPlot(PlotextPlot):
 class BarChart(Static):
     """The bars as text, redrawn for the width it is given."""
 
-    DEFAULT_CSS = "BarChart { height: auto; width: 1fr; }"
-
     def __init__(self, chart: Chart) -> None:
         super().__init__(markup=False)
         self.rows = bar_rows(chart.series)
@@ -332,12 +326,6 @@ def legend(chart: Chart) -> str:
 
 class ChartView(Vertical):
     """A chart under an answer: its title, the drawing, and the legend."""
-
-    DEFAULT_CSS = """
-    ChartView { height: auto; width: 1fr; max-width: 100; margin: 1 1 0 0; }
-    ChartView > .chart-title { text-style: bold; }
-    ChartView > .chart-legend { color: $text-muted; }
-    """
 
     def __init__(self, chart: Chart) -> None:
         super().__init__()

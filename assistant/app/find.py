@@ -60,16 +60,6 @@ class FindInput(Input):
 
 
 class FindBar(Horizontal):
-    DEFAULT_CSS = """
-    /* One row, so the transcript keeps its room at 80x24. */
-    FindBar { height: 1; margin: 0 1; background: $boost; }
-    FindBar > #label { width: auto; padding: 0 1; text-style: bold; }
-    FindBar > FindInput, FindBar > FindInput:focus {
-        width: 1fr; height: 1; border: none; padding: 0;
-    }
-    FindBar > #count { width: auto; min-width: 14; padding: 0 1; color: $text-muted; }
-    """
-
     def __init__(self, transcript: Transcript) -> None:
         super().__init__(id="find")
         self.transcript = transcript

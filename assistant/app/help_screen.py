@@ -41,9 +41,6 @@ def help_markdown(rebound: Mapping[str, str] | None = None) -> str:
 class HelpExample(ExampleLink, can_focus=True):
     """An example question in the help: focusable, so Tab reaches it and Enter asks it."""
 
-    DEFAULT_CSS = """
-    HelpExample:focus { background: $accent 30%; text-style: bold underline; }
-    """
     BINDINGS = [Binding("enter", "choose", "Ask", show=False)]
 
     def action_choose(self) -> None:
@@ -53,14 +50,6 @@ class HelpExample(ExampleLink, can_focus=True):
 class HelpScreen(ModalScreen[str | None]):
     """Returns the example question chosen, or None when closed."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen .area { text-style: bold; color: $text-primary; margin: 1 0 0 1; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 90; height: 90%;
-        background: $surface; border: round $primary; padding: 0 1;
-    }
-    """
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def __init__(self, rebound: Mapping[str, str] | None = None) -> None:

@@ -50,15 +50,6 @@ def describe(conversation: SavedConversation) -> str:
 class ConfirmDelete(ModalScreen[bool]):
     """y (or the Delete button) deletes; n, Esc (or Keep) keeps."""
 
-    DEFAULT_CSS = """
-    ConfirmDelete { align: center middle; }
-    ConfirmDelete > Vertical {
-        width: 64; max-width: 95%; height: auto;
-        background: $surface; border: round $error; padding: 0 1;
-    }
-    ConfirmDelete #buttons { height: auto; margin: 1 0 0 0; }
-    ConfirmDelete Button { margin: 0 1 0 0; }
-    """
     BINDINGS = [
         Binding("y", "answer(True)", "Delete"),
         Binding("n,escape", "answer(False)", "Keep"),
@@ -98,18 +89,6 @@ class ConversationTable(DataTable[str | Text]):
 
 
 class HistoryScreen(ModalScreen[HistoryResult]):
-    DEFAULT_CSS = """
-    HistoryScreen { align: center middle; }
-    HistoryScreen > Vertical {
-        width: 95%; max-width: 120; height: 90%;
-        background: $surface; border: round $primary; padding: 0 1;
-    }
-    HistoryScreen #search { margin: 0; }
-    HistoryScreen DataTable { height: 1fr; }
-    HistoryScreen DataTable > .datatable--cursor,
-    HistoryScreen DataTable:focus > .datatable--cursor { text-style: bold underline; }
-    HistoryScreen #summary { height: auto; color: $text-muted; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("slash,ctrl+f", "search", "Search", show=False),

@@ -26,10 +26,6 @@ def pasted_lines(text: str) -> list[str]:
 
 
 class PromptInput(Input):
-    DEFAULT_CSS = """
-    PromptInput { margin: 0 1; border: tall $primary 60%; }
-    PromptInput:focus { border: tall $primary; }
-    """
     BINDINGS = [
         Binding("up", "history_previous", "Previous question", show=False),
         Binding("down", "history_next", "Next question", show=False),

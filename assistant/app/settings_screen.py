@@ -54,23 +54,6 @@ class SettingsChoice:
 class SettingsScreen(ModalScreen[SettingsChoice | None]):
     """Returns the choice, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    SettingsScreen { align: center middle; }
-    SettingsScreen #box {
-        width: 70; max-width: 95%; height: auto; max-height: 95%;
-        background: $surface; border: round $primary; padding: 0 1;
-    }
-    SettingsScreen #columns { height: auto; }
-    SettingsScreen #method-col { width: 1fr; height: auto; }
-    SettingsScreen #level-col { width: 16; height: auto; }
-    SettingsScreen RadioSet { width: 100%; }
-    SettingsScreen Label { color: $text-muted; }
-    SettingsScreen RadioSet:focus > RadioButton.-selected > .toggle--label {
-        text-style: bold underline;
-    }
-    SettingsScreen #buttons { height: auto; margin: 1 0 0 0; }
-    SettingsScreen Button { margin: 0 1 0 0; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "apply", "Apply"),

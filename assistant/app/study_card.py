@@ -89,19 +89,6 @@ def key_results(
 
 
 class StudyCard(VerticalScroll, can_focus=False):
-    DEFAULT_CSS = """
-    StudyCard {
-        width: 34; height: 1fr; dock: right;
-        background: $panel; border-left: vkey $primary 40%; padding: 0 1;
-    }
-    StudyCard > .title { text-style: bold; color: $primary; margin-top: 1; }
-    StudyCard > .heading { text-style: bold; color: $text; margin-top: 1; }
-    StudyCard > .text { color: $text; }
-    StudyCard > .muted { color: $text-muted; }
-    StudyCard > .figure { color: $text; }
-    StudyCard > .label { color: $text-muted; }
-    """
-
     def __init__(self, study: StudyProfile = STORM, id: str | None = None) -> None:
         super().__init__(id=id)
         self.engine: Engine | None = None

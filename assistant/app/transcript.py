@@ -7,6 +7,7 @@ have been neutralised by ``text``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from assistant.app.actions import first_key, welcome_hint
 from assistant.app.text import keep_together, multi_line, one_line
 from assistant.study_profile import STORM, StudyProfile
 
@@ -24,20 +26,6 @@ if TYPE_CHECKING:
 
 class QuestionView(Static):
     """What the user asked, right-aligned in a tinted block like a chat bubble."""
-
-    DEFAULT_CSS = """
-    QuestionView {
-        width: auto;
-        max-width: 90%;
-        margin: 1 1 0 8;
-        padding: 0 1;
-        background: $primary 15%;
-        color: $text;
-        border-left: outer $primary;
-    }
-    /* The current match of ctrl+f: a heavy frame titled "match 2 of 5", seen without colour. */
-    QuestionView.-found { border: heavy $warning; border-title-color: $text; }
-    """
 
     # A pasted page would fill the screen many times over; the engine reads only a prefix
     # anyway, and the answer says so.
@@ -53,29 +41,6 @@ class QuestionView(Static):
 
 class AnswerView(Vertical):
     """One answer: the body, the chart when there is one, and the provenance line, dimmed."""
-
-    DEFAULT_CSS = """
-    AnswerView {
-        height: auto;
-        margin: 1 1 0 1;
-        padding: 0 0 0 1;
-        border-left: outer $secondary;
-    }
-    AnswerView.-clarify, AnswerView.-unknown, AnswerView.-out_of_scope {
-        border-left: outer $warning;
-    }
-    AnswerView.-error { border-left: outer $error; }
-    /* Chosen for copying (alt+up/down, a click): a thick bar, visible without colour. */
-    AnswerView.-selected { border-left: thick $accent; background: $boost; }
-    AnswerView.-found { border: heavy $warning; border-title-color: $text; }
-    AnswerView > Markdown { margin: 0; padding: 0 1 0 0; }
-    AnswerView > Markdown > *:last-child { margin-bottom: 0; }
-    AnswerView > .body { padding: 0 1 0 0; }
-    /* Tables as wide as their content, rows without rules between them: denser to read. */
-    AnswerView MarkdownTable { width: auto; margin-bottom: 0; }
-    AnswerView MarkdownTableContent { grid-gutter: 0 1; keyline: none; }
-    AnswerView > .sources { color: $text-muted; text-style: italic; padding: 0 1 0 0; }
-    """
 
     class Clicked(Message):
         """The answer was clicked: the app makes it the one F4 copies."""
@@ -117,15 +82,6 @@ class AnswerView(Vertical):
 class ExampleLink(Static):
     """An example question; clicking it asks it."""
 
-    DEFAULT_CSS = """
-    ExampleLink {
-        width: auto;
-        color: $text-accent;
-        padding: 0 1;
-    }
-    ExampleLink:hover { background: $accent 20%; text-style: underline; }
-    """
-
     class Chosen(Message):
         def __init__(self, question: str) -> None:
             super().__init__()
@@ -142,48 +98,36 @@ class ExampleLink(Static):
 class Welcome(Vertical):
     """Shown once at start: what this is, and a few questions to click."""
 
-    DEFAULT_CSS = """
-    Welcome {
-        height: auto;
-        margin: 1 1 0 1;
-        padding: 0 1;
-        border: round $primary 50%;
-        border-title-color: $primary;
-    }
-    Welcome > .lead { color: $text; }
-    Welcome > .hint { color: $text-muted; }
-    """
-
     def __init__(
-        self, examples: list[str], study: StudyProfile = STORM, *, compact: bool = False
+        self,
+        examples: list[str],
+        study: StudyProfile = STORM,
+        *,
+        compact: bool = False,
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.examples = examples
         self.study = study
         self.compact = compact
+        self.keys = keys or {}  # the config's [keys]: the hint names the keys as bound
         self.border_title = "stormchat" if compact else "Welcome to stormchat"
 
     def compose(self) -> ComposeResult:
         if self.compact:
-            yield Static(self.study.hint, markup=False, classes="hint")
+            # The study's one-line hint names help's built-in key, F1.
+            hint = self.study.hint.replace("F1", first_key("help", self.keys))
+            yield Static(hint, markup=False, classes="hint")
             return
         yield Static(self.study.lead, markup=False, classes="lead")
         for question in self.examples:
             yield ExampleLink(question)
-        yield Static(
-            "F1 help · F2 study card · F3 CI settings · ctrl+p all commands",
-            markup=False,
-            classes="hint",
-        )
+        yield Static(welcome_hint(self.keys), markup=False, classes="hint")
 
 
 class Transcript(VerticalScroll, can_focus=False):
     """The conversation, pinned to the newest message (anchored, as in Textual's mother.py)
     until the user scrolls up. Not focusable: focus stays in the input."""
-
-    DEFAULT_CSS = """
-    Transcript { height: 1fr; padding: 0 0 1 0; background: $surface; }
-    """
 
     def on_mount(self) -> None:
         self.anchor()
@@ -200,3 +144,35 @@ class Transcript(VerticalScroll, can_focus=False):
     @property
     def answers(self) -> list[AnswerView]:
         return list(self.query(AnswerView))
+
+    def holds(self, message: Widget) -> bool:
+        """Whether ``message`` is in the transcript (not cleared by ctrl+l since)."""
+        return message.is_attached and message.parent is self
+
+    def question_of(self, answer: Answer) -> Widget | None:
+        """The question just above ``answer``'s view (the view itself if nothing is above
+        it): where a presenter going back scrolls to. None when ``answer`` is not shown."""
+        children = list(self.children)
+        for position in range(len(children) - 1, -1, -1):
+            child = children[position]
+            if isinstance(child, AnswerView) and child.answer is answer:
+                return children[position - 1] if position > 0 else child
+        return None
+
+    def section(self, start: Widget, until: Iterable[Widget] = ()) -> list[Widget]:
+        """The messages from ``start`` up to (not including) the first of ``until`` after it,
+        or to the end: one step of a demo and what was asked after it."""
+        children = list(self.children)
+        first = children.index(start)
+        stops = [children.index(w) for w in until if self.holds(w)]
+        return children[first : min((i for i in stops if i > first), default=len(children))]
+
+    def show(self, messages: Iterable[Widget], shown: bool) -> None:
+        """Show or hide ``messages`` (hidden ones take no room and are skipped by a scroll)."""
+        for message in messages:
+            message.display = shown
+
+    def scroll_to_message(self, message: Widget) -> None:
+        """``message`` at the top, so as much of what follows it shows as fits; a message
+        that fits whole with the ones after it just stays at the bottom."""
+        self.scroll_to_widget(message, top=True, animate=False)

@@ -1,4 +1,10 @@
-"""Presenter mode: the chat app driven by a demo script.
+"""Presenter mode: the chat app with a demo script, as a screen of the app.
+
+``demo_app`` makes the chat app with ``DemoScreen`` as its main screen (``ChatScreen``'s
+hook): the app composes the chat into it as ever, with the caption bar above the transcript,
+and the screen adds the presenter's keys. It drives the app through its public methods (``ask``,
+``answer_shown_signal``, ``settings``) and the transcript through its own (``question_of``,
+``section``, ``show``, ``scroll_to_message``); the app knows nothing of scripts.
 
 Each step's question is typed into the input at a readable pace and answered in the
 transcript, with the step's caption in a bar above it. The presenter moves with the keys
@@ -8,26 +14,27 @@ transcript, with the step's caption in a bar above it. The presenter moves with 
 Going back scrolls to a step already shown and hides the later ones, instead of asking it
 again: asking again would duplicate it in the transcript and change the conversation's context
 for the next steps. Going forward over a hidden step replays it (its question typed again, its
-answer shown again); only a step never shown is asked.
+answer shown again); only a step never shown (or cleared by ctrl+l) is asked.
 
 With ``export``, the Markdown handout is written when the demo starts and again after every
 answer: the steps actually shown and the presenter's own questions, so it exists whatever way
 the presentation ends.
 
-The presenter keys are priority bindings, so they work whatever has focus, except while the
-presenter is typing in the input (then they type) or a dialog (F1, F3) is open.
+The presenter keys are priority bindings of the screen, so they work whatever has focus,
+except while the presenter is typing in the input (then they type) or a dialog (F1, F3) is
+open (a dialog is a screen of its own).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
@@ -37,10 +44,11 @@ from textual.widgets import Static
 from textual.worker import WorkType
 
 from assistant.answer import Answer
-from assistant.app.app import StormChatApp
+from assistant.app.app import AnswerShown, StormChatApp
+from assistant.app.chat_screen import ChatScreen
 from assistant.app.prompt import PromptInput
 from assistant.app.text import one_line
-from assistant.app.transcript import AnswerView
+from assistant.app.transcript import Transcript
 from assistant.demo.plain import Result, write_export
 from assistant.demo.script import Script, Step
 
@@ -56,7 +64,7 @@ _PRESENTER_ACTIONS = {"next_step", "previous_step", "pause", "ask_own", "leave"}
 
 
 class StepShown(Message):
-    """A script step's answer is on screen (posted after ``AnswerShown``)."""
+    """A script step's answer is on screen (posted to the app after ``AnswerShown``)."""
 
     def __init__(self, index: int, step: Step, answer: Answer) -> None:
         super().__init__()
@@ -66,31 +74,30 @@ class StepShown(Message):
 
 
 class CaptionBar(Horizontal):
-    """The presenter's line above the transcript: where we are, and the keys."""
+    """The presenter's line above the transcript: where we are, and whether it advances."""
 
-    DEFAULT_CSS = """
-    CaptionBar { height: auto; max-height: 3; background: $primary 30%; padding: 0 1; }
-    CaptionBar > #caption { width: 1fr; text-style: bold; color: $text; }
-    CaptionBar > #state { width: auto; margin: 0 0 0 2; color: $text-muted; }
-    """
+    def __init__(self, caption: str, state: str) -> None:
+        super().__init__(id="caption-bar")
+        self._first = (caption, state)  # composed with the app, before the screen is mounted
 
     def compose(self) -> ComposeResult:
+        caption, state = self._first
         # markup=False: captions come from a team's script file.
-        yield Static("", id="caption", markup=False)
-        yield Static("", id="state", markup=False)
+        yield Static(one_line(caption), id="caption", markup=False)
+        yield Static(state, id="state", markup=False)
 
     def show(self, caption: str, state: str) -> None:
         self.query_one("#caption", Static).update(one_line(caption))
         self.query_one("#state", Static).update(state)
 
 
-class DemoApp(StormChatApp, inherit_bindings=False):
-    """``StormChatApp`` plus a script, a caption bar and the presenter keys."""
+class DemoScreen(ChatScreen):
+    """The chat app's main screen in presenter mode: a script, a caption bar, the keys."""
 
-    SUB_TITLE = "demo · STORM Part 2"  # the shipped store's; set from the study in __init__
-    AUTO_FOCUS = None  # the keys drive the script; the input is one key (/) away
-    # The presenter's keys first, so the footer shows them whole at 80 columns; then the
-    # chat app's and Textual's own (not inherited: inherited ones would come first).
+    # Not the app's "#prompt": the keys drive the script; the input is one key (/) away.
+    AUTO_FOCUS = ""
+    # The presenter's keys come first in the footer (the screen's bindings before the app's),
+    # so it shows them whole at 80 columns.
     BINDINGS = [
         Binding("space", "next_step", "Next", priority=True),
         Binding("right", "next_step", "Next", show=False, priority=True),
@@ -99,24 +106,18 @@ class DemoApp(StormChatApp, inherit_bindings=False):
         Binding("slash", "ask_own", "Ask", priority=True),
         Binding("q", "leave", "Quit", priority=True),
         Binding("escape", "leave_input", "Back to the demo", priority=True),
-        *StormChatApp.BINDINGS,
-        *App.BINDINGS,
     ]
 
     def __init__(
         self,
-        engine: Engine | Callable[[], Engine],
         script: Script,
         *,
         auto: float | None = None,
         typing_delay: float = DEFAULT_TYPING_DELAY,
-        history: History | None = None,
-        cursor_blink: bool = True,
         export: Path | None = None,
         force: bool = False,
     ) -> None:
-        super().__init__(engine, first_run_hint=False, history=history, cursor_blink=cursor_blink)
-        self.sub_title = f"demo · {self.study.name}"
+        super().__init__()
         self.script = script
         self.export = export
         self._export_force = force
@@ -136,18 +137,37 @@ class DemoApp(StormChatApp, inherit_bindings=False):
         self._hurry = False
         self._timer: Timer | None = None
 
+    # ----------------------------------------------------------------- the app
+    @property
+    def chat(self) -> StormChatApp:
+        app = self.app
+        assert isinstance(app, StormChatApp)
+        return app
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)  # this screen's, whatever screen is on top
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one(PromptInput)
+
     # ----------------------------------------------------------------- layout
-    async def on_mount(self) -> None:
-        await self.query_one("#chat").mount(CaptionBar(id="caption-bar"), before=self.transcript)
-        self._show_caption()
+    def above_transcript(self) -> Iterable[Widget]:
+        yield CaptionBar(self.caption_text(), self._state_text(self.app.size.width))
+
+    def on_mount(self) -> None:
+        self.sub_title = f"demo · {self.chat.study.name}"
+        self.chat.answer_shown_signal.subscribe(self, self._answered, immediate=True)
         # Written at the start (once the engine has the settings), so the handout exists
         # however the presentation ends.
-        export: WorkType[None] = self._export_when_ready
+        export: WorkType[None] = self._when_ready
         self.run_worker(export, group="export")
         self._schedule()
 
-    async def _export_when_ready(self) -> None:
-        await self.ready.wait()
+    async def _when_ready(self) -> None:
+        await self.chat.ready.wait()
+        self.sub_title = f"demo · {self.chat.study.name}"  # an imported store's study
         self._write_export()
 
     @property
@@ -174,7 +194,7 @@ class DemoApp(StormChatApp, inherit_bindings=False):
         return "paused (p resumes)" if self.paused else f"auto every {self.auto:g}\u00a0s"
 
     def on_resize(self, event: events.Resize) -> None:
-        # event.size: App updates self.size only after its handlers ran.
+        # event.size: the screen's size is updated only after its handlers ran.
         if self.query(CaptionBar):
             self.caption_bar.show(self.caption_text(), self._state_text(event.size.width))
 
@@ -183,13 +203,13 @@ class DemoApp(StormChatApp, inherit_bindings=False):
 
     # ----------------------------------------------------------------- keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        main_screen = len(self.screen_stack) == 1
+        on_top = self.app.screen is self  # no dialog open
         # isinstance, not the prompt property: the footer asks before the input exists.
         typing = isinstance(self.focused, PromptInput)
         if action in _PRESENTER_ACTIONS:
-            return main_screen and not typing
+            return on_top and not typing
         if action == "leave_input":
-            return main_screen and typing
+            return on_top and typing
         return super().check_action(action, parameters)
 
     def action_next_step(self) -> None:
@@ -236,30 +256,28 @@ class DemoApp(StormChatApp, inherit_bindings=False):
 
     @on(PromptInput.Submitted)
     def _back_to_presenting(self) -> None:
-        # The base app's handler asks the question; here focus goes back to the presenter.
+        # The app asks the question (the message goes on to it); focus returns to the
+        # presenter's keys.
         self.set_focus(None)
         self._schedule()
 
     def action_leave(self) -> None:
-        self.exit(0)
-
-    async def action_clear(self) -> None:
-        await super().action_clear()
-        self._step_views.clear()
+        self.app.exit(0)
 
     # ----------------------------------------------------------------- steps
     def _show_step(self, index: int) -> None:
         """Bring step ``index`` into view: scroll to it when it is in the transcript (hiding
         the steps after it), replay it when it was hidden, else type and ask it."""
         view = self._step_views.get(index)
-        if view is None or not view.is_attached or not view.display:
+        transcript = self.transcript
+        if view is None or not transcript.holds(view) or not view.display:
             # Busy from now, not from when the worker starts: a second key press in between
             # must not start a second step.
             self._busy, self._hurry = True, False
             # A callable, not a coroutine: q pressed before the worker starts would leave a
-            # coroutine never awaited ("RuntimeWarning: coroutine 'DemoApp._play' was never
-            # awaited" printed after the app closed).
-            replay = view is not None and view.is_attached
+            # coroutine never awaited ("RuntimeWarning: coroutine '_play' was never awaited"
+            # printed after the app closed).
+            replay = view is not None and transcript.holds(view)
             # Typed as Textual's WorkType: from a bare partial mypy cannot infer its result.
             play: WorkType[None] = partial(self._replay if replay else self._play, index)
             self.run_worker(play, group="demo")
@@ -267,27 +285,22 @@ class DemoApp(StormChatApp, inherit_bindings=False):
         self.position = index
         self._hide_after(index)
         self._show_caption()
-        self._scroll_to(view)
+        transcript.scroll_to_message(view)
         self._schedule()
 
     def _step_group(self, index: int) -> list[Widget]:
-        """Step ``index``'s widgets in the transcript: its question and answer, and whatever
-        the presenter asked after it, up to the next step's question."""
-        children = list(self.transcript.children)
-        start = children.index(self._step_views[index])
-        later = [
-            children.index(view)
-            for other, view in self._step_views.items()
-            if other > index and view.is_attached
-        ]
-        return children[start : min(later, default=len(children))]
+        """Step ``index``'s messages: its question and answer, and whatever the presenter
+        asked after it, up to the next step's question."""
+        transcript = self.transcript
+        later = [view for other, view in self._step_views.items() if other > index]
+        return transcript.section(self._step_views[index], until=later)
 
     def _hide_after(self, index: int) -> None:
         """Going back to step ``index``: the later steps leave the screen until replayed."""
+        transcript = self.transcript
         for other, view in self._step_views.items():
-            if other > index and view.is_attached and view.display:
-                for widget in self._step_group(other):
-                    widget.display = False
+            if other > index and transcript.holds(view) and view.display:
+                transcript.show(self._step_group(other), False)
 
     async def _replay(self, index: int) -> None:
         """Show a hidden step again: its question typed as before, then its answer (not
@@ -297,18 +310,12 @@ class DemoApp(StormChatApp, inherit_bindings=False):
         self._show_caption()
         try:
             await self._type(self.script.steps[index].question)
-            for widget in self._step_group(index):
-                widget.display = True
-            view = self._step_views[index]
-            self.call_after_refresh(self._scroll_to, view)
+            transcript = self.transcript
+            transcript.show(self._step_group(index), True)
+            self.call_after_refresh(transcript.scroll_to_message, self._step_views[index])
         finally:
             self._busy = False
         self._schedule()
-
-    def _scroll_to(self, view: Widget) -> None:
-        # The question at the top, so as much of its answer shows as fits (a chart is taller
-        # than a short screen); a step that fits whole just stays at the bottom.
-        self.transcript.scroll_to_widget(view, top=True, animate=False)
 
     async def _play(self, index: int) -> None:
         """Type step ``index``'s question, ask it, and record where it is shown."""
@@ -316,30 +323,42 @@ class DemoApp(StormChatApp, inherit_bindings=False):
         self._cancel_timer()
         self.position = index
         self._show_caption()
-        if self.focused is self.prompt:
+        if isinstance(self.focused, PromptInput):
             self.set_focus(None)  # Enter must not submit a half-typed question
         try:
             await self._type(step.question)
+            if self.chat.ending:
+                return
             self._playing = index
             try:
-                answer = await self.ask(step.question, remember=False)
+                answer = await self.chat.ask(step.question, remember=False)
             finally:
                 self._playing = None
             self.step_answers[index] = answer
-            view = self._question_view_of(answer)
-            self._step_views[index] = view
-            # After the next refresh, when the answer (and its chart) has its height.
-            self.call_after_refresh(self._scroll_to, view)
+            transcript = self.transcript
+            view = transcript.question_of(answer)
+            if view is not None:  # None: not shown, the app closing meanwhile
+                self._step_views[index] = view
+                # After the next refresh, when the answer (and its chart) has its height:
+                # the question at the top, so as much of its answer shows as fits.
+                self.call_after_refresh(transcript.scroll_to_message, view)
         finally:
             self._busy = False
-        self.post_message(StepShown(index, step, answer))
+        self.app.post_message(StepShown(index, step, answer))  # beside the app's AnswerShown
         self._schedule()
 
     async def _type(self, question: str) -> None:
+        # Once the app is closing (q, ctrl+q), nothing more is typed: a character typed then
+        # would start the input's suggestion in a worker that never runs ("coroutine
+        # 'Suggester._get_suggestion' was never awaited" after the app closed).
+        if self.chat.ending:
+            return
         prompt = self.prompt
         prompt.clear()
         if self.typing_delay > 0:
             for count, char in enumerate(question, start=1):
+                if self.chat.ending:
+                    return
                 if self._hurry:
                     prompt.value = question
                     break
@@ -350,26 +369,26 @@ class DemoApp(StormChatApp, inherit_bindings=False):
             await asyncio.sleep(0 if self._hurry else self.typing_delay * 5)
         prompt.clear()
 
-    async def ask(self, question: str, *, remember: bool = True) -> Answer:
-        answer = await super().ask(question, remember=remember)
+    def _answered(self, shown: AnswerShown) -> None:
+        """Every answer the app shows, a step's or the presenter's own: into the handout."""
         index = self._playing
-        step = self.script.steps[index] if index is not None else Step(question)
-        self.shown.append(Result(index, step, answer))
+        step = self.script.steps[index] if index is not None else Step(shown.question)
+        self.shown.append(Result(index, step, shown.answer))
         self._write_export()
-        return answer
 
     def _write_export(self) -> None:
         """The handout so far; a failure is said once and the demo goes on."""
         if self.export is None:
             return
+        chat = self.chat
         try:
             write_export(
                 self.export,
                 self.script,
                 self.shown,
-                self.settings,
+                chat.settings,
                 self._export_force,
-                self.study.summary,
+                chat.study.summary,
             )
         except OSError as exc:
             self.notify(f"Could not write {self.export}: {exc}", severity="error", markup=False)
@@ -377,21 +396,13 @@ class DemoApp(StormChatApp, inherit_bindings=False):
             return
         self._export_force = True  # from now on the file is the demo's own
 
-    def _question_view_of(self, answer: Answer) -> Widget:
-        """The question bubble just above ``answer``'s view: where going back scrolls to."""
-        children = list(self.transcript.children)
-        for position, child in enumerate(children):
-            if isinstance(child, AnswerView) and child.answer is answer:
-                return children[position - 1] if position > 0 else child
-        return children[-1]
-
     # ----------------------------------------------------------------- auto-advance
     def _schedule(self) -> None:
         """(Re)start the auto-advance countdown from now, when it applies."""
         self._cancel_timer()
         if self.auto is None or self.paused or self._busy:
             return
-        if self.position >= len(self.script) or self.focused is self.prompt:
+        if self.position >= len(self.script) or isinstance(self.focused, PromptInput):
             return
         self._timer = self.set_timer(self.auto, self._auto_next)
 
@@ -402,8 +413,39 @@ class DemoApp(StormChatApp, inherit_bindings=False):
 
     def _auto_next(self) -> None:
         self._timer = None
-        if not self.paused and not self._busy and self.focused is not self.prompt:
+        if not self.paused and not self._busy and not isinstance(self.focused, PromptInput):
             self.action_next_step()
+
+
+def demo_app(
+    engine: Engine | Callable[[], Engine],
+    script: Script,
+    *,
+    auto: float | None = None,
+    typing_delay: float = DEFAULT_TYPING_DELAY,
+    export: Path | None = None,
+    force: bool = False,
+    history: History | None = None,
+    cursor_blink: bool = True,
+) -> StormChatApp:
+    """The chat app in presenter mode: ``DemoScreen`` with ``script`` as its main screen."""
+    screen = partial(
+        DemoScreen, script, auto=auto, typing_delay=typing_delay, export=export, force=force
+    )
+    return StormChatApp(
+        engine,
+        first_run_hint=False,
+        history=history,
+        cursor_blink=cursor_blink,
+        main_screen=screen,
+    )
+
+
+def presenter(app: StormChatApp) -> DemoScreen:
+    """The demo's screen of an app made by ``demo_app`` (under any dialog open)."""
+    screen = app.screen_stack[0]
+    assert isinstance(screen, DemoScreen)
+    return screen
 
 
 def run_demo_app(
@@ -419,5 +461,5 @@ def run_demo_app(
     from assistant.app import run_until_exit
 
     return run_until_exit(
-        DemoApp(engine, script, auto=auto, typing_delay=typing_delay, export=export, force=force)
+        demo_app(engine, script, auto=auto, typing_delay=typing_delay, export=export, force=force)
     )
