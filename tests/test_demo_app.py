@@ -345,7 +345,7 @@ async def test_every_steps_chart_fits_at_80_by_24(engine: Engine) -> None:
 async def wait_until_typing(pilot: Pilot[int], app: StormChatApp) -> None:
     """Pause until the presenter has typed part of the question (a bounded number of
     pauses; no clock is read)."""
-    for _ in range(500):
+    for _ in range(3000):  # generous: a loaded machine may take many pauses to type one key
         if app.prompt.value:
             return
         await pilot.pause(0.01)
