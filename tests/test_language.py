@@ -739,6 +739,15 @@ def test_a_table_of_a_named_group_and_at_least_one_event(parser: Parser) -> None
     neither a grade nor a restriction."""
     assert_asks(parser.parse("GI AEs table"), [("ae_table", {"group": "gastrointestinal"})])
     assert_asks(parser.parse("haem AE table"), [("ae_table", {"group": "haematological"})])
+    # A spaced "+" between two graded events joins them; "G3+" and "G3 + anaemia" are >= 3.
+    assert_asks(
+        parser.parse("nausea G3 + fatigue G3"),
+        [
+            ("ae_incidence", {"term": "Nausea", "grade_op": "eq"}),
+            ("ae_incidence", {"term": "Fatigue", "grade_op": "eq"}),
+        ],
+    )
+    assert_asks(parser.parse("G3 + anaemia"), [("ae_incidence", {"grade_op": "ge"})])
     p = parser.parse("how many pts had >=1 G3+ AE")
     assert_asks(p, [("ae_incidence", {"term": "any", "grade_op": "ge", "grade_low": 3})])
     assert p.qualifiers == []
