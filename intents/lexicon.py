@@ -233,6 +233,13 @@ class _Pattern:
     first: frozenset[str] | None  # the characters a match can start with (None: any)
     needles: tuple[str, ...] | None  # one of these occurs in any text it matches (None: ?)
     pairs: frozenset[str] | None  # the needles' first two letters
+    # Every match begins with one of these pairs of characters, so the pattern is tried
+    # only where one begins (None: everywhere, by ``finditer``); ``anchored``: only at the
+    # start of the text; ``ascii``: the pairs hold for ASCII text only (``\\d`` is every
+    # Unicode digit).
+    heads: frozenset[str] | None = None
+    anchored: bool = False
+    ascii: bool = False
 
 
 _ALL = frozenset(string.printable)
@@ -251,6 +258,94 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
         return None
     found = _first_of(list(parsed.data))
     return None if found is None or found[1] else frozenset(found[0])
+
+
+_HEAD = 2  # the length of the heads a pattern is indexed by
+_MAX_HEADS = 256
+_ASCII_DIGITS = "0123456789"
+
+
+@dataclass(frozen=True)
+class _Heads:
+    heads: frozenset[str]
+    anchored: bool
+    ascii: bool
+
+
+def _heads(pattern: str) -> _Heads | None:
+    """The strings of ``_HEAD`` characters that every match of ``pattern`` begins with (or
+    None when they are not known, when the pattern can match the empty string or fewer
+    than ``_HEAD`` characters, or when there are too many to be worth it.
+
+    Exact for the pattern's literal text and character sets; assertions are left out, which
+    only lets more places through, never fewer. A pattern with a flag that changes how
+    literals compare (IGNORECASE) is not indexed; a digit class (``\\d``) is read as ASCII
+    digits, and the heads then only serve ASCII text."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    flags = parsed.state.flags
+    if flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE) or parsed.getwidth()[0] < 1:
+        return None
+    items = list(parsed.data)
+    anchored = bool(items) and items[0] == (_sre.AT, _sre.AT_BEGINNING)
+    digits: list[bool] = []
+    found = _expand(items, "", digits)
+    if found is None or any(len(h) < _HEAD for h in found):
+        return None  # a match may be shorter: not worth indexing
+    return _Heads(frozenset(found), anchored, bool(digits))
+
+
+def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
+    """The heads of the matches of ``items`` that follow ``head`` (None: too many). A digit
+    class read as ASCII digits is noted in ``digits``."""
+    if len(head) >= _HEAD or not items:
+        return {head}
+    (op, arg), rest = items[0], items[1:]
+    if op is _sre.LITERAL:
+        return _expand(rest, head + chr(arg), digits)
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return _expand(rest, head, digits)  # zero-width
+    if op is _sre.IN:
+        chars: list[str] = []
+        for kind, value in arg:
+            if kind is _sre.LITERAL:
+                chars.append(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < 64:
+                chars.extend(chr(c) for c in range(value[0], value[1] + 1))
+            elif kind is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
+                digits.append(True)
+                chars.extend(_ASCII_DIGITS)
+            else:
+                return {head}  # a negated set, another category: the head ends here
+        return _union([(rest, head + c) for c in chars], head, digits)
+    if op is _sre.SUBPATTERN:
+        add_flags, body = arg[1], arg[3]
+        if add_flags & re.IGNORECASE:
+            return {head}
+        return _expand(list(body) + rest, head, digits)
+    if op is _sre.ATOMIC_GROUP:
+        return _expand(list(arg) + rest, head, digits)
+    if op is _sre.BRANCH:
+        return _union([(list(branch) + rest, head) for branch in arg[1]], head, digits)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, body = arg
+        times = range(low, min(high, low + _HEAD) + 1)
+        return _union([(list(body) * n + rest, head) for n in times], head, digits)
+    return {head}  # anything else (any character, a back-reference …): the head ends here
+
+
+def _union(ways: list[tuple[list[Any], str]], head: str, digits: list[bool]) -> set[str] | None:
+    out: set[str] = set()
+    for items, start in ways:
+        found = _expand(items, start, digits)
+        if found is None:
+            return None
+        out |= found
+        if len(out) > _MAX_HEADS:
+            return None
+    return out
 
 
 def _needles(pattern: str) -> tuple[str, ...] | None:
@@ -369,6 +464,13 @@ class Lexicon:
             if etype.derive is not None:
                 self._add_derived(name, etype, spec.entities[etype.derive.source])
         self.grade_words = spec.entities["grade"].number_words
+        # The indexed patterns (not anchored) by the pairs of characters their matches
+        # begin with: a question's pairs name the few worth trying, and where.
+        self.by_head: dict[str, list[int]] = {}
+        for index, pattern in enumerate(self.patterns):
+            if pattern.heads is not None and not pattern.anchored:
+                for head in pattern.heads:
+                    self.by_head.setdefault(head, []).append(index)
         self.add_terms(terms)
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -393,6 +495,7 @@ class Lexicon:
         for pattern in words.patterns:
             bounded = _bounded(pattern)
             needles = _needles(bounded)
+            heads = _heads(bounded)
             self.patterns.append(
                 _Pattern(
                     name,
@@ -403,6 +506,7 @@ class Lexicon:
                     _first_chars(bounded),
                     needles,
                     frozenset(n[:2] for n in needles) if needles else None,
+                    *((heads.heads, heads.anchored, heads.ascii) if heads is not None else ()),
                 )
             )
 
@@ -437,19 +541,10 @@ class Lexicon:
         for derived in self.derived:
             for hit in derived.extend(base, toks):
                 (found.overlays if derived.overlay else candidates).append(hit)
-        present = frozenset(text)
-        pairs = frozenset(text[i : i + 2] for i in range(len(text) - 1))
-        for pattern in self.patterns:
-            if pattern.first is not None and not (pattern.first & present):
-                continue
-            if pattern.pairs is not None and not (pattern.pairs & pairs):
-                continue  # none of the literal words it starts with occurs here
-            for m in pattern.regex.finditer(text):
-                if m.end() == m.start():
-                    continue
-                groups = tuple((g, m.group(g)) for g in pattern.inner if m.group(g) is not None)
-                hit = Hit(pattern.type, pattern.value, m.start(), m.end(), False, groups)
-                (found.overlays if pattern.overlay else candidates).append(hit)
+        for pattern, m in self._pattern_matches(text):
+            groups = tuple((g, m.group(g)) for g in pattern.inner if m.group(g) is not None)
+            hit = Hit(pattern.type, pattern.value, m.start(), m.end(), False, groups)
+            (found.overlays if pattern.overlay else candidates).append(hit)
         # Longest span first; at equal length the strong over the weak, then the earlier.
         candidates.sort(key=lambda h: (-h.length, h.weak, h.start, h.type))
         taken = bytearray(len(text) + 1)
@@ -471,6 +566,49 @@ class Lexicon:
                 )
             )
         return found
+
+    def _pattern_matches(self, text: str) -> list[tuple[_Pattern, re.Match[str]]]:
+        """Every pattern's non-empty matches, pattern by pattern in order, each pattern's as
+        ``finditer`` gives them; a pattern is tried only where a match of it can begin."""
+        present = frozenset(text)
+        # Where each pair of characters begins (the last character too, which no pattern's
+        # pairs hold): the pairs the text has.
+        starts: dict[str, list[int]] = {}
+        for i in range(len(text)):
+            pair = text[i : i + 2]
+            if pair in starts:
+                starts[pair].append(i)
+            else:
+                starts[pair] = [i]
+        tried: dict[int, list[int]] = {}
+        for pair, at in starts.items():
+            for index in self.by_head.get(pair, ()):
+                if index in tried:
+                    tried[index] += at
+                else:
+                    tried[index] = list(at)
+        ascii = text.isascii()
+        out: list[tuple[_Pattern, re.Match[str]]] = []
+        for index, pattern in enumerate(self.patterns):
+            if pattern.first is not None and pattern.first.isdisjoint(present):
+                continue
+            if pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
+                continue  # none of the literal words it starts with occurs here
+            regex = pattern.regex
+            if pattern.heads is None or (pattern.ascii and not ascii):
+                out.extend((pattern, m) for m in regex.finditer(text) if m.end() > m.start())
+            elif pattern.anchored:
+                if text[:2] in pattern.heads and (m := regex.match(text)) is not None:
+                    out.append((pattern, m))
+            elif index in tried:
+                # finditer's matches: the first match from each position on, the next one
+                # searched from its end (a pattern with heads never matches empty).
+                end = 0
+                for i in sorted(tried[index]):
+                    if i >= end and (m := regex.match(text, i)) is not None:
+                        out.append((pattern, m))
+                        end = m.end()
+        return out
 
     def _gapped(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
         """A word that shares the next phrase's head: in "primary and secondary endpoints"
