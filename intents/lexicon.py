@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from intents.spec import EntityType, EntityValue, Spec
+from intents.spec import EntityType, Spec, inputs_of
 
 # Tokens: words (with an inner apostrophe), numbers (with a decimal part), or one symbol.
 # Hyphens and blanks only separate tokens, so "progression-free" = "progression free".
@@ -119,6 +119,10 @@ class _Node:
         return self.by_start.get(word[:3], []) + short if short else self.by_start.get(word[:3], [])
 
 
+# A trie node as plain data: its words, its prefixes and its entries, by number.
+_FlatNode = tuple[dict[str, int], list[tuple[str, int]], list[int]]
+
+
 class _Trie:
     def __init__(self) -> None:
         self.root = _Node()
@@ -155,6 +159,43 @@ class _Trie:
             nodes = following
         for node in nodes:
             node.entries[entry] = None
+
+    def flat(self) -> tuple[list[_FlatNode], list[tuple[str, Any, bool, bool]]]:
+        """The trie as plain lists and dicts (nodes and entries by number, the root first):
+        what is stored between runs, and read back by ``from_flat``."""
+        numbers: dict[int, int] = {}
+        order: list[_Node] = []
+        entries: dict[_Entry, int] = {}
+
+        def number(node: _Node) -> int:
+            if id(node) not in numbers:
+                numbers[id(node)] = len(order)
+                order.append(node)
+            return numbers[id(node)]
+
+        number(self.root)
+        out: list[_FlatNode] = []
+        while len(out) < len(order):
+            node = order[len(out)]
+            exact = {word: number(child) for word, child in node.exact.items()}
+            prefixes = [(prefix, number(child)) for prefix, child in node.prefixes]
+            out.append(
+                (exact, prefixes, [entries.setdefault(e, len(entries)) for e in node.entries])
+            )
+        return out, [(e.type, e.value, e.weak, e.overlay) for e in entries]
+
+    @classmethod
+    def from_flat(cls, flat: list[_FlatNode], entries: list[tuple[str, Any, bool, bool]]) -> _Trie:
+        trie = cls()
+        nodes = [_Node() for _ in flat]
+        made = [_Entry(*e) for e in entries]
+        for node, (exact, prefixes, own) in zip(nodes, flat, strict=True):
+            node.exact = {word: nodes[k] for word, k in exact.items()}
+            node.prefixes = [(prefix, nodes[k]) for prefix, k in prefixes]
+            node.entries = dict.fromkeys(made[k] for k in own)
+        if nodes:
+            trie.root = nodes[0]
+        return trie
 
     def walk(
         self, toks: list[tuple[str, int, int]], i: int, step: int = 1
@@ -223,12 +264,12 @@ class _Derived:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Pattern:
     type: str
     value: Any
     overlay: bool
-    regex: re.Pattern[str]
+    source: str  # compiled on first use: most patterns are never tried in a run
     inner: tuple[str, ...]
     first: frozenset[str] | None  # the characters a match can start with (None: any)
     needles: tuple[str, ...] | None  # one of these occurs in any text it matches (None: ?)
@@ -240,6 +281,13 @@ class _Pattern:
     heads: frozenset[str] | None = None
     anchored: bool = False
     ascii: bool = False
+    compiled: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled
 
 
 _ALL = frozenset(string.printable)
@@ -449,18 +497,84 @@ def _bounded(pattern: str) -> str:
     return head + pattern + tail
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What a lexicon is built from, for one spec: its trie as plain data, its patterns
+    (uncompiled) and the words it knows; stored between runs (``intents.artefact``)."""
+
+    nodes: list[_FlatNode]
+    entries: list[tuple[str, Any, bool, bool]]
+    patterns: list[tuple[Any, ...]]
+    words: frozenset[str]
+
+
+def _prepare(spec: Spec) -> _Prepared:
+    trie = _Trie()
+    patterns: list[tuple[Any, ...]] = []
+    words: set[str] = set()
+    for name, etype in spec.entities.items():
+        for value, entry in etype.values.items():
+            stored: Any = tuple(entry.grade) if entry.grade is not None else value
+            if name == "grade" and entry.grade is None:
+                stored = value  # an operator whose numbers come from the pattern's groups
+            for phrase in entry.phrases:
+                trie.add(phrase, _Entry(name, stored, False, etype.overlay))
+            for phrase in entry.weak:
+                trie.add(phrase, _Entry(name, stored, True, etype.overlay))
+            for pattern in entry.patterns:
+                bounded = _bounded(pattern)
+                needles = _needles(bounded)
+                heads = _heads(bounded)
+                patterns.append(
+                    (
+                        name,
+                        stored,
+                        etype.overlay,
+                        bounded,
+                        tuple(_INNER_GROUP.findall(pattern)),
+                        _first_chars(bounded),
+                        needles,
+                        frozenset(n[:2] for n in needles) if needles else None,
+                        *((heads.heads, heads.anchored, heads.ascii) if heads is not None else ()),
+                    )
+                )
+            for phrase in entry.phrases + entry.weak + [value]:
+                words.update(re.findall(r"[a-z][a-z']+", phrase.lower().replace("*", "")))
+    nodes, entries = trie.flat()
+    return _Prepared(nodes, entries, patterns, frozenset(words))
+
+
+_PREPARED: dict[int, tuple[Spec, _Prepared]] = {}
+
+
+def _prepared(spec: Spec) -> _Prepared:
+    """The prepared lexicon of ``spec``: once per process, and for a spec read from the data
+    files, from the cache while they are unchanged."""
+    known = _PREPARED.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    from intents.artefact import cached
+
+    inputs = inputs_of(spec)
+    prepared = (
+        _prepare(spec) if inputs is None else cached("lexicon", inputs, lambda: _prepare(spec))
+    )
+    _PREPARED[id(spec)] = (spec, prepared)
+    return prepared
+
+
 class Lexicon:
     """All entity types compiled once; ``match`` scans a normalised question."""
 
     def __init__(self, spec: Spec, terms: Iterable[str] = ()) -> None:
         self.spec = spec
         self.terms: dict[str, str] = {}  # lower-case → the caller's spelling
-        self.trie = _Trie()
-        self.patterns: list[_Pattern] = []
+        prepared = _prepared(spec)
+        self.trie = _Trie.from_flat(prepared.nodes, prepared.entries)  # its own: terms go in
+        self.patterns = [_Pattern(*row) for row in prepared.patterns]
+        self._words = prepared.words
         self.derived: list[_Derived] = []
         for name, etype in spec.entities.items():
-            for value, words in etype.values.items():
-                self._add_value(name, etype, value, words)
             if etype.derive is not None:
                 self._add_derived(name, etype, spec.entities[etype.derive.source])
         self.grade_words = spec.entities["grade"].number_words
@@ -483,32 +597,6 @@ class Lexicon:
             key = ae_known.get(term.lower(), term)
             for phrase in spelling_variants(term):
                 self.trie.add(phrase, _Entry("ae_term", key, False, False))
-
-    def _add_value(self, name: str, etype: EntityType, value: str, words: EntityValue) -> None:
-        stored: Any = tuple(words.grade) if words.grade is not None else value
-        if name == "grade" and words.grade is None:
-            stored = value  # an operator whose numbers come from the pattern's groups
-        for phrase in words.phrases:
-            self.trie.add(phrase, _Entry(name, stored, False, etype.overlay))
-        for phrase in words.weak:
-            self.trie.add(phrase, _Entry(name, stored, True, etype.overlay))
-        for pattern in words.patterns:
-            bounded = _bounded(pattern)
-            needles = _needles(bounded)
-            heads = _heads(bounded)
-            self.patterns.append(
-                _Pattern(
-                    name,
-                    stored,
-                    etype.overlay,
-                    re.compile(bounded),
-                    tuple(_INNER_GROUP.findall(pattern)),
-                    _first_chars(bounded),
-                    needles,
-                    frozenset(n[:2] for n in needles) if needles else None,
-                    *((heads.heads, heads.anchored, heads.ascii) if heads is not None else ()),
-                )
-            )
 
     def _add_derived(self, name: str, etype: EntityType, base: EntityType) -> None:
         assert etype.derive is not None
@@ -673,11 +761,7 @@ class Lexicon:
 
     def words(self) -> set[str]:
         """Every plain word the lexicons use (the typo corrector's targets)."""
-        out: set[str] = set()
-        for etype in self.spec.entities.values():
-            for value, words in etype.values.items():
-                for phrase in words.phrases + words.weak + [value]:
-                    out.update(re.findall(r"[a-z][a-z']+", phrase.lower().replace("*", "")))
+        out = set(self._words)
         for term in self.terms:
             out.update(re.findall(r"[a-z]+", term))
         return out

@@ -51,6 +51,22 @@ class Classifier:
         self.bias = bias
         self.weights = weights
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The index is rebuilt from the features: a dict of 30,000 names unpickles slower.
+        return {
+            "classes": self.classes,
+            "features": self.features,
+            "bias": self.bias,
+            "weights": self.weights,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.classes = state["classes"]
+        self.features = state["features"]
+        self.index = {f: i for i, f in enumerate(self.features)}
+        self.bias = state["bias"]
+        self.weights = state["weights"]
+
     def score(self, features: list[str]) -> Scores:
         index = self.index
         rows = [i for i in map(index.get, features) if i is not None]
@@ -97,6 +113,14 @@ class Model:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model:
+        """The model in ``path``, decoded (between processes, from the cache while the file
+        is unchanged: ``intents.artefact``)."""
+        from intents.artefact import cached
+
+        return cached("model", [path], lambda: cls.read(path))
+
+    @classmethod
+    def read(cls, path: Path = MODEL_PATH) -> Model:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intents import context
+from intents.artefact import collector_paused
 from intents.features import features
 from intents.lexicon import Hit, Lexicon, Matches, tokens
 from intents.model import Model, Scores
@@ -229,6 +230,16 @@ class Parser:
         known_numbers: Iterable[float] = (),
         spec: Spec | None = None,
         model: Model | None = None,
+    ) -> None:
+        with collector_paused():  # thousands of small objects, none of them garbage
+            self._set_up(terms, known_numbers, spec, model)
+
+    def _set_up(
+        self,
+        terms: Iterable[str],
+        known_numbers: Iterable[float],
+        spec: Spec | None,
+        model: Model | None,
     ) -> None:
         self.spec = spec or load_spec()
         # A store's terms pass the same check as the built-in words: a term that is a word
