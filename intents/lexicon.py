@@ -187,12 +187,14 @@ class _Trie:
     @classmethod
     def from_flat(cls, flat: list[_FlatNode], entries: list[tuple[str, Any, bool, bool]]) -> _Trie:
         trie = cls()
-        nodes = [_Node() for _ in flat]
+        new = _Node.__new__  # every field is set below: no empty containers to replace
+        nodes = [new(_Node) for _ in flat]
         made = [_Entry(*e) for e in entries]
         for node, (exact, prefixes, own) in zip(nodes, flat, strict=True):
             node.exact = {word: nodes[k] for word, k in exact.items()}
             node.prefixes = [(prefix, nodes[k]) for prefix, k in prefixes]
             node.entries = dict.fromkeys(made[k] for k in own)
+            node.by_start = {}
         if nodes:
             trie.root = nodes[0]
         return trie
@@ -682,16 +684,16 @@ class Lexicon:
                 continue
             if pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
                 continue  # none of the literal words it starts with occurs here
-            regex = pattern.regex
             if pattern.heads is None or (pattern.ascii and not ascii):
-                out.extend((pattern, m) for m in regex.finditer(text) if m.end() > m.start())
+                found = pattern.regex.finditer(text)
+                out.extend((pattern, m) for m in found if m.end() > m.start())
             elif pattern.anchored:
-                if text[:2] in pattern.heads and (m := regex.match(text)) is not None:
+                if text[:2] in pattern.heads and (m := pattern.regex.match(text)) is not None:
                     out.append((pattern, m))
             elif index in tried:
                 # finditer's matches: the first match from each position on, the next one
                 # searched from its end (a pattern with heads never matches empty).
-                end = 0
+                regex, end = pattern.regex, 0
                 for i in sorted(tried[index]):
                     if i >= end and (m := regex.match(text, i)) is not None:
                         out.append((pattern, m))

@@ -28,7 +28,7 @@ from intents.model import Model, Scores
 from intents.normalise import Text, bound, cased_pattern, normalise, uncase
 from intents.schema import Alternative, Parse, Qualifier, Query, Slot
 from intents.scope import ScopeRules
-from intents.spec import CONVERSATION, Spec, load_spec
+from intents.spec import CONVERSATION, Spec, inputs_of, load_spec
 from intents.typos import Corrector
 
 # Below this probability nothing was recognised well enough to answer.
@@ -248,7 +248,7 @@ class Parser:
         self.model = model or Model.load()
         corpus_words = self.model.meta.get("words") or []
         self.corrector = Corrector(self.lexicon.words() | set(corpus_words))
-        self.rules = ScopeRules(self.spec.scope)
+        self.rules = ScopeRules(self.spec.scope, inputs_of(self.spec))
         self.known_numbers = {round(float(n), 1) for n in known_numbers}
         # Entity types that name what a question is about (an interval method only says how
         # to answer it).
