@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import mmap
 import os
 import pickle
+import struct
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -52,10 +54,10 @@ def key(inputs: Iterable[Path]) -> str:
     """A digest of the versions and of every input's path, size and modification time (the
     language layer's modules are always inputs)."""
     digest = hashlib.sha256(f"{_FORMAT}|{_versions()}".encode())
-    for path in sorted({*map(Path, inputs), *_HERE.glob("*.py")}):
+    for path in sorted({*(Path(p).absolute() for p in inputs), *_HERE.glob("*.py")}):
         try:
             stat = path.stat()
-            digest.update(f"|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+            digest.update(f"|{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
         except OSError:
             digest.update(f"|{path}|missing".encode())
     return digest.hexdigest()[:32]
@@ -84,7 +86,7 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     path = cache_dir() / f"{name}-{where}-{key(inputs)}.pickle"
     try:
         with collector_paused():
-            return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]  # noqa: S301 - our own file
+            return _read(path)  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - missing, truncated, from other code: build it again
         pass
     with collector_paused():
@@ -93,14 +95,45 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     return value
 
 
+# The file: this mark, the number of chunks, each chunk's start and end, then the chunks: the
+# pickle, and the large arrays it refers to (numpy's out-of-band buffers, pickle protocol 5),
+# each at a multiple of 64 bytes, so that they are mapped from the file rather than copied: a
+# run reads only the rows of the model's weights it uses.
+_MAGIC = b"STORMCA1"
+_ALIGN = 64
+
+
+def _read(path: Path) -> object:
+    with path.open("rb") as fh:
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(mapped)
+    if bytes(view[:8]) != _MAGIC:
+        raise ValueError("not an artefact")
+    (count,) = struct.unpack_from("<Q", view, 8)
+    ends = struct.unpack_from(f"<{2 * count}Q", view, 16)
+    chunks = [view[ends[i] : ends[i + 1]] for i in range(0, 2 * count, 2)]
+    return pickle.loads(chunks[0], buffers=chunks[1:])  # noqa: S301 - our own file
+
+
 def _store(path: Path, name: str, value: object) -> None:
     try:
+        buffers: list[pickle.PickleBuffer] = []
+        body = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+        chunks: list[bytes | memoryview] = [body, *(b.raw() for b in buffers)]
+        at, spans = 16 + 16 * len(chunks), []
+        for chunk in chunks:
+            at += -at % _ALIGN
+            spans += [at, at + len(chunk)]
+            at += len(chunk)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(_MAGIC + struct.pack(f"<Q{len(spans)}Q", len(chunks), *spans))
+            for start, chunk in zip(spans[::2], chunks, strict=True):
+                fh.write(b"\0" * (start - fh.tell()))
+                fh.write(chunk)
         os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, ValueError):
         return  # a read-only or full disk: the next run builds again
     for old in path.parent.glob(f"{name}-*.pickle"):  # earlier versions of the same artefact
         if old != path:

@@ -10,6 +10,7 @@ endpoint and not also "response", "safety population" a population and not a saf
 
 from __future__ import annotations
 
+import pickle
 import re
 import re._constants as _sre  # the parsed form of a pattern, to find its possible first letters
 import re._parser as _sre_parse
@@ -17,7 +18,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from intents.spec import EntityType, Spec, inputs_of
 
@@ -88,8 +89,8 @@ def spelling_variants(term: str) -> list[str]:
     return sorted({low, us}, key=len, reverse=True)
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
+    # A tuple: hashed and made in C (the trie holds thousands, read back at every start).
     type: str
     value: Any
     weak: bool
@@ -117,10 +118,6 @@ class _Node:
                 )
         short = self.by_start.get("", [])
         return self.by_start.get(word[:3], []) + short if short else self.by_start.get(word[:3], [])
-
-
-# A trie node as plain data: its words, its prefixes and its entries, by number.
-_FlatNode = tuple[dict[str, int], list[tuple[str, int]], list[int]]
 
 
 class _Trie:
@@ -159,45 +156,6 @@ class _Trie:
             nodes = following
         for node in nodes:
             node.entries[entry] = None
-
-    def flat(self) -> tuple[list[_FlatNode], list[tuple[str, Any, bool, bool]]]:
-        """The trie as plain lists and dicts (nodes and entries by number, the root first):
-        what is stored between runs, and read back by ``from_flat``."""
-        numbers: dict[int, int] = {}
-        order: list[_Node] = []
-        entries: dict[_Entry, int] = {}
-
-        def number(node: _Node) -> int:
-            if id(node) not in numbers:
-                numbers[id(node)] = len(order)
-                order.append(node)
-            return numbers[id(node)]
-
-        number(self.root)
-        out: list[_FlatNode] = []
-        while len(out) < len(order):
-            node = order[len(out)]
-            exact = {word: number(child) for word, child in node.exact.items()}
-            prefixes = [(prefix, number(child)) for prefix, child in node.prefixes]
-            out.append(
-                (exact, prefixes, [entries.setdefault(e, len(entries)) for e in node.entries])
-            )
-        return out, [(e.type, e.value, e.weak, e.overlay) for e in entries]
-
-    @classmethod
-    def from_flat(cls, flat: list[_FlatNode], entries: list[tuple[str, Any, bool, bool]]) -> _Trie:
-        trie = cls()
-        new = _Node.__new__  # every field is set below: no empty containers to replace
-        nodes = [new(_Node) for _ in flat]
-        made = [_Entry(*e) for e in entries]
-        for node, (exact, prefixes, own) in zip(nodes, flat, strict=True):
-            node.exact = {word: nodes[k] for word, k in exact.items()}
-            node.prefixes = [(prefix, nodes[k]) for prefix, k in prefixes]
-            node.entries = dict.fromkeys(made[k] for k in own)
-            node.by_start = {}
-        if nodes:
-            trie.root = nodes[0]
-        return trie
 
     def walk(
         self, toks: list[tuple[str, int, int]], i: int, step: int = 1
@@ -501,11 +459,11 @@ def _bounded(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """What a lexicon is built from, for one spec: its trie as plain data, its patterns
-    (uncompiled) and the words it knows; stored between runs (``intents.artefact``)."""
+    """What a lexicon is built from, for one spec: its trie (pickled: each lexicon unpickles
+    its own copy, which the store's terms then go into), its patterns (uncompiled) and the
+    words it knows; stored between runs (``intents.artefact``)."""
 
-    nodes: list[_FlatNode]
-    entries: list[tuple[str, Any, bool, bool]]
+    trie: bytes
     patterns: list[tuple[Any, ...]]
     words: frozenset[str]
 
@@ -542,8 +500,8 @@ def _prepare(spec: Spec) -> _Prepared:
                 )
             for phrase in entry.phrases + entry.weak + [value]:
                 words.update(re.findall(r"[a-z][a-z']+", phrase.lower().replace("*", "")))
-    nodes, entries = trie.flat()
-    return _Prepared(nodes, entries, patterns, frozenset(words))
+    root = pickle.dumps(trie.root, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Prepared(root, patterns, frozenset(words))
 
 
 _PREPARED: dict[int, tuple[Spec, _Prepared]] = {}
@@ -572,7 +530,8 @@ class Lexicon:
         self.spec = spec
         self.terms: dict[str, str] = {}  # lower-case → the caller's spelling
         prepared = _prepared(spec)
-        self.trie = _Trie.from_flat(prepared.nodes, prepared.entries)  # its own: terms go in
+        self.trie = _Trie()
+        self.trie.root = pickle.loads(prepared.trie)  # noqa: S301 - made by _prepare; its own copy
         self.patterns = [_Pattern(*row) for row in prepared.patterns]
         self._words = prepared.words
         self.derived: list[_Derived] = []

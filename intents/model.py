@@ -47,12 +47,19 @@ class Classifier:
     ) -> None:
         self.classes = classes
         self.features = features
-        self.index = {f: i for i, f in enumerate(features)}
+        self._index: dict[str, int] | None = None
         self.bias = bias
         self.weights = weights
 
+    @property
+    def index(self) -> dict[str, int]:
+        """Feature name → row, made on first use (most slot scorers are not used in a run)."""
+        if self._index is None:
+            self._index = {f: i for i, f in enumerate(self.features)}
+        return self._index
+
     def __getstate__(self) -> dict[str, Any]:
-        # The index is rebuilt from the features: a dict of 30,000 names unpickles slower.
+        # Not the index: it is made again from the features when first needed.
         return {
             "classes": self.classes,
             "features": self.features,
@@ -63,7 +70,7 @@ class Classifier:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.classes = state["classes"]
         self.features = state["features"]
-        self.index = {f: i for i, f in enumerate(self.features)}
+        self._index = None
         self.bias = state["bias"]
         self.weights = state["weights"]
 
