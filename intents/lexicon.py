@@ -27,6 +27,7 @@ from intents.spec import EntityType, Spec, inputs_of
 # An underscore joins, as in a file name ("test_sql_and_shell" is one token, not "sql").
 _TOKEN = re.compile(r"[a-z0-9_]+(?:['.][a-z0-9_]+)*\*?|[^\sa-z0-9\-_]")
 _CONJUNCTIONS = frozenset({"and", "or", "/", "+", "&", ","})
+_NOT_WORD = re.compile(r"[^\w]")
 _INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%(?![a-z])|percent\b|per ?cent\b|pct\b))?")
 
@@ -241,6 +242,7 @@ class _Pattern:
     heads: frozenset[str] | None = None
     anchored: bool = False
     ascii: bool = False
+    word: bool = False
     compiled: re.Pattern[str] | None = None
 
     @property
@@ -268,6 +270,8 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
     return None if found is None or found[1] else frozenset(found[0])
 
 
+# What ``(?<![\w])`` (``_bounded``'s start) parses to.
+_NOT_AFTER_WORD = _sre_parse.parse(r"(?<![\w])").data[0]
 _HEAD = 2  # the length of the heads a pattern is indexed by
 _MAX_HEADS = 256
 _ASCII_DIGITS = "0123456789"
@@ -278,6 +282,7 @@ class _Heads:
     heads: frozenset[str]
     anchored: bool
     ascii: bool
+    word: bool  # a match begins a word: the character before it is none of \w
 
 
 def _heads(pattern: str) -> _Heads | None:
@@ -302,7 +307,8 @@ def _heads(pattern: str) -> _Heads | None:
     found = _expand(items, "", digits)
     if found is None or any(len(h) < _HEAD for h in found):
         return None  # a match may be shorter: not worth indexing
-    return _Heads(frozenset(found), anchored, bool(digits))
+    word = bool(items) and items[0] == _NOT_AFTER_WORD
+    return _Heads(frozenset(found), anchored, bool(digits), word)
 
 
 def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
@@ -495,7 +501,11 @@ def _prepare(spec: Spec) -> _Prepared:
                         _first_chars(bounded),
                         needles,
                         frozenset(n[:2] for n in needles) if needles else None,
-                        *((heads.heads, heads.anchored, heads.ascii) if heads is not None else ()),
+                        *(
+                            (heads.heads, heads.anchored, heads.ascii, heads.word)
+                            if heads is not None
+                            else ()
+                        ),
                     )
                 )
             for phrase in entry.phrases + entry.weak + [value]:
@@ -541,11 +551,21 @@ class Lexicon:
         self.grade_words = spec.entities["grade"].number_words
         # The indexed patterns (not anchored) by the pairs of characters their matches
         # begin with: a question's pairs name the few worth trying, and where.
+        # Those whose matches begin a word (most: ``_bounded``) are looked up among the pairs
+        # that begin one. The others are tried on every text: ``unindexed``.
         self.by_head: dict[str, list[int]] = {}
+        self.by_word_head: dict[str, list[int]] = {}
+        self.unindexed: list[int] = []
+        self.ascii_only: list[int] = []  # indexed for ASCII text only: tried on any other
         for index, pattern in enumerate(self.patterns):
-            if pattern.heads is not None and not pattern.anchored:
-                for head in pattern.heads:
-                    self.by_head.setdefault(head, []).append(index)
+            if pattern.heads is None or pattern.anchored:
+                self.unindexed.append(index)
+                continue
+            if pattern.ascii:
+                self.ascii_only.append(index)
+            table = self.by_word_head if pattern.word else self.by_head
+            for head in pattern.heads:
+                table.setdefault(head, []).append(index)
         self.add_terms(terms)
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -620,25 +640,25 @@ class Lexicon:
         """Every pattern's non-empty matches, pattern by pattern in order, each pattern's as
         ``finditer`` gives them; a pattern is tried only where a match of it can begin."""
         present = frozenset(text)
-        # Where each pair of characters begins (the last character too, which no pattern's
-        # pairs hold): the pairs the text has.
-        starts: dict[str, list[int]] = {}
-        for i in range(len(text)):
-            pair = text[i : i + 2]
-            if pair in starts:
-                starts[pair].append(i)
-            else:
-                starts[pair] = [i]
-        tried: dict[int, list[int]] = {}
-        for pair, at in starts.items():
-            for index in self.by_head.get(pair, ()):
-                if index in tried:
-                    tried[index] += at
-                else:
-                    tried[index] = list(at)
         ascii = text.isascii()
+        pairs = [text[i : i + 2] for i in range(len(text))]  # the last is one character
+        # Where each pair an indexed pattern's matches begin with begins; for the patterns
+        # whose matches begin a word, only where the character before is none of \w (as the
+        # regular expressions read it; on ASCII text only, to be sure of that).
+        tried: dict[int, list[int]] = {}
+        by_head, by_word = self.by_head, self.by_word_head
+        for i, pair in [(i, pair) for i, pair in enumerate(pairs) if pair in by_head]:
+            for index in by_head[pair]:
+                tried.setdefault(index, []).append(i)
+        begins = [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
+        for i in begins:
+            for index in by_word.get(text[i : i + 2], ()):
+                tried.setdefault(index, []).append(i)
+        starts = set(pairs)
         out: list[tuple[_Pattern, re.Match[str]]] = []
-        for index, pattern in enumerate(self.patterns):
+        every = self.unindexed if ascii else self.unindexed + self.ascii_only
+        for index in sorted({*tried, *every}):
+            pattern = self.patterns[index]
             if pattern.first is not None and pattern.first.isdisjoint(present):
                 continue
             if pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
@@ -649,7 +669,7 @@ class Lexicon:
             elif pattern.anchored:
                 if text[:2] in pattern.heads and (m := pattern.regex.match(text)) is not None:
                     out.append((pattern, m))
-            elif index in tried:
+            else:
                 # finditer's matches: the first match from each position on, the next one
                 # searched from its end (a pattern with heads never matches empty).
                 regex, end = pattern.regex, 0
