@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 CACHE_DIR_ENV = "STORMCHAT_CACHE_DIR"
 _HERE = Path(__file__).resolve().parent
@@ -86,7 +86,7 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     path = cache_dir() / f"{name}-{where}-{key(inputs)}.pickle"
     try:
         with collector_paused():
-            return _read(path)  # type: ignore[no-any-return]
+            return cast(T, _read(path))
     except Exception:  # noqa: BLE001 - missing, truncated, from other code: build it again
         pass
     with collector_paused():

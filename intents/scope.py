@@ -33,7 +33,8 @@ class _Gated:
 
     def __init__(self, source: str, heads: tuple[frozenset[str], bool] | None) -> None:
         self.source = source
-        self.heads, self.ascii = heads if heads is not None else (None, False)
+        self.heads: frozenset[str] | None = heads[0] if heads is not None else None
+        self.ascii = heads is not None and heads[1]
         self.compiled: re.Pattern[str] | None = None
 
     def _regex(self) -> re.Pattern[str]:
@@ -59,7 +60,7 @@ class _Gated:
 
 
 def _pairs(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+    return frozenset([text[i : i + 2] for i in range(len(text) - 1)])
 
 
 def _gates(rules: list[ScopeRule]) -> dict[str, tuple[frozenset[str], bool] | None]:
