@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
         "from published facts and reconstructed patient records. Without a "
         "command, opens the chat app, which takes its default CI method and level, theme "
         "and keys from config.toml in the user config dir ($STORMCHAT_CONFIG overrides; "
-        "see the README).",
+        "see the README). The parser's prepared data is cached in the user cache dir "
+        "($STORMCHAT_CACHE_DIR overrides) and rebuilt whenever its sources change.",
         epilog="exit codes: 0 done, 1 verify found a mismatch, 2 usage, input or output "
         "error, 3 store unreadable or invalid, 4 internal error (a bug), 130 interrupted, "
         "128 + the signal for SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 (143, 129, 138, 140)",

@@ -10,6 +10,7 @@ endpoint and not also "response", "safety population" a population and not a saf
 
 from __future__ import annotations
 
+import pickle
 import re
 import re._constants as _sre  # the parsed form of a pattern, to find its possible first letters
 import re._parser as _sre_parse
@@ -17,15 +18,16 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from intents.spec import EntityType, EntityValue, Spec
+from intents.spec import EntityType, Spec, inputs_of
 
 # Tokens: words (with an inner apostrophe), numbers (with a decimal part), or one symbol.
 # Hyphens and blanks only separate tokens, so "progression-free" = "progression free".
 # An underscore joins, as in a file name ("test_sql_and_shell" is one token, not "sql").
 _TOKEN = re.compile(r"[a-z0-9_]+(?:['.][a-z0-9_]+)*\*?|[^\sa-z0-9\-_]")
 _CONJUNCTIONS = frozenset({"and", "or", "/", "+", "&", ","})
+_NOT_WORD = re.compile(r"[^\w]")
 _INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%(?![a-z])|percent\b|per ?cent\b|pct\b))?")
 
@@ -88,8 +90,8 @@ def spelling_variants(term: str) -> list[str]:
     return sorted({low, us}, key=len, reverse=True)
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
+    # A tuple: hashed and made in C (the trie holds thousands, read back at every start).
     type: str
     value: Any
     weak: bool
@@ -223,16 +225,31 @@ class _Derived:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Pattern:
     type: str
     value: Any
     overlay: bool
-    regex: re.Pattern[str]
+    source: str  # compiled on first use: most patterns are never tried in a run
     inner: tuple[str, ...]
     first: frozenset[str] | None  # the characters a match can start with (None: any)
     needles: tuple[str, ...] | None  # one of these occurs in any text it matches (None: ?)
     pairs: frozenset[str] | None  # the needles' first two letters
+    # Every match begins with one of these pairs of characters, so the pattern is tried
+    # only where one begins (None: everywhere, by ``finditer``); ``anchored``: only at the
+    # start of the text; ``ascii``: the pairs hold for ASCII text only (``\\d`` is every
+    # Unicode digit).
+    heads: frozenset[str] | None = None
+    anchored: bool = False
+    ascii: bool = False
+    word: bool = False
+    compiled: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled
 
 
 _ALL = frozenset(string.printable)
@@ -251,6 +268,98 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
         return None
     found = _first_of(list(parsed.data))
     return None if found is None or found[1] else frozenset(found[0])
+
+
+# What ``(?<![\w])`` (``_bounded``'s start) parses to.
+_NOT_AFTER_WORD = _sre_parse.parse(r"(?<![\w])").data[0]
+_HEAD = 2  # the length of the heads a pattern is indexed by
+_MAX_HEADS = 256
+_ASCII_DIGITS = "0123456789"
+
+
+@dataclass(frozen=True)
+class _Heads:
+    heads: frozenset[str]
+    anchored: bool
+    ascii: bool
+    word: bool  # a match begins a word: the character before it is none of \w
+
+
+def _heads(pattern: str) -> _Heads | None:
+    """The strings of ``_HEAD`` characters that every match of ``pattern`` begins with (or
+    None when they are not known, when the pattern can match the empty string or fewer
+    than ``_HEAD`` characters, or when there are too many to be worth it.
+
+    Exact for the pattern's literal text and character sets; assertions are left out, which
+    only lets more places through, never fewer. A pattern with a flag that changes how
+    literals compare (IGNORECASE) is not indexed; a digit class (``\\d``) is read as ASCII
+    digits, and the heads then only serve ASCII text."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    flags = parsed.state.flags
+    if flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE) or parsed.getwidth()[0] < 1:
+        return None
+    items = list(parsed.data)
+    anchored = bool(items) and items[0] == (_sre.AT, _sre.AT_BEGINNING)
+    digits: list[bool] = []
+    found = _expand(items, "", digits)
+    if found is None or any(len(h) < _HEAD for h in found):
+        return None  # a match may be shorter: not worth indexing
+    word = bool(items) and items[0] == _NOT_AFTER_WORD
+    return _Heads(frozenset(found), anchored, bool(digits), word)
+
+
+def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
+    """The heads of the matches of ``items`` that follow ``head`` (None: too many). A digit
+    class read as ASCII digits is noted in ``digits``."""
+    if len(head) >= _HEAD or not items:
+        return {head}
+    (op, arg), rest = items[0], items[1:]
+    if op is _sre.LITERAL:
+        return _expand(rest, head + chr(arg), digits)
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return _expand(rest, head, digits)  # zero-width
+    if op is _sre.IN:
+        chars: list[str] = []
+        for kind, value in arg:
+            if kind is _sre.LITERAL:
+                chars.append(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < 64:
+                chars.extend(chr(c) for c in range(value[0], value[1] + 1))
+            elif kind is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
+                digits.append(True)
+                chars.extend(_ASCII_DIGITS)
+            else:
+                return {head}  # a negated set, another category: the head ends here
+        return _union([(rest, head + c) for c in chars], head, digits)
+    if op is _sre.SUBPATTERN:
+        add_flags, body = arg[1], arg[3]
+        if add_flags & re.IGNORECASE:
+            return {head}
+        return _expand(list(body) + rest, head, digits)
+    if op is _sre.ATOMIC_GROUP:
+        return _expand(list(arg) + rest, head, digits)
+    if op is _sre.BRANCH:
+        return _union([(list(branch) + rest, head) for branch in arg[1]], head, digits)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, body = arg
+        times = range(low, min(high, low + _HEAD) + 1)
+        return _union([(list(body) * n + rest, head) for n in times], head, digits)
+    return {head}  # anything else (any character, a back-reference …): the head ends here
+
+
+def _union(ways: list[tuple[list[Any], str]], head: str, digits: list[bool]) -> set[str] | None:
+    out: set[str] = set()
+    for items, start in ways:
+        found = _expand(items, start, digits)
+        if found is None:
+            return None
+        out |= found
+        if len(out) > _MAX_HEADS:
+            return None
+    return out
 
 
 def _needles(pattern: str) -> tuple[str, ...] | None:
@@ -354,21 +463,109 @@ def _bounded(pattern: str) -> str:
     return head + pattern + tail
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What a lexicon is built from, for one spec: its trie (pickled: each lexicon unpickles
+    its own copy, which the store's terms then go into), its patterns (uncompiled) and the
+    words it knows; stored between runs (``intents.artefact``)."""
+
+    trie: bytes
+    patterns: list[tuple[Any, ...]]
+    words: frozenset[str]
+
+
+def _prepare(spec: Spec) -> _Prepared:
+    trie = _Trie()
+    patterns: list[tuple[Any, ...]] = []
+    words: set[str] = set()
+    for name, etype in spec.entities.items():
+        for value, entry in etype.values.items():
+            stored: Any = tuple(entry.grade) if entry.grade is not None else value
+            if name == "grade" and entry.grade is None:
+                stored = value  # an operator whose numbers come from the pattern's groups
+            for phrase in entry.phrases:
+                trie.add(phrase, _Entry(name, stored, False, etype.overlay))
+            for phrase in entry.weak:
+                trie.add(phrase, _Entry(name, stored, True, etype.overlay))
+            for pattern in entry.patterns:
+                bounded = _bounded(pattern)
+                needles = _needles(bounded)
+                heads = _heads(bounded)
+                patterns.append(
+                    (
+                        name,
+                        stored,
+                        etype.overlay,
+                        bounded,
+                        tuple(_INNER_GROUP.findall(pattern)),
+                        _first_chars(bounded),
+                        needles,
+                        frozenset(n[:2] for n in needles) if needles else None,
+                        *(
+                            (heads.heads, heads.anchored, heads.ascii, heads.word)
+                            if heads is not None
+                            else ()
+                        ),
+                    )
+                )
+            for phrase in entry.phrases + entry.weak + [value]:
+                words.update(re.findall(r"[a-z][a-z']+", phrase.lower().replace("*", "")))
+    root = pickle.dumps(trie.root, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Prepared(root, patterns, frozenset(words))
+
+
+_PREPARED: dict[int, tuple[Spec, _Prepared]] = {}
+
+
+def _prepared(spec: Spec) -> _Prepared:
+    """The prepared lexicon of ``spec``: once per process, and for a spec read from the data
+    files, from the cache while they are unchanged."""
+    known = _PREPARED.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    from intents.artefact import cached
+
+    inputs = inputs_of(spec)
+    prepared = (
+        _prepare(spec) if inputs is None else cached("lexicon", inputs, lambda: _prepare(spec))
+    )
+    _PREPARED[id(spec)] = (spec, prepared)
+    return prepared
+
+
 class Lexicon:
     """All entity types compiled once; ``match`` scans a normalised question."""
 
     def __init__(self, spec: Spec, terms: Iterable[str] = ()) -> None:
         self.spec = spec
         self.terms: dict[str, str] = {}  # lower-case → the caller's spelling
+        prepared = _prepared(spec)
         self.trie = _Trie()
-        self.patterns: list[_Pattern] = []
+        self.trie.root = pickle.loads(prepared.trie)  # noqa: S301 - made by _prepare; its own copy
+        self.patterns = [_Pattern(*row) for row in prepared.patterns]
+        self._words = prepared.words
         self.derived: list[_Derived] = []
         for name, etype in spec.entities.items():
-            for value, words in etype.values.items():
-                self._add_value(name, etype, value, words)
             if etype.derive is not None:
                 self._add_derived(name, etype, spec.entities[etype.derive.source])
         self.grade_words = spec.entities["grade"].number_words
+        # The indexed patterns (not anchored) by the pairs of characters their matches
+        # begin with: a question's pairs name the few worth trying, and where.
+        # Those whose matches begin a word (most: ``_bounded``) are looked up among the pairs
+        # that begin one. The others are tried on every text: ``unindexed``.
+        self.by_head: dict[str, list[int]] = {}
+        self.by_word_head: dict[str, list[int]] = {}
+        self.unindexed: list[int] = []
+        self.ascii_only: list[int] = []  # indexed for ASCII text only: tried on any other
+        for index, pattern in enumerate(self.patterns):
+            if pattern.heads is None or pattern.anchored:
+                self.unindexed.append(index)
+                continue
+            if pattern.ascii:
+                self.ascii_only.append(index)
+            table = self.by_word_head if pattern.word else self.by_head
+            for head in pattern.heads:
+                table.setdefault(head, []).append(index)
         self.add_terms(terms)
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -381,30 +578,6 @@ class Lexicon:
             key = ae_known.get(term.lower(), term)
             for phrase in spelling_variants(term):
                 self.trie.add(phrase, _Entry("ae_term", key, False, False))
-
-    def _add_value(self, name: str, etype: EntityType, value: str, words: EntityValue) -> None:
-        stored: Any = tuple(words.grade) if words.grade is not None else value
-        if name == "grade" and words.grade is None:
-            stored = value  # an operator whose numbers come from the pattern's groups
-        for phrase in words.phrases:
-            self.trie.add(phrase, _Entry(name, stored, False, etype.overlay))
-        for phrase in words.weak:
-            self.trie.add(phrase, _Entry(name, stored, True, etype.overlay))
-        for pattern in words.patterns:
-            bounded = _bounded(pattern)
-            needles = _needles(bounded)
-            self.patterns.append(
-                _Pattern(
-                    name,
-                    stored,
-                    etype.overlay,
-                    re.compile(bounded),
-                    tuple(_INNER_GROUP.findall(pattern)),
-                    _first_chars(bounded),
-                    needles,
-                    frozenset(n[:2] for n in needles) if needles else None,
-                )
-            )
 
     def _add_derived(self, name: str, etype: EntityType, base: EntityType) -> None:
         assert etype.derive is not None
@@ -437,19 +610,10 @@ class Lexicon:
         for derived in self.derived:
             for hit in derived.extend(base, toks):
                 (found.overlays if derived.overlay else candidates).append(hit)
-        present = frozenset(text)
-        pairs = frozenset(text[i : i + 2] for i in range(len(text) - 1))
-        for pattern in self.patterns:
-            if pattern.first is not None and not (pattern.first & present):
-                continue
-            if pattern.pairs is not None and not (pattern.pairs & pairs):
-                continue  # none of the literal words it starts with occurs here
-            for m in pattern.regex.finditer(text):
-                if m.end() == m.start():
-                    continue
-                groups = tuple((g, m.group(g)) for g in pattern.inner if m.group(g) is not None)
-                hit = Hit(pattern.type, pattern.value, m.start(), m.end(), False, groups)
-                (found.overlays if pattern.overlay else candidates).append(hit)
+        for pattern, m in self._pattern_matches(text):
+            groups = tuple((g, m.group(g)) for g in pattern.inner if m.group(g) is not None)
+            hit = Hit(pattern.type, pattern.value, m.start(), m.end(), False, groups)
+            (found.overlays if pattern.overlay else candidates).append(hit)
         # Longest span first; at equal length the strong over the weak, then the earlier.
         candidates.sort(key=lambda h: (-h.length, h.weak, h.start, h.type))
         taken = bytearray(len(text) + 1)
@@ -471,6 +635,49 @@ class Lexicon:
                 )
             )
         return found
+
+    def _pattern_matches(self, text: str) -> list[tuple[_Pattern, re.Match[str]]]:
+        """Every pattern's non-empty matches, pattern by pattern in order, each pattern's as
+        ``finditer`` gives them; a pattern is tried only where a match of it can begin."""
+        present = frozenset(text)
+        ascii = text.isascii()
+        pairs = [text[i : i + 2] for i in range(len(text))]  # the last is one character
+        # Where each pair an indexed pattern's matches begin with begins; for the patterns
+        # whose matches begin a word, only where the character before is none of \w (as the
+        # regular expressions read it; on ASCII text only, to be sure of that).
+        tried: dict[int, list[int]] = {}
+        by_head, by_word = self.by_head, self.by_word_head
+        for i, pair in [(i, pair) for i, pair in enumerate(pairs) if pair in by_head]:
+            for index in by_head[pair]:
+                tried.setdefault(index, []).append(i)
+        begins = [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
+        for i in begins:
+            for index in by_word.get(text[i : i + 2], ()):
+                tried.setdefault(index, []).append(i)
+        starts = set(pairs)
+        out: list[tuple[_Pattern, re.Match[str]]] = []
+        every = self.unindexed if ascii else self.unindexed + self.ascii_only
+        for index in sorted({*tried, *every}):
+            pattern = self.patterns[index]
+            if pattern.first is not None and pattern.first.isdisjoint(present):
+                continue
+            if pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
+                continue  # none of the literal words it starts with occurs here
+            if pattern.heads is None or (pattern.ascii and not ascii):
+                found = pattern.regex.finditer(text)
+                out.extend((pattern, m) for m in found if m.end() > m.start())
+            elif pattern.anchored:
+                if text[:2] in pattern.heads and (m := pattern.regex.match(text)) is not None:
+                    out.append((pattern, m))
+            else:
+                # finditer's matches: the first match from each position on, the next one
+                # searched from its end (a pattern with heads never matches empty).
+                regex, end = pattern.regex, 0
+                for i in sorted(tried[index]):
+                    if i >= end and (m := regex.match(text, i)) is not None:
+                        out.append((pattern, m))
+                        end = m.end()
+        return out
 
     def _gapped(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
         """A word that shares the next phrase's head: in "primary and secondary endpoints"
@@ -535,11 +742,7 @@ class Lexicon:
 
     def words(self) -> set[str]:
         """Every plain word the lexicons use (the typo corrector's targets)."""
-        out: set[str] = set()
-        for etype in self.spec.entities.values():
-            for value, words in etype.values.items():
-                for phrase in words.phrases + words.weak + [value]:
-                    out.update(re.findall(r"[a-z][a-z']+", phrase.lower().replace("*", "")))
+        out = set(self._words)
         for term in self.terms:
             out.update(re.findall(r"[a-z]+", term))
         return out

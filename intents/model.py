@@ -47,9 +47,32 @@ class Classifier:
     ) -> None:
         self.classes = classes
         self.features = features
-        self.index = {f: i for i, f in enumerate(features)}
+        self._index: dict[str, int] | None = None
         self.bias = bias
         self.weights = weights
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Feature name → row, made on first use (most slot scorers are not used in a run)."""
+        if self._index is None:
+            self._index = {f: i for i, f in enumerate(self.features)}
+        return self._index
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Not the index: it is made again from the features when first needed.
+        return {
+            "classes": self.classes,
+            "features": self.features,
+            "bias": self.bias,
+            "weights": self.weights,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.classes = state["classes"]
+        self.features = state["features"]
+        self._index = None
+        self.bias = state["bias"]
+        self.weights = state["weights"]
 
     def score(self, features: list[str]) -> Scores:
         index = self.index
@@ -97,6 +120,14 @@ class Model:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model:
+        """The model in ``path``, decoded (between processes, from the cache while the file
+        is unchanged: ``intents.artefact``)."""
+        from intents.artefact import cached
+
+        return cached("model", [path], lambda: cls.read(path))
+
+    @classmethod
+    def read(cls, path: Path = MODEL_PATH) -> Model:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(

@@ -106,6 +106,9 @@ def bound(text: object) -> tuple[str, bool]:
 
 
 _PLAIN = re.compile(r"[ -~]*")  # printable ASCII: nothing to map but case and blanks
+# Printable ASCII but the blank and the characters ``_CHAR_MAP`` rewrites: each is itself,
+# lower-cased, in the working text.
+_ASCII_WORDISH = frozenset(chr(c) for c in range(0x21, 0x7F)) - set(_CHAR_MAP)
 _BLANKS = re.compile(r" +")
 
 
@@ -122,6 +125,12 @@ def normalise(original: str) -> Text:
     last_space = True  # also strips leading whitespace
     for i, ch in enumerate(original):
         if skip[i]:
+            continue
+        if ch in _ASCII_WORDISH:  # NFKC leaves it, no map changes it, it is no blank
+            out.append(ch.lower())
+            starts.append(i)
+            ends.append(i + 1)
+            last_space = False
             continue
         # Per-character NFKC keeps the offset map simple; it differs from whole-string NFKC only
         # for combining sequences, which matter to no keyword here.

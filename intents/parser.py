@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intents import context
+from intents.artefact import collector_paused
 from intents.features import features
 from intents.lexicon import Hit, Lexicon, Matches, tokens
 from intents.model import Model, Scores
 from intents.normalise import Text, bound, cased_pattern, normalise, uncase
 from intents.schema import Alternative, Parse, Qualifier, Query, Slot
 from intents.scope import ScopeRules
-from intents.spec import CONVERSATION, Spec, load_spec
+from intents.spec import CONVERSATION, Spec, inputs_of, load_spec
 from intents.typos import Corrector
 
 # Below this probability nothing was recognised well enough to answer.
@@ -235,6 +236,16 @@ class Parser:
         spec: Spec | None = None,
         model: Model | None = None,
     ) -> None:
+        with collector_paused():  # thousands of small objects, none of them garbage
+            self._set_up(terms, known_numbers, spec, model)
+
+    def _set_up(
+        self,
+        terms: Iterable[str],
+        known_numbers: Iterable[float],
+        spec: Spec | None,
+        model: Model | None,
+    ) -> None:
         self.spec = spec or load_spec()
         # A store's terms pass the same check as the built-in words: a term that is a word
         # every question uses ("what", "patients") would read every question as that event.
@@ -242,7 +253,7 @@ class Parser:
         self.model = model or Model.load()
         corpus_words = self.model.meta.get("words") or []
         self.corrector = Corrector(self.lexicon.words() | set(corpus_words))
-        self.rules = ScopeRules(self.spec.scope)
+        self.rules = ScopeRules(self.spec.scope, inputs_of(self.spec))
         self.known_numbers = {round(float(n), 1) for n in known_numbers}
         # Entity types that name what a question is about (an interval method only says how
         # to answer it).

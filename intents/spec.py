@@ -24,7 +24,9 @@ class SpecError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built when the data files are first read, not at import: a spec read
+    # from the cache (``intents.artefact``) never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _as_strings(value: Any) -> Any:
@@ -50,7 +52,7 @@ class Derive(_Strict):
     """Values made from another entity's phrases with words before or after them
     ("VGPR or better", ">=PR", "less than a PR"); before and after are phrases."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     source: str = Field(alias="from")
     values: list[str]
@@ -103,7 +105,7 @@ class ScopeFile(_Strict):
 
 # --------------------------------------------------------------------------- intents
 class SlotSpec(_Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     sources: list[str] = Field(alias="from")
     default: Any = None
@@ -166,7 +168,7 @@ CONVERSATION = frozenset(
 class Spec(BaseModel):
     """Everything in ``intents/data``, validated and cross-checked."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     entities: dict[str, EntityType]
     cased: dict[str, str] = Field(default_factory=dict)
@@ -333,9 +335,33 @@ def _check_patterns(where: str, patterns: list[str]) -> None:
             raise SpecError(f"{where}: pattern {pattern!r} does not compile: {error}") from error
 
 
+def spec_inputs(root: Path = DATA) -> list[Path]:
+    """The data files a spec is read from."""
+    return [*sorted((root / "lexicon").glob("*.yaml")), root / "intents.yaml", root / "scope.yaml"]
+
+
+_LOADED: dict[int, list[Path]] = {}  # id of a spec load_spec returned → the files it read
+
+
+def inputs_of(spec: Spec) -> list[Path] | None:
+    """The data files ``spec`` was read from, when it is one ``load_spec`` returned (None
+    for a spec made otherwise): what something derived from it depends on."""
+    return _LOADED.get(id(spec))
+
+
 @cache
 def load_spec(root: Path = DATA) -> Spec:
-    """Read and validate every data file (once per process)."""
+    """Read and validate every data file (once per process; between processes, from the
+    cache while the files are unchanged: ``intents.artefact``)."""
+    from intents.artefact import cached
+
+    inputs = spec_inputs(root)
+    spec = cached("spec", inputs, lambda: _load_spec(root))
+    _LOADED[id(spec)] = inputs
+    return spec
+
+
+def _load_spec(root: Path) -> Spec:
     entities: dict[str, EntityType] = {}
     cased: dict[str, str] = {}
     for path in sorted((root / "lexicon").glob("*.yaml")):

@@ -6,9 +6,12 @@ to its own temporary directory, in its subprocesses too."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import signal
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +24,10 @@ import pytest
 # the same partition of the work and so the same bytes (checked), without the spinning. Read
 # when numpy loads OpenBLAS, so set before anything imports numpy; subprocesses inherit it.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+# The language layer's cache between runs (intents.artefact) in a directory of this session's
+# own, never the user's ~/.cache: the processes the tests start read what the first one wrote.
+os.environ["STORMCHAT_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="stormchat-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 from assistant.app.history import DATA_DIR_ENV  # noqa: E402 - plain Python: imports no Textual
 from assistant.cli_config import CONFIG_ENV  # noqa: E402
