@@ -126,7 +126,9 @@ class Conversation:
         assert self.settings is not None
         # Only a cut that loses words counts: trailing blanks after the prefix lose nothing.
         truncated = bool(question[MAX_QUESTION_CHARS:].strip())
-        context = Context(self.engine.store, self.settings, self.last_answer)
+        context = Context(
+            self.engine.store, self.settings, self.last_answer, defaults=self.engine.defaults
+        )
         answer, settings = dispatch(context, parse, question)
         if truncated:
             # Said here, once for every status, rather than left to each handler: an answer

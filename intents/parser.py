@@ -314,6 +314,7 @@ class Parser:
                 readings = parts
         elif whole.intent == "explain_method":
             readings = self._explain_with_subject(t, m, whole, previous)
+            readings += self._and_from_now_on(t, m)
         if len(readings) == 1:
             readings += self._how_computed(t, m, readings[0])
         readings = self._defined_each(t, m, readings)
@@ -902,6 +903,21 @@ class Parser:
             whole.about = subject
             return [whole]
         return [subject, whole]
+
+    def _and_from_now_on(self, t: Text, m: Matches) -> list[Reading]:
+        """ "What CI method are you using? Switch to Wilson from now on": the method
+        explained, and the setting changed."""
+        persist = m.cue("persist")
+        if persist is None:
+            return []
+        a, b = _clause_around(t.norm, persist.start, persist.end)
+        if any(h.type == "explain_cue" and a <= h.start < b for h in m.overlays):
+            return []  # "why Clopper-Pearson by default?": one question about the method
+        hits = [h for h in m.hits if a <= h.start and h.end <= b and h.type == "ci_method"]
+        level = self._level(t, m, a, b)
+        if not hits and level is None:
+            return []
+        return [self._set_stats(t, m, a, b, hits, level)]
 
     def _asks_elsewhere(self, norm: str, asking: list[tuple[int, int]]) -> bool:
         """A clause apart from these opens as a question of its own ("Which method did they
@@ -1758,6 +1774,11 @@ class Parser:
         if level is not None:
             slots["level"] = self._slot(t, "level", level.value, level)
             used.append(level)
+        reset = m.cue("stats_reset")
+        if reset is not None and a <= reset.start and reset.end <= b:
+            # "revert to the defaults": what is not named goes back to how it started
+            slots["reset"] = self._slot(t, "reset", True, reset)
+            used.append(reset)
         slots["persist"] = Slot(name="persist", value=True)
         return Reading("set_stats", 0.95, slots, used=used, start=a, end=b)
 

@@ -77,6 +77,25 @@ def test_settings_persist_only_when_asked(store: Store) -> None:
     assert after.ci_method == "wilson"
 
 
+def test_reverting_to_the_defaults_goes_back_to_how_the_conversation_started(
+    engine: Engine,
+) -> None:
+    """ "ok revert to the default method/level" used to confirm the changed settings as they
+    were; what the question names (CP 95) is taken, what it does not goes back to the start."""
+    talk = engine.conversation()
+    talk.ask("use Jeffreys intervals at 90% from now on")
+    assert talk.ask("ORR").values["ci_method"] == "jeffreys"
+    reset = talk.ask("ok revert to the default method/level")
+    assert (talk.settings.ci_method, talk.settings.level) == (
+        engine.defaults.ci_method,
+        engine.defaults.level,
+    )
+    assert "Clopper–Pearson intervals at 95 %" in reset.text
+    talk.ask("use wilson at 80% from now on")
+    talk.ask("revert to the defaults but keep wilson")
+    assert (talk.settings.ci_method, talk.settings.level) == ("wilson", engine.defaults.level)
+
+
 def test_bad_level_asks_back(store: Store) -> None:
     answer = ask(store, "response_rate", threshold="PR", level=0.2)
     assert answer.status == "clarify" and "between 0.5 and 0.999" in answer.text

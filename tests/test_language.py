@@ -753,6 +753,14 @@ def test_a_table_of_a_named_group_and_at_least_one_event(parser: Parser) -> None
     assert p.qualifiers == []
 
 
+def test_a_follow_up_asking_the_method_explains_it(parser: Parser) -> None:
+    for turns in (
+        ["CBR with CI", "what CI method is that"],
+        ["DOR penta", "wait so why does the DOR CI go to not estimable"],
+    ):
+        assert run_case(parser, turns).intent == "explain_method", turns
+
+
 def test_each_statistic_named_is_its_own_part(parser: Parser) -> None:
     p = parser.parse("ORR: the SE, and the one-sided 97.5% lower bound")
     got = queries(p)

@@ -61,9 +61,11 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def _requested(settings: Settings, parse: Parse) -> Settings:
+def _requested(settings: Settings, parse: Parse, defaults: Settings | None) -> Settings:
     method = parse.get("ci_method")
     level = parse.get("level")
+    if parse.get("reset") and defaults is not None:
+        settings = defaults
     return Settings(
         check_method(method) if method else settings.ci_method,
         check_level(float(level)) if level is not None else settings.level,
@@ -107,7 +109,7 @@ def _dispatch_with_subject(
 
 def _dispatch_one(context: Context, parse: Parse, question: str) -> tuple[Answer, Settings]:
     try:
-        asked = _requested(context.settings, parse)
+        asked = _requested(context.settings, parse, context.defaults)
     except (StatsError, TypeError, ValueError) as error:
         return (
             Answer(

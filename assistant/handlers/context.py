@@ -16,3 +16,5 @@ class Context:
     store: Store
     settings: Settings
     last_answer: Answer | None = None
+    # the settings the conversation started with ("revert to the defaults" goes back to them)
+    defaults: Settings | None = None
