@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
+
+# The everyday run takes a few hundred examples of each property (each test says how many);
+# `pytest --hypothesis-profile=thorough` takes 2,000 of each, the same strategies, for a
+# deeper search before a release.
+settings.register_profile("thorough", max_examples=2000)
 
 # OpenBLAS's idle threads spin for 2**28 cycles (its default) before they sleep: the model
 # rebuild (test_language) then takes 97 s of CPU instead of 34 s, and on two cores shared by two
