@@ -136,6 +136,21 @@ def engine() -> Engine:
     return Engine.load()
 
 
+@pytest.fixture(scope="session")
+def rebuilt_model() -> str:
+    """The intent model trained again from the corpus, once a session (half a minute of CPU),
+    with BLAS held to one thread around it: the build must set the thread count its bytes
+    depend on itself, not take the caller's."""
+    pytest.importorskip("sklearn")
+    from threadpoolctl import threadpool_limits
+
+    from intents import train
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        text, _ = train.build()
+    return text
+
+
 @pytest.fixture
 def app_home(own_data_dir: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The app's history in the test's own data dir (``own_data_dir``), exports to the temp cwd."""
