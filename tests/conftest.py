@@ -27,6 +27,10 @@ settings.register_profile("thorough", max_examples=2000)
 # the same partition of the work and so the same bytes (checked), without the spinning. Read
 # when numpy loads OpenBLAS, so set before anything imports numpy; subprocesses inherit it.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+# The model rebuild's bytes need the two BLAS threads intents.train asks for, and OpenBLAS
+# cannot start more threads than it was loaded with: OMP_NUM_THREADS=1 (common in CI) or a
+# one-core machine would load it with one. An explicit OPENBLAS_NUM_THREADS is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 
 from assistant.app.history import DATA_DIR_ENV  # noqa: E402 - plain Python: imports no Textual
 from assistant.cli_config import CONFIG_ENV  # noqa: E402
