@@ -55,18 +55,49 @@ class Launch:
     answered_s: float | None  # Enter on the first question -> its answer drawn
 
 
-def _terminal(size: tuple[int, int]) -> tuple[int, int]:
+def spawn_on_pty(
+    argv: Sequence[str],
+    env: dict[str, str],
+    cwd: Path,
+    size: tuple[int, int] = (80, 24),
+    *,
+    term: str = "xterm-256color",
+    echo: bool = True,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``argv`` as a user starts it in a terminal window: a new pseudo-terminal of
+    ``size`` (columns, rows) is its stdin, stdout and stderr and, in a session of its own, its
+    controlling terminal; TERM, COLUMNS and LINES say so. Returns the process and the
+    terminal's master end, which the caller reads, writes and closes. The bench and
+    tests/test_app_terminal.py both start the app this way."""
     master, slave = pty.openpty()
     columns, rows = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    # No echo from the terminal itself: only the app can draw the probe.
-    attrs = termios.tcgetattr(slave)
-    attrs[3] &= ~termios.ECHO
-    termios.tcsetattr(slave, termios.TCSANOW, attrs)
-    return master, slave
+    if not echo:
+        attrs = termios.tcgetattr(slave)
+        attrs[3] &= ~termios.ECHO
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    env = {**env, "TERM": term, "COLUMNS": str(columns), "LINES": str(rows)}
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+    except BaseException:
+        os.close(master)
+        raise
+    finally:
+        os.close(slave)
+    return process, master
 
 
-def _read(master: int, timeout: float) -> bytes:
+def read_pty(master: int, timeout: float) -> bytes:
+    """What the program wrote to its terminal within ``timeout`` seconds; b"" for nothing,
+    or once it has closed the terminal."""
     ready, _, _ = select.select([master], [], [], timeout)
     if not ready:
         return b""
@@ -78,7 +109,7 @@ def _read(master: int, timeout: float) -> bytes:
 
 def _drain(master: int, quiet: float) -> None:
     """Read until the app has drawn nothing for ``quiet`` seconds."""
-    while _read(master, quiet):
+    while read_pty(master, quiet):
         pass
 
 
@@ -93,19 +124,9 @@ def measure(
     """Start ``argv`` on a pty; time launch → input usable and ctrl+q → exit. With
     ``question``, it is typed once the input is usable and ``answered_s`` is from its Enter
     to ``answer_mark`` first drawn."""
-    master, slave = _terminal(size)
-    env = {**env, "TERM": "xterm-256color", "COLUMNS": str(size[0]), "LINES": str(size[1])}
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        list(argv),
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        cwd=cwd,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
+    # No echo from the terminal itself: only the app can draw the probe.
+    proc, master = spawn_on_pty(argv, env, cwd, size, echo=False)
     seen = b""
     probe = PROBE.encode()
     usable = answered = None
@@ -114,7 +135,7 @@ def measure(
             if time.perf_counter() - start > TIMEOUT or proc.poll() is not None:
                 raise SystemExit(f"bench: {' '.join(argv)} never showed a typed key")
             os.write(master, probe)
-            seen += _read(master, PROBE_EVERY)
+            seen += read_pty(master, PROBE_EVERY)
             if probe in seen:
                 usable = time.perf_counter() - start
         if question is not None and answer_mark is not None:
@@ -126,14 +147,14 @@ def measure(
             _drain(master, 0.3)
             for key in question:
                 os.write(master, key.encode())
-                _read(master, KEY_EVERY)
+                read_pty(master, KEY_EVERY)
             mark, seen = answer_mark.encode(), b""
             asked = time.perf_counter()
             os.write(master, b"\r")
             while answered is None:
                 if time.perf_counter() - asked > TIMEOUT:
                     raise SystemExit(f"bench: no answer to {question!r} within {TIMEOUT:g} s")
-                seen += _read(master, 0.005)
+                seen += read_pty(master, 0.005)
                 if mark in seen:
                     answered = time.perf_counter() - asked
         quit_sent = time.perf_counter()
@@ -141,7 +162,7 @@ def measure(
         while proc.poll() is None:
             if time.perf_counter() - quit_sent > TIMEOUT:
                 raise SystemExit(f"bench: {' '.join(argv)} did not quit on ctrl+q")
-            _read(master, 0.002)  # keep draining, so the app never blocks on a full terminal
+            read_pty(master, 0.002)  # keep draining, so the app never blocks on a full terminal
         quit_s = time.perf_counter() - quit_sent
     finally:
         if proc.poll() is None:

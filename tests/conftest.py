@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
+
+# The everyday run takes a few hundred examples of each property (each test says how many);
+# `pytest --hypothesis-profile=thorough` takes 2,000 of each, the same strategies, for a
+# deeper search before a release.
+settings.register_profile("thorough", max_examples=2000)
 
 # OpenBLAS's idle threads spin for 2**28 cycles (its default) before they sleep: the model
 # rebuild (test_language) then takes 97 s of CPU instead of 34 s, and on two cores shared by two
@@ -28,6 +34,10 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 # own, never the user's ~/.cache: the processes the tests start read what the first one wrote.
 os.environ["STORMCHAT_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="stormchat-cache-")
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# The model rebuild's bytes need the two BLAS threads intents.train asks for, and OpenBLAS
+# cannot start more threads than it was loaded with: OMP_NUM_THREADS=1 (common in CI) or a
+# one-core machine would load it with one. An explicit OPENBLAS_NUM_THREADS is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 
 from assistant.app.history import DATA_DIR_ENV  # noqa: E402 - plain Python: imports no Textual
 from assistant.cli_config import CONFIG_ENV  # noqa: E402
@@ -135,6 +145,21 @@ def store() -> Store:
 def engine() -> Engine:
     """One engine for the whole run: it is immutable, and conversations are per test."""
     return Engine.load()
+
+
+@pytest.fixture(scope="session")
+def rebuilt_model() -> str:
+    """The intent model trained again from the corpus, once a session (half a minute of CPU),
+    with BLAS held to one thread around it: the build must set the thread count its bytes
+    depend on itself, not take the caller's."""
+    pytest.importorskip("sklearn")
+    from threadpoolctl import threadpool_limits
+
+    from intents import train
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        text, _ = train.build()
+    return text
 
 
 @pytest.fixture

@@ -58,6 +58,21 @@ def answer_text(view: AnswerView) -> str:
     return plain(view.query_one(".body", Static))
 
 
+async def open_help(pilot: Pilot[int]) -> VerticalScroll:
+    """F1: the help screen, and its scrolling pane."""
+    await pilot.press("f1")
+    await pilot.pause()
+    assert type(pilot.app.screen).__name__ == "HelpScreen"
+    return pilot.app.screen.query_one(VerticalScroll)
+
+
+async def close_help(pilot: Pilot[int]) -> None:
+    """Escape: back to the chat, the input focused."""
+    await pilot.press("escape")
+    await pilot.pause()
+    assert pilot.app.focused is pilot.app.prompt  # type: ignore[attr-defined]
+
+
 def shown(app: StormChatApp) -> str:
     """The transcript's text as displayed: Static content as rendered, Markdown source."""
     parts: list[str] = []
@@ -367,12 +382,8 @@ async def test_palette_commands_and_help(engine: Engine) -> None:
         await pilot.press(*"clear conv", "enter")
         await pilot.pause()
         assert len(app.transcript.children) == 0
-        await pilot.press("f1")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "HelpScreen"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.focused is app.prompt
+        await open_help(pilot)
+        await close_help(pilot)
 
 
 @pytest.mark.slow
@@ -458,26 +469,22 @@ async def test_a_paste_of_a_whole_file_asks_only_the_first_lines(engine: Engine)
 
 @pytest.mark.slow
 @pytest.mark.asyncio
-@pytest.mark.parametrize("keys", [["pagedown"], ["down", "down", "down"], ["end"]])
-async def test_help_scrolls_from_the_keyboard(engine: Engine, keys: list[str]) -> None:
+async def test_help_scrolls_from_the_keyboard(engine: Engine) -> None:
     """Issue 13.4: F1 help scrolls with PgDn and the arrows (at 80×24 it is taller than the
-    screen)."""
+    screen). One app, help opened afresh for each way of scrolling."""
     app = make_app(engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
-        scroll = app.screen.query_one(VerticalScroll)
-        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
-        await pilot.press(*keys)
-        await pilot.pause()
-        assert scroll.scroll_y > 0
-        if keys == ["pagedown"]:
-            await pilot.press("pageup")
+        for keys in (["pagedown"], ["down", "down", "down"], ["end"]):
+            scroll = await open_help(pilot)
+            assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0, keys
+            await pilot.press(*keys)
             await pilot.pause()
-            assert scroll.scroll_y == 0
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.focused is app.prompt
+            assert scroll.scroll_y > 0, keys
+            if keys == ["pagedown"]:
+                await pilot.press("pageup")
+                await pilot.pause()
+                assert scroll.scroll_y == 0
+            await close_help(pilot)
 
 
 @pytest.mark.slow
@@ -551,14 +558,12 @@ async def test_help_examples_are_asked_from_the_keyboard(engine: Engine) -> None
     posted: list[Message] = []
     app = make_app(engine)
     async with app.run_test(size=(80, 24), message_hook=posted.append) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
+        scroll = await open_help(pilot)
         await pilot.press("tab", "tab")
         focused = app.focused
         assert isinstance(focused, HelpExample)
         second = [q for questions in examples().values() for q in questions][1]
         assert focused.question == second
-        scroll = app.screen.query_one(VerticalScroll)
         assert scroll.scroll_y > 0  # the pane followed the cursor down to the examples
         await pilot.press("enter")
         for _ in range(300):

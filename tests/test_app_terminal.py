@@ -7,20 +7,18 @@ after the app closes. Each run is bounded (a hang fails the test instead of stal
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pty
 import re
-import select
 import signal
-import struct
 import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
 import pytest
+
+from bench.launch import read_pty, spawn_on_pty
 
 pytest.importorskip("textual")
 
@@ -31,33 +29,18 @@ LEAVE_ALT_SCREEN, SHOW_CURSOR = b"\x1b[?1049l", b"\x1b[?25h"
 
 
 class Terminal:
-    """A process on a pseudo-terminal of 100×30, and everything it wrote."""
+    """A process on a pseudo-terminal of 100×30 (the bench's, bench/launch.py), and everything
+    it wrote."""
 
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    def __init__(self, args: list[str], cwd: Path, term: str = "xterm-256color") -> None:
         environment = {
             **os.environ,
-            "TERM": "xterm-256color",
-            "COLUMNS": "100",
-            "LINES": "30",
             "STORMCHAT_DATA_DIR": str(cwd / "data"),
             "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-            **(env or {}),
         }
         environment.pop("STORMCHAT_DEBUG", None)
         environment.pop("NO_COLOR", None)
-        self.process = subprocess.Popen(
-            args,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            cwd=cwd,
-            env=environment,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master = master
+        self.process, self.master = spawn_on_pty(args, environment, cwd, (100, 30), term=term)
         self.output = b""
 
     def read_until(self, needle: bytes, timeout: float = TIMEOUT) -> bool:
@@ -68,13 +51,7 @@ class Terminal:
         return needle in self.output
 
     def _read(self, wait: float) -> bool:
-        ready, _, _ = select.select([self.master], [], [], wait)
-        if not ready:
-            return False
-        try:
-            chunk = os.read(self.master, 65536)
-        except OSError:  # EIO: the other side closed
-            return False
+        chunk = read_pty(self.master, wait)
         self.output += chunk
         return bool(chunk)
 
@@ -188,7 +165,7 @@ def test_without_a_terminal_the_app_refuses_in_one_line(tmp_path: Path, args: li
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [[], ["demo"]])
 def test_term_dumb_is_refused(tmp_path: Path, args: list[str]) -> None:
-    term = Terminal([*STORMCHAT, *args], tmp_path, env={"TERM": "dumb"})
+    term = Terminal([*STORMCHAT, *args], tmp_path, term="dumb")
     code = term.wait(60)
     assert code == 2 and b"TERM=dumb" in term.output
 

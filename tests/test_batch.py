@@ -3,12 +3,14 @@
 Most tests run ``assistant.cli.main`` in-process on a fake engine whose answers say which
 conversation and turn they belong to, so the batch rules (conversations, comments, CRLF, bad
 lines) are checked exactly without depending on how the real handlers word anything. The real
-engine is exercised through subprocess runs (1,000 questions, closed pipe, Ctrl-C, follow-ups)
-and the golden files.
+engine answers in-process (1,000 questions, follow-ups, the odd lines, the golden files) and
+in subprocess runs where the process is what is tested (closed pipe, Ctrl-C, signals, exit
+codes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -20,7 +22,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -436,12 +438,6 @@ def test_every_format_gives_one_answer_per_question(
 # ---------------------------------------------------------------------------- the real engine
 
 
-def cli_run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        CLI + args, capture_output=True, text=True, cwd=ROOT, timeout=600, **kwargs
-    )
-
-
 PHRASINGS = [
     "What was the ORR?",
     "overall response rate",
@@ -506,14 +502,18 @@ def thousand_questions(path: Path) -> int:
     return asked
 
 
+# In-process with the real engine: these check the answers, not the process (the pipe, signal
+# and exit-code tests below start one).
 @pytest.mark.slow
-def test_thousand_questions_all_valid_json_with_six_fields(tmp_path: Path) -> None:
+def test_thousand_questions_all_valid_json_with_six_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "thousand.txt"
     assert thousand_questions(path) == 1000
     expected = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
-    result = cli_run(["batch", str(path), "--format", "jsonl"])
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
     assert len(lines) == 1000
     answers = [json.loads(line) for line in lines]
     assert all(set(answer) == FIELDS for answer in answers)
@@ -563,17 +563,18 @@ def test_ctrl_c_exits_130_with_whole_lines(tmp_path: Path) -> None:
     assert "Traceback" not in stderr.decode()
 
 
-@pytest.mark.slow
-def test_follow_up_uses_context_and_blank_line_resets_it(tmp_path: Path) -> None:
+def test_follow_up_uses_context_and_blank_line_resets_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The same elliptical follow-up, once right after a question it refines and once at the
     # start of a new conversation: only the first can be read as "the ORR, in that group".
     path = write(
         tmp_path,
         "What was the ORR?\nin penta-refractory patients?\n\nin penta-refractory patients?\n",
     )
-    result = cli_run(["batch", str(path), "--format", "jsonl"])
-    assert result.returncode == 0, result.stderr
-    orr, follow_up, alone = jsonl(result.stdout)
+    code, out, err = run(["batch", str(path), "--format", "jsonl"], capsys)
+    assert code == 0, err
+    orr, follow_up, alone = jsonl(out)
     assert orr["status"] == follow_up["status"] == "answered"
     assert follow_up["intent"] == orr["intent"]
     assert follow_up["values"] != orr["values"]  # a different population
@@ -661,18 +662,33 @@ def odd_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str |
     return path, [expect for _, expect in lines]
 
 
-def run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = cli.main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+OddBatch = Callable[[str], tuple[int, str, str]]
+
+
+@pytest.fixture(scope="module")
+def odd_batch(odd_file: tuple[Path, list[str | None]]) -> OddBatch:
+    """The odd file through ``main`` and the real engine, once a format for the module (its
+    10 MB line makes each run seconds): format -> (exit code, stdout, stderr)."""
+    runs: dict[str, tuple[int, str, str]] = {}
+
+    def of(fmt: str) -> tuple[int, str, str]:
+        if fmt not in runs:
+            out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = cli.main(["batch", str(odd_file[0]), "--format", fmt])
+            out.flush()
+            runs[fmt] = (code, out.buffer.getvalue().decode("utf-8"), err.getvalue())  # type: ignore[attr-defined]
+        return runs[fmt]
+
+    return of
 
 
 @pytest.mark.slow
 def test_odd_lines_answered_one_by_one_with_the_real_engine(
-    odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
+    odd_file: tuple[Path, list[str | None]], odd_batch: OddBatch
 ) -> None:
     path, expected = odd_file
-    code, out, err = run_in_process(["batch", str(path), "--format", "jsonl"], capsys)
+    code, out, err = odd_batch("jsonl")
     assert code == 0 and err == ""
     answers = [json.loads(line) for line in out.splitlines()]
     wanted = [expect for expect in expected if expect is not None]
@@ -699,10 +715,10 @@ def test_odd_lines_answered_one_by_one_with_the_real_engine(
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_text_and_markdown_never_send_control_characters(
-    fmt: str, odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
+    fmt: str, odd_file: tuple[Path, list[str | None]], odd_batch: OddBatch
 ) -> None:
-    path, expected = odd_file
-    code, out, _ = run_in_process(["batch", str(path), "--format", fmt], capsys)
+    _, expected = odd_file
+    code, out, _ = odd_batch(fmt)
     assert code == 0
     data = out.encode()
     assert_terminal_safe(data)
@@ -715,14 +731,11 @@ def test_text_and_markdown_never_send_control_characters(
     assert answers == sum(1 for expect in expected if expect is not None)
 
 
-def test_csv_keeps_the_questions_neutralised(
-    odd_file: tuple[Path, list[str | None]], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_csv_keeps_the_questions_neutralised(odd_batch: OddBatch) -> None:
     # The same questions as jsonl holds, with control sequences shown rather than sent to the
     # terminal or the spreadsheet (issue 15: csv_cell, as every way out).
-    path, _ = odd_file
-    _, jsonl_out, _ = run_in_process(["batch", str(path), "--format", "jsonl"], capsys)
-    code, csv_out, _ = run_in_process(["batch", str(path), "--format", "csv"], capsys)
+    _, jsonl_out, _ = odd_batch("jsonl")
+    code, csv_out, _ = odd_batch("csv")
     rows = list(csv.reader(io.StringIO(csv_out)))
     assert code == 0
     assert_terminal_safe(csv_out.encode())
@@ -819,7 +832,7 @@ def test_each_answer_is_written_before_the_input_is_read_on() -> None:
 
 @pytest.mark.slow
 def test_hundred_thousand_lines_in_flat_memory(
-    fake_engine: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fake: FakeEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The batch machinery on 100,000 lines (a fake engine keeps it fast): the peak of Python
     # allocations stays far below the size of the input or the output.
@@ -845,7 +858,7 @@ def test_hundred_thousand_lines_in_flat_memory(
 
     # The fake keeps no list of its conversations here: the memory measured is the batch's.
     numbers = itertools.count(1)
-    fake_engine.conversation = lambda: FakeConversation(fake_engine, next(numbers))  # type: ignore[method-assign]
+    fake.conversation = lambda: FakeConversation(fake, next(numbers))  # type: ignore[method-assign]
     few = peak_of(small, tmp_path / "few.jsonl")
     peak = peak_of(path, out_path)
     assert path.stat().st_size > 5_000_000 and out_path.stat().st_size > 5_000_000
@@ -854,13 +867,6 @@ def test_hundred_thousand_lines_in_flat_memory(
     assert peak < 2_000_000, f"peak {peak} bytes: the batch is not streaming"
     with open(out_path, "rb") as handle:
         assert sum(1 for _ in handle) == 100_000
-
-
-@pytest.fixture
-def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    engine = FakeEngine()
-    monkeypatch.setattr(cli, "_load_engine", lambda args: engine)
-    return engine
 
 
 def _peak_rss_kib(path: Path, out_path: Path) -> int:

@@ -31,6 +31,15 @@ def ask(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
+def ask_bytes(args: list[str], capsysbinary: pytest.CaptureFixture[bytes]) -> tuple[int, bytes]:
+    """``stormchat ask`` in-process, stdout's bytes as written (the CLI writes them to
+    ``sys.stdout.buffer``): what a terminal or pipe would get, without a process."""
+    code = cli.main(["ask", *args])
+    out, err = capsysbinary.readouterr()
+    assert err == b"", err
+    return code, out
+
+
 def test_ask_json_has_the_six_fields(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = ask(["What was the ORR?", "--json"], capsys)
     assert code == 0 and err == ""
@@ -182,7 +191,8 @@ def test_ten_megabyte_question_in_process(capsys: pytest.CaptureFixture[str]) ->
 # ---------------------------------------------------------------------------- odd characters
 
 
-@pytest.mark.slow
+# In-process: what is checked is the bytes the command writes, not the process around them
+# (test_ask_as_a_process and the output-fault tests below run the real one).
 @pytest.mark.parametrize(
     "question",
     [
@@ -193,11 +203,13 @@ def test_ten_megabyte_question_in_process(capsys: pytest.CaptureFixture[str]) ->
         "\x00\x07\x08\x7f",
     ],
 )
-def test_text_output_never_carries_control_characters(question: str) -> None:
-    result = run(["ask", question.replace("\x00", "")])  # argv cannot carry NUL
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
-    assert_terminal_safe(result.stdout)
+def test_text_output_never_carries_control_characters(
+    question: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out = ask_bytes([question.replace("\x00", "")], capsysbinary)  # argv cannot carry NUL
+    assert code == 0
+    assert out.strip()
+    assert_terminal_safe(out)
 
 
 def test_escape_sequences_do_not_hide_the_words(capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,7 +221,6 @@ def test_escape_sequences_do_not_hide_the_words(capsys: pytest.CaptureFixture[st
     assert "\x1b" not in out and answer["question"].startswith("how many patients had \x1b[31m")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "question",
     [
@@ -221,20 +232,23 @@ def test_escape_sequences_do_not_hide_the_words(capsys: pytest.CaptureFixture[st
         "ＯＲＲ",
     ],
 )
-def test_markup_and_unicode_are_answered_literally(question: str) -> None:
-    result = run(["ask", question])
-    assert result.returncode == 0, result.stderr
-    assert "26.2" in result.stdout.decode() and result.stderr == b""
+def test_markup_and_unicode_are_answered_literally(
+    question: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out = ask_bytes([question], capsysbinary)  # and nothing on stderr
+    assert code == 0 and "26.2" in out.decode()
 
 
-@pytest.mark.slow
-def test_markup_opener_alone_is_not_understood() -> None:
-    result = run(["ask", "[/", "--json"])
-    assert result.returncode == 0 and json.loads(result.stdout)["status"] == "unknown"
+def test_markup_opener_alone_is_not_understood(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = ask(["[/", "--json"], capsys)
+    assert code == 0 and json.loads(out)["status"] == "unknown"
 
 
-@pytest.mark.slow
-def test_shell_looking_question_runs_nothing(tmp_path: Path) -> None:
+def test_shell_looking_question_runs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Handed over as one argument each, as a shell passes a quoted question: stormchat itself
+    # must not hand it to a shell either.
     marker = tmp_path / "ran"
     for question in (
         f"$(touch {marker})",
@@ -242,9 +256,9 @@ def test_shell_looking_question_runs_nothing(tmp_path: Path) -> None:
         f"; touch {marker}",
         "'; DROP TABLE facts; --",
     ):
-        result = run(["ask", question, "--json"])
-        answer = json.loads(result.stdout)
-        assert result.returncode == 0 and answer["status"] == "unknown"
+        code, out, _ = ask([question, "--json"], capsys)
+        answer = json.loads(out)
+        assert code == 0 and answer["status"] == "unknown"
         assert answer["question"] == question
     assert not marker.exists()
 

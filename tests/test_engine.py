@@ -125,24 +125,29 @@ def check(answer: Answer, question: str) -> None:
         assert TRUNCATION_MARK in answer.text
 
 
-# A fixture shared across examples is fine here: the engine is immutable and each example
-# makes its own conversation.
-_SETTINGS = settings(
-    max_examples=2000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+def _settings(examples: int) -> settings:
+    """``examples`` new examples a run (the strategies vary them from run to run), or the
+    profile's count where that is larger: ``pytest --hypothesis-profile=thorough`` takes 2,000
+    of each (tests/conftest.py). A fixture shared across examples is fine here: the engine is
+    immutable and each example makes its own conversation."""
+    return settings(
+        max_examples=max(examples, settings.default.max_examples),
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 @pytest.mark.slow
-@_SETTINGS
+@_settings(1000)
 @given(question=ANY_TEXT)
 def test_any_text_gets_a_contract_answer(engine: Engine, question: str) -> None:
     check(engine.conversation().ask(question), question)
 
 
+# 300 conversations are about 900 questions, a quarter of them past the length bound: the
+# slow part, as each long one is parsed up to the bound.
 @pytest.mark.slow
-@_SETTINGS
+@_settings(300)
 @given(turns=st.lists(QUESTION, min_size=1, max_size=5))
 def test_any_conversation_gets_contract_answers(engine: Engine, turns: list[str]) -> None:
     conversation = engine.conversation()
