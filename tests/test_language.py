@@ -1072,13 +1072,14 @@ def test_lists_methods_groups_and_claims(
 
 def test_a_fatal_event_is_its_grade_5(parser: Parser) -> None:
     """ "G5 sepsis" and "fatal pneumonia" ask for deaths from that event, not its any-grade
-    rate; a death said apart from the event ("…, or only as a cause of death?") is not."""
+    rate; a death asked apart from the event ("…, and was it ever fatal?") is a part of its
+    own, beside the event's any-grade rate."""
     for text, term in (("G5 sepsis n", "Sepsis"), ("any fatal pneumonia?", "Pneumonia")):
         assert_asks(
             parser.parse(text),
             [("ae_incidence", {"term": term, "grade_op": "eq", "grade_low": 5})],
         )
     assert_asks(
-        parser.parse("was pneumonia common, or only a cause of death?"),
-        [("ae_incidence", {"term": "Pneumonia", "grade_op": "any"})],
+        parser.parse("how common was sepsis, and was it ever fatal?"),
+        [("ae_incidence", {"term": "Sepsis", "grade_op": "any"}), ("ae_deaths", {})],
     )
