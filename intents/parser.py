@@ -1164,6 +1164,23 @@ class Parser:
                     return follow
         if stats_only and label not in ("explain_method", "definition"):
             return self._set_stats(t, m, a, b, hits, level)
+        if (
+            label == "definition"
+            and m.cue("define_cue") is None
+            and _COUNT_ASKED.search(t.norm, a, b) is not None
+        ):
+            # "what proportion had a PR as their best response?": a count asked, not what
+            # the term means; the likeliest reading whose subject the question names.
+            counted = next(
+                (
+                    (i, q)
+                    for i, q in scores.ranked
+                    if i in self.spec.data_intents and self._evidence(i, heads)
+                ),
+                None,
+            )
+            if counted is not None:
+                label, p = counted[0], max(counted[1], MIN_PROBABILITY)
         if label == "out_of_scope" and p < OUT_OF_SCOPE_OVER_SUBJECT:
             # The scope rules (which name other trials, drugs, diseases and advice) found
             # nothing: a question that names this study's subject ("ORR for sel-dex in TCR
@@ -1983,6 +2000,9 @@ class Parser:
                 )
             )
         ]
+        # A level any part takes is no restriction of another ("ORR and CBR with 95% CIs, and
+        # the median DOR": the 95 % is not a figure the DOR is restricted to).
+        levels = [u for r in readings for u in r.used if u.type == "level"]
         for reading in readings:
             spec = self.spec.intents.get(reading.intent)
             if spec is None or reading.intent in CONVERSATION:
@@ -2024,7 +2044,7 @@ class Parser:
                     )
                 )
             if reading.intent in self.spec.data_intents:
-                found.extend(self._numbers(t, m, reading))
+                found.extend(self._numbers(t, m, reading, levels))
             reading.qualifiers = found
         return readings
 
@@ -2060,7 +2080,7 @@ class Parser:
             ]
         return readings
 
-    def _numbers(self, t: Text, m: Matches, reading: Reading) -> list[Qualifier]:
+    def _numbers(self, t: Text, m: Matches, reading: Reading, levels: list[Hit]) -> list[Qualifier]:
         """A number no entity explains ("in the 2 patients …") may restrict the question."""
         if m.cue("claim") is not None:
             return []  # "I read 26 %, right?": the numbers are the claim being checked
@@ -2068,7 +2088,7 @@ class Parser:
         # (the reading's slots).
         work = [
             (h.start, h.end)
-            for h in m.hits + m.overlays + [u for u in reading.used if u.type == "level"]
+            for h in m.hits + m.overlays + [u for u in reading.used if u.type == "level"] + levels
         ]
         original = [(s.start, s.end) for s in reading.slots.values() if s.start is not None]
         out: list[Qualifier] = []
@@ -2441,6 +2461,10 @@ _WHOLE_POPULATIONS = ("mITT", "safety")
 _GROUP_PREPOSITION = re.compile(
     r"\b(?:in|for|among|amongst|within|across|of)\b(?: (?:the|those|them|patients|pts|who|"
     r"with|were|was|had|group|subgroup))*\s*$"
+)
+_COUNT_ASKED = re.compile(
+    r"\b(?:how many|what (?:proportion|percentage|share|fraction) "
+    r"(?:of|had|were|achieved|got|reached))\b"
 )
 _GROUP_SLOTS = ("population", "response_group")
 _RESPONSE_GROUP_TYPES = ("threshold", "threshold_below", "category")

@@ -148,3 +148,30 @@ def test_demo_footer(snap_compare: Any, engine: Engine, size: tuple[int, int]) -
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a compound answer: one table, each part with its own n/N, interval and source
+        "ORR and CBR with 95% CIs, and the median DOR",
+        # the AE table: term × grade band, the published figure beside each computed one
+        "show me the adverse event table",
+    ],
+    ids=["compound", "ae_table"],
+)
+def test_tables(snap_compare: Any, engine: Engine, size: tuple[int, int], question: str) -> None:
+    """Issue 13's done-when: a compound answer's table and the AE table at 80×24 and 120×40,
+    scrolled to the top of the answer."""
+    from assistant.app.transcript import AnswerView
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asking(question)(pilot)
+        app = pilot.app
+        assert isinstance(app, StormChatApp)
+        answer = app.query(AnswerView).last()
+        app.transcript.scroll_to_widget(answer, animate=False, top=True)
+        await pilot.pause()
+
+    assert snap_compare(make_app(engine), terminal_size=size, run_before=run_before)

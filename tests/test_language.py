@@ -1083,3 +1083,17 @@ def test_a_fatal_event_is_its_grade_5(parser: Parser) -> None:
         parser.parse("how common was sepsis, and was it ever fatal?"),
         [("ae_incidence", {"term": "Sepsis", "grade_op": "any"}), ("ae_deaths", {})],
     )
+
+
+def test_a_level_said_for_some_parts_restricts_none(parser: Parser) -> None:
+    """ "ORR and CBR with 95% CIs, and the median DOR" used to answer the DOR "not reported for
+    the restriction 95%": a level any part takes is no number restricting another."""
+    p = parser.parse("ORR and CBR with 95% CIs, and the median DOR")
+    assert [q.intent for q in p.queries] == ["response_rate", "response_rate", "tte_median"]
+    assert p.qualifiers == []
+
+
+def test_a_count_asked_of_a_term_is_not_its_definition(parser: Parser) -> None:
+    p = parser.parse("What share of patients had a VGPR as their best response (i.e. not CR)?")
+    assert_asks(p, [("response_category", {"category": "VGPR"})])
+    assert_asks(parser.parse("what is a VGPR"), [("definition", {"term": "VGPR"})])
