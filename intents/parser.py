@@ -1171,14 +1171,7 @@ class Parser:
         ):
             # "what proportion had a PR as their best response?": a count asked, not what
             # the term means; the likeliest reading whose subject the question names.
-            counted = next(
-                (
-                    (i, q)
-                    for i, q in scores.ranked
-                    if i in self.spec.data_intents and self._evidence(i, heads)
-                ),
-                None,
-            )
+            counted = self._named(scores, heads)
             if counted is not None:
                 label, p = counted[0], max(counted[1], MIN_PROBABILITY)
         if label == "out_of_scope" and p < OUT_OF_SCOPE_OVER_SUBJECT:
@@ -1210,21 +1203,7 @@ class Parser:
             # Nothing to lean on: the best reading of it as a question of its own, if any:
             # one whose subject the question names, else the next likeliest.
             weak = [h for h in hits if h.weak and h.type in self.heads]
-            named = next(
-                (
-                    (i, q)
-                    for i, q in scores.ranked
-                    if i in self.spec.data_intents and self._evidence(i, heads)
-                ),
-                None,
-            ) or next(
-                (
-                    (i, q)
-                    for i, q in scores.ranked
-                    if i in self.spec.data_intents and self._evidence(i, weak, weak=True)
-                ),
-                None,
-            )
+            named = self._named(scores, heads) or self._named(scores, weak, weak=True)
             second, p2 = scores.second
             if named is not None:
                 label, p = named[0], max(named[1], MIN_PROBABILITY)
@@ -1270,14 +1249,9 @@ class Parser:
         if label == "set_stats":
             # "agresti-coull please, 80 % level, for thrombocytopenia any grade": a figure
             # asked with a method, not only a setting.
-            label, p = next(
-                (
-                    (i, max(q, MIN_PROBABILITY))
-                    for i, q in scores.ranked
-                    if i in self.spec.data_intents and self._evidence(i, heads)
-                ),
-                (label, p),
-            )
+            found = self._named(scores, heads)
+            if found is not None:
+                label, p = found[0], max(found[1], MIN_PROBABILITY)
         second, p2 = scores.second
         # "bleeds in pts with TCP": what follows "in patients with" restricts the subject.
         subjects = [
@@ -1288,14 +1262,7 @@ class Parser:
             and subjects != heads
             and not self._evidence(label, subjects)
         ):
-            named = next(
-                (
-                    (i, q)
-                    for i, q in scores.ranked
-                    if i in self.spec.data_intents and self._evidence(i, subjects)
-                ),
-                None,
-            )
+            named = self._named(scores, subjects)
             if named is not None:
                 label, p = named[0], max(named[1], MIN_PROBABILITY)
         elif (
@@ -1428,6 +1395,19 @@ class Parser:
                 any(h.type == r and a <= h.start and h.end <= b for h in m.hits)
                 for r in spec.requires
             )
+        )
+
+    def _named(
+        self, scores: Scores, heads: list[Hit], weak: bool = False
+    ) -> tuple[str, float] | None:
+        """The likeliest data intent whose subject these words name, with its probability."""
+        return next(
+            (
+                (i, q)
+                for i, q in scores.ranked
+                if i in self.spec.data_intents and self._evidence(i, heads, weak=weak)
+            ),
+            None,
         )
 
     def _evidence(self, intent: str, heads: list[Hit], weak: bool = False) -> bool:
