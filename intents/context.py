@@ -115,6 +115,10 @@ def merge(
     return out
 
 
+# Baseline variables that count the patients of the population named with them.
+POPULATION_COUNTS = frozenset({"refractory", "population_size"})
+
+
 def spread_trailing(readings: list[Any], spec: Spec) -> None:
     """A modifier named once, in the last part that names one, applies to every part before
     it that can take it: "ORR and CBR in the penta-refractory", "TTR, then DOR, for the
@@ -132,6 +136,9 @@ def spread_trailing(readings: list[Any], spec: Spec) -> None:
         if at is None:
             continue
         last, given = readings[at], named(readings[at])
+        counted = last.slots.get("variable")
+        if "population" in group and counted is not None and counted.value in POPULATION_COUNTS:
+            continue  # "high-risk cyto % and penta-ref %": the population is what it counts
         for reading in readings[:at]:
             if _others(reading, group) == _others(last, group):
                 continue  # the last part re-asks this one another way: "any grade and grade 3"

@@ -62,6 +62,12 @@ _RESTRICTION = re.compile(
     r"subjects|ones|participants)? ?(?:with|who had|who have|having|who got)"
     r" (?:an? |any )?$"
 )
+# Words before a population that make it the group a figure is asked in ("and in the penta
+# group?", "for those penta-refractory").
+_IN_GROUP = re.compile(
+    r"\b(?:in|among|amongst|for|within|across|from|of|same)\b(?: the| those| that| this| these)?"
+    r"(?: \w+)?\s*$"
+)
 # What joins two interval levels: "90 % and 95 %", "90, 95 or 99 %".
 _LEVEL_JOIN = re.compile(
     r"\s*%?\s*(?:(?:ci|cis|intervals?|confidence intervals?)\s*)?"
@@ -171,6 +177,13 @@ _REMARK = re.compile(
     r"(?:i|we) (?:know|think|realise|realize|understand|believe|guess|assume|"
     r"suspect|appreciate|remember|recall|read|saw|heard)\b|i'?m (?:aware|sure|"
     r"guessing|assuming)\b|(?:note|fyi|btw|ps)\b|(?:thanks|thank you|cheers)\b"
+)
+# A clause of its own, at the start, that says who is asking rather than what ("my platelets r
+# 40 now,", "I have kidney problems from the myeloma,", "my consultant says …,").
+_DISCLOSURE = re.compile(
+    r"\s*(?:(?:my|our) (?:\w+ ){0,3}(?:is|are|r|was|were|has|have|had|says|said|mentioned|"
+    r"told|keeps?|got|goes|went)|i (?:have|had|am|was|got|'ve)|i'?m|ive|we (?:have|had|are))\b"
+    r"[^,?;.]{0,80}?,\s*(?=\S)"
 )
 # An aside that explains rather than asks: "(i.e. not VGPR or better)", "i.e. …", "e.g. …".
 _ASIDE = re.compile(
@@ -409,9 +422,22 @@ class Parser:
         """Drop what sentences that are not questions say ("One of our KOLs prefers 90 %
         intervals." after the question): they explain the question, they do not ask."""
         sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip()]
+        disclosed = _DISCLOSURE.match(norm)
+        if disclosed is not None:
+            heads = [h for h in m.hits if h.type in self.heads and not h.weak]
+            later = {(h.type, h.value) for h in heads if h.start >= disclosed.end()}
+            if any((h.type, h.value) not in later for h in heads if h.end <= disclosed.end()):
+                # "I'm seeing ORR quoted as 26%, which is right?": what it names is asked about
+                disclosed = None
+        if disclosed is not None and sentences and disclosed.end() < sentences[0][1]:
+            # "my platelets r 40 now, how many in the trial got low platelets": who is asking,
+            # then the question; the 40 restricts nothing.
+            sentences[0:1] = [(0, disclosed.end()), (disclosed.end(), sentences[0][1])]
         if len(sentences) < 2:
             return m
-        asks = [self._asks(norm, a, b) for a, b in sentences]
+        asks = [
+            self._asks(norm, a, b) and not (disclosed is not None and a == 0) for a, b in sentences
+        ]
         if not any(asks):
             return m
         keep = [span for span, ask in zip(sentences, asks, strict=True) if ask]
@@ -572,8 +598,13 @@ class Parser:
             prev = self._as_parse(t.original, second)
             segments = segments[2:]
         for a, b in segments:
-            reading = self._read(t, m, a, b, prev, inner=bool(readings))
-            if readings and not self._stands_alone(reading, t, m):
+            counts = readings and self._counts_population(t, m, a, b)
+            reading = (
+                self._read(t, m, a, b, None)  # "…, plus how many were penta-refractory"
+                if counts
+                else self._read(t, m, a, b, prev, inner=bool(readings))
+            )
+            if readings and not counts and not self._stands_alone(reading, t, m):
                 # Not a question of its own ("… I realise it may not be published"): part of
                 # the clause before it.
                 merged = self._read(
@@ -635,6 +666,20 @@ class Parser:
         if len(data) >= 2:
             context.spread_trailing(data, self.spec)
         return readings
+
+    def _counts_population(self, t: Text, m: Matches, a: int, b: int) -> bool:
+        """A clause that asks how many patients a population has ("how many were penta
+        refractory", "n penta", "penta-ref %"), not the figure before it in that population
+        ("and in the penta group?")."""
+        hits = [h for h in m.hits if a <= h.start and h.end <= b]
+        named = [h for h in hits if h.type == "population"]
+        return (
+            len(named) == 1
+            and all(h.type in ("population", "baseline_variable") for h in hits)
+            and all(h.value == "population_size" for h in hits if h.type == "baseline_variable")
+            and any(a <= h.start and h.end <= b for h in m.overlays if h.type == "count_cue")
+            and _IN_GROUP.search(t.norm[a : named[0].start]) is None
+        )
 
     def _qualifiers_in(self, m: Matches, r: Reading) -> set[tuple[str, str]]:
         kinds = _QUALIFIER_TYPES
@@ -1484,6 +1529,12 @@ class Parser:
                 return self._fresh(
                     base, max(scores.prob(base), MIN_PROBABILITY), t, m, a, b, hits, level
                 )
+        if self._counts_population(t, m, a, b) and "baseline" in self.spec.intents:
+            # "number of penta-refractory patients", "n penta", "% penta-refractory": the size
+            # of the population it names.
+            return self._fresh(
+                "baseline", max(scores.prob("baseline"), MIN_PROBABILITY), t, m, a, b, hits, level
+            )
         if any(h.type == "grade" for h in hits):
             slots, used = self._fill("ae_incidence", t, m, hits, level)
             slots["missing"] = Slot(name="missing", value="term")
@@ -1540,6 +1591,9 @@ class Parser:
                 start=a,
                 end=b,
             )
+        refined = self._refine_choices(t, m, a, b, hits, scores, level)
+        if refined is not None:
+            return refined
         data = [
             (i, q)
             for i, q in scores.ranked
@@ -1554,6 +1608,47 @@ class Parser:
             for i, q in data
         ]
         return Reading("clarify", scores.best[1], alternatives=alts, start=a, end=b)
+
+    def _refine_choices(
+        self,
+        t: Text,
+        m: Matches,
+        a: int,
+        b: int,
+        hits: list[Hit],
+        scores: Scores,
+        level: Hit | None,
+    ) -> Reading | None:
+        """ "what was the dose?": the values a slot's word can stand for (the dose of selinexor
+        or of dexamethasone, the spec's ``refine``), offered back when nothing in the question
+        says which."""
+        ranked = [i for i, _ in scores.ranked]
+        for intent in ranked + [i for i in self.spec.intents if i not in ranked]:
+            spec = self.spec.intents.get(intent)
+            if spec is None or not self._evidence(intent, hits):
+                continue
+            for name, slot in spec.slots.items():
+                word = next(
+                    (h for h in hits if h.type in slot.sources and h.value in slot.refine), None
+                )
+                if word is None:
+                    continue
+                # the "else" value (the usual one) first: selinexor's dose before dex's
+                choices = list(dict.fromkeys(reversed(slot.refine[word.value].values())))
+                if len(choices) < 2:
+                    continue
+                base, _ = self._fill(intent, t, m, hits, level, bounds=(a, b))
+                alts = [
+                    Alternative(
+                        intent=intent,
+                        confidence=0.4,
+                        slots={**base, name: self._slot(t, name, value, word)},
+                    )
+                    for value in choices
+                ]
+                missing = {"missing": Slot(name="missing", value=name)}
+                return Reading("clarify", 0.5, missing, alternatives=alts, start=a, end=b)
+        return None
 
     @staticmethod
     def _alt(intent: str, values: dict[str, Any], c: float) -> Alternative:
@@ -1860,7 +1955,7 @@ class Parser:
             slots[name] = self._slot(t, name, value, hit)
         if wanted is None:
             self._learned(intent, t, m, slots, table, bounds)
-            self._refine(m, slots, table)
+            self._refine(hits + overlays, slots, table)
             # The words that name the intent's subject are part of its meaning ("did anyone
             # bleed?" is the bleeding question) even where no slot holds them.
             used.extend(h for h in hits if h.type in spec.heads and h not in used)
@@ -1927,9 +2022,10 @@ class Parser:
                 slots[name] = Slot(name=name, value=value)
 
     @staticmethod
-    def _refine(m: Matches, slots: dict[str, Slot], table: dict[str, Any]) -> None:
-        """Values that depend on something else in the question ("dose" of dexamethasone)."""
-        present = m.types() | {f"{h.type}={h.value}" for h in m.hits}
+    def _refine(clause: list[Hit], slots: dict[str, Slot], table: dict[str, Any]) -> None:
+        """Values that depend on something else in the clause ("dose" of dexamethasone; not
+        "n enrolled" beside "n penta", which is another clause)."""
+        present = {h.type for h in clause} | {f"{h.type}={h.value}" for h in clause}
         for name, slot in table.items():
             current = slots.get(name)
             if current is None or current.value not in slot.refine:

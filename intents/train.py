@@ -45,6 +45,7 @@ STORE_TERMS = (
     "Pneumonia",
     "Sepsis",
 )
+TOLERANCE = 1e-4  # when the fit stops (the gradient's size)
 C = 4.0  # inverse regularisation strength, chosen by cross-validation on the train split
 PRUNE = 1e-3  # features whose weights are all below this are left out of the file
 
@@ -95,7 +96,9 @@ def fit_classifier(xs: list[list[str]], ys: list[str], c: float = C) -> Classifi
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform([{f: 1.0 for f in x} for x in xs])
     classes = sorted(set(ys))
-    model = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
+    # tol 1e-4 (scikit-learn's default): the same validation accuracy as 1e-6 (0.855 on
+    # both, measured) for under half the fitting time, which the reproducibility test pays.
+    model = LogisticRegression(C=c, max_iter=5000, tol=TOLERANCE)
     model.fit(matrix, ys)
     assert list(model.classes_) == classes
     weights = model.coef_.T.astype(np.float32)  # (features, classes)
