@@ -62,6 +62,12 @@ _RESTRICTION = re.compile(
     r"subjects|ones|participants)? ?(?:with|who had|who have|having|who got)"
     r" (?:an? |any )?$"
 )
+# Words just before a subject that set it aside ("TTP, not PFS"; "rather than the PFS").
+_CONTRAST = re.compile(
+    r"(?:(?:^|[,;:?!.\u2014\u2013-]|\bbut|\band)\s*(?:not|never)|\brather than|\binstead of|"
+    r"\bas distinct from|\bas opposed to|\bother than|\b(?:don'?t|do not) substitute)"
+    r"\s+(?:the |a |an |with |just )?$"
+)
 # Words before a population that make it the group a figure is asked in ("and in the penta
 # group?", "for those penta-refractory").
 _IN_GROUP = re.compile(
@@ -304,10 +310,13 @@ class Parser:
                 text=raw, intent=rule.intent, confidence=rule.confidence, truncated=truncated
             )
         t, corrections = self.corrector.correct(self._uncased(t0))
-        m = self._without_labels(
+        m = self._without_contrasts(
             t.norm,
-            self._without_asides(
-                t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
+            self._without_labels(
+                t.norm,
+                self._without_asides(
+                    t.norm, self._without_commentary(t.norm, self.lexicon.match(t.norm))
+                ),
             ),
         )
         whole = self._read(t, m, 0, len(t.norm), previous)
@@ -372,6 +381,19 @@ class Parser:
         return Matches(
             [h for h in m.hits if outside(h)], [h for h in m.overlays if outside(h)], m.numbers
         )
+
+    def _without_contrasts(self, norm: str, m: Matches) -> Matches:
+        """Drop a subject named only to be set aside: "TTP, not PFS", "the OS rather than the
+        PFS", "TTP as distinct from PFS" ask about TTP alone. Another subject must remain."""
+        heads = [h for h in m.hits if h.type in self.heads and not h.weak]
+        if len(heads) < 2:
+            return m
+        contrasted = [
+            h for h in heads if _CONTRAST.search(norm, max(0, h.start - 30), h.start) is not None
+        ]
+        if not contrasted or len(contrasted) == len(heads):
+            return m
+        return Matches([h for h in m.hits if h not in contrasted], m.overlays, m.numbers)
 
     @staticmethod
     def _without_labels(norm: str, m: Matches) -> Matches:
@@ -1581,6 +1603,8 @@ class Parser:
     ) -> Reading:
         """The readings to offer back: "survival?" is overall or progression-free survival;
         otherwise the likeliest intents the question has words for."""
+        if hits and all(h.type == "grade" for h in hits):
+            return self._missing_subject(t, m, a, b, hits, scores, level)  # "grade?": of what?
         if any(h.type == "endpoint" for h in hits):
             alts = [self._alt("tte_median", {"endpoint": e}, 0.4) for e in ("OS", "PFS")]
             return Reading(

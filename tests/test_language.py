@@ -21,6 +21,7 @@ from intents.parser import Parser
 from intents.schema import Parse
 from intents.spec import DATA, SpecError, load_spec
 from intents.train import STORE_TERMS
+from knowledge.store import load_store
 
 # Written by two helpers that never saw the parser (48 + 60 questions).
 QUALIFIED = [
@@ -1200,3 +1201,30 @@ def test_words_people_use(
     parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
 ) -> None:
     assert_asks(parser.parse(text), expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "endpoint"),
+    [
+        ("TTP? not PFS", "TTP"),
+        ("Median TTP, as distinct from PFS?", "TTP"),
+        ("What's the TTP? Please don't substitute PFS.", "TTP"),
+        ("the OS rather than the PFS", "OS"),
+    ],
+)
+def test_a_subject_set_aside_is_not_asked(parser: Parser, text: str, endpoint: str) -> None:
+    """ "TTP, not PFS" used to answer both medians."""
+    assert_asks(parser.parse(text), [("tte_median", {"endpoint": endpoint})])
+    # Both named, neither set aside: both asked.
+    assert len(parser.parse("median TTP and PFS").queries) == 2
+
+
+def test_a_remission_in_lay_words_counts_the_stringent_ones() -> None:
+    """ "did anyone go into complete remission?" is any complete response, sCR included: the
+    answer is the 2 sCRs (published 2 sCR, 0 other CR), not "0 CRs"."""
+    conversation = Engine(load_store()).conversation()
+    for text in ("did anyone go into complete remission", "did the cancer go away completely"):
+        a = conversation.ask(text)
+        assert a.values.get("threshold") == "CR" and a.values.get("n") == 2, a.values
+    # "CR" itself is still the category, whose count is 0 (none that was not stringent).
+    assert conversation.ask("how many had a non-stringent CR").values.get("n") == 0
