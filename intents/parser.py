@@ -62,6 +62,14 @@ _RESTRICTION = re.compile(
     r"subjects|ones|participants)? ?(?:with|who had|who have|having|who got)"
     r" (?:an? |any )?$"
 )
+# A clause that asks for the figure of what another clause defines ("…, and what was it in this
+# study?", "did many patients get one?", "what's the number").
+_FIGURE_ASKED = re.compile(
+    r"\b(?:what|how (?:long|much|high))(?: was| were| is|'s| are) (?:it|they|that|the number|"
+    r"the figure|the result)\b|\bwhat'?s the (?:number|figure|result|rate)\b|"
+    r"\bdid (?:many|any|anyone|anybody|most)(?: \w+){0,2} (?:get|achieve|have|reach)\b|"
+    r"\bachieved (?:it|one|that)\b"
+)
 # Words just before a subject that set it aside ("TTP, not PFS"; "rather than the PFS").
 _CONTRAST = re.compile(
     r"(?:(?:^|[,;:?!.\u2014\u2013-]|\bbut|\band)\s*(?:not|never)|\brather than|\binstead of|"
@@ -1100,8 +1108,16 @@ class Parser:
             return readings
         # "the mean, rather than median, DOR" asks a mean
         define = [h for h in _cues_not_measures(m) if h.type == "define_cue"]
-        figure = [h for h in m.overlays if h.type in ("count_cue", "median_cue")]
-        terms = [h for h in m.overlays if h.type == "definition_term"]
+        figure = [h for h in m.overlays if h.type in ("count_cue", "median_cue")] + [
+            Hit("figure_asked", True, x.start(), x.end()) for x in _FIGURE_ASKED.finditer(t.norm)
+        ]
+        named = [h for h in m.overlays if h.type == "definition_term"]
+        # "stringent cr" names one term, not also "cr"
+        terms = [
+            h
+            for h in named
+            if not any(o is not h and o.start <= h.start and h.end <= o.end for o in named)
+        ]
         if not define or not figure or len({h.value for h in terms}) != 1:
             return readings
         cuts = [c.start() for c in _COORDINATOR.finditer(t.norm) if c.group("alt") is None]
@@ -1120,6 +1136,22 @@ class Parser:
                 m.numbers,
             )
             counted = self._read(t, plain, 0, len(t.norm), previous)
+            if counted.intent not in self.spec.data_intents:
+                # "What does overall survival mean, and what was it?": the figure of the
+                # term, the likeliest question whose subject the text names.
+                heads = [h for h in m.hits if h.type in self.heads and not h.weak]
+                named = self._named(self.model.score(features(t.norm, plain)), heads)
+                if named is not None:
+                    counted = self._fresh(
+                        named[0],
+                        max(named[1], MIN_PROBABILITY),
+                        t,
+                        plain,
+                        0,
+                        len(t.norm),
+                        m.hits,
+                        None,
+                    )
             defined = reading
         elif reading.intent in self.spec.data_intents:
             term = terms[0]

@@ -1228,3 +1228,28 @@ def test_a_remission_in_lay_words_counts_the_stringent_ones() -> None:
         assert a.values.get("threshold") == "CR" and a.values.get("n") == 2, a.values
     # "CR" itself is still the category, whose count is 0 (none that was not stringent).
     assert conversation.ask("how many had a non-stringent CR").values.get("n") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        (
+            "What does overall survival mean, and what was it in this study?",
+            ("tte_median", {"endpoint": "OS"}),
+        ),
+        (
+            "What is the definition of stringent CR used, and how many patients achieved it?",
+            ("response_category", {"category": "sCR"}),
+        ),
+        ("CBR defined how, and what's the number", ("response_rate", {"threshold": "MR"})),
+    ],
+)
+def test_a_term_defined_and_its_figure_asked(
+    parser: Parser, text: str, figure: tuple[str, dict[str, object]]
+) -> None:
+    """Both the definition and the figure are asked; the figure used to be dropped (a term
+    inside another, "cr" in "stringent cr", counted as a second term)."""
+    p = parser.parse(text)
+    assert [q.intent for q in p.queries] == ["definition", figure[0]]
+    assert_asks(p, [("definition", {}), figure])
+    assert_asks(parser.parse("what does ORR mean"), [("definition", {"term": "overall_response"})])
