@@ -27,7 +27,7 @@ from assistant.demo.app_demo import (  # noqa: E402
     demo_app,
     presenter,
 )
-from assistant.demo.script import parse_text  # noqa: E402
+from assistant.demo.script import Step, parse_text  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 
 SIZE = (110, 36)
@@ -226,8 +226,14 @@ async def test_captions_from_a_script_are_shown_verbatim(engine: Engine) -> None
 @pytest.mark.parametrize("width", [44, 60, 80, 100])
 async def test_paused_caption_wraps_at_spaces(engine: Engine, width: int) -> None:
     """Issue 13.7: with the state beside it, the caption was folded mid-word (and at 100
-    columns ran into "paused" with no space)."""
-    app = make_app(engine, auto=600.0)
+    columns ran into "paused" with no space). The built-in captions, each over a short answer:
+    the caption bar is laid out apart from the transcript, and fourteen real answers at four
+    widths cost most of a minute of the suite."""
+    captions = Script(
+        tuple(Step("thanks", step.caption) for step in BUILTIN), BUILTIN.name, BUILTIN.title
+    )
+    assert [step.caption for step in captions] == [step.caption for step in BUILTIN]
+    app = make_app(engine, captions, auto=600.0)
     async with app.run_test(size=(width, 30)) as pilot:
         await press(pilot, "p")
         for _ in range(len(BUILTIN)):
