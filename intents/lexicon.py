@@ -184,7 +184,13 @@ class _Trie:
 
     def scan(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
         out: list[Hit] = []
+        root = self.root
         for i in range(len(toks)):
+            word = toks[i][0]
+            if word not in root.exact and not any(
+                word.startswith(prefix) for prefix, _ in root.matching_prefixes(word)
+            ):
+                continue  # no phrase begins with this word: nothing to walk
             for j, entry in self.walk(toks, i):
                 out.append(Hit(entry.type, entry.value, toks[i][1], toks[j][2], entry.weak))
         return out
@@ -204,12 +210,13 @@ class _Derived:
     after: _Trie
 
     def extend(self, base: list[Hit], toks: list[tuple[str, int, int]]) -> list[Hit]:
+        sources = [h for h in base if h.type == self.source and h.value in self.values]
+        if not sources:
+            return []
         starts = {a: k for k, (_, a, _) in enumerate(toks)}
         ends = {b: k for k, (_, _, b) in enumerate(toks)}
         out: list[Hit] = []
-        for hit in base:
-            if hit.type != self.source or hit.value not in self.values:
-                continue
+        for hit in sources:
             value = self.prefix + str(hit.value)
             first, last = starts.get(hit.start), ends.get(hit.end)
             if last is not None:
@@ -243,6 +250,11 @@ class _Pattern:
     anchored: bool = False
     ascii: bool = False
     word: bool = False
+    # The same for the first ``_GATE`` characters: most places a pair lets through, these do
+    # not, and a failed match costs more than looking a string up (``ascii_gate``: they hold
+    # for ASCII text only).
+    gate: frozenset[str] | None = None
+    ascii_gate: bool = False
     compiled: re.Pattern[str] | None = None
 
     @property
@@ -273,6 +285,7 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
 # What ``(?<![\w])`` (``_bounded``'s start) parses to.
 _NOT_AFTER_WORD = _sre_parse.parse(r"(?<![\w])").data[0]
 _HEAD = 2  # the length of the heads a pattern is indexed by
+_GATE = 3  # the length of the heads a place it is tried at must begin with
 _MAX_HEADS = 256
 _ASCII_DIGITS = "0123456789"
 
@@ -285,10 +298,10 @@ class _Heads:
     word: bool  # a match begins a word: the character before it is none of \w
 
 
-def _heads(pattern: str) -> _Heads | None:
-    """The strings of ``_HEAD`` characters that every match of ``pattern`` begins with (or
+def _heads(pattern: str, length: int = _HEAD) -> _Heads | None:
+    """The strings of ``length`` characters that every match of ``pattern`` begins with (or
     None when they are not known, when the pattern can match the empty string or fewer
-    than ``_HEAD`` characters, or when there are too many to be worth it.
+    than ``length`` characters, or when there are too many to be worth it.
 
     Exact for the pattern's literal text and character sets; assertions are left out, which
     only lets more places through, never fewer. A pattern with a flag that changes how
@@ -304,23 +317,23 @@ def _heads(pattern: str) -> _Heads | None:
     items = list(parsed.data)
     anchored = bool(items) and items[0] == (_sre.AT, _sre.AT_BEGINNING)
     digits: list[bool] = []
-    found = _expand(items, "", digits)
-    if found is None or any(len(h) < _HEAD for h in found):
+    found = _expand(items, "", digits, length)
+    if found is None or any(len(h) < length for h in found):
         return None  # a match may be shorter: not worth indexing
     word = bool(items) and items[0] == _NOT_AFTER_WORD
     return _Heads(frozenset(found), anchored, bool(digits), word)
 
 
-def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
-    """The heads of the matches of ``items`` that follow ``head`` (None: too many). A digit
-    class read as ASCII digits is noted in ``digits``."""
-    if len(head) >= _HEAD or not items:
+def _expand(items: list[Any], head: str, digits: list[bool], length: int) -> set[str] | None:
+    """The heads (of ``length`` characters) of the matches of ``items`` that follow ``head``
+    (None: too many). A digit class read as ASCII digits is noted in ``digits``."""
+    if len(head) >= length or not items:
         return {head}
     (op, arg), rest = items[0], items[1:]
     if op is _sre.LITERAL:
-        return _expand(rest, head + chr(arg), digits)
+        return _expand(rest, head + chr(arg), digits, length)
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return _expand(rest, head, digits)  # zero-width
+        return _expand(rest, head, digits, length)  # zero-width
     if op is _sre.IN:
         chars: list[str] = []
         for kind, value in arg:
@@ -333,27 +346,27 @@ def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
                 chars.extend(_ASCII_DIGITS)
             else:
                 return {head}  # a negated set, another category: the head ends here
-        return _union([(rest, head + c) for c in chars], head, digits)
+        return _union([(rest, head + c) for c in chars], digits, length)
     if op is _sre.SUBPATTERN:
         add_flags, body = arg[1], arg[3]
         if add_flags & re.IGNORECASE:
             return {head}
-        return _expand(list(body) + rest, head, digits)
+        return _expand(list(body) + rest, head, digits, length)
     if op is _sre.ATOMIC_GROUP:
-        return _expand(list(arg) + rest, head, digits)
+        return _expand(list(arg) + rest, head, digits, length)
     if op is _sre.BRANCH:
-        return _union([(list(branch) + rest, head) for branch in arg[1]], head, digits)
+        return _union([(list(branch) + rest, head) for branch in arg[1]], digits, length)
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
         low, high, body = arg
-        times = range(low, min(high, low + _HEAD) + 1)
-        return _union([(list(body) * n + rest, head) for n in times], head, digits)
+        times = range(low, min(high, low + length) + 1)
+        return _union([(list(body) * n + rest, head) for n in times], digits, length)
     return {head}  # anything else (any character, a back-reference …): the head ends here
 
 
-def _union(ways: list[tuple[list[Any], str]], head: str, digits: list[bool]) -> set[str] | None:
+def _union(ways: list[tuple[list[Any], str]], digits: list[bool], length: int) -> set[str] | None:
     out: set[str] = set()
     for items, start in ways:
-        found = _expand(items, start, digits)
+        found = _expand(items, start, digits, length)
         if found is None:
             return None
         out |= found
@@ -491,6 +504,7 @@ def _prepare(spec: Spec) -> _Prepared:
                 bounded = _bounded(pattern)
                 needles = _needles(bounded)
                 heads = _heads(bounded)
+                gate = _heads(bounded, _GATE) if heads is not None else None
                 patterns.append(
                     (
                         name,
@@ -504,8 +518,9 @@ def _prepare(spec: Spec) -> _Prepared:
                         *(
                             (heads.heads, heads.anchored, heads.ascii, heads.word)
                             if heads is not None
-                            else ()
+                            else (None, False, False, False)
                         ),
+                        *((gate.heads, gate.ascii) if gate is not None else (None, False)),
                     )
                 )
             for phrase in entry.phrases + entry.weak + [value]:
@@ -549,6 +564,7 @@ class Lexicon:
             if etype.derive is not None:
                 self._add_derived(name, etype, spec.entities[etype.derive.source])
         self.grade_words = spec.entities["grade"].number_words
+        self._overlay_types = frozenset(n for n, e in spec.entities.items() if e.overlay)
         # The indexed patterns (not anchored) by the pairs of characters their matches
         # begin with: a question's pairs name the few worth trying, and where.
         # Those whose matches begin a word (most: ``_bounded``) are looked up among the pairs
@@ -603,8 +619,9 @@ class Lexicon:
         found = Matches()
         candidates: list[Hit] = []
         toks = tokens(text)
+        overlay = self._overlay_types
         for hit in self.trie.scan(toks):
-            (found.overlays if self._is_overlay(hit.type) else candidates).append(hit)
+            (found.overlays if hit.type in overlay else candidates).append(hit)
         candidates.extend(self._gapped(toks))
         base = list(candidates)
         for derived in self.derived:
@@ -641,19 +658,28 @@ class Lexicon:
         ``finditer`` gives them; a pattern is tried only where a match of it can begin."""
         present = frozenset(text)
         ascii = text.isascii()
-        pairs = [text[i : i + 2] for i in range(len(text))]  # the last is one character
+        # Every pair of characters (the heads are pairs: a last single character is none).
+        pairs = [text[i : i + 2] for i in range(len(text) - 1)]
         # Where each pair an indexed pattern's matches begin with begins; for the patterns
         # whose matches begin a word, only where the character before is none of \w (as the
         # regular expressions read it; on ASCII text only, to be sure of that).
         tried: dict[int, list[int]] = {}
         by_head, by_word = self.by_head, self.by_word_head
-        for i, pair in [(i, pair) for i, pair in enumerate(pairs) if pair in by_head]:
-            for index in by_head[pair]:
-                tried.setdefault(index, []).append(i)
-        begins = [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
-        for i in begins:
-            for index in by_word.get(text[i : i + 2], ()):
-                tried.setdefault(index, []).append(i)
+        for i, pair in enumerate(pairs):
+            indexes = by_head.get(pair)
+            if indexes is not None:
+                for index in indexes:
+                    if index in tried:
+                        tried[index].append(i)
+                    else:
+                        tried[index] = [i]
+        if by_word:
+            begins = (
+                [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
+            )
+            for i in begins:
+                for index in by_word.get(text[i : i + 2], ()):
+                    tried.setdefault(index, []).append(i)
         starts = set(pairs)
         out: list[tuple[_Pattern, re.Match[str]]] = []
         every = self.unindexed if ascii else self.unindexed + self.ascii_only
@@ -673,8 +699,13 @@ class Lexicon:
                 # finditer's matches: the first match from each position on, the next one
                 # searched from its end (a pattern with heads never matches empty).
                 regex, end = pattern.regex, 0
-                for i in sorted(tried[index]):
-                    if i >= end and (m := regex.match(text, i)) is not None:
+                gate = pattern.gate if ascii or not pattern.ascii_gate else None
+                places = tried[index]
+                for i in sorted(places) if by_word else places:
+                    if i < end or (gate is not None and text[i : i + _GATE] not in gate):
+                        continue
+                    m = regex.match(text, i)
+                    if m is not None:
                         out.append((pattern, m))
                         end = m.end()
         return out
@@ -703,8 +734,7 @@ class Lexicon:
         return out
 
     def _is_overlay(self, etype: str) -> bool:
-        spec = self.spec.entities.get(etype)
-        return bool(spec and spec.overlay)
+        return etype in self._overlay_types
 
     def _finish(self, hit: Hit) -> Hit:
         """Values that need arithmetic: grades from their numbers, AE terms in the caller's
