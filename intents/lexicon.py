@@ -287,6 +287,7 @@ _NOT_AFTER_WORD = _sre_parse.parse(r"(?<![\w])").data[0]
 _HEAD = 2  # the length of the heads a pattern is indexed by
 _GATE = 3  # the length of the heads a place it is tried at must begin with
 _MAX_HEADS = 256
+_MAX_GATES = 2048  # a gate is a set looked up at a place, not an index: it may be larger
 _ASCII_DIGITS = "0123456789"
 
 
@@ -298,7 +299,7 @@ class _Heads:
     word: bool  # a match begins a word: the character before it is none of \w
 
 
-def _heads(pattern: str, length: int = _HEAD) -> _Heads | None:
+def _heads(pattern: str, length: int = _HEAD, limit: int = _MAX_HEADS) -> _Heads | None:
     """The strings of ``length`` characters that every match of ``pattern`` begins with (or
     None when they are not known, when the pattern can match the empty string or fewer
     than ``length`` characters, or when there are too many to be worth it.
@@ -317,23 +318,25 @@ def _heads(pattern: str, length: int = _HEAD) -> _Heads | None:
     items = list(parsed.data)
     anchored = bool(items) and items[0] == (_sre.AT, _sre.AT_BEGINNING)
     digits: list[bool] = []
-    found = _expand(items, "", digits, length)
+    found = _expand(items, "", digits, length, limit)
     if found is None or any(len(h) < length for h in found):
         return None  # a match may be shorter: not worth indexing
     word = bool(items) and items[0] == _NOT_AFTER_WORD
     return _Heads(frozenset(found), anchored, bool(digits), word)
 
 
-def _expand(items: list[Any], head: str, digits: list[bool], length: int) -> set[str] | None:
+def _expand(
+    items: list[Any], head: str, digits: list[bool], length: int, limit: int
+) -> set[str] | None:
     """The heads (of ``length`` characters) of the matches of ``items`` that follow ``head``
     (None: too many). A digit class read as ASCII digits is noted in ``digits``."""
     if len(head) >= length or not items:
         return {head}
     (op, arg), rest = items[0], items[1:]
     if op is _sre.LITERAL:
-        return _expand(rest, head + chr(arg), digits, length)
+        return _expand(rest, head + chr(arg), digits, length, limit)
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return _expand(rest, head, digits, length)  # zero-width
+        return _expand(rest, head, digits, length, limit)  # zero-width
     if op is _sre.IN:
         chars: list[str] = []
         for kind, value in arg:
@@ -346,31 +349,33 @@ def _expand(items: list[Any], head: str, digits: list[bool], length: int) -> set
                 chars.extend(_ASCII_DIGITS)
             else:
                 return {head}  # a negated set, another category: the head ends here
-        return _union([(rest, head + c) for c in chars], digits, length)
+        return _union([(rest, head + c) for c in chars], digits, length, limit)
     if op is _sre.SUBPATTERN:
         add_flags, body = arg[1], arg[3]
         if add_flags & re.IGNORECASE:
             return {head}
-        return _expand(list(body) + rest, head, digits, length)
+        return _expand(list(body) + rest, head, digits, length, limit)
     if op is _sre.ATOMIC_GROUP:
-        return _expand(list(arg) + rest, head, digits, length)
+        return _expand(list(arg) + rest, head, digits, length, limit)
     if op is _sre.BRANCH:
-        return _union([(list(branch) + rest, head) for branch in arg[1]], digits, length)
+        return _union([(list(branch) + rest, head) for branch in arg[1]], digits, length, limit)
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
         low, high, body = arg
         times = range(low, min(high, low + length) + 1)
-        return _union([(list(body) * n + rest, head) for n in times], digits, length)
+        return _union([(list(body) * n + rest, head) for n in times], digits, length, limit)
     return {head}  # anything else (any character, a back-reference …): the head ends here
 
 
-def _union(ways: list[tuple[list[Any], str]], digits: list[bool], length: int) -> set[str] | None:
+def _union(
+    ways: list[tuple[list[Any], str]], digits: list[bool], length: int, limit: int
+) -> set[str] | None:
     out: set[str] = set()
     for items, start in ways:
-        found = _expand(items, start, digits, length)
+        found = _expand(items, start, digits, length, limit)
         if found is None:
             return None
         out |= found
-        if len(out) > _MAX_HEADS:
+        if len(out) > limit:
             return None
     return out
 
@@ -504,7 +509,7 @@ def _prepare(spec: Spec) -> _Prepared:
                 bounded = _bounded(pattern)
                 needles = _needles(bounded)
                 heads = _heads(bounded)
-                gate = _heads(bounded, _GATE) if heads is not None else None
+                gate = _heads(bounded, _GATE, _MAX_GATES) if heads is not None else None
                 patterns.append(
                     (
                         name,
@@ -683,11 +688,16 @@ class Lexicon:
         starts = set(pairs)
         out: list[tuple[_Pattern, re.Match[str]]] = []
         every = self.unindexed if ascii else self.unindexed + self.ascii_only
+        patterns = self.patterns
         for index in sorted({*tried, *every}):
-            pattern = self.patterns[index]
-            if pattern.first is not None and pattern.first.isdisjoint(present):
+            pattern = patterns[index]
+            indexed = pattern.heads is not None and not pattern.anchored
+            if indexed and not (pattern.ascii and not ascii):
+                pass  # tried only where its heads begin: the tests below would only
+                # spare it matches that fail there
+            elif pattern.first is not None and pattern.first.isdisjoint(present):
                 continue
-            if pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
+            elif pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
                 continue  # none of the literal words it starts with occurs here
             if pattern.heads is None or (pattern.ascii and not ascii):
                 found = pattern.regex.finditer(text)
