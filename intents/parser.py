@@ -2259,6 +2259,8 @@ def _null_rate(text: str) -> float | None:
 
 def _parentheses(text: str) -> list[tuple[int, int]]:
     """Outermost parenthesised spans (nested ones included in them)."""
+    if "(" not in text:
+        return []  # most questions: no need to read them character by character
     spans: list[tuple[int, int]] = []
     depth, start = 0, 0
     for i, ch in enumerate(text):
