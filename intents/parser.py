@@ -2305,8 +2305,10 @@ def _by_strength(hits: list[Hit], norm: str) -> list[Hit]:
     position."""
 
     def lay(h: Hit) -> bool:
+        if h.type != "ae_term":
+            return False  # (the spellings are compared for events only)
         said = sorted(_spelling(norm[h.start : h.end]).split())
-        return h.type == "ae_term" and said != sorted(_spelling(str(h.value)).split())
+        return said != sorted(_spelling(str(h.value)).split())
 
     return sorted(
         hits,
