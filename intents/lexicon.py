@@ -173,11 +173,13 @@ class _Trie:
                 child = node.exact.get(word)
                 if child is not None:
                     following.append(child)
-                for prefix, pnode in node.matching_prefixes(word):
-                    if word.startswith(prefix):
-                        following.append(pnode)
+                if node.prefixes:  # (most nodes have none)
+                    for prefix, pnode in node.matching_prefixes(word):
+                        if word.startswith(prefix):
+                            following.append(pnode)
             for node in following:
-                out.extend((j, entry) for entry in node.entries)
+                if node.entries:
+                    out.extend([(j, entry) for entry in node.entries])
             frontier = following
             j += step
         return out
