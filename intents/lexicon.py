@@ -578,6 +578,10 @@ class Lexicon:
         # that begin one. The others are tried on every text: ``unindexed``.
         self.by_head: dict[str, list[int]] = {}
         self.by_word_head: dict[str, list[int]] = {}
+        # On ASCII text (nearly every question) the same patterns by their gates where they
+        # have one (``_GATE`` characters: far fewer places match one), else by their heads.
+        self.by_gate: dict[str, list[int]] = {}
+        self.by_head_ungated: dict[str, list[int]] = {}
         self.unindexed: list[int] = []
         self.ascii_only: list[int] = []  # indexed for ASCII text only: tried on any other
         for index, pattern in enumerate(self.patterns):
@@ -589,6 +593,14 @@ class Lexicon:
             table = self.by_word_head if pattern.word else self.by_head
             for head in pattern.heads:
                 table.setdefault(head, []).append(index)
+            if pattern.word:
+                continue
+            if pattern.gate is not None:
+                for gate in pattern.gate:
+                    self.by_gate.setdefault(gate, []).append(index)
+            else:
+                for head in pattern.heads:
+                    self.by_head_ungated.setdefault(head, []).append(index)
         self.add_terms(terms)
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -672,14 +684,26 @@ class Lexicon:
         # regular expressions read it; on ASCII text only, to be sure of that).
         tried: dict[int, list[int]] = {}
         by_head, by_word = self.by_head, self.by_word_head
-        for i, pair in enumerate(pairs):
-            indexes = by_head.get(pair)
-            if indexes is not None:
-                for index in indexes:
-                    if index in tried:
-                        tried[index].append(i)
-                    else:
-                        tried[index] = [i]
+        if ascii:
+            by_gate, ungated = self.by_gate, self.by_head_ungated
+            for i, pair in enumerate(pairs):
+                for table, key in ((by_gate, text[i : i + _GATE]), (ungated, pair)):
+                    indexes = table.get(key)
+                    if indexes is not None:
+                        for index in indexes:
+                            if index in tried:
+                                tried[index].append(i)
+                            else:
+                                tried[index] = [i]
+        else:
+            for i, pair in enumerate(pairs):
+                indexes = by_head.get(pair)
+                if indexes is not None:
+                    for index in indexes:
+                        if index in tried:
+                            tried[index].append(i)
+                        else:
+                            tried[index] = [i]
         if by_word:
             begins = (
                 [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
