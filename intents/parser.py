@@ -299,7 +299,8 @@ class Parser:
         )
         whole = self._read(t, m, 0, len(t.norm), previous)
         readings = [whole]
-        segments = self.segments(t.norm, m)
+        # (Only a question that may be divided is cut into clauses.)
+        segments = self.segments(t.norm, m) if whole.intent not in _WHOLE else []
         if len(segments) > 1 and whole.intent not in _WHOLE:
             parts = self._read_parts(t, m, segments, previous)
             # "…, so I can put both on a summary slide": why it is asked, not a question. The
