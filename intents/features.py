@@ -64,7 +64,7 @@ def features(norm: str, matches: Matches, start: int = 0, end: int | None = None
             if not seq or seq[-1] != label:
                 seq.append(label)
             continue
-        if _NUMBER.fullmatch(tok):
+        if tok[0].isdigit() and _NUMBER.fullmatch(tok):  # (a number begins with a digit)
             seq.append("<num>")
             continue
         if tok in _PUNCTUATION:
