@@ -108,6 +108,8 @@ _LIST_MARK = re.compile(r"(?:^|(?<=[\s:;,]))\(?\d{1,2}\)(?=\s)")
 
 def _without_list_marks(text: Text) -> Text:
     """A numbered list's marks divide its items like semicolons; they are no figures."""
+    if ")" not in text.norm:
+        return text  # (every mark has one)
     marks = list(_LIST_MARK.finditer(text.norm))
     if len(marks) < 2:
         return text  # one "3)" is more likely part of the question
@@ -349,6 +351,8 @@ class Parser:
     def _without_asides(norm: str, m: Matches) -> Matches:
         """Drop what a parenthesis or an "i.e." says: "a PR as best response (i.e. not VGPR or
         better)" asks about PR alone."""
+        if "(" not in norm and "i.e." not in norm and "e.g." not in norm:
+            return m  # (every aside has one of them)
         spans = [(x.start(), x.end()) for x in _ASIDE.finditer(norm)]
         if not spans:
             return m
