@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from intents import context
@@ -167,6 +168,15 @@ _ALPHA = re.compile(r"(?:alpha|α|significance(?: level)?|type i error|p ?[<=])\
 PART_PROBABILITY = 0.5
 # A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
 _SENTENCE = re.compile(r"\S.*?(?:(?<!\be\.g)(?<!\bi\.e)[.!?]+(?=\s|$)|$)")
+
+
+# The last two texts only: the scope rules and the commentary read the same one, in one parse.
+@lru_cache(maxsize=2)
+def _sentences(norm: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the sentences of ``norm``."""
+    return tuple((x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip())
+
+
 # A sentence that tells rather than asks.
 _METHOD_OR_SELF = re.compile(r"(?:why|how|i|i'[a-z]+|we|we'[a-z]+)\b")
 _REMARK = re.compile(
@@ -399,9 +409,7 @@ class Parser:
     def _questions_only(self, text: Text) -> Text:
         """The sentences that ask (for the scope rules): "Some of our team come from solid
         tumours." is context, not a question about another disease."""
-        sentences = [
-            (x.start(), x.end()) for x in _SENTENCE.finditer(text.norm) if x.group().strip()
-        ]
+        sentences = list(_sentences(text.norm))
         if len(sentences) < 2:
             return text
         asks = [(a, b) for a, b in sentences if self._asks(text.norm, a, b)]
@@ -413,7 +421,7 @@ class Parser:
     def _without_commentary(self, norm: str, m: Matches) -> Matches:
         """Drop what sentences that are not questions say ("One of our KOLs prefers 90 %
         intervals." after the question): they explain the question, they do not ask."""
-        sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip()]
+        sentences = list(_sentences(norm))
         if len(sentences) < 2:
             return m
         asks = [self._asks(norm, a, b) for a, b in sentences]
