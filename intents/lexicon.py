@@ -189,10 +189,10 @@ class _Trie:
         root = self.root
         for i in range(len(toks)):
             word = toks[i][0]
-            if word not in root.exact and not any(
-                word.startswith(prefix) for prefix, _ in root.matching_prefixes(word)
-            ):
-                continue  # no phrase begins with this word: nothing to walk
+            if word not in root.exact:
+                prefixes = root.matching_prefixes(word)
+                if not prefixes or not any(word.startswith(p) for p, _ in prefixes):
+                    continue  # no phrase begins with this word: nothing to walk
             for j, entry in self.walk(toks, i):
                 out.append(Hit(entry.type, entry.value, toks[i][1], toks[j][2], entry.weak))
         return out
@@ -685,25 +685,24 @@ class Lexicon:
         tried: dict[int, list[int]] = {}
         by_head, by_word = self.by_head, self.by_word_head
         if ascii:
+            # (A pattern is in one table or the other: each one's places come in order.)
             by_gate, ungated = self.by_gate, self.by_head_ungated
-            for i, pair in enumerate(pairs):
-                for table, key in ((by_gate, text[i : i + _GATE]), (ungated, pair)):
-                    indexes = table.get(key)
-                    if indexes is not None:
-                        for index in indexes:
-                            if index in tried:
-                                tried[index].append(i)
-                            else:
-                                tried[index] = [i]
+            where = [
+                (i, x)
+                for i in range(len(text) - _GATE + 1)
+                if (x := by_gate.get(text[i : i + _GATE])) is not None
+            ]
+            where += [
+                (i, x) for i, pair in enumerate(pairs) if (x := ungated.get(pair)) is not None
+            ]
         else:
-            for i, pair in enumerate(pairs):
-                indexes = by_head.get(pair)
-                if indexes is not None:
-                    for index in indexes:
-                        if index in tried:
-                            tried[index].append(i)
-                        else:
-                            tried[index] = [i]
+            where = [(i, x) for i, pair in enumerate(pairs) if (x := by_head.get(pair)) is not None]
+        for i, indexes in where:
+            for index in indexes:
+                if index in tried:
+                    tried[index].append(i)
+                else:
+                    tried[index] = [i]
         if by_word:
             begins = (
                 [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
