@@ -1942,11 +1942,13 @@ class Parser:
     @staticmethod
     def _refine(m: Matches, slots: dict[str, Slot], table: dict[str, Any]) -> None:
         """Values that depend on something else in the question ("dose" of dexamethasone)."""
-        present = m.types() | {f"{h.type}={h.value}" for h in m.hits}
+        present: set[str] | None = None  # (made when a slot has a rule to apply)
         for name, slot in table.items():
             current = slots.get(name)
             if current is None or current.value not in slot.refine:
                 continue
+            if present is None:
+                present = m.types() | {f"{h.type}={h.value}" for h in m.hits}
             rule = slot.refine[current.value]
             new = next(
                 (v for cue, v in rule.items() if cue != "else" and cue in present), rule.get("else")
