@@ -78,11 +78,13 @@ class Classifier:
         index = self.index
         rows = [i for i in map(index.get, features) if i is not None]
         # The rows added in the order of the features (``take`` gathers them as indexing
-        # does, with less overhead); every step below is numpy's, as the training's was.
-        logits = self.bias + (self.weights.take(rows, axis=0).sum(axis=0) if rows else 0.0)
-        logits -= np.max(logits)
+        # does); the reductions are the ufuncs' own, which ``sum`` and ``max`` call through
+        # a layer of Python: the same arithmetic, with less overhead.
+        total = np.add.reduce(self.weights.take(rows, axis=0), axis=0) if rows else 0.0
+        logits = self.bias + total
+        logits -= np.maximum.reduce(logits)
         probs = np.exp(logits)
-        probs /= probs.sum()
+        probs /= np.add.reduce(probs)
         values = probs.tolist()
         order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
         classes = self.classes
