@@ -257,6 +257,9 @@ class _Pattern:
     # for ASCII text only).
     gate: frozenset[str] | None = None
     ascii_gate: bool = False
+    # Literal strings one of which occurs in any text it matches (None: not known): a
+    # pattern tried on every text is not run on one that has none of them.
+    musts: tuple[str, ...] | None = None
     compiled: re.Pattern[str] | None = None
 
     @property
@@ -380,6 +383,49 @@ def _union(
         if len(out) > limit:
             return None
     return out
+
+
+def _musts(pattern: str) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of ``pattern`` contains (None when that is
+    not known: a pattern that ignores case, or no literal it must hold)."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _contained(list(parsed.data))
+    return tuple(sorted(found)) if found else None
+
+
+def _contained(items: list[Any]) -> set[str] | None:
+    """One set of literal strings one of which every match of ``items`` contains: of those
+    the sequence's parts give, the one whose shortest string is longest."""
+    sets: list[set[str]] = []
+    run = ""  # literal characters matched one after the other
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            sets.append({run})
+            run = ""
+        inner: set[str] | None = None
+        if op is _sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            inner = _contained(list(arg[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            inner = _contained(list(arg))
+        elif op is _sre.BRANCH:
+            branches = [_contained(list(branch)) for branch in arg[1]]
+            if all(branches):
+                inner = set().union(*(b for b in branches if b))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            inner = _contained(list(arg[2]))
+        if inner:
+            sets.append(inner)
+    if run:
+        sets.append({run})
+    return max(sets, key=lambda found: min(map(len, found)), default=None)
 
 
 def _needles(pattern: str) -> tuple[str, ...] | None:
@@ -528,6 +574,7 @@ def _prepare(spec: Spec) -> _Prepared:
                             else (None, False, False, False)
                         ),
                         *((gate.heads, gate.ascii) if gate is not None else (None, False)),
+                        _musts(bounded),
                     )
                 )
             for phrase in entry.phrases + entry.weak + [value]:
@@ -724,6 +771,8 @@ class Lexicon:
                 continue
             elif pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
                 continue  # none of the literal words it starts with occurs here
+            elif pattern.musts is not None and not any(map(text.__contains__, pattern.musts)):
+                continue  # nor any of those it must hold
             if pattern.heads is None or (pattern.ascii and not ascii):
                 found = pattern.regex.finditer(text)
                 out.extend((pattern, m) for m in found if m.end() > m.start())
