@@ -30,6 +30,7 @@ _CONJUNCTIONS = frozenset({"and", "or", "/", "+", "&", ","})
 _NOT_WORD = re.compile(r"[^\w]")
 _INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%(?![a-z])|percent\b|per ?cent\b|pct\b))?")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -707,7 +708,7 @@ class Lexicon:
             found.hits.append(self._finish(hit))
         found.hits.sort(key=lambda h: h.start)
         found.overlays.sort(key=lambda h: h.start)
-        for m in _NUMBER.finditer(text):
+        for m in _NUMBER.finditer(text) if _DIGIT.search(text) else ():  # (each has a digit)
             found.numbers.append(
                 Hit(
                     "number",
