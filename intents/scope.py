@@ -141,18 +141,27 @@ class _Compiled:
     unless: tuple[_Gated, ...]
 
     def matches(self, text: Text, by_phrase: bool) -> bool:
+        # Loops rather than any(...): every question runs every rule, and the generators
+        # cost more than the tests most of them make.
         w = text.norm
-        hit = (
-            by_phrase
-            or any(rx.match(w) for rx in self.whole)
-            or any(rx.search(w) for rx in self.search)
-            or any(rx.search(text.original) for rx in self.original)
-        )
-        if not hit:
+        if not by_phrase and not self._hit(w, text.original):
             return False
-        if self.requires and not any(rx.search(w) for rx in self.requires):
+        if self.requires and not _found(self.requires, w):
             return False
-        return not any(rx.search(w) for rx in self.unless)
+        return not _found(self.unless, w)
+
+    def _hit(self, w: str, original: str) -> bool:
+        for rx in self.whole:
+            if rx.match(w):
+                return True
+        return _found(self.search, w) or _found(self.original, original)
+
+
+def _found(patterns: tuple[_Gated, ...], text: str) -> bool:
+    for rx in patterns:
+        if rx.search(text):
+            return True
+    return False
 
 
 class ScopeRules:
