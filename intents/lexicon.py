@@ -784,7 +784,8 @@ class Lexicon:
                 # finditer's matches: the first match from each position on, the next one
                 # searched from its end (a pattern with heads never matches empty).
                 regex, end = pattern.regex, 0
-                gate = pattern.gate if ascii or not pattern.ascii_gate else None
+                # On ASCII text a gated pattern's places were found by its gate already.
+                gate = pattern.gate if not ascii and not pattern.ascii_gate else None
                 places = tried[index]
                 for i in sorted(places) if by_word else places:
                     if i < end or (gate is not None and text[i : i + _GATE] not in gate):
