@@ -48,14 +48,6 @@ class _Gated:
             return False
         return self._regex().match(text) is not None
 
-    def search(self, text: str) -> bool:
-        """Whether it matches anywhere in ``text``: never where none of its heads occurs (a
-        pair of characters occurs in a text when it is a substring of it)."""
-        heads = self.heads
-        if heads is not None and self._exact(text) and not any(map(text.__contains__, heads)):
-            return False
-        return self._regex().search(text) is not None
-
     def _exact(self, text: str) -> bool:
         return not self.ascii or text.isascii()
 
@@ -158,8 +150,13 @@ class _Compiled:
 
 
 def _found(patterns: tuple[_Gated, ...], text: str) -> bool:
+    """Whether one of ``patterns`` matches anywhere in ``text``: never one none of whose
+    heads occurs in it (a pair of characters occurs in a text when it is a substring of it)."""
     for rx in patterns:
-        if rx.search(text):
+        heads = rx.heads
+        if heads is not None and rx._exact(text) and not any(map(text.__contains__, heads)):
+            continue
+        if rx._regex().search(text) is not None:
             return True
     return False
 
