@@ -42,6 +42,7 @@ CUE_TYPES = (
     "definition_term",
     "reconstructed_cue",
 )
+_CUES = frozenset(CUE_TYPES)
 
 
 def features(norm: str, matches: Matches, start: int = 0, end: int | None = None) -> list[str]:
@@ -63,7 +64,7 @@ def features(norm: str, matches: Matches, start: int = 0, end: int | None = None
             if not seq or seq[-1] != label:
                 seq.append(label)
             continue
-        if _NUMBER.fullmatch(tok):
+        if tok[0].isdigit() and _NUMBER.fullmatch(tok):  # (a number begins with a digit)
             seq.append("<num>")
             continue
         if tok in _PUNCTUATION:
@@ -71,24 +72,23 @@ def features(norm: str, matches: Matches, start: int = 0, end: int | None = None
         seq.append(tok)
         if tok[0].isalpha():
             words.append(tok)
-    for item in seq:
-        out.append("w:" + item)
-    for before, after in zip(["^", *seq], [*seq, "$"], strict=True):
-        out.append(f"b:{before}_{after}")
+    # (The order they are made in does not matter: the list is sorted at the end.)
+    out += ["w:" + item for item in seq]
+    out += [f"b:{before}_{after}" for before, after in zip(["^", *seq], [*seq, "$"], strict=True)]
     for hit in hits:
         weak = "~" if hit.weak else ""
         out.append(f"e:{hit.type}{weak}")
         out.append(f"v:{hit.type}{weak}={hit.value}")
-    for hit in matches.overlays:
-        if hit.type in CUE_TYPES and hit.start >= start and hit.end <= stop:
-            out.append(f"o:{hit.type}")
-    for x, y, z in zip(seq, seq[1:], seq[2:], strict=False):
-        out.append(f"t:{x}_{y}_{z}")
+    out += [
+        f"o:{hit.type}"
+        for hit in matches.overlays
+        if hit.type in _CUES and hit.start >= start and hit.end <= stop
+    ]
+    out += [f"t:{x}_{y}_{z}" for x, y, z in zip(seq, seq[1:], seq[2:], strict=False)]
     for word in words:
         out.append("s:" + word[:5])  # a crude stem: "respond", "responded", "responders"
         padded = f"#{word}#"
-        for i in range(len(padded) - 3):
-            out.append("c:" + padded[i : i + 4])
+        out += ["c:" + padded[i : i + 4] for i in range(len(padded) - 3)]
     n = len(seq)
     out.append(
         "n:"

@@ -30,6 +30,7 @@ _CONJUNCTIONS = frozenset({"and", "or", "/", "+", "&", ","})
 _NOT_WORD = re.compile(r"[^\w]")
 _INNER_GROUP = re.compile(r"\(\?P<([a-z_]+)>")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: ?(%(?![a-z])|percent\b|per ?cent\b|pct\b))?")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +174,26 @@ class _Trie:
                 child = node.exact.get(word)
                 if child is not None:
                     following.append(child)
-                for prefix, pnode in node.matching_prefixes(word):
-                    if word.startswith(prefix):
-                        following.append(pnode)
+                if node.prefixes:  # (most nodes have none)
+                    for prefix, pnode in node.matching_prefixes(word):
+                        if word.startswith(prefix):
+                            following.append(pnode)
             for node in following:
-                out.extend((j, entry) for entry in node.entries)
+                if node.entries:
+                    out.extend([(j, entry) for entry in node.entries])
             frontier = following
             j += step
         return out
 
     def scan(self, toks: list[tuple[str, int, int]]) -> list[Hit]:
         out: list[Hit] = []
+        root = self.root
         for i in range(len(toks)):
+            word = toks[i][0]
+            if word not in root.exact:
+                prefixes = root.matching_prefixes(word)
+                if not prefixes or not any(word.startswith(p) for p, _ in prefixes):
+                    continue  # no phrase begins with this word: nothing to walk
             for j, entry in self.walk(toks, i):
                 out.append(Hit(entry.type, entry.value, toks[i][1], toks[j][2], entry.weak))
         return out
@@ -204,12 +213,13 @@ class _Derived:
     after: _Trie
 
     def extend(self, base: list[Hit], toks: list[tuple[str, int, int]]) -> list[Hit]:
+        sources = [h for h in base if h.type == self.source and h.value in self.values]
+        if not sources:
+            return []
         starts = {a: k for k, (_, a, _) in enumerate(toks)}
         ends = {b: k for k, (_, _, b) in enumerate(toks)}
         out: list[Hit] = []
-        for hit in base:
-            if hit.type != self.source or hit.value not in self.values:
-                continue
+        for hit in sources:
             value = self.prefix + str(hit.value)
             first, last = starts.get(hit.start), ends.get(hit.end)
             if last is not None:
@@ -243,6 +253,14 @@ class _Pattern:
     anchored: bool = False
     ascii: bool = False
     word: bool = False
+    # The same for the first ``_GATE`` characters: most places a pair lets through, these do
+    # not, and a failed match costs more than looking a string up (``ascii_gate``: they hold
+    # for ASCII text only).
+    gate: frozenset[str] | None = None
+    ascii_gate: bool = False
+    # Literal strings one of which occurs in any text it matches (None: not known): a
+    # pattern tried on every text is not run on one that has none of them.
+    musts: tuple[str, ...] | None = None
     compiled: re.Pattern[str] | None = None
 
     @property
@@ -273,7 +291,9 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
 # What ``(?<![\w])`` (``_bounded``'s start) parses to.
 _NOT_AFTER_WORD = _sre_parse.parse(r"(?<![\w])").data[0]
 _HEAD = 2  # the length of the heads a pattern is indexed by
+_GATE = 3  # the length of the heads a place it is tried at must begin with
 _MAX_HEADS = 256
+_MAX_GATES = 2048  # a gate is a set looked up at a place, not an index: it may be larger
 _ASCII_DIGITS = "0123456789"
 
 
@@ -285,10 +305,10 @@ class _Heads:
     word: bool  # a match begins a word: the character before it is none of \w
 
 
-def _heads(pattern: str) -> _Heads | None:
-    """The strings of ``_HEAD`` characters that every match of ``pattern`` begins with (or
+def _heads(pattern: str, length: int = _HEAD, limit: int = _MAX_HEADS) -> _Heads | None:
+    """The strings of ``length`` characters that every match of ``pattern`` begins with (or
     None when they are not known, when the pattern can match the empty string or fewer
-    than ``_HEAD`` characters, or when there are too many to be worth it.
+    than ``length`` characters, or when there are too many to be worth it.
 
     Exact for the pattern's literal text and character sets; assertions are left out, which
     only lets more places through, never fewer. A pattern with a flag that changes how
@@ -304,23 +324,25 @@ def _heads(pattern: str) -> _Heads | None:
     items = list(parsed.data)
     anchored = bool(items) and items[0] == (_sre.AT, _sre.AT_BEGINNING)
     digits: list[bool] = []
-    found = _expand(items, "", digits)
-    if found is None or any(len(h) < _HEAD for h in found):
+    found = _expand(items, "", digits, length, limit)
+    if found is None or any(len(h) < length for h in found):
         return None  # a match may be shorter: not worth indexing
     word = bool(items) and items[0] == _NOT_AFTER_WORD
     return _Heads(frozenset(found), anchored, bool(digits), word)
 
 
-def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
-    """The heads of the matches of ``items`` that follow ``head`` (None: too many). A digit
-    class read as ASCII digits is noted in ``digits``."""
-    if len(head) >= _HEAD or not items:
+def _expand(
+    items: list[Any], head: str, digits: list[bool], length: int, limit: int
+) -> set[str] | None:
+    """The heads (of ``length`` characters) of the matches of ``items`` that follow ``head``
+    (None: too many). A digit class read as ASCII digits is noted in ``digits``."""
+    if len(head) >= length or not items:
         return {head}
     (op, arg), rest = items[0], items[1:]
     if op is _sre.LITERAL:
-        return _expand(rest, head + chr(arg), digits)
+        return _expand(rest, head + chr(arg), digits, length, limit)
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return _expand(rest, head, digits)  # zero-width
+        return _expand(rest, head, digits, length, limit)  # zero-width
     if op is _sre.IN:
         chars: list[str] = []
         for kind, value in arg:
@@ -333,33 +355,78 @@ def _expand(items: list[Any], head: str, digits: list[bool]) -> set[str] | None:
                 chars.extend(_ASCII_DIGITS)
             else:
                 return {head}  # a negated set, another category: the head ends here
-        return _union([(rest, head + c) for c in chars], head, digits)
+        return _union([(rest, head + c) for c in chars], digits, length, limit)
     if op is _sre.SUBPATTERN:
         add_flags, body = arg[1], arg[3]
         if add_flags & re.IGNORECASE:
             return {head}
-        return _expand(list(body) + rest, head, digits)
+        return _expand(list(body) + rest, head, digits, length, limit)
     if op is _sre.ATOMIC_GROUP:
-        return _expand(list(arg) + rest, head, digits)
+        return _expand(list(arg) + rest, head, digits, length, limit)
     if op is _sre.BRANCH:
-        return _union([(list(branch) + rest, head) for branch in arg[1]], head, digits)
+        return _union([(list(branch) + rest, head) for branch in arg[1]], digits, length, limit)
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
         low, high, body = arg
-        times = range(low, min(high, low + _HEAD) + 1)
-        return _union([(list(body) * n + rest, head) for n in times], head, digits)
+        times = range(low, min(high, low + length) + 1)
+        return _union([(list(body) * n + rest, head) for n in times], digits, length, limit)
     return {head}  # anything else (any character, a back-reference …): the head ends here
 
 
-def _union(ways: list[tuple[list[Any], str]], head: str, digits: list[bool]) -> set[str] | None:
+def _union(
+    ways: list[tuple[list[Any], str]], digits: list[bool], length: int, limit: int
+) -> set[str] | None:
     out: set[str] = set()
     for items, start in ways:
-        found = _expand(items, start, digits)
+        found = _expand(items, start, digits, length, limit)
         if found is None:
             return None
         out |= found
-        if len(out) > _MAX_HEADS:
+        if len(out) > limit:
             return None
     return out
+
+
+def _musts(pattern: str) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of ``pattern`` contains (None when that is
+    not known: a pattern that ignores case, or no literal it must hold)."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _contained(list(parsed.data))
+    return tuple(sorted(found)) if found else None
+
+
+def _contained(items: list[Any]) -> set[str] | None:
+    """One set of literal strings one of which every match of ``items`` contains: of those
+    the sequence's parts give, the one whose shortest string is longest."""
+    sets: list[set[str]] = []
+    run = ""  # literal characters matched one after the other
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            sets.append({run})
+            run = ""
+        inner: set[str] | None = None
+        if op is _sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            inner = _contained(list(arg[3]))
+        elif op is _sre.ATOMIC_GROUP:
+            inner = _contained(list(arg))
+        elif op is _sre.BRANCH:
+            branches = [_contained(list(branch)) for branch in arg[1]]
+            if all(branches):
+                inner = set().union(*(b for b in branches if b))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            inner = _contained(list(arg[2]))
+        if inner:
+            sets.append(inner)
+    if run:
+        sets.append({run})
+    return max(sets, key=lambda found: min(map(len, found)), default=None)
 
 
 def _needles(pattern: str) -> tuple[str, ...] | None:
@@ -491,6 +558,7 @@ def _prepare(spec: Spec) -> _Prepared:
                 bounded = _bounded(pattern)
                 needles = _needles(bounded)
                 heads = _heads(bounded)
+                gate = _heads(bounded, _GATE, _MAX_GATES) if heads is not None else None
                 patterns.append(
                     (
                         name,
@@ -504,8 +572,10 @@ def _prepare(spec: Spec) -> _Prepared:
                         *(
                             (heads.heads, heads.anchored, heads.ascii, heads.word)
                             if heads is not None
-                            else ()
+                            else (None, False, False, False)
                         ),
+                        *((gate.heads, gate.ascii) if gate is not None else (None, False)),
+                        _musts(bounded),
                     )
                 )
             for phrase in entry.phrases + entry.weak + [value]:
@@ -549,12 +619,17 @@ class Lexicon:
             if etype.derive is not None:
                 self._add_derived(name, etype, spec.entities[etype.derive.source])
         self.grade_words = spec.entities["grade"].number_words
+        self._overlay_types = frozenset(n for n, e in spec.entities.items() if e.overlay)
         # The indexed patterns (not anchored) by the pairs of characters their matches
         # begin with: a question's pairs name the few worth trying, and where.
         # Those whose matches begin a word (most: ``_bounded``) are looked up among the pairs
         # that begin one. The others are tried on every text: ``unindexed``.
         self.by_head: dict[str, list[int]] = {}
         self.by_word_head: dict[str, list[int]] = {}
+        # On ASCII text (nearly every question) the same patterns by their gates where they
+        # have one (``_GATE`` characters: far fewer places match one), else by their heads.
+        self.by_gate: dict[str, list[int]] = {}
+        self.by_head_ungated: dict[str, list[int]] = {}
         self.unindexed: list[int] = []
         self.ascii_only: list[int] = []  # indexed for ASCII text only: tried on any other
         for index, pattern in enumerate(self.patterns):
@@ -566,6 +641,14 @@ class Lexicon:
             table = self.by_word_head if pattern.word else self.by_head
             for head in pattern.heads:
                 table.setdefault(head, []).append(index)
+            if pattern.word:
+                continue
+            if pattern.gate is not None:
+                for gate in pattern.gate:
+                    self.by_gate.setdefault(gate, []).append(index)
+            else:
+                for head in pattern.heads:
+                    self.by_head_ungated.setdefault(head, []).append(index)
         self.add_terms(terms)
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -603,8 +686,9 @@ class Lexicon:
         found = Matches()
         candidates: list[Hit] = []
         toks = tokens(text)
+        overlay = self._overlay_types
         for hit in self.trie.scan(toks):
-            (found.overlays if self._is_overlay(hit.type) else candidates).append(hit)
+            (found.overlays if hit.type in overlay else candidates).append(hit)
         candidates.extend(self._gapped(toks))
         base = list(candidates)
         for derived in self.derived:
@@ -624,7 +708,7 @@ class Lexicon:
             found.hits.append(self._finish(hit))
         found.hits.sort(key=lambda h: h.start)
         found.overlays.sort(key=lambda h: h.start)
-        for m in _NUMBER.finditer(text):
+        for m in _NUMBER.finditer(text) if _DIGIT.search(text) else ():  # (each has a digit)
             found.numbers.append(
                 Hit(
                     "number",
@@ -641,28 +725,55 @@ class Lexicon:
         ``finditer`` gives them; a pattern is tried only where a match of it can begin."""
         present = frozenset(text)
         ascii = text.isascii()
-        pairs = [text[i : i + 2] for i in range(len(text))]  # the last is one character
+        # Every pair of characters (the heads are pairs: a last single character is none).
+        pairs = [text[i : i + 2] for i in range(len(text) - 1)]
         # Where each pair an indexed pattern's matches begin with begins; for the patterns
         # whose matches begin a word, only where the character before is none of \w (as the
         # regular expressions read it; on ASCII text only, to be sure of that).
         tried: dict[int, list[int]] = {}
         by_head, by_word = self.by_head, self.by_word_head
-        for i, pair in [(i, pair) for i, pair in enumerate(pairs) if pair in by_head]:
-            for index in by_head[pair]:
-                tried.setdefault(index, []).append(i)
-        begins = [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
-        for i in begins:
-            for index in by_word.get(text[i : i + 2], ()):
-                tried.setdefault(index, []).append(i)
+        if ascii:
+            # (A pattern is in one table or the other: each one's places come in order.)
+            by_gate, ungated = self.by_gate, self.by_head_ungated
+            where = [
+                (i, x)
+                for i in range(len(text) - _GATE + 1)
+                if (x := by_gate.get(text[i : i + _GATE])) is not None
+            ]
+            where += [
+                (i, x) for i, pair in enumerate(pairs) if (x := ungated.get(pair)) is not None
+            ]
+        else:
+            where = [(i, x) for i, pair in enumerate(pairs) if (x := by_head.get(pair)) is not None]
+        for i, indexes in where:
+            for index in indexes:
+                if index in tried:
+                    tried[index].append(i)
+                else:
+                    tried[index] = [i]
+        if by_word:
+            begins = (
+                [0, *(m.end() for m in _NOT_WORD.finditer(text))] if ascii else range(len(text))
+            )
+            for i in begins:
+                for index in by_word.get(text[i : i + 2], ()):
+                    tried.setdefault(index, []).append(i)
         starts = set(pairs)
         out: list[tuple[_Pattern, re.Match[str]]] = []
         every = self.unindexed if ascii else self.unindexed + self.ascii_only
+        patterns = self.patterns
         for index in sorted({*tried, *every}):
-            pattern = self.patterns[index]
-            if pattern.first is not None and pattern.first.isdisjoint(present):
+            pattern = patterns[index]
+            indexed = pattern.heads is not None and not pattern.anchored
+            if indexed and not (pattern.ascii and not ascii):
+                pass  # tried only where its heads begin: the tests below would only
+                # spare it matches that fail there
+            elif pattern.first is not None and pattern.first.isdisjoint(present):
                 continue
-            if pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
+            elif pattern.pairs is not None and pattern.pairs.isdisjoint(starts):
                 continue  # none of the literal words it starts with occurs here
+            elif pattern.musts is not None and not any(map(text.__contains__, pattern.musts)):
+                continue  # nor any of those it must hold
             if pattern.heads is None or (pattern.ascii and not ascii):
                 found = pattern.regex.finditer(text)
                 out.extend((pattern, m) for m in found if m.end() > m.start())
@@ -673,8 +784,14 @@ class Lexicon:
                 # finditer's matches: the first match from each position on, the next one
                 # searched from its end (a pattern with heads never matches empty).
                 regex, end = pattern.regex, 0
-                for i in sorted(tried[index]):
-                    if i >= end and (m := regex.match(text, i)) is not None:
+                # On ASCII text a gated pattern's places were found by its gate already.
+                gate = pattern.gate if not ascii and not pattern.ascii_gate else None
+                places = tried[index]
+                for i in sorted(places) if by_word else places:
+                    if i < end or (gate is not None and text[i : i + _GATE] not in gate):
+                        continue
+                    m = regex.match(text, i)
+                    if m is not None:
                         out.append((pattern, m))
                         end = m.end()
         return out
@@ -703,8 +820,7 @@ class Lexicon:
         return out
 
     def _is_overlay(self, etype: str) -> bool:
-        spec = self.spec.entities.get(etype)
-        return bool(spec and spec.overlay)
+        return etype in self._overlay_types
 
     def _finish(self, hit: Hit) -> Hit:
         """Values that need arithmetic: grades from their numbers, AE terms in the caller's

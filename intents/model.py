@@ -77,13 +77,18 @@ class Classifier:
     def score(self, features: list[str]) -> Scores:
         index = self.index
         rows = [i for i in map(index.get, features) if i is not None]
-        logits = self.bias + (self.weights[rows].sum(axis=0) if rows else 0.0)
-        logits = logits - logits.max()
+        # The rows added in the order of the features (``take`` gathers them as indexing
+        # does); the reductions are the ufuncs' own, which ``sum`` and ``max`` call through
+        # a layer of Python: the same arithmetic, with less overhead.
+        total = np.add.reduce(self.weights.take(rows, axis=0), axis=0) if rows else 0.0
+        logits = self.bias + total
+        logits -= np.maximum.reduce(logits)
         probs = np.exp(logits)
-        probs /= probs.sum()
+        probs /= np.add.reduce(probs)
         values = probs.tolist()
         order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
-        return Scores(tuple((self.classes[i], values[i]) for i in order))
+        classes = self.classes
+        return Scores(tuple([(classes[i], values[i]) for i in order]))
 
     def weight(self, feature: str, label: str) -> float:
         row = self.index.get(feature)

@@ -160,6 +160,14 @@ def normalise(original: str) -> Text:
 def _normalise_plain(original: str) -> Text:
     """The common case, printable ASCII, without the per-character Unicode work (the same
     result as the general path)."""
+    if "  " not in original and original[:1] != " " and original[-1:] != " ":
+        # Single blanks only, none at either end: every character is itself, lower-cased.
+        return Text(
+            original,
+            original.lower(),
+            tuple(range(len(original))),
+            tuple(range(1, len(original) + 1)),
+        )
     out: list[str] = []
     starts: list[int] = []
     pos = 0

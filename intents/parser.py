@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from intents import context
@@ -128,6 +129,8 @@ _LIST_MARK = re.compile(r"(?:^|(?<=[\s:;,]))\(?\d{1,2}\)(?=\s)")
 
 def _without_list_marks(text: Text) -> Text:
     """A numbered list's marks divide its items like semicolons; they are no figures."""
+    if ")" not in text.norm:
+        return text  # (every mark has one)
     marks = list(_LIST_MARK.finditer(text.norm))
     if len(marks) < 2:
         return text  # one "3)" is more likely part of the question
@@ -185,6 +188,15 @@ _ALPHA = re.compile(r"(?:alpha|α|significance(?: level)?|type i error|p ?[<=])\
 PART_PROBABILITY = 0.5
 # A sentence ends at ".", "!" or "?" before a blank or the end ("0.9" and "e.g." do not end one).
 _SENTENCE = re.compile(r"\S.*?(?:(?<!\be\.g)(?<!\bi\.e)[.!?]+(?=\s|$)|$)")
+
+
+# The last two texts only: the scope rules and the commentary read the same one, in one parse.
+@lru_cache(maxsize=2)
+def _sentences(norm: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the sentences of ``norm``."""
+    return tuple((x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip())
+
+
 # A sentence that tells rather than asks.
 _METHOD_OR_SELF = re.compile(r"(?:why|how|i|i'[a-z]+|we|we'[a-z]+)\b")
 _REMARK = re.compile(
@@ -329,7 +341,8 @@ class Parser:
         )
         whole = self._read(t, m, 0, len(t.norm), previous)
         readings = [whole]
-        segments = self.segments(t.norm, m)
+        # (Only a question that may be divided is cut into clauses.)
+        segments = self.segments(t.norm, m) if whole.intent not in _WHOLE else []
         if len(segments) > 1 and whole.intent not in _WHOLE:
             parts = self._read_parts(t, m, segments, previous)
             # "…, so I can put both on a summary slide": why it is asked, not a question. The
@@ -378,6 +391,8 @@ class Parser:
     def _without_asides(norm: str, m: Matches) -> Matches:
         """Drop what a parenthesis or an "i.e." says: "a PR as best response (i.e. not VGPR or
         better)" asks about PR alone."""
+        if "(" not in norm and "i.e." not in norm and "e.g." not in norm:
+            return m  # (every aside has one of them)
         spans = [(x.start(), x.end()) for x in _ASIDE.finditer(norm)]
         if not spans:
             return m
@@ -437,9 +452,7 @@ class Parser:
     def _questions_only(self, text: Text) -> Text:
         """The sentences that ask (for the scope rules): "Some of our team come from solid
         tumours." is context, not a question about another disease."""
-        sentences = [
-            (x.start(), x.end()) for x in _SENTENCE.finditer(text.norm) if x.group().strip()
-        ]
+        sentences = list(_sentences(text.norm))
         if len(sentences) < 2:
             return text
         asks = [(a, b) for a, b in sentences if self._asks(text.norm, a, b)]
@@ -451,7 +464,7 @@ class Parser:
     def _without_commentary(self, norm: str, m: Matches) -> Matches:
         """Drop what sentences that are not questions say ("One of our KOLs prefers 90 %
         intervals." after the question): they explain the question, they do not ask."""
-        sentences = [(x.start(), x.end()) for x in _SENTENCE.finditer(norm) if x.group().strip()]
+        sentences = list(_sentences(norm))
         disclosed = _DISCLOSURE.match(norm)
         if disclosed is not None:
             heads = [h for h in m.hits if h.type in self.heads and not h.weak]
@@ -2081,11 +2094,13 @@ class Parser:
     def _refine(clause: list[Hit], slots: dict[str, Slot], table: dict[str, Any]) -> None:
         """Values that depend on something else in the clause ("dose" of dexamethasone; not
         "n enrolled" beside "n penta", which is another clause)."""
-        present = {h.type for h in clause} | {f"{h.type}={h.value}" for h in clause}
+        present: set[str] | None = None  # (made when a slot has a rule to apply)
         for name, slot in table.items():
             current = slots.get(name)
             if current is None or current.value not in slot.refine:
                 continue
+            if present is None:
+                present = {h.type for h in clause} | {f"{h.type}={h.value}" for h in clause}
             rule = slot.refine[current.value]
             new = next(
                 (v for cue, v in rule.items() if cue != "else" and cue in present), rule.get("else")
@@ -2411,6 +2426,8 @@ def _null_rate(text: str) -> float | None:
 
 def _parentheses(text: str) -> list[tuple[int, int]]:
     """Outermost parenthesised spans (nested ones included in them)."""
+    if "(" not in text:
+        return []  # most questions: no need to read them character by character
     spans: list[tuple[int, int]] = []
     depth, start = 0, 0
     for i, ch in enumerate(text):
@@ -2455,8 +2472,10 @@ def _by_strength(hits: list[Hit], norm: str) -> list[Hit]:
     position."""
 
     def lay(h: Hit) -> bool:
+        if h.type != "ae_term":
+            return False  # (the spellings are compared for events only)
         said = sorted(_spelling(norm[h.start : h.end]).split())
-        return h.type == "ae_term" and said != sorted(_spelling(str(h.value)).split())
+        return said != sorted(_spelling(str(h.value)).split())
 
     return sorted(
         hits,

@@ -48,28 +48,78 @@ class _Gated:
             return False
         return self._regex().match(text) is not None
 
-    def search(self, text: str, pairs: frozenset[str]) -> bool:
-        """Whether it matches anywhere in ``text`` (``pairs``: the text's pairs of
-        characters)."""
-        if self.heads is not None and self.heads.isdisjoint(pairs) and self._exact(text):
-            return False
-        return self._regex().search(text) is not None
-
     def _exact(self, text: str) -> bool:
         return not self.ascii or text.isascii()
 
 
-def _pairs(text: str) -> frozenset[str]:
-    return frozenset([text[i : i + 2] for i in range(len(text) - 1)])
+# Where a pattern has no heads, its top-level alternatives each may: "a|b|c" occurs in a
+# text when one of "a", "b", "c" does, so each is searched for on its own, where it can
+# begin. Not for a pattern whose alternatives depend on each other (a global flag, a
+# back-reference or a conditional group).
+_ENTANGLED = re.compile(r"^\(\?[aiLmsux]|\\[1-9]|\(\?P=|\(\?\(")
 
 
-def _gates(rules: list[ScopeRule]) -> dict[str, tuple[frozenset[str], bool] | None]:
-    """The heads of every pattern the rules search with (what ``_Gated`` is made from)."""
-    out: dict[str, tuple[frozenset[str], bool] | None] = {}
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` (itself alone when it has one, or when they
+    cannot be read apart)."""
+    if _ENTANGLED.search(pattern):
+        return [pattern]
+    out: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            # "[]…]" and "[^]…]": a "]" first in a set is a character of it
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    if len(out) < 2 or depth != 0 or in_class:
+        return [pattern]
+    for alternative in out:
+        try:
+            re.compile(alternative)
+        except re.error:
+            return [pattern]
+    return out
+
+
+_Gate = tuple[frozenset[str], bool] | None
+
+
+def _gate(pattern: str) -> _Gate:
+    heads = _heads(pattern)
+    return None if heads is None else (heads.heads, heads.ascii)
+
+
+def _gates(rules: list[ScopeRule]) -> dict[str, list[tuple[str, _Gate]]]:
+    """What ``_Gated`` is made from, for every pattern the rules use: the pattern and its
+    heads; for a pattern searched for that has none, each alternative and its heads."""
+    out: dict[str, list[tuple[str, _Gate]]] = {}
     for rule in rules:
-        for pattern in rule.whole + rule.search + rule.search_original:
-            heads = _heads(pattern)
-            out[pattern] = None if heads is None else (heads.heads, heads.ascii)
+        for pattern in rule.whole:
+            out[pattern] = [(pattern, _gate(pattern))]
+        for pattern in rule.search + rule.search_original + rule.requires + rule.unless:
+            gate = _gate(pattern)
+            parts = [pattern] if gate is not None else _alternatives(pattern)
+            out[pattern] = [(p, _gate(p)) for p in parts] if len(parts) > 1 else [(pattern, gate)]
     return out
 
 
@@ -82,41 +132,33 @@ class _Compiled:
     requires: tuple[_Gated, ...]
     unless: tuple[_Gated, ...]
 
-    def matches(self, text: Text, by_phrase: bool, pairs: _Pairs) -> bool:
+    def matches(self, text: Text, by_phrase: bool) -> bool:
+        # Loops rather than any(...): every question runs every rule, and the generators
+        # cost more than the tests most of them make.
         w = text.norm
-        hit = (
-            by_phrase
-            or any(rx.match(w) for rx in self.whole)
-            or any(rx.search(w, pairs.norm) for rx in self.search)
-            or any(rx.search(text.original, pairs.original) for rx in self.original)
-        )
-        if not hit:
+        if not by_phrase and not self._hit(w, text.original):
             return False
-        if self.requires and not any(rx.search(w, pairs.norm) for rx in self.requires):
+        if self.requires and not _found(self.requires, w):
             return False
-        return not any(rx.search(w, pairs.norm) for rx in self.unless)
+        return not _found(self.unless, w)
+
+    def _hit(self, w: str, original: str) -> bool:
+        for rx in self.whole:
+            if rx.match(w):
+                return True
+        return _found(self.search, w) or _found(self.original, original)
 
 
-class _Pairs:
-    """The pairs of characters of a question's working text and of its original, each made
-    when first asked for."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        self._norm: frozenset[str] | None = None
-        self._original: frozenset[str] | None = None
-
-    @property
-    def norm(self) -> frozenset[str]:
-        if self._norm is None:
-            self._norm = _pairs(self.text.norm)
-        return self._norm
-
-    @property
-    def original(self) -> frozenset[str]:
-        if self._original is None:
-            self._original = _pairs(self.text.original)
-        return self._original
+def _found(patterns: tuple[_Gated, ...], text: str) -> bool:
+    """Whether one of ``patterns`` matches anywhere in ``text``: never one none of whose
+    heads occurs in it (a pair of characters occurs in a text when it is a substring of it)."""
+    for rx in patterns:
+        heads = rx.heads
+        if heads is not None and rx._exact(text) and not any(map(text.__contains__, heads)):
+            continue
+        if rx._regex().search(text) is not None:
+            return True
+    return False
 
 
 class ScopeRules:
@@ -126,7 +168,8 @@ class ScopeRules:
         gates = _gates(rules) if inputs is None else cached("scope", inputs, lambda: _gates(rules))
 
         def c(patterns: list[str]) -> tuple[_Gated, ...]:
-            return tuple(_Gated(p, gates.get(p)) for p in patterns)
+            # A pattern searched for is one or more of its alternatives (``_gates``).
+            return tuple(_Gated(part, heads) for p in patterns for part, heads in gates[p])
 
         self.rules = [
             _Compiled(r, c(r.whole), c(r.search), c(r.search_original), c(r.requires), c(r.unless))
@@ -143,9 +186,8 @@ class ScopeRules:
         if not _ALNUM.search(text.norm):
             return RuleMatch("unknown", 0.0, "no words")
         found = {hit.value for hit in self.trie.scan(tokens(text.norm))}
-        pairs = _Pairs(text)
         for index, compiled in enumerate(self.rules):
-            if compiled.matches(text, index in found, pairs):
+            if compiled.matches(text, index in found):
                 rule = compiled.rule
                 return RuleMatch(rule.intent, rule.confidence, rule.reason)
         return None
