@@ -1195,6 +1195,17 @@ def test_a_word_of_two_values_is_asked_back_with_both() -> None:
             [("tte_median", {"endpoint": "PFS"}), ("tte_median", {"endpoint": "OS"})],
         ),
         ("what about salt levels going low", [("ae_incidence", {"term": "Hyponatraemia"})]),
+        (
+            "how many stopped because of side effects vs how many had to change their dose",
+            [
+                ("ae_action", {"action": "discontinuation"}),
+                ("ae_action", {"action": "dose_modification"}),
+            ],
+        ),
+        (
+            "how many got a bit better even if not loads, and how many got properly better",
+            [("response_rate", {"threshold": "MR"}), ("response_rate", {"threshold": "PR"})],
+        ),
     ],
 )
 def test_words_people_use(
