@@ -1124,12 +1124,12 @@ class Parser:
         figure = [h for h in m.overlays if h.type in ("count_cue", "median_cue")] + [
             Hit("figure_asked", True, x.start(), x.end()) for x in _FIGURE_ASKED.finditer(t.norm)
         ]
-        named = [h for h in m.overlays if h.type == "definition_term"]
+        mentioned = [h for h in m.overlays if h.type == "definition_term"]
         # "stringent cr" names one term, not also "cr"
         terms = [
             h
-            for h in named
-            if not any(o is not h and o.start <= h.start and h.end <= o.end for o in named)
+            for h in mentioned
+            if not any(o is not h and o.start <= h.start and h.end <= o.end for o in mentioned)
         ]
         if not define or not figure or len({h.value for h in terms}) != 1:
             return readings

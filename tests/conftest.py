@@ -18,11 +18,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 # The everyday run takes a few hundred examples of each property (each test says how many);
 # `pytest --hypothesis-profile=thorough` takes 2,000 of each, the same strategies, for a
 # deeper search before a release.
-settings.register_profile("thorough", max_examples=2000)
+# Neither keeps hypothesis's example database (it would be written into the repository as
+# .hypothesis/): every run draws afresh.
+settings.register_profile("default", database=None)
+settings.register_profile("thorough", max_examples=2000, database=None)
+settings.load_profile("default")
 
 # OpenBLAS's idle threads spin for 2**28 cycles (its default) before they sleep: the model
 # rebuild (test_language) then takes 97 s of CPU instead of 34 s, and on two cores shared by two
@@ -34,6 +39,9 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 # own, never the user's ~/.cache: the processes the tests start read what the first one wrote.
 os.environ["STORMCHAT_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="stormchat-cache-")
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# Hypothesis keeps what it learns of the code's constants under its home directory (.hypothesis
+# in the working directory by default): this session's directory too, not the repository.
+set_hypothesis_home_dir(os.path.join(_CACHE, "hypothesis"))
 # The model rebuild's bytes need the two BLAS threads intents.train asks for, and OpenBLAS
 # cannot start more threads than it was loaded with: OMP_NUM_THREADS=1 (common in CI) or a
 # one-core machine would load it with one. An explicit OPENBLAS_NUM_THREADS is kept.
