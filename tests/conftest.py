@@ -86,6 +86,17 @@ def shipped_store_is_never_written() -> Iterator[None]:
     assert _digest() == before, "the shipped store changed during the test run"
 
 
+# A test run leaves nothing new in the repository's top directory: no tool's cache
+# (.mypy_cache, .ruff_cache, .hypothesis, .import_linter_cache), no build output.
+@pytest.fixture(scope="session", autouse=True)
+def repository_is_never_written() -> Iterator[None]:
+    root = Path(__file__).resolve().parent.parent
+    before = {p.name for p in root.iterdir()}
+    yield
+    made = {p.name for p in root.iterdir()} - before
+    assert not made, f"the test run wrote {sorted(made)} into the repository"
+
+
 @pytest.fixture(autouse=True)
 def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never the user's history (~/.local/share/stormchat) or settings (~/.config/stormchat),

@@ -280,11 +280,21 @@ def test_help_describes_serve(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_wheel_ships_the_page_and_the_stylesheet(tmp_path: Path) -> None:
     """A non-editable install has the page serve sends and the app's stylesheet: pyproject's
     package-data names them (an editable install reads them from the checkout either way)."""
+    import shutil
     import zipfile
 
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources it builds.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+        ),
+    )
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q"]
-        + ["-w", str(tmp_path), str(ROOT)],
+        + ["-w", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
         timeout=300,
