@@ -353,6 +353,7 @@ class Parser:
                 for i, r in enumerate(parts)
                 if i == 0 or not _PURPOSE.match(t.norm[r.start : r.end])
             ] or parts
+            parts = self._without_covered(parts)
             if len(parts) > 1 and self._one_kind(parts):
                 readings = parts
         elif whole.intent == "explain_method":
@@ -526,6 +527,7 @@ class Parser:
             (c.start(), c.end())
             for c in _COORDINATOR.finditer(norm)
             if not any(h.start < c.end() and c.start() < h.end for h in m.hits)
+            and not self._synonyms_around(norm, m, c.start(), c.end())
             and not any(a < c.start() < b for a, b in parens)  # "(del17p, t(4;14))"
             and (
                 c.group("alt") is None
@@ -565,6 +567,25 @@ class Parser:
             parts[1] = (parts[0][0], parts[1][1])
             parts.pop(0)
         return parts
+
+    def _synonyms_around(self, norm: str, m: Matches, a: int, b: int) -> bool:
+        """Two words for one thing side by side ("dose holds/reductions", "held or reduced"):
+        one question, not two."""
+        before = next((h for h in reversed(m.hits) if h.end <= a), None)
+        after = next((h for h in m.hits if h.start >= b), None)
+        return (
+            before is not None
+            and after is not None
+            and before.end == a
+            and after.start == b
+            # "/" and "or" join two words for one thing; "and", "&" and "+" two questions
+            # ("what is XPO1 & how does selinexor work")
+            and norm[a:b].strip() in ("/", "or")
+            and before.type == after.type
+            and before.value == after.value
+            and before.type in self.heads
+            and before.type != "baseline_variable"  # "how many …, and how many …"
+        )
 
     def _same_kind_around(self, m: Matches, a: int, b: int, variants: bool = True) -> bool:
         """ "or" and "vs" join two questions only between subjects (or variants) of one kind
@@ -943,6 +964,32 @@ class Parser:
                 for hit in hits
             ]
         )
+
+    def _without_covered(self, parts: list[Reading]) -> list[Reading]:
+        """Drop a part whose value another part's answer already gives (the spec's
+        ``covers``: the news item's answer names its author and date)."""
+
+        def covered(r: Reading) -> bool:
+            spec = self.spec.intents.get(r.intent)
+            if spec is None:
+                return False
+            for name, slot in spec.slots.items():
+                mine = r.slots.get(name)
+                if mine is None or not slot.covers:
+                    continue
+                for other in parts:
+                    theirs = other.slots.get(name)
+                    if (
+                        other is not r
+                        and other.intent == r.intent
+                        and theirs is not None
+                        and mine.value in slot.covers.get(theirs.value, ())
+                    ):
+                        return True
+            return False
+
+        kept = [r for r in parts if not covered(r)]
+        return kept or parts
 
     def _one_kind(self, parts: list[Reading]) -> bool:
         """Several figures, or several facts about the study, are several questions; a

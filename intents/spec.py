@@ -118,6 +118,9 @@ class SlotSpec(_Strict):
     # a value whose words only name the kind of thing ("AE table" for a table's group): any
     # other value named in the question wins over it ("GI AEs table")
     generic: Any = None
+    # value → values its answer already gives ("news_item": its author and date, so "the news
+    # piece: author, date?" is one question)
+    covers: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Otherwise(_Strict):

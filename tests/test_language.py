@@ -1264,3 +1264,38 @@ def test_a_term_defined_and_its_figure_asked(
     assert [q.intent for q in p.queries] == ["definition", figure[0]]
     assert_asks(p, [("definition", {}), figure])
     assert_asks(parser.parse("what does ORR mean"), [("definition", {"term": "overall_response"})])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "dose holds/reductions for thrombocytopenia %",
+            [("ae_action", {"action": "dose_modification", "term": "Thrombocytopenia"})],
+        ),
+        (
+            "how many held or reduced for fatigue",
+            [("ae_action", {"action": "dose_modification", "term": "Fatigue"})],
+        ),
+        ("Lancet Onc news piece: author, date, DOI?", [("study_fact", {"topic": "news_item"})]),
+        (
+            "Who assessed responses, the investigators or an independent committee?",
+            [("study_fact", {"topic": "assessment"})],
+        ),
+        # Two questions still: "and"/"&" join questions, not synonyms.
+        (
+            "what is XPO1 & how does selinexor work",
+            [("definition", {"term": "xpo1"}), ("study_fact", {"topic": "mechanism"})],
+        ),
+        (
+            "ORR and CBR",
+            [("response_rate", {"threshold": "PR"}), ("response_rate", {"threshold": "MR"})],
+        ),
+    ],
+)
+def test_one_thing_said_two_ways_is_one_question(
+    parser: Parser, text: str, expected: list[tuple[str, dict[str, object]]]
+) -> None:
+    """Two words for one thing ("holds/reductions") and the facets of one answer (the news
+    item's author and DOI) used to make two or three queries, one of them without the event."""
+    assert_asks(parser.parse(text), expected)
