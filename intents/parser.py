@@ -74,7 +74,8 @@ _FIGURE_ASKED = re.compile(
 # Words just before a subject that set it aside ("TTP, not PFS"; "rather than the PFS").
 _CONTRAST = re.compile(
     r"(?:(?:^|[,;:?!.\u2014\u2013-]|\bbut|\band)\s*(?:not|never)|\brather than|\binstead of|"
-    r"\bas distinct from|\bas opposed to|\bother than|\b(?:don'?t|do not) substitute)"
+    r"\bas distinct from|\bas opposed to|\bother than|\b(?:don'?t|do not) substitute|"
+    r"\bbeyond|\bon top of|\bover and above)"
     r"\s+(?:the |a |an |with |just )?$"
 )
 # Words before a population that make it the group a figure is asked in ("and in the penta
@@ -409,15 +410,21 @@ class Parser:
     def _without_contrasts(self, norm: str, m: Matches) -> Matches:
         """Drop a subject named only to be set aside: "TTP, not PFS", "the OS rather than the
         PFS", "TTP as distinct from PFS" ask about TTP alone. Another subject must remain."""
-        heads = [h for h in m.hits if h.type in self.heads and not h.weak]
-        if len(heads) < 2:
+
+        def set_aside(group: list[Hit]) -> list[Hit]:
+            found = [h for h in group if _CONTRAST.search(norm, max(0, h.start - 30), h.start)]
+            return found if len(found) < len(group) else []
+
+        heads = set_aside([h for h in m.hits if h.type in self.heads and not h.weak])
+        # a term defined against another: "what does sCR require beyond CR"
+        terms = set_aside([h for h in m.overlays if h.type == "definition_term"])
+        if not heads and not terms:
             return m
-        contrasted = [
-            h for h in heads if _CONTRAST.search(norm, max(0, h.start - 30), h.start) is not None
-        ]
-        if not contrasted or len(contrasted) == len(heads):
-            return m
-        return Matches([h for h in m.hits if h not in contrasted], m.overlays, m.numbers)
+        return Matches(
+            [h for h in m.hits if h not in heads],
+            [h for h in m.overlays if h not in terms],
+            m.numbers,
+        )
 
     @staticmethod
     def _without_labels(norm: str, m: Matches) -> Matches:

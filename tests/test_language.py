@@ -1299,3 +1299,13 @@ def test_one_thing_said_two_ways_is_one_question(
     """Two words for one thing ("holds/reductions") and the facets of one answer (the news
     item's author and DOI) used to make two or three queries, one of them without the event."""
     assert_asks(parser.parse(text), expected)
+
+
+def test_a_term_defined_against_another_is_the_one_defined(parser: Parser) -> None:
+    """ "what does sCR require beyond CR" asks what sCR is, not also what CR is."""
+    for text in (
+        "what does sCR require beyond CR",
+        "What are the criteria for a stringent complete response, as opposed to a CR?",
+    ):
+        assert_asks(parser.parse(text), [("definition", {"term": "sCR"})])
+    assert len(parser.parse("define MR and sCR").queries) == 2
