@@ -360,6 +360,7 @@ class Parser:
         elif whole.intent == "explain_method":
             readings = self._explain_with_subject(t, m, whole, previous)
             readings += self._and_from_now_on(t, m)
+        readings = [part for r in readings for part in self._each_value(t, m, r)]
         if len(readings) == 1:
             readings += self._how_computed(t, m, readings[0])
         readings = self._defined_each(t, m, readings)
@@ -997,6 +998,24 @@ class Parser:
 
         kept = [r for r in parts if not covered(r)]
         return kept or parts
+
+    def _each_value(self, t: Text, m: Matches, reading: Reading) -> list[Reading]:
+        """The reading once per value of a slot the spec asks ``each`` of, when the question
+        names two or more ("the phase discrepancy and the deaths one")."""
+        spec = self.spec.intents.get(reading.intent)
+        if spec is None or not spec.each:
+            return [reading]
+        for name in spec.each:
+            sources = spec.slots[name].sources
+            named = [
+                h
+                for h in m.hits + m.overlays
+                if h.type in sources and reading.start <= h.start and h.end <= reading.end
+            ]
+            first = {h.value: h for h in sorted(named, key=lambda h: h.start)}
+            if len(first) >= 2:
+                return self._one_per_value(t, reading, name, list(first.values()))
+        return [reading]
 
     def _one_kind(self, parts: list[Reading]) -> bool:
         """Several figures, or several facts about the study, are several questions; a

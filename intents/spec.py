@@ -148,6 +148,9 @@ class IntentSpec(_Strict):
     requires: list[str] = Field(default_factory=list)
     followups: list[str] = Field(default_factory=list)
     otherwise: Otherwise | None = None
+    # slots a question of this (never divided) intent asks once per value it names ("where do
+    # the sources differ on the phase, and on the deaths?" is two discrepancies)
+    each: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
 
     def serves_qualifier(self, kind: str, value: str) -> bool:

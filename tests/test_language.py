@@ -1309,3 +1309,11 @@ def test_a_term_defined_against_another_is_the_one_defined(parser: Parser) -> No
     ):
         assert_asks(parser.parse(text), [("definition", {"term": "sCR"})])
     assert len(parser.parse("define MR and sCR").queries) == 2
+
+
+def test_two_discrepancies_named_are_two_questions(parser: Parser) -> None:
+    """A discrepancy question is never divided into clauses ("was it 10 or 12 deaths?"), but
+    two topics named are two discrepancies; it used to answer only the last."""
+    p = parser.parse("Where do the sources differ on the phase, and on the number of deaths?")
+    assert_asks(p, [("discrepancy", {"topic": "phase"}), ("discrepancy", {"topic": "deaths"})])
+    assert_asks(parser.parse("Was it 10 or 12 deaths?"), [("discrepancy", {"topic": "deaths"})])
