@@ -1317,3 +1317,22 @@ def test_two_discrepancies_named_are_two_questions(parser: Parser) -> None:
     p = parser.parse("Where do the sources differ on the phase, and on the number of deaths?")
     assert_asks(p, [("discrepancy", {"topic": "phase"}), ("discrepancy", {"topic": "deaths"})])
     assert_asks(parser.parse("Was it 10 or 12 deaths?"), [("discrepancy", {"topic": "deaths"})])
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("how many people had heart problems", "Cardiac disorder"),
+        ("did anybody get an irregular heart beat from it", "Atrial fibrillation"),
+        ("did anyone have a stroke on it", "Cerebrovascular accident"),
+        ("blurry eyes? i read that somewhere", "Vision blurred"),
+    ],
+)
+def test_an_event_the_sources_do_not_report_is_named_not_asked_back(
+    parser: Parser, text: str, term: str
+) -> None:
+    """These used to ask "which adverse event do you mean?" of a question that named one; the
+    answer is that the sources give no figure for it (published_facts.md lists none)."""
+    assert_asks(parser.parse(text), [("ae_incidence", {"term": term})])
+    answer = Engine(load_store()).conversation().ask(text)
+    assert "no figure" in answer.text and answer.status != "answered"
