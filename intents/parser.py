@@ -71,6 +71,8 @@ _FIGURE_ASKED = re.compile(
     r"\bdid (?:many|any|anyone|anybody|most)(?: \w+){0,2} (?:get|achieve|have|reach)\b|"
     r"\bachieved (?:it|one|that)\b"
 )
+# Cues of a detail of a figure (its interval, its count, its denominator).
+_DETAIL_CUES = frozenset({"ci_word", "count_cue", "denominator"})
 # Words just before a subject that set it aside ("TTP, not PFS"; "rather than the PFS").
 _CONTRAST = re.compile(
     r"(?:(?:^|[,;:?!.\u2014\u2013-]|\bbut|\band)\s*(?:not|never)|\brather than|\binstead of|"
@@ -343,7 +345,11 @@ class Parser:
         whole = self._read(t, m, 0, len(t.norm), previous)
         readings = [whole]
         # (Only a question that may be divided is cut into clauses.)
-        segments = self.segments(t.norm, m) if whole.intent not in _WHOLE else []
+        segments = (
+            self.segments(t.norm, m, leans=previous is not None)
+            if whole.intent not in _WHOLE
+            else []
+        )
         if len(segments) > 1 and whole.intent not in _WHOLE:
             parts = self._read_parts(t, m, segments, previous)
             # "…, so I can put both on a summary slide": why it is asked, not a question. The
@@ -528,7 +534,7 @@ class Parser:
         question-head cue matches only at the start of what it reads)."""
         return self.lexicon.match(text.strip()).cue("question_head") is not None
 
-    def segments(self, norm: str, m: Matches) -> list[tuple[int, int]]:
+    def segments(self, norm: str, m: Matches, leans: bool = False) -> list[tuple[int, int]]:
         """Clauses that each name a subject of their own (several → a compound question)."""
         parens = _parentheses(norm)
         cuts = [
@@ -571,6 +577,7 @@ class Parser:
             len(parts) > 1
             and not self._has_subject(m, *parts[0])
             and not (self._has_variant(m, *parts[0]) and self._has_variant(m, *parts[1]))
+            and not (leans and self._asks_detail(m, *parts[0]))
         ):
             parts[1] = (parts[0][0], parts[1][1])
             parts.pop(0)
@@ -629,6 +636,15 @@ class Parser:
             and differ(before[-1], after[0])
         )
 
+    @staticmethod
+    def _asks_detail(m: Matches, a: int, b: int) -> bool:
+        """A clause that asks only a detail of the figure before ("CI?", "as a count?", "n/N?",
+        "99% CI?"): in a follow-up it is about the previous question, not a preamble of the
+        clause after it ("CI? and OS too" asks the CI and the OS)."""
+        inside = [h for h in m.hits if a <= h.start and h.end <= b]
+        cues = [h for h in m.overlays if a <= h.start and h.end <= b]
+        return not inside and any(h.type in _DETAIL_CUES for h in cues)
+
     def _has_subject(self, m: Matches, a: int, b: int) -> bool:
         return any(
             h.type in self.heads
@@ -655,7 +671,9 @@ class Parser:
     ) -> list[Reading]:
         readings: list[Reading] = []
         prev = previous
-        if not self._has_subject(m, *segments[0]):
+        if not self._has_subject(m, *segments[0]) and not (
+            previous is not None and self._asks_detail(m, *segments[0])
+        ):
             # "G3 and G4 thrombo": the first clause borrows the subject of the second.
             second = self._read(t, m, *segments[1], previous)
             first = self._read(t, m, *segments[0], self._as_parse(t.original, second), inner=True)
@@ -1896,8 +1914,19 @@ class Parser:
             merged = context.merge(prev_intent, prev_intent, prev_slots, refill, self.spec)
             # Only adds a setting ("ORR, with a 90 % CI") or narrows a table ("haematological
             # toxicity, focusing on grade 3 or higher"): the same query, refined.
+            # (A value the previous query holds, even one it took from the turn before, is
+            # changed, not added: "CI? and OS too" after a PFS question asks the OS too.)
             adds_only = bool(refill) and not any(
-                k in prev_slots and prev_slots[k].start is not None for k in refill
+                k in prev_slots
+                and (
+                    prev_slots[k].start is not None
+                    or (
+                        prev_slots[k].value != refill[k].value
+                        and k not in context.GRADE
+                        and k not in _SETTINGS
+                    )
+                )
+                for k in refill
             )
             # A bare modifier ("low sodium & low plts, grade 3") narrows the clause before;
             # a clause that asks ("… and how many had it grade 3?") is a question of its own.

@@ -1336,3 +1336,19 @@ def test_an_event_the_sources_do_not_report_is_named_not_asked_back(
     assert_asks(parser.parse(text), [("ae_incidence", {"term": term})])
     answer = Engine(load_store()).conversation().ask(text)
     assert "no figure" in answer.text and answer.status != "answered"
+
+
+def test_a_detail_of_the_last_figure_then_a_new_one(parser: Parser) -> None:
+    """ "median PFS" then "CI? and OS too" asks the PFS with its interval and the OS; it gave
+    the OS alone (the first clause was taken as a preamble of the second)."""
+    assert_asks(
+        run_case(parser, ["median PFS", "CI? and OS too"]),
+        [("tte_median", {"endpoint": "PFS"}), ("tte_median", {"endpoint": "OS"})],
+    )
+    assert_asks(
+        run_case(parser, ["what was mPFS", "CI? and what about TTP"]),
+        [("tte_median", {"endpoint": "PFS"}), ("tte_median", {"endpoint": "TTP"})],
+    )
+    # A grade after two events still narrows both ("low sodium & low plts, grade 3").
+    p = parser.parse("low sodium & low plts, grade 3 %s")
+    assert [q.slots["grade_low"].value for q in p.queries] == [3, 3]
