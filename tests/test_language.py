@@ -21,7 +21,6 @@ from intents.parser import Parser
 from intents.schema import Parse
 from intents.spec import DATA, SpecError, load_spec
 from intents.train import STORE_TERMS
-from knowledge.store import load_store
 
 # Written by two helpers that never saw the parser (48 + 60 questions).
 QUALIFIED = [
@@ -1230,10 +1229,10 @@ def test_a_subject_set_aside_is_not_asked(parser: Parser, text: str, endpoint: s
     assert len(parser.parse("median TTP and PFS").queries) == 2
 
 
-def test_a_remission_in_lay_words_counts_the_stringent_ones() -> None:
+def test_a_remission_in_lay_words_counts_the_stringent_ones(engine: Engine) -> None:
     """ "did anyone go into complete remission?" is any complete response, sCR included: the
     answer is the 2 sCRs (published 2 sCR, 0 other CR), not "0 CRs"."""
-    conversation = Engine(load_store()).conversation()
+    conversation = engine.conversation()
     for text in ("did anyone go into complete remission", "did the cancer go away completely"):
         a = conversation.ask(text)
         assert a.values.get("threshold") == "CR" and a.values.get("n") == 2, a.values
@@ -1329,12 +1328,12 @@ def test_two_discrepancies_named_are_two_questions(parser: Parser) -> None:
     ],
 )
 def test_an_event_the_sources_do_not_report_is_named_not_asked_back(
-    parser: Parser, text: str, term: str
+    parser: Parser, engine: Engine, text: str, term: str
 ) -> None:
     """These used to ask "which adverse event do you mean?" of a question that named one; the
     answer is that the sources give no figure for it (published_facts.md lists none)."""
     assert_asks(parser.parse(text), [("ae_incidence", {"term": term})])
-    answer = Engine(load_store()).conversation().ask(text)
+    answer = engine.conversation().ask(text)
     assert "no figure" in answer.text and answer.status != "answered"
 
 

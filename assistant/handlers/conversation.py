@@ -63,15 +63,15 @@ def example_for(intent: str, slots: dict[str, object]) -> str | None:
         return f"How many patients had {str(slots['term']).lower()}?"
     if intent == "response_rate" and slots.get("threshold") == "MR":
         return "What was the clinical benefit rate?"
-    spec = load_spec().intents.get(intent)
+    spec = load_spec()
     named = [str(v).lower().split("_") for v in slots.values() if isinstance(v, str)]
-    if spec is not None and named:
-        # The intent's own example that names the value ("dose_dexamethasone" → "What dose of
-        # dexamethasone was given?").
-        for example in spec.examples:
-            if any(all(w in example.lower() for w in words) for words in named):
-                return example
-    return load_spec().example(intent)
+    # The intent's own example that names the value ("dose_dexamethasone" → "What dose of
+    # dexamethasone was given?"), else its canonical one.
+    examples = spec.intents[intent].examples if intent in spec.intents else []
+    for example in examples:
+        if any(all(w in example.lower() for w in words) for words in named):
+            return example
+    return spec.example(intent)
 
 
 def clarify(ctx: Context, parse: Parse, question: str) -> Answer:
